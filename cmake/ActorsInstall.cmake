@@ -1,0 +1,25 @@
+# Installs libactors so that a downstream project can
+#   find_package(actors) and target_link_libraries(app PRIVATE actors::actors).
+include(GNUInstallDirs)
+include(CMakePackageConfigHelpers)
+
+install(TARGETS actors EXPORT actorsTargets
+  ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
+  INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/libactors/include/actors
+  DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+
+set(_actors_cmake_dir ${CMAKE_INSTALL_LIBDIR}/cmake/actors)
+install(EXPORT actorsTargets NAMESPACE actors:: DESTINATION ${_actors_cmake_dir})
+configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/actorsConfig.cmake.in
+  ${PROJECT_BINARY_DIR}/actorsConfig.cmake
+  INSTALL_DESTINATION ${_actors_cmake_dir})
+write_basic_package_version_file(${PROJECT_BINARY_DIR}/actorsConfigVersion.cmake
+  COMPATIBILITY SameMinorVersion)
+install(FILES
+  ${PROJECT_BINARY_DIR}/actorsConfig.cmake
+  ${PROJECT_BINARY_DIR}/actorsConfigVersion.cmake
+  ${PROJECT_SOURCE_DIR}/cmake/FindCAF.cmake
+  DESTINATION ${_actors_cmake_dir})

@@ -1,0 +1,116 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#include "actors/error_kind.hpp"
+
+namespace actors {
+
+/// How a byte stream is cut into frames.
+enum class framing_kind : std::uint8_t {
+  /// Frames end with a delimiter byte (default LF; a CR before an LF is stripped).
+  line,
+  /// Each frame starts with a 2-byte big-endian payload length.
+  length16,
+  /// Each frame starts with a 4-byte big-endian payload length.
+  length32,
+  /// Every chunk read from the socket is one frame (split at max_frame_size).
+  raw,
+};
+
+/// Returns "line", "length16", "length32" or "raw".
+const char* to_string(framing_kind kind) noexcept;
+
+/// Parses the names produced by `to_string(framing_kind)`.
+std::optional<framing_kind> parse_framing_kind(std::string_view name) noexcept;
+
+/// The default bound on one frame's payload: 1 MiB.
+constexpr std::size_t default_max_frame_size = 1024 * 1024;
+
+/// Configuration shared by `frame_decoder` and `encode_frame`.
+struct framing_options {
+  /// How frames are delimited.
+  framing_kind kind = framing_kind::line;
+  /// The largest payload accepted or produced; larger ones are an error.
+  std::size_t max_frame_size = default_max_frame_size;
+  /// The byte that ends a frame in line framing. With '\n', a preceding
+  /// '\r' is stripped, so CRLF and LF input both work.
+  char delimiter = '\n';
+};
+
+/// Incremental decoder: bytes go in as arbitrary chunks, whole frames come out.
+///
+/// Bounded: the internal buffer holds at most one partial frame, so it never
+/// exceeds `max_frame_size` (+1 for a pending CR). A frame over the limit is
+/// reported before any buffer grows past it. After an error the decoder
+/// refuses input (error_kind::decoder_failed) until `reset()`.
+/// Not thread-safe: owned by one actor.
+class frame_decoder {
+public:
+  /// Receives one frame. The view is valid only during the call.
+  using frame_handler = void (*)(void* context, std::string_view frame);
+
+  /// Creates a decoder for `options`.
+  explicit frame_decoder(framing_options options = {});
+
+  /// Decodes `chunk`, calling `on_frame(std::string_view)` once per complete
+  /// frame in order. Returns the error that stopped decoding, if any; frames
+  /// before the error have been delivered.
+  template <class OnFrame>
+  std::optional<error_info> feed(std::string_view chunk, OnFrame&& on_frame) {
+    using handler_type = std::remove_reference_t<OnFrame>;
+    return feed(chunk, const_cast<void*>(static_cast<const void*>(&on_frame)),
+                [](void* context, std::string_view frame) {
+                  (*static_cast<handler_type*>(context))(frame);
+                });
+  }
+
+  /// Type-erased form of `feed`.
+  std::optional<error_info> feed(std::string_view chunk, void* context,
+                                 frame_handler on_frame);
+
+  /// Drops any partial frame and clears the error state.
+  void reset() noexcept;
+
+  /// Bytes of a partial frame held until the rest arrives.
+  std::size_t buffered() const noexcept { return buffer_.size(); }
+
+  /// Bytes currently allocated for partial frames (bounded by max_frame_size).
+  std::size_t capacity() const noexcept { return buffer_.capacity(); }
+
+  /// True after an error, until `reset()`.
+  bool failed() const noexcept { return failed_; }
+
+  /// The options this decoder was created with.
+  const framing_options& options() const noexcept { return options_; }
+
+private:
+  std::optional<error_info> feed_line(std::string_view chunk, void* context,
+                                      frame_handler on_frame);
+  std::optional<error_info> feed_length(std::string_view chunk, void* context,
+                                        frame_handler on_frame);
+  void feed_raw(std::string_view chunk, void* context, frame_handler on_frame);
+  std::optional<error_info> fail(error_info err);
+  void append(std::string_view bytes);
+
+  framing_options options_;
+  std::vector<char> buffer_;
+  unsigned char header_[4] = {0, 0, 0, 0};
+  std::size_t header_fill_ = 0;
+  std::optional<std::size_t> payload_size_;
+  bool failed_ = false;
+};
+
+/// Appends `payload` as one frame to `out`. Fails with frame_too_large when
+/// the payload exceeds max_frame_size (or 65535 bytes for length16), and with
+/// malformed_frame when a line payload contains the delimiter.
+std::optional<error_info> encode_frame(const framing_options& options,
+                                       std::string_view payload,
+                                       std::vector<char>& out);
+
+} // namespace actors

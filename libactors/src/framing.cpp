@@ -1,0 +1,213 @@
+#include "actors/framing.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+namespace actors {
+
+namespace {
+
+std::size_t header_size(framing_kind kind) noexcept {
+  return kind == framing_kind::length16 ? 2 : 4;
+}
+
+error_info too_large(std::size_t size, std::size_t limit, const char* what) {
+  return {error_kind::frame_too_large,
+          std::string{what} + " of " + std::to_string(size)
+            + " bytes exceeds max_frame_size of " + std::to_string(limit)
+            + " bytes"};
+}
+
+} // namespace
+
+const char* to_string(framing_kind kind) noexcept {
+  switch (kind) {
+    case framing_kind::line: return "line";
+    case framing_kind::length16: return "length16";
+    case framing_kind::length32: return "length32";
+    case framing_kind::raw: return "raw";
+  }
+  return "unknown";
+}
+
+std::optional<framing_kind> parse_framing_kind(std::string_view name) noexcept {
+  for (auto kind : {framing_kind::line, framing_kind::length16,
+                    framing_kind::length32, framing_kind::raw})
+    if (name == to_string(kind))
+      return kind;
+  return std::nullopt;
+}
+
+frame_decoder::frame_decoder(framing_options options) : options_(options) {
+  // At least one byte per frame, or length framing could never make progress.
+  options_.max_frame_size = std::max<std::size_t>(options_.max_frame_size, 1);
+}
+
+std::optional<error_info> frame_decoder::feed(std::string_view chunk,
+                                              void* context,
+                                              frame_handler on_frame) {
+  if (failed_)
+    return error_info{error_kind::decoder_failed,
+                      "decoder refuses input after an earlier error; "
+                      "reset() it first"};
+  switch (options_.kind) {
+    case framing_kind::line: return feed_line(chunk, context, on_frame);
+    case framing_kind::length16:
+    case framing_kind::length32: return feed_length(chunk, context, on_frame);
+    case framing_kind::raw: feed_raw(chunk, context, on_frame); return {};
+  }
+  return {};
+}
+
+void frame_decoder::reset() noexcept {
+  buffer_.clear();
+  header_fill_ = 0;
+  payload_size_.reset();
+  failed_ = false;
+}
+
+std::optional<error_info> frame_decoder::fail(error_info err) {
+  failed_ = true;
+  buffer_.clear();
+  buffer_.shrink_to_fit();
+  return err;
+}
+
+void frame_decoder::append(std::string_view bytes) {
+  // Grow geometrically, but never past the bound the callers checked.
+  auto needed = buffer_.size() + bytes.size();
+  if (needed > buffer_.capacity()) {
+    auto limit = options_.max_frame_size + 1;
+    buffer_.reserve(std::min(std::max(needed, buffer_.capacity() * 2), limit));
+  }
+  buffer_.insert(buffer_.end(), bytes.begin(), bytes.end());
+}
+
+std::optional<error_info>
+frame_decoder::feed_line(std::string_view chunk, void* context,
+                         frame_handler on_frame) {
+  const bool strip_cr = options_.delimiter == '\n';
+  // A pending CR may sit beyond the limit until we see whether LF follows.
+  const std::size_t partial_limit = options_.max_frame_size + (strip_cr ? 1 : 0);
+  auto emit = [&](std::string_view frame) -> std::optional<error_info> {
+    if (strip_cr && !frame.empty() && frame.back() == '\r')
+      frame.remove_suffix(1);
+    if (frame.size() > options_.max_frame_size)
+      return fail(too_large(frame.size(), options_.max_frame_size, "line"));
+    on_frame(context, frame);
+    return {};
+  };
+  while (!chunk.empty()) {
+    auto pos = chunk.find(options_.delimiter);
+    if (pos == std::string_view::npos) {
+      if (buffer_.size() + chunk.size() > partial_limit)
+        return fail(too_large(buffer_.size() + chunk.size(),
+                              options_.max_frame_size, "line"));
+      append(chunk);
+      return {};
+    }
+    auto head = chunk.substr(0, pos);
+    chunk.remove_prefix(pos + 1);
+    if (buffer_.empty()) {
+      // The common case: the whole line is in this chunk, no copy needed.
+      if (auto err = emit(head))
+        return err;
+      continue;
+    }
+    if (buffer_.size() + head.size() > partial_limit)
+      return fail(too_large(buffer_.size() + head.size(),
+                            options_.max_frame_size, "line"));
+    append(head);
+    auto err = emit(std::string_view{buffer_.data(), buffer_.size()});
+    if (err)
+      return err;
+    buffer_.clear();
+  }
+  return {};
+}
+
+std::optional<error_info>
+frame_decoder::feed_length(std::string_view chunk, void* context,
+                           frame_handler on_frame) {
+  const auto hsize = header_size(options_.kind);
+  while (!chunk.empty() || (payload_size_ && *payload_size_ == 0)) {
+    if (!payload_size_) {
+      auto take = std::min(hsize - header_fill_, chunk.size());
+      std::memcpy(header_ + header_fill_, chunk.data(), take);
+      header_fill_ += take;
+      chunk.remove_prefix(take);
+      if (header_fill_ < hsize)
+        return {};
+      std::size_t size = 0;
+      for (std::size_t i = 0; i < hsize; ++i)
+        size = (size << 8) | header_[i];
+      header_fill_ = 0;
+      if (size > options_.max_frame_size)
+        return fail(too_large(size, options_.max_frame_size,
+                              "declared frame length"));
+      payload_size_ = size;
+    }
+    auto missing = *payload_size_ - buffer_.size();
+    if (buffer_.empty() && chunk.size() >= missing) {
+      on_frame(context, chunk.substr(0, missing));
+      chunk.remove_prefix(missing);
+      payload_size_.reset();
+      continue;
+    }
+    auto take = std::min(missing, chunk.size());
+    append(chunk.substr(0, take));
+    chunk.remove_prefix(take);
+    if (buffer_.size() < *payload_size_)
+      return {};
+    on_frame(context, std::string_view{buffer_.data(), buffer_.size()});
+    buffer_.clear();
+    payload_size_.reset();
+  }
+  return {};
+}
+
+void frame_decoder::feed_raw(std::string_view chunk, void* context,
+                             frame_handler on_frame) {
+  while (!chunk.empty()) {
+    auto take = std::min(chunk.size(), options_.max_frame_size);
+    on_frame(context, chunk.substr(0, take));
+    chunk.remove_prefix(take);
+  }
+}
+
+std::optional<error_info> encode_frame(const framing_options& options,
+                                       std::string_view payload,
+                                       std::vector<char>& out) {
+  if (payload.size() > options.max_frame_size)
+    return too_large(payload.size(), options.max_frame_size, "payload");
+  switch (options.kind) {
+    case framing_kind::line:
+      if (payload.find(options.delimiter) != std::string_view::npos)
+        return error_info{error_kind::malformed_frame,
+                          "a line payload must not contain the delimiter"};
+      out.insert(out.end(), payload.begin(), payload.end());
+      out.push_back(options.delimiter);
+      return {};
+    case framing_kind::length16:
+      if (payload.size() > 0xFFFF)
+        return error_info{error_kind::frame_too_large,
+                          "payload of " + std::to_string(payload.size())
+                            + " bytes does not fit a 2-byte length (65535)"};
+      out.push_back(static_cast<char>((payload.size() >> 8) & 0xFF));
+      out.push_back(static_cast<char>(payload.size() & 0xFF));
+      break;
+    case framing_kind::length32:
+      if (payload.size() > 0xFFFFFFFFu)
+        return error_info{error_kind::frame_too_large,
+                          "payload does not fit a 4-byte length"};
+      for (int shift = 24; shift >= 0; shift -= 8)
+        out.push_back(static_cast<char>((payload.size() >> shift) & 0xFF));
+      break;
+    case framing_kind::raw: break;
+  }
+  out.insert(out.end(), payload.begin(), payload.end());
+  return {};
+}
+
+} // namespace actors
