@@ -13,6 +13,8 @@ const char* to_string(error_kind kind) noexcept {
     case error_kind::connect_timeout: return "connect_timeout";
     case error_kind::idle_timeout: return "idle_timeout";
     case error_kind::peer_reset: return "peer_reset";
+    case error_kind::peer_closed: return "peer_closed";
+    case error_kind::not_connected: return "not_connected";
     case error_kind::write_buffer_full: return "write_buffer_full";
     case error_kind::too_many_connections: return "too_many_connections";
     case error_kind::listen_failed: return "listen_failed";

@@ -23,8 +23,12 @@ enum class error_kind : std::uint8_t {
   connect_timeout,
   /// Nothing was received for longer than `idle_timeout`.
   idle_timeout,
-  /// The peer reset or otherwise broke the connection.
+  /// The peer reset the connection (TCP RST).
   peer_reset,
+  /// The peer closed the connection in an orderly way.
+  peer_closed,
+  /// A command needs an established connection, and there is none (yet).
+  not_connected,
   /// A `send` would push the write queue past `write_high_water`.
   write_buffer_full,
   /// The server refused a peer because `max_connections` was reached.

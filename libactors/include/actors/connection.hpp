@@ -1,0 +1,30 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <caf/actor.hpp>
+#include <caf/fwd.hpp>
+
+#include "actors/connection_options.hpp"
+#include "actors/connection_protocol.hpp"
+
+namespace actors {
+
+/// Starts a client connection to `host:port` and returns its actor at once.
+///
+/// Never blocks: resolving and connecting happen in a detached connector
+/// actor, and the connection actor (a CAF broker) adopts the socket.
+/// The subscriber receives, in order: `connected`, then `frame_received`
+/// for each frame (one unit of read credit each), `connection_error` for
+/// every problem, `reconnecting` before each retry (when enabled), and
+/// exactly one `disconnected` as the last event, after which the actor exits.
+/// Commands: `send_atom` + payload, `close_atom`, `abort_atom`,
+/// `credit_atom` + frames, `subscribe_atom` + actor, `stats_atom` (request).
+/// The connection aborts if its subscriber terminates.
+/// Safe to call from any thread.
+caf::actor connect(caf::actor_system& system, std::string host,
+                   std::uint16_t port, caf::actor subscriber,
+                   connection_options options = {});
+
+} // namespace actors

@@ -1,0 +1,50 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+
+#include "actors/framing.hpp"
+
+namespace actors {
+
+/// When and how often a client connection tries again after losing its peer
+/// or failing to connect. Delays grow exponentially with random jitter.
+struct reconnect_policy {
+  /// Off by default: a lost connection ends with `disconnected`.
+  bool enabled = false;
+  /// The delay before the first retry.
+  std::chrono::milliseconds initial_delay{100};
+  /// The largest delay between two attempts.
+  std::chrono::milliseconds max_delay{10'000};
+  /// Each delay is the previous one times this factor.
+  double multiplier = 2.0;
+  /// Each delay is varied randomly by up to this fraction (0.2 = ±20%).
+  double jitter = 0.2;
+  /// Gives up after this many retries in a row; 0 retries forever.
+  std::uint32_t max_attempts = 0;
+};
+
+/// Everything that configures one connection actor.
+struct connection_options {
+  /// How the byte stream is cut into frames, and the frame size bound.
+  framing_options framing;
+  /// Frames the subscriber may receive before it must grant more credit
+  /// (`credit_atom`). Reading stops at zero, so TCP pushes back on the peer.
+  /// At most one read chunk of frames can arrive beyond the credit.
+  std::uint32_t read_credit = 1024;
+  /// Largest number of bytes taken from the socket per read.
+  std::size_t read_chunk_size = 64 * 1024;
+  /// `send` is refused with write_buffer_full while more than this many bytes
+  /// wait to be written to the socket.
+  std::size_t write_high_water = 4 * 1024 * 1024;
+  /// Resolving plus connecting must finish within this time.
+  std::chrono::milliseconds connect_timeout{5'000};
+  /// Closes the connection after this long without receiving anything;
+  /// zero disables the check.
+  std::chrono::milliseconds idle_timeout{0};
+  /// Client connections only: what happens after the peer is lost.
+  reconnect_policy reconnect;
+};
+
+} // namespace actors

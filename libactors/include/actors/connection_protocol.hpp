@@ -1,0 +1,163 @@
+#pragma once
+
+// The message vocabulary of connection and server actors: what you can send
+// them (commands) and what they send their subscriber (events).
+
+#include <cstdint>
+#include <string>
+
+#include <caf/actor.hpp>
+#include <caf/meta/type_name.hpp>
+#include <caf/type_id.hpp>
+
+#include "actors/error_kind.hpp"
+
+namespace actors {
+
+/// Identifies a connection for its whole life, across reconnects.
+using connection_id = std::uint64_t;
+
+/// Event: the connection is established (again, after a reconnect).
+struct connected {
+  /// The connection's id.
+  connection_id id = 0;
+  /// The peer as "address:port".
+  std::string peer;
+  /// The connection actor; send commands here.
+  caf::actor handle;
+};
+
+/// Event: one whole frame arrived. Consumes one unit of read credit.
+struct frame_received {
+  /// The connection's id.
+  connection_id id = 0;
+  /// The frame's payload (binary-safe; framing bytes removed).
+  std::string payload;
+};
+
+/// Event: something went wrong on this connection; only this one is affected.
+struct connection_error {
+  /// The connection's id.
+  connection_id id = 0;
+  /// What went wrong, for programs.
+  error_kind kind = error_kind::none;
+  /// What went wrong, for people.
+  std::string message;
+};
+
+/// Event: a client connection lost its peer and will try again after a delay.
+struct reconnecting {
+  /// The connection's id.
+  connection_id id = 0;
+  /// Which attempt comes next (1 for the first retry).
+  std::uint32_t attempt = 0;
+  /// Milliseconds until that attempt.
+  std::uint64_t delay_ms = 0;
+};
+
+/// Traffic counters of one connection.
+struct connection_stats {
+  /// The connection's id.
+  connection_id id = 0;
+  /// Frames delivered to the subscriber.
+  std::uint64_t frames_in = 0;
+  /// Bytes read from the socket.
+  std::uint64_t bytes_in = 0;
+  /// Frames accepted by `send`.
+  std::uint64_t frames_out = 0;
+  /// Bytes (with framing) handed to the socket.
+  std::uint64_t bytes_out = 0;
+};
+
+/// Event: the connection is gone for good; the actor exits after this.
+struct disconnected {
+  /// The connection's id.
+  connection_id id = 0;
+  /// Why: none after a local `close`, an error kind otherwise.
+  error_kind reason = error_kind::none;
+  /// Why, for people.
+  std::string message;
+  /// The final counters.
+  connection_stats stats;
+};
+
+/// Event from a server: it refused an accepted peer (too many connections).
+struct peer_refused {
+  /// The peer as "address:port".
+  std::string peer;
+  /// Why.
+  error_kind reason = error_kind::none;
+  /// Why, for people.
+  std::string message;
+};
+
+/// @relates connected
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, connected& x) {
+  return f(caf::meta::type_name("connected"), x.id, x.peer, x.handle);
+}
+
+/// @relates frame_received
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, frame_received& x) {
+  return f(caf::meta::type_name("frame_received"), x.id, x.payload);
+}
+
+/// @relates connection_error
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, connection_error& x) {
+  return f(caf::meta::type_name("connection_error"), x.id, x.kind, x.message);
+}
+
+/// @relates reconnecting
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, reconnecting& x) {
+  return f(caf::meta::type_name("reconnecting"), x.id, x.attempt, x.delay_ms);
+}
+
+/// @relates connection_stats
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, connection_stats& x) {
+  return f(caf::meta::type_name("connection_stats"), x.id, x.frames_in,
+           x.bytes_in, x.frames_out, x.bytes_out);
+}
+
+/// @relates disconnected
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, disconnected& x) {
+  return f(caf::meta::type_name("disconnected"), x.id, x.reason, x.message,
+           x.stats);
+}
+
+/// @relates peer_refused
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, peer_refused& x) {
+  return f(caf::meta::type_name("peer_refused"), x.peer, x.reason, x.message);
+}
+
+} // namespace actors
+
+CAF_BEGIN_TYPE_ID_BLOCK(actors_connection, caf::first_custom_type_id)
+
+  CAF_ADD_TYPE_ID(actors_connection, (actors::connected))
+  CAF_ADD_TYPE_ID(actors_connection, (actors::frame_received))
+  CAF_ADD_TYPE_ID(actors_connection, (actors::connection_error))
+  CAF_ADD_TYPE_ID(actors_connection, (actors::reconnecting))
+  CAF_ADD_TYPE_ID(actors_connection, (actors::connection_stats))
+  CAF_ADD_TYPE_ID(actors_connection, (actors::disconnected))
+  CAF_ADD_TYPE_ID(actors_connection, (actors::peer_refused))
+
+  /// Command: send one frame (`send_atom, std::string payload`).
+  CAF_ADD_ATOM(actors_connection, actors, send_atom, "send")
+  /// Command: close after flushing what was queued.
+  CAF_ADD_ATOM(actors_connection, actors, close_atom, "close")
+  /// Command: close at once, dropping what was queued.
+  CAF_ADD_ATOM(actors_connection, actors, abort_atom, "abort")
+  /// Command: grant read credit (`credit_atom, uint32_t frames`).
+  CAF_ADD_ATOM(actors_connection, actors, credit_atom, "credit")
+  /// Command: route events to another actor (`subscribe_atom, caf::actor`).
+  CAF_ADD_ATOM(actors_connection, actors, subscribe_atom, "subscribe")
+  /// Request: reply with the current `connection_stats`.
+  CAF_ADD_ATOM(actors_connection, actors, stats_atom, "stats")
+
+CAF_END_TYPE_ID_BLOCK(actors_connection)

@@ -1,0 +1,61 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include <caf/actor.hpp>
+#include <caf/fwd.hpp>
+
+#include "actors/connection_options.hpp"
+#include "actors/connection_protocol.hpp"
+#include "actors/expected.hpp"
+
+namespace actors {
+
+/// Everything that configures a listening server.
+struct server_options {
+  /// The local address to bind; loopback unless you ask for more.
+  std::string bind_address = "127.0.0.1";
+  /// The port to listen on; 0 picks a free one (see `server::port`).
+  std::uint16_t port = 0;
+  /// Peers beyond this many open connections are closed at once and
+  /// reported to the observer as `peer_refused`.
+  std::size_t max_connections = 1024;
+  /// Options for every accepted connection (reconnect does not apply).
+  connection_options connection;
+  /// Receives server events (`peer_refused`); may be empty.
+  caf::actor observer;
+};
+
+/// Chooses the subscriber for a newly accepted connection actor. It runs
+/// inside the server's broker: return quickly (spawning an actor is fine).
+using session_factory = std::function<caf::actor(const caf::actor& connection)>;
+
+/// A listening server.
+struct server {
+  /// The acceptor actor. Send it `close_atom` to stop accepting and close
+  /// every connection it accepted; it exits when they are gone.
+  caf::actor acceptor;
+  /// The bound address, e.g. "127.0.0.1".
+  std::string address;
+  /// The bound port (the real one when 0 was requested).
+  std::uint16_t port = 0;
+};
+
+/// Binds and listens, then accepts peers in an acceptor actor: each accepted
+/// peer gets its own connection actor, whose subscriber `make_session`
+/// returns; that subscriber then receives the events documented in
+/// connection.hpp, starting with `connected`.
+/// Binding happens on the calling thread (it does not wait for peers).
+/// Errors: listen_failed, invalid_argument. Safe to call from any thread
+/// except a broker's handler.
+expected<server> listen(caf::actor_system& system, server_options options,
+                        session_factory make_session);
+
+/// Like `listen`, with one subscriber shared by all connections.
+expected<server> listen(caf::actor_system& system, server_options options,
+                        caf::actor subscriber);
+
+} // namespace actors

@@ -1,0 +1,356 @@
+#include "connection_broker.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <unistd.h>
+
+#include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/io/system_messages.hpp>
+#include <caf/unit.hpp>
+
+#include "tcp_socket.hpp"
+
+namespace actors::detail {
+
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::steady_clock;
+
+void notify_error(connection_broker* self, error_kind kind, std::string msg) {
+  auto& st = self->state;
+  self->send(st.subscriber, connection_error{st.stats.id, kind, std::move(msg)});
+}
+
+// Sends the final event and exits; after this the actor handles nothing.
+void finish(connection_broker* self, error_kind reason, std::string msg) {
+  auto& st = self->state;
+  close_socket(st.probe_fd);
+  if (st.hdl)
+    self->close(*st.hdl);
+  st.hdl.reset();
+  self->send(st.subscriber,
+             disconnected{st.stats.id, reason, std::move(msg), st.stats});
+  self->quit();
+}
+
+// Reading is one read event at a time (`trigger(hdl, 1)`): after each read
+// CAF passivates the socket and asks us (connection_passivated_msg) whether
+// to go on, so reading stops within one read chunk of the credit running out.
+void continue_reading(connection_broker* self) {
+  auto& st = self->state;
+  if (st.credit > 0 && !st.closing) {
+    self->trigger(*st.hdl, 1);
+    return;
+  }
+  st.reading = false;
+  st.halt_pending = true;
+}
+
+// Restarts reading after credit arrived, if it had stopped.
+void resume_reading(connection_broker* self) {
+  auto& st = self->state;
+  if (!st.hdl || st.reading || st.credit <= 0 || st.closing)
+    return;
+  if (st.halt_pending) {
+    if (!st.resume_scheduled) {
+      st.resume_scheduled = true;
+      self->delayed_send(self, std::chrono::milliseconds{1}, resume_atom::value);
+    }
+    return;
+  }
+  self->trigger(*st.hdl, 1);
+  st.reading = true;
+}
+
+void stop_reading(connection_broker* self) {
+  auto& st = self->state;
+  if (st.hdl && st.reading) {
+    self->halt(*st.hdl);
+    st.reading = false;
+    st.halt_pending = true;
+  }
+}
+
+// Takes ownership of a connected socket handle and announces it.
+void start(connection_broker* self, caf::io::connection_handle hdl) {
+  auto& st = self->state;
+  st.hdl = hdl;
+  tune_socket(static_cast<int>(hdl.id()));
+  st.probe_fd = ::dup(static_cast<int>(hdl.id()));
+  st.peer = peer_name(static_cast<int>(hdl.id()));
+  st.decoder.reset();
+  st.queued_bytes = 0;
+  st.failed_attempts = 0;
+  st.last_read = steady_clock::now();
+  // configure_read starts reading; without credit we halt at once.
+  self->configure_read(hdl, caf::io::receive_policy::at_most(
+                              st.options.read_chunk_size));
+  self->ack_writes(hdl, true);
+  st.reading = true;
+  st.halt_pending = false;
+  if (st.credit > 0)
+    self->trigger(hdl, 1);
+  else
+    stop_reading(self);
+  self->send(st.subscriber, connected{st.stats.id, st.peer,
+                                      caf::actor_cast<caf::actor>(self)});
+  if (st.options.idle_timeout.count() > 0)
+    self->delayed_send(self, st.options.idle_timeout, idle_atom::value);
+}
+
+void spawn_connector(connection_broker* self) {
+  auto& st = self->state;
+  auto broker = caf::actor_cast<caf::actor>(self);
+  self->system().spawn<caf::detached>(
+    [](caf::event_based_actor* connector, caf::actor target, std::string host,
+       std::uint16_t port, milliseconds timeout) {
+      auto result = connect_with_timeout(host, port, timeout);
+      if (!result) {
+        connector->send(target, connection_error{0, result.error().kind,
+                                                 result.error().message});
+        return;
+      }
+      int fd = result->fd;
+      // A request, so that the socket is closed if the broker is gone.
+      connector->request(target, caf::infinite, adopt_atom::value, fd)
+        .then([] {}, [fd](caf::error&) mutable { close_socket(fd); });
+    },
+    broker, st.host, st.port, st.options.connect_timeout);
+}
+
+milliseconds backoff_delay(connection_state& st) {
+  auto& policy = st.options.reconnect;
+  auto base = static_cast<double>(policy.initial_delay.count())
+              * std::pow(policy.multiplier, st.failed_attempts - 1.0);
+  base = std::min(base, static_cast<double>(policy.max_delay.count()));
+  std::uniform_real_distribution<double> spread(-policy.jitter, policy.jitter);
+  return milliseconds{static_cast<std::int64_t>(base * (1.0 + spread(st.rng)))};
+}
+
+// The connection is gone or never came up: retry if allowed, else finish.
+void lost(connection_broker* self, error_kind reason, std::string msg) {
+  auto& st = self->state;
+  close_socket(st.probe_fd);
+  st.hdl.reset();
+  st.reading = false;
+  auto& policy = st.options.reconnect;
+  bool client = !st.host.empty();
+  bool may_retry = client && policy.enabled && !st.closing
+                   && (policy.max_attempts == 0
+                       || st.failed_attempts < policy.max_attempts);
+  if (!may_retry) {
+    finish(self, reason, std::move(msg));
+    return;
+  }
+  ++st.failed_attempts;
+  auto delay = backoff_delay(st);
+  self->send(st.subscriber, reconnecting{st.stats.id, st.failed_attempts,
+                                         static_cast<std::uint64_t>(delay.count())});
+  self->delayed_send(self, delay, retry_atom::value);
+}
+
+void on_closed(connection_broker* self) {
+  auto& st = self->state;
+  if (st.closing) {
+    finish(self, error_kind::none, "closed");
+    return;
+  }
+  if (st.probe_fd >= 0 && was_reset(st.probe_fd)) {
+    notify_error(self, error_kind::peer_reset,
+                 "connection reset by peer " + st.peer);
+    lost(self, error_kind::peer_reset, "connection reset by peer " + st.peer);
+    return;
+  }
+  std::string msg = "peer " + st.peer + " closed the connection";
+  if (st.decoder.buffered() > 0)
+    msg += " mid-frame; " + std::to_string(st.decoder.buffered())
+           + " bytes of an incomplete frame were discarded";
+  lost(self, error_kind::peer_closed, std::move(msg));
+}
+
+void on_data(connection_broker* self, caf::io::new_data_msg& msg) {
+  auto& st = self->state;
+  st.stats.bytes_in += msg.buf.size();
+  st.last_read = steady_clock::now();
+  std::string_view bytes{msg.buf.data(), msg.buf.size()};
+  auto err = st.decoder.feed(bytes, [&](std::string_view frame) {
+    ++st.stats.frames_in;
+    --st.credit;
+    self->send(st.subscriber, frame_received{st.stats.id, std::string{frame}});
+  });
+  if (err) {
+    notify_error(self, err->kind, err->message);
+    // CAF 0.17 crashes if a scribe is closed inside its own read handler
+    // while activity tokens are in use; closing=true stops the reading here
+    // and the close happens on the next message.
+    st.closing = true;
+    self->send(self, fail_atom::value,
+               connection_error{st.stats.id, err->kind, err->message});
+  }
+}
+
+void on_send(connection_broker* self, const std::string& payload) {
+  auto& st = self->state;
+  if (!st.hdl || st.closing) {
+    notify_error(self, error_kind::not_connected,
+                 st.closing ? "send after close: the frame was dropped"
+                            : "not connected: the frame was dropped");
+    return;
+  }
+  auto& buf = self->wr_buf(*st.hdl);
+  auto before = buf.size();
+  if (st.queued_bytes + payload.size() > st.options.write_high_water) {
+    notify_error(self, error_kind::write_buffer_full,
+                 "write buffer full: " + std::to_string(st.queued_bytes)
+                   + " bytes queued, write_high_water is "
+                   + std::to_string(st.options.write_high_water)
+                   + "; the frame was dropped");
+    return;
+  }
+  if (auto err = encode_frame(st.options.framing, payload, buf)) {
+    notify_error(self, err->kind, err->message + "; the frame was dropped");
+    return;
+  }
+  auto added = buf.size() - before;
+  st.queued_bytes += added;
+  st.stats.bytes_out += added;
+  ++st.stats.frames_out;
+  self->flush(*st.hdl);
+}
+
+void on_close(connection_broker* self) {
+  auto& st = self->state;
+  st.closing = true;
+  if (!st.hdl) {
+    finish(self, error_kind::none, "closed");
+    return;
+  }
+  stop_reading(self);
+  if (st.queued_bytes == 0)
+    finish(self, error_kind::none, "closed");
+}
+
+void on_idle_check(connection_broker* self) {
+  auto& st = self->state;
+  if (!st.hdl)
+    return;
+  auto idle = std::chrono::duration_cast<milliseconds>(steady_clock::now()
+                                                        - st.last_read);
+  if (idle < st.options.idle_timeout) {
+    self->delayed_send(self, st.options.idle_timeout - idle, idle_atom::value);
+    return;
+  }
+  auto msg = "nothing received from " + st.peer + " for "
+             + std::to_string(idle.count()) + " ms (idle_timeout)";
+  notify_error(self, error_kind::idle_timeout, msg);
+  self->close(*st.hdl);
+  lost(self, error_kind::idle_timeout, std::move(msg));
+}
+
+// Handlers shared by client and accepted connections.
+caf::behavior connection_behavior(connection_broker* self) {
+  return {
+    [=](caf::io::new_data_msg& msg) { on_data(self, msg); },
+    [=](const caf::io::connection_closed_msg&) { on_closed(self); },
+    [=](const caf::io::data_transferred_msg& msg) {
+      auto& st = self->state;
+      st.queued_bytes = msg.remaining;
+      if (st.closing && st.queued_bytes == 0)
+        finish(self, error_kind::none, "closed");
+    },
+    [=](const caf::io::connection_passivated_msg&) { continue_reading(self); },
+    [=](send_atom, const std::string& payload) { on_send(self, payload); },
+    [=](close_atom) { on_close(self); },
+    [=](abort_atom) {
+      self->state.closing = true;
+      finish(self, error_kind::none, "aborted");
+    },
+    [=](credit_atom, std::uint32_t frames) {
+      self->state.credit += frames;
+      resume_reading(self);
+    },
+    [=](subscribe_atom, caf::actor& subscriber) {
+      auto& st = self->state;
+      bool first = st.subscriber == nullptr;
+      st.subscriber = std::move(subscriber);
+      self->monitor(st.subscriber);
+      if (first && st.hdl)
+        start(self, *st.hdl);
+    },
+    [=](stats_atom) { return self->state.stats; },
+    [=](idle_atom) { on_idle_check(self); },
+    [=](resume_atom) {
+      auto& st = self->state;
+      st.resume_scheduled = false;
+      st.halt_pending = false;
+      resume_reading(self);
+    },
+    [=](adopt_atom, int fd) -> caf::unit_t {
+      if (self->state.closing) {
+        close_socket(fd);
+        return caf::unit;
+      }
+      start(self, self->add_scribe(fd));
+      return caf::unit;
+    },
+    [=](fail_atom, connection_error& failure) {
+      finish(self, failure.kind, std::move(failure.message));
+    },
+    [=](connection_error& failure) {
+      notify_error(self, failure.kind, failure.message);
+      lost(self, failure.kind, std::move(failure.message));
+    },
+    [=](retry_atom) {
+      if (!self->state.closing)
+        spawn_connector(self);
+    },
+  };
+}
+
+void init(connection_broker* self, connection_options options) {
+  auto& st = self->state;
+  st.options = options;
+  st.decoder = frame_decoder{options.framing};
+  st.credit = options.read_credit;
+  st.stats.id = self->id();
+  st.rng.seed(static_cast<std::uint32_t>(self->id()));
+  self->set_down_handler([self](caf::down_msg& msg) {
+    if (msg.source == self->state.subscriber) {
+      self->state.closing = true;
+      finish(self, error_kind::none, "subscriber terminated");
+    }
+  });
+}
+
+} // namespace
+
+connection_state::~connection_state() {
+  close_socket(probe_fd);
+}
+
+caf::behavior client_connection(connection_broker* self, std::string host,
+                                std::uint16_t port, caf::actor subscriber,
+                                connection_options options) {
+  init(self, options);
+  auto& st = self->state;
+  st.host = std::move(host);
+  st.port = port;
+  st.subscriber = std::move(subscriber);
+  self->monitor(st.subscriber);
+  spawn_connector(self);
+  return connection_behavior(self);
+}
+
+caf::behavior accepted_connection(connection_broker* self,
+                                  caf::io::connection_handle hdl,
+                                  connection_options options) {
+  options.reconnect.enabled = false;
+  init(self, options);
+  // Reading starts once the server names the subscriber (subscribe_atom).
+  self->state.hdl = hdl;
+  return connection_behavior(self);
+}
+
+} // namespace actors::detail

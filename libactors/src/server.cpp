@@ -1,0 +1,125 @@
+#include "actors/server.hpp"
+
+#include <unordered_map>
+
+#include <caf/actor_system.hpp>
+#include <caf/io/broker.hpp>
+#include <caf/io/middleman.hpp>
+#include <caf/io/system_messages.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include "connection_broker.hpp"
+#include "tcp_socket.hpp"
+
+namespace actors {
+
+namespace {
+
+struct acceptor_state {
+  server_options options;
+  session_factory make_session;
+  std::optional<caf::io::accept_handle> listener;
+  std::unordered_map<caf::actor_id, caf::actor> connections;
+  bool closing = false;
+
+  static inline const char* name = "actors.acceptor";
+};
+
+using acceptor_broker = caf::stateful_actor<acceptor_state, caf::io::broker>;
+
+void refuse(acceptor_broker* self, caf::io::connection_handle hdl) {
+  auto& st = self->state;
+  auto peer = self->remote_addr(hdl) + ":"
+              + std::to_string(self->remote_port(hdl));
+  self->close(hdl);
+  if (st.options.observer)
+    self->send(st.options.observer,
+               peer_refused{peer, error_kind::too_many_connections,
+                            "refused " + peer + ": max_connections ("
+                              + std::to_string(st.options.max_connections)
+                              + ") reached"});
+}
+
+void accept(acceptor_broker* self, caf::io::connection_handle hdl) {
+  auto& st = self->state;
+  if (st.closing) {
+    self->close(hdl);
+    return;
+  }
+  if (st.connections.size() >= st.options.max_connections) {
+    refuse(self, hdl);
+    return;
+  }
+  auto conn = self->fork(detail::accepted_connection, hdl,
+                         st.options.connection);
+  self->monitor(conn);
+  st.connections.emplace(conn.id(), conn);
+  auto subscriber = st.make_session(conn);
+  if (!subscriber) {
+    self->send(conn, abort_atom::value);
+    return;
+  }
+  self->send(conn, subscribe_atom::value, std::move(subscriber));
+}
+
+void quit_when_done(acceptor_broker* self) {
+  if (self->state.closing && self->state.connections.empty())
+    self->quit();
+}
+
+caf::behavior acceptor(acceptor_broker* self, int listener_fd,
+                       server_options options, session_factory make_session) {
+  auto& st = self->state;
+  st.options = std::move(options);
+  st.make_session = std::move(make_session);
+  st.listener = self->add_doorman(listener_fd);
+  self->set_down_handler([self](caf::down_msg& msg) {
+    self->state.connections.erase(msg.source.id());
+    quit_when_done(self);
+  });
+  return {
+    [=](const caf::io::new_connection_msg& msg) { accept(self, msg.handle); },
+    [=](const caf::io::acceptor_closed_msg&) { self->state.listener.reset(); },
+    [=](const caf::io::acceptor_passivated_msg&) {},
+    [=](close_atom) {
+      auto& st = self->state;
+      st.closing = true;
+      if (st.listener)
+        self->close(*st.listener);
+      st.listener.reset();
+      for (auto& entry : st.connections)
+        self->send(entry.second, close_atom::value);
+      quit_when_done(self);
+    },
+  };
+}
+
+} // namespace
+
+expected<server> listen(caf::actor_system& system, server_options options,
+                        session_factory make_session) {
+  if (!make_session)
+    return error_info{error_kind::invalid_argument,
+                      "listen needs a session factory or subscriber"};
+  if (options.max_connections == 0)
+    return error_info{error_kind::invalid_argument,
+                      "max_connections must be at least 1"};
+  auto socket = detail::open_listener(options.bind_address, options.port, 128);
+  if (!socket)
+    return socket.error();
+  auto handle = system.middleman().spawn_broker(acceptor, socket->fd,
+                                                std::move(options),
+                                                std::move(make_session));
+  return server{handle, socket->address, socket->port};
+}
+
+expected<server> listen(caf::actor_system& system, server_options options,
+                        caf::actor subscriber) {
+  if (!subscriber)
+    return error_info{error_kind::invalid_argument,
+                      "listen needs a subscriber actor"};
+  return listen(system, std::move(options),
+                [subscriber](const caf::actor&) { return subscriber; });
+}
+
+} // namespace actors

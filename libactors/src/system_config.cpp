@@ -1,0 +1,19 @@
+#include "actors/system_config.hpp"
+
+#include <caf/io/middleman.hpp>
+
+#include "actors/connection_protocol.hpp"
+
+namespace actors {
+
+system_config::system_config() {
+  load<caf::io::middleman>();
+  actors::add_message_types(*this);
+}
+
+void add_message_types(caf::actor_system_config& cfg) {
+  // Each protocol header defines its own type ID block; register them here.
+  cfg.add_message_types<caf::id_block::actors_connection>();
+}
+
+} // namespace actors

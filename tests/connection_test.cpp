@@ -1,0 +1,335 @@
+#include "actors/connection.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <caf/actor_system.hpp>
+#include <caf/message_view.hpp>
+#include <caf/others.hpp>
+#include <caf/scoped_actor.hpp>
+
+#include "actors/server.hpp"
+#include "actors/system_config.hpp"
+#include "support/echo_session.hpp"
+#include "support/raw_socket.hpp"
+
+using namespace actors;
+using namespace std::chrono_literals;
+using testing_support::raw_socket;
+
+namespace {
+
+struct fixture {
+  system_config cfg;
+  caf::actor_system sys{cfg};
+  caf::scoped_actor self{sys};
+  std::vector<caf::actor> acceptors;
+
+  // Servers must stop before the actor system can shut down.
+  ~fixture() {
+    for (auto& acceptor : acceptors)
+      self->send(acceptor, close_atom::value);
+    for (auto& acceptor : acceptors)
+      self->wait_for(acceptor);
+  }
+
+  // Listens and remembers the server for teardown.
+  expected<server> serve(server_options opts, caf::actor subscriber) {
+    auto srv = listen(sys, opts, subscriber);
+    if (srv)
+      acceptors.push_back(srv->acceptor);
+    return srv;
+  }
+
+  server start_echo_server(server_options opts = {}) {
+    auto srv = serve(opts, sys.spawn(testing_support::echo_session));
+    REQUIRE(srv);
+    return *srv;
+  }
+
+  // Receives the next message, which must be of type T.
+  template <class T>
+  T expect(std::chrono::milliseconds timeout = 5s) {
+    T result;
+    bool got = false;
+    self->receive([&](T& x) { result = std::move(x); got = true; },
+                  caf::others >> [&](caf::message_view& x) -> caf::result<caf::message> {
+                    FAIL("unexpected message: " << to_string(x.copy_content_to_message()));
+                    return caf::message{};
+                  },
+                  caf::after(timeout) >> [&] { FAIL("timeout waiting"); });
+    REQUIRE(got);
+    return result;
+  }
+};
+
+} // namespace
+
+TEST_CASE_METHOD(fixture, "an echo server sends a line back") {
+  auto srv = start_echo_server();
+  auto conn = connect(sys, "127.0.0.1", srv.port, self);
+  auto up = expect<connected>();
+  CHECK(up.peer == "127.0.0.1:" + std::to_string(srv.port));
+  self->send(conn, send_atom::value, std::string{"hello"});
+  CHECK(expect<frame_received>().payload == "hello");
+  self->send(conn, close_atom::value);
+  auto down = expect<disconnected>();
+  CHECK(down.reason == error_kind::none);
+  CHECK(down.stats.frames_out == 1);
+  CHECK(down.stats.frames_in == 1);
+  CHECK(down.stats.bytes_out == 6);
+}
+
+TEST_CASE_METHOD(fixture, "200 concurrent clients each get 1000 lines back in order") {
+  constexpr int clients = 200;
+  constexpr int lines = 1000;
+  auto srv = start_echo_server();
+  connection_options opts;
+  opts.read_credit = lines;
+  std::map<connection_id, caf::actor> conns;
+  for (int i = 0; i < clients; ++i)
+    connect(sys, "127.0.0.1", srv.port, self, opts);
+  for (int i = 0; i < clients; ++i) {
+    auto up = expect<connected>();
+    conns.emplace(up.id, up.handle);
+  }
+  for (auto& [id, conn] : conns)
+    for (int n = 0; n < lines; ++n)
+      self->send(conn, send_atom::value, std::to_string(id) + ":" + std::to_string(n));
+  std::map<connection_id, int> next;
+  for (int i = 0; i < clients * lines; ++i) {
+    auto frame = expect<frame_received>(10s);
+    auto expected_payload = std::to_string(frame.id) + ":" + std::to_string(next[frame.id]++);
+    REQUIRE(frame.payload == expected_payload);
+  }
+  for (auto& [id, count] : next)
+    CHECK(count == lines);
+  CHECK(next.size() == clients);
+}
+
+TEST_CASE_METHOD(fixture, "a peer that closes mid-frame is reported with the lost bytes") {
+  auto srv = serve({}, self);
+  REQUIRE(srv);
+  {
+    raw_socket peer{srv->port};
+    expect<connected>();
+    peer.write_all("complete\npartial");
+    CHECK(expect<frame_received>().payload == "complete");
+  }
+  auto down = expect<disconnected>();
+  CHECK(down.reason == error_kind::peer_closed);
+  CHECK_THAT(down.message, Catch::Contains("mid-frame") && Catch::Contains("7 bytes"));
+}
+
+TEST_CASE_METHOD(fixture, "a peer reset is told apart from an orderly close") {
+  auto srv = serve({}, self);
+  REQUIRE(srv);
+  raw_socket peer{srv->port};
+  expect<connected>();
+  peer.reset();
+  auto err = expect<connection_error>();
+  CHECK(err.kind == error_kind::peer_reset);
+  CHECK_THAT(err.message, Catch::Contains("reset"));
+  CHECK(expect<disconnected>().reason == error_kind::peer_reset);
+}
+
+TEST_CASE_METHOD(fixture, "max_connections refuses extra peers and keeps the others") {
+  server_options opts;
+  opts.max_connections = 2;
+  opts.observer = self;
+  auto srv = serve(opts, self);
+  REQUIRE(srv);
+  raw_socket first{srv->port};
+  expect<connected>();
+  raw_socket second{srv->port};
+  expect<connected>();
+  raw_socket third{srv->port};
+  auto refused = expect<peer_refused>();
+  CHECK(refused.reason == error_kind::too_many_connections);
+  CHECK_THAT(refused.message, Catch::Contains("max_connections (2)"));
+  CHECK(third.closed_by_peer(2s));
+  first.write_all("still here\n");
+  CHECK(expect<frame_received>().payload == "still here");
+}
+
+TEST_CASE_METHOD(fixture, "an oversize line closes only its own connection") {
+  server_options opts;
+  opts.connection.framing.max_frame_size = 64;
+  auto srv = start_echo_server(opts);
+  raw_socket good{srv.port};
+  raw_socket bad{srv.port};
+  REQUIRE(good.write_all("before\n"));
+  CHECK(good.read_lines(1, 2s) == "before\n");
+  REQUIRE(bad.write_all(std::string(100, 'x') + "\n"));
+  CHECK(bad.closed_by_peer(2s));
+  REQUIRE(good.write_all("after\n"));
+  CHECK(good.read_lines(1, 2s) == "after\n");
+}
+
+TEST_CASE_METHOD(fixture, "the subscriber learns why an oversize frame closed the connection") {
+  server_options opts;
+  opts.connection.framing.max_frame_size = 8;
+  auto srv = serve(opts, self);
+  REQUIRE(srv);
+  raw_socket peer{srv->port};
+  expect<connected>();
+  peer.write_all("0123456789abcdef\n");
+  auto err = expect<connection_error>();
+  CHECK(err.kind == error_kind::frame_too_large);
+  CHECK_THAT(err.message, Catch::Contains("max_frame_size of 8"));
+  CHECK(expect<disconnected>().reason == error_kind::frame_too_large);
+}
+
+TEST_CASE_METHOD(fixture, "connecting to a closed port reports connection_refused") {
+  auto port = testing_support::unused_port();
+  connect(sys, "127.0.0.1", port, self);
+  auto err = expect<connection_error>();
+  CHECK(err.kind == error_kind::connection_refused);
+  CHECK_THAT(err.message, Catch::Contains("refused") && Catch::Contains(std::to_string(port)));
+  CHECK(expect<disconnected>().reason == error_kind::connection_refused);
+}
+
+TEST_CASE_METHOD(fixture, "an unresolvable host reports host_unresolved") {
+  connect(sys, "no-such-host.invalid", 80, self);
+  auto err = expect<connection_error>();
+  CHECK(err.kind == error_kind::host_unresolved);
+  CHECK_THAT(err.message, Catch::Contains("no-such-host.invalid"));
+  expect<disconnected>();
+}
+
+TEST_CASE_METHOD(fixture, "a peer that never accepts gives connect_timeout") {
+  testing_support::saturated_listener peer;
+  connection_options opts;
+  opts.connect_timeout = 300ms;
+  connect(sys, "127.0.0.1", peer.port(), self, opts);
+  auto err = expect<connection_error>();
+  CHECK(err.kind == error_kind::connect_timeout);
+  CHECK_THAT(err.message, Catch::Contains("300 ms"));
+  expect<disconnected>();
+}
+
+TEST_CASE_METHOD(fixture, "a silent peer is closed by idle_timeout") {
+  server_options opts;
+  opts.connection.idle_timeout = 200ms;
+  auto srv = serve(opts, self);
+  REQUIRE(srv);
+  raw_socket silent{srv->port};
+  expect<connected>();
+  auto err = expect<connection_error>();
+  CHECK(err.kind == error_kind::idle_timeout);
+  CHECK_THAT(err.message, Catch::Contains("idle_timeout"));
+  CHECK(expect<disconnected>().reason == error_kind::idle_timeout);
+  CHECK(silent.closed_by_peer(2s));
+}
+
+TEST_CASE_METHOD(fixture, "send past write_high_water is refused with write_buffer_full") {
+  server_options server_opts;
+  server_opts.connection.read_credit = 0; // the server never reads
+  auto srv = serve(server_opts, self);
+  REQUIRE(srv);
+  connection_options opts;
+  opts.write_high_water = 256 * 1024;
+  opts.framing.kind = framing_kind::raw;
+  auto conn = connect(sys, "127.0.0.1", srv->port, self, opts);
+  expect<connected>();
+  expect<connected>();
+  std::string chunk(64 * 1024, 'z');
+  for (int i = 0; i < 400; ++i) // 25 MiB: more than the kernel buffers hold
+    self->send(conn, send_atom::value, chunk);
+  auto err = expect<connection_error>(10s);
+  CHECK(err.kind == error_kind::write_buffer_full);
+  CHECK_THAT(err.message, Catch::Contains("write_high_water is 262144"));
+  // The connection itself stays up: a stats request still answers.
+  self->request(conn, 5s, stats_atom::value).receive(
+    [&](const connection_stats& stats) { CHECK(stats.frames_out < 400); },
+    [&](caf::error& e) { FAIL(sys.render(e)); });
+}
+
+TEST_CASE_METHOD(fixture, "a client reconnects after the server restarts") {
+  auto srv = start_echo_server();
+  connection_options opts;
+  opts.reconnect.enabled = true;
+  opts.reconnect.initial_delay = 50ms;
+  opts.reconnect.max_delay = 200ms;
+  auto conn = connect(sys, "127.0.0.1", srv.port, self, opts);
+  auto first = expect<connected>();
+  self->send(srv.acceptor, close_atom::value);
+  // The server closes us; we retry while it is down.
+  CHECK(expect<reconnecting>().attempt == 1);
+  server_options again;
+  again.port = srv.port;
+  bool restarted = false;
+  for (;;) {
+    bool done = false;
+    self->receive(
+      [&](const reconnecting&) {
+        if (!restarted) {
+          auto echo = sys.spawn(testing_support::echo_session);
+          restarted = static_cast<bool>(serve(again, echo));
+        }
+      },
+      [&](const connection_error& err) {
+        CHECK(err.kind == error_kind::connection_refused);
+      },
+      [&](const connected& up) {
+        CHECK(up.id == first.id);
+        done = true;
+      },
+      caf::after(5s) >> [&] { FAIL("no reconnect"); });
+    if (done)
+      break;
+  }
+  self->send(conn, send_atom::value, std::string{"back"});
+  CHECK(expect<frame_received>().payload == "back");
+}
+
+TEST_CASE_METHOD(fixture, "a flooding peer cannot grow memory when no credit is granted") {
+  server_options opts;
+  opts.connection.read_credit = 16;
+  auto srv = serve(opts, self); // self never grants credit
+  REQUIRE(srv);
+  auto before = testing_support::resident_memory();
+  testing_support::raw_socket flooder{srv->port};
+  expect<connected>();
+  // Try to push 200 MB; TCP stops us once our reading has stopped.
+  auto sent = testing_support::flood(flooder, 200u * 1024 * 1024, 1s);
+  auto growth = testing_support::resident_memory() - before;
+  INFO("sent " << sent << " bytes; resident growth " << growth << " bytes");
+  CHECK(sent < 200u * 1024 * 1024);
+  CHECK(growth < 64u * 1024 * 1024);
+  // Reading stopped, but the connection is alive: exactly the credit
+  // (plus at most one read chunk) was delivered, and no error.
+  std::size_t frames = 0;
+  bool quiet = false;
+  self->receive_while([&] { return !quiet; })(
+    [&](const frame_received&) { ++frames; },
+    caf::after(100ms) >> [&] { quiet = true; });
+  CHECK(frames >= 16);
+  CHECK(frames <= 16 + (64 * 1024) / 64);
+}
+
+TEST_CASE_METHOD(fixture, "our client talks to socat as an echo server") {
+  auto port = testing_support::unused_port();
+  auto socat = testing_support::spawn_process(
+    {"socat", "TCP-LISTEN:" + std::to_string(port) + ",bind=127.0.0.1,reuseaddr",
+     "EXEC:cat"});
+  // socat needs a moment to listen: let reconnect absorb that race.
+  connection_options opts;
+  opts.reconnect.enabled = true;
+  opts.reconnect.initial_delay = 20ms;
+  auto conn = connect(sys, "127.0.0.1", port, self, opts);
+  for (bool up = false; !up;)
+    self->receive([&](const connected&) { up = true; },
+                  [](const reconnecting&) {}, [](const connection_error&) {},
+                  caf::after(5s) >> [] { FAIL("socat did not come up"); });
+  self->send(conn, send_atom::value, std::string{"one"});
+  self->send(conn, send_atom::value, std::string{"two"});
+  CHECK(expect<frame_received>().payload == "one");
+  CHECK(expect<frame_received>().payload == "two");
+  self->send(conn, close_atom::value);
+  CHECK(expect<disconnected>().reason == error_kind::none);
+}

@@ -1,0 +1,92 @@
+#pragma once
+
+// A plain blocking TCP client for tests: a peer that is not built on
+// libactors, so tests see our actors from the outside.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace testing_support {
+
+/// A blocking loopback client socket. Move-only; closes on destruction.
+class raw_socket {
+public:
+  /// Connects to 127.0.0.1:port; throws std::runtime_error on failure.
+  explicit raw_socket(std::uint16_t port);
+  raw_socket(raw_socket&& other) noexcept;
+  raw_socket& operator=(raw_socket&&) = delete;
+  ~raw_socket();
+
+  /// Writes all of `bytes`; returns false if the peer is gone.
+  bool write_all(const std::string& bytes);
+
+  /// Reads until `count` bytes arrived or `timeout` passed; returns them.
+  std::string read_exactly(std::size_t count, std::chrono::milliseconds timeout);
+
+  /// Reads lines until `count` arrived or `timeout` passed.
+  std::string read_lines(std::size_t count, std::chrono::milliseconds timeout);
+
+  /// True if the peer closed (read returns 0 or an error) within `timeout`.
+  bool closed_by_peer(std::chrono::milliseconds timeout);
+
+  /// Sends an RST instead of a FIN: SO_LINGER 0, then close.
+  void reset();
+
+  /// The file descriptor (for tests that need non-blocking writes).
+  int fd() const noexcept { return fd_; }
+
+private:
+  int fd_ = -1;
+};
+
+/// A listener whose backlog is full and that never accepts: connecting to
+/// it hangs until the client's timeout.
+class saturated_listener {
+public:
+  saturated_listener();
+  ~saturated_listener();
+  saturated_listener(const saturated_listener&) = delete;
+  saturated_listener& operator=(const saturated_listener&) = delete;
+
+  /// The port to connect to.
+  std::uint16_t port() const noexcept { return port_; }
+
+private:
+  int fd_ = -1;
+  std::uint16_t port_ = 0;
+  int filler_ = -1;
+};
+
+/// Writes 64-byte lines, up to `limit` bytes without blocking, until the socket accepted
+/// nothing for `stall`. Returns how many bytes the kernel took.
+std::size_t flood(raw_socket& sock, std::size_t limit,
+                  std::chrono::milliseconds stall);
+
+/// Runs a shell command and returns its standard output.
+std::string run_command(const std::string& command);
+
+/// A child process, killed (SIGTERM) and reaped on destruction.
+class child_process {
+public:
+  explicit child_process(int pid) : pid_(pid) {}
+  child_process(const child_process&) = delete;
+  child_process& operator=(const child_process&) = delete;
+  ~child_process();
+
+private:
+  int pid_;
+};
+
+/// Starts `argv[0]` with arguments, found on PATH.
+child_process spawn_process(const std::vector<std::string>& argv);
+
+/// A port on 127.0.0.1 that nothing listens on right now.
+std::uint16_t unused_port();
+
+/// The resident set size of this process in bytes (from /proc/self/statm).
+std::size_t resident_memory();
+
+} // namespace testing_support
