@@ -14,6 +14,7 @@
 
 #include "actors/server.hpp"
 #include "actors/system_config.hpp"
+#include "support/child_process.hpp"
 #include "support/echo_session.hpp"
 #include "support/raw_socket.hpp"
 
@@ -314,9 +315,9 @@ TEST_CASE_METHOD(fixture, "a flooding peer cannot grow memory when no credit is 
 
 TEST_CASE_METHOD(fixture, "our client talks to socat as an echo server") {
   auto port = testing_support::unused_port();
-  auto socat = testing_support::spawn_process(
+  testing_support::child_process socat{
     {"socat", "TCP-LISTEN:" + std::to_string(port) + ",bind=127.0.0.1,reuseaddr",
-     "EXEC:cat"});
+     "EXEC:cat"}};
   // socat needs a moment to listen: let reconnect absorb that race.
   connection_options opts;
   opts.reconnect.enabled = true;

@@ -18,6 +18,10 @@ sigset_t termination_signals() {
 } // namespace
 
 void block_termination_signals() {
+  // A shell starts background jobs with SIGINT ignored; an ignored signal
+  // is discarded instead of left pending for sigwait, so restore the default.
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
   auto set = termination_signals();
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }

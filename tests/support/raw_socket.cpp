@@ -8,8 +8,6 @@
 #include <poll.h>
 #include <stdexcept>
 #include <sys/socket.h>
-#include <csignal>
-#include <sys/wait.h>
 #include <unistd.h>
 
 namespace testing_support {
@@ -95,6 +93,20 @@ std::string raw_socket::read_lines(std::size_t count,
   return result;
 }
 
+std::string raw_socket::read_until(const std::string& needle,
+                                   std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::string result;
+  char buf[4096];
+  while (result.find(needle) == std::string::npos && readable(fd_, deadline)) {
+    auto n = ::recv(fd_, buf, sizeof(buf), 0);
+    if (n <= 0)
+      break;
+    result.append(buf, static_cast<std::size_t>(n));
+  }
+  return result;
+}
+
 bool raw_socket::closed_by_peer(std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   char buf[4096];
@@ -162,24 +174,6 @@ std::string run_command(const std::string& command) {
     ::pclose(pipe);
   }
   return output;
-}
-
-child_process::~child_process() {
-  ::kill(pid_, SIGTERM);
-  ::waitpid(pid_, nullptr, 0);
-}
-
-child_process spawn_process(const std::vector<std::string>& argv) {
-  std::vector<char*> args;
-  for (auto& arg : argv)
-    args.push_back(const_cast<char*>(arg.c_str()));
-  args.push_back(nullptr);
-  auto pid = ::fork();
-  if (pid == 0) {
-    ::execvp(args[0], args.data());
-    ::_exit(127);
-  }
-  return child_process{pid};
 }
 
 std::uint16_t unused_port() {

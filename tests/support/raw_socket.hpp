@@ -7,7 +7,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
-#include <vector>
 
 namespace testing_support {
 
@@ -28,6 +27,11 @@ public:
 
   /// Reads lines until `count` arrived or `timeout` passed.
   std::string read_lines(std::size_t count, std::chrono::milliseconds timeout);
+
+  /// Reads until the text read so far contains `needle`, or `timeout`
+  /// passed; returns everything read.
+  std::string read_until(const std::string& needle,
+                         std::chrono::milliseconds timeout);
 
   /// True if the peer closed (read returns 0 or an error) within `timeout`.
   bool closed_by_peer(std::chrono::milliseconds timeout);
@@ -67,21 +71,6 @@ std::size_t flood(raw_socket& sock, std::size_t limit,
 
 /// Runs a shell command and returns its standard output.
 std::string run_command(const std::string& command);
-
-/// A child process, killed (SIGTERM) and reaped on destruction.
-class child_process {
-public:
-  explicit child_process(int pid) : pid_(pid) {}
-  child_process(const child_process&) = delete;
-  child_process& operator=(const child_process&) = delete;
-  ~child_process();
-
-private:
-  int pid_;
-};
-
-/// Starts `argv[0]` with arguments, found on PATH.
-child_process spawn_process(const std::vector<std::string>& argv);
 
 /// A port on 127.0.0.1 that nothing listens on right now.
 std::uint16_t unused_port();

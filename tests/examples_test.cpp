@@ -1,0 +1,127 @@
+// The examples, run as real processes and talked to over real sockets.
+
+#include "support/child_process.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <csignal>
+#include <string>
+
+#include "support/raw_socket.hpp"
+
+using namespace std::chrono_literals;
+using testing_support::child_process;
+using testing_support::raw_socket;
+
+namespace {
+
+std::string example(const std::string& name) {
+  return std::string{ACTORS_EXAMPLES_DIR} + "/" + name;
+}
+
+// Starts a server example on a free port and returns it with its port.
+std::pair<child_process, unsigned short> start_server(const std::string& name) {
+  child_process server{{example(name), "--port", "0"}};
+  auto banner = server.read_line(5s);
+  REQUIRE(banner);
+  auto port = testing_support::port_from_banner(*banner);
+  REQUIRE(port != 0);
+  return {std::move(server), port};
+}
+
+} // namespace
+
+TEST_CASE("echo_server prints its address first and echoes lines") {
+  auto [server, port] = start_server("echo_server");
+  raw_socket client{port};
+  REQUIRE(client.write_all("hello\r\nworld\n"));
+  CHECK(client.read_lines(2, 5s) == "hello\nworld\n");
+}
+
+TEST_CASE("servers exit cleanly on SIGINT and SIGTERM") {
+  for (auto name : {"echo_server", "chat_server"}) {
+    for (int sig : {SIGINT, SIGTERM}) {
+      auto [server, port] = start_server(name);
+      raw_socket client{port}; // an open connection must not delay the exit
+      server.signal(sig);
+      auto status = server.wait_exit(5s);
+      INFO(name << " with signal " << sig);
+      REQUIRE(status);
+      CHECK(*status == 0);
+      CHECK(client.closed_by_peer(2s));
+    }
+  }
+}
+
+TEST_CASE("a server reports a port that is already taken") {
+  auto [first, port] = start_server("echo_server");
+  child_process second{{example("echo_server"), "--port", std::to_string(port)}};
+  auto status = second.wait_exit(5s);
+  REQUIRE(status);
+  CHECK(*status == 1);
+}
+
+TEST_CASE("examples explain themselves with --help and reject bad options") {
+  for (auto name : {"echo_server", "chat_server", "line_client"}) {
+    child_process help{{example(name), "--help"}};
+    auto first = help.read_line(5s);
+    REQUIRE(first);
+    CHECK_THAT(*first, Catch::StartsWith("usage: "));
+    CHECK(help.wait_exit(5s) == 0);
+    child_process bad{{example(name), "--bogus"}};
+    CHECK(bad.wait_exit(5s) == 2);
+  }
+}
+
+TEST_CASE("chat_server delivers a line to its room and not to other rooms") {
+  auto [server, port] = start_server("chat_server");
+  raw_socket amy{port};
+  raw_socket bob{port};
+  raw_socket eve{port};
+  // Each sees a welcome and its own join (and later joins of others).
+  CHECK_THAT(amy.read_until("joined #general", 5s), Catch::Contains("joined #general"));
+  REQUIRE(eve.write_all("/join other\n"));
+  CHECK_THAT(eve.read_until("joined #other", 5s), Catch::Contains("joined #other"));
+  REQUIRE(amy.write_all("/nick amy\n"));
+  REQUIRE(amy.write_all("hi everyone\n"));
+  CHECK_THAT(bob.read_until("<amy> hi everyone", 5s),
+             Catch::Contains("<amy> hi everyone"));
+  REQUIRE(eve.write_all("/quit\n"));
+  auto eve_rest = eve.read_until("bye", 5s);
+  CHECK_THAT(eve_rest, !Catch::Contains("hi everyone") && Catch::Contains("bye"));
+  CHECK(eve.closed_by_peer(2s));
+  REQUIRE(bob.write_all("/frobnicate\n"));
+  CHECK_THAT(bob.read_until("unknown command", 5s), Catch::Contains("unknown command"));
+}
+
+TEST_CASE("line_client sends stdin to ncat and prints what comes back") {
+  auto port = testing_support::unused_port();
+  child_process ncat{{"ncat", "-l", "127.0.0.1", std::to_string(port),
+                      "--exec", "/bin/cat"}};
+  // ncat needs a moment to listen; retry connecting with a bounded loop.
+  std::optional<child_process> client;
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    child_process candidate{{example("line_client"), "--linger", "300",
+                             "--timeout", "1000", "127.0.0.1",
+                             std::to_string(port)}};
+    candidate.write("alpha\nbeta\n");
+    candidate.close_stdin();
+    auto first = candidate.read_line(2s);
+    if (first) {
+      CHECK(*first == "alpha");
+      CHECK(candidate.read_line(2s) == std::optional<std::string>{"beta"});
+      CHECK(candidate.wait_exit(5s) == 0);
+      client.emplace(std::move(candidate));
+      break;
+    }
+    candidate.wait_exit(2s);
+  }
+  CHECK(client);
+}
+
+TEST_CASE("line_client fails clearly when the connection is refused") {
+  child_process client{{example("line_client"), "127.0.0.1",
+                        std::to_string(testing_support::unused_port())}};
+  client.close_stdin();
+  CHECK(client.wait_exit(5s) == 1);
+}
