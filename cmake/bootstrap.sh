@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# bootstrap.sh run|test|bench: install what is missing (Debian bookworm),
+# build, then start the client, run every test, or run the benchmarks.
+#
+#   bash cmake/bootstrap.sh run    build and start the client (embedded demo)
+#   bash cmake/bootstrap.sh test   clean build, every test (what CI runs)
+#   bash cmake/bootstrap.sh bench  Release build, benchmarks, docs/performance.md
+set -euo pipefail
+
+mode=${1:-}
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+jobs=${ACTORS_JOBS:-2}
+
+build_packages=(g++ cmake ninja-build libcaf-dev libwxgtk3.2-dev catch2)
+test_packages=(xvfb xauth socat ncat clang libclang-rt-14-dev doxygen graphviz)
+run_packages=()
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+install_missing() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  if [ ${#missing[@]} -eq 0 ]; then
+    say "all packages present"
+    return
+  fi
+  say "installing: ${missing[*]}"
+  local sudo=()
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null 2>&1 \
+      || die "installing ${missing[*]} needs root: run as root or install sudo"
+    sudo=(sudo)
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo[@]}" apt-get update -qq \
+    || die "apt-get update failed: no network or no Debian mirror reachable"
+  "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" \
+    || die "apt-get install ${missing[*]} failed (see above)"
+}
+
+configure_and_build() {
+  local dir=$1; shift
+  cmake -S "$root" -B "$dir" -G Ninja "$@"
+  cmake --build "$dir" -j "$jobs"
+}
+
+run_client() {
+  install_missing "${build_packages[@]}" "${run_packages[@]}"
+  local dir="$root/build"
+  configure_and_build "$dir"
+  if [ -x "$dir/client-wx/actors-client" ]; then
+    if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
+      die "no display: run this from a desktop session (DISPLAY is unset)"
+    fi
+    say "starting the client with its embedded echo and chat server"
+    exec "$dir/client-wx/actors-client"
+  fi
+  say "starting examples/echo_server (Ctrl-C stops it)"
+  exec "$dir/examples/echo_server" --port 7000
+}
+
+run_tests() {
+  install_missing "${build_packages[@]}" "${test_packages[@]}"
+  local dir="$root/build-test"
+  rm -rf "$dir" "$root/build-fuzz"
+  configure_and_build "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo
+  say "running the test suite"
+  (cd "$dir" && xvfb-run -a ctest --output-on-failure --timeout 600 -j "$jobs")
+  say "building and running the fuzzers (short runs)"
+  CXX=clang++ configure_and_build "$root/build-fuzz" -DACTORS_BUILD_FUZZERS=ON \
+    -DACTORS_BUILD_TESTS=OFF -DACTORS_BUILD_CLIENT=OFF -DACTORS_BUILD_EXAMPLES=OFF
+  (cd "$root/build-fuzz" && ctest --output-on-failure -R '^fuzz:')
+}
+
+run_bench() {
+  install_missing "${build_packages[@]}" "${test_packages[@]}"
+  local dir="$root/build-bench"
+  configure_and_build "$dir" -DCMAKE_BUILD_TYPE=Release
+  cmake --build "$dir" --target bench
+}
+
+case "$mode" in
+  run) run_client ;;
+  test) run_tests ;;
+  bench) run_bench ;;
+  *) die "usage: bash cmake/bootstrap.sh run|test|bench" ;;
+esac
