@@ -5,22 +5,19 @@
 // Commands a client can type: /nick NAME, /join ROOM, /quit. Any other line
 // goes to everyone in the client's room. Every connection is its own actor
 // with its own session actor; every room is an actor; the lobby actor
-// knows the rooms by name.
+// knows the rooms by name (see services/chat_service.cpp).
 
 #include <iostream>
-#include <map>
-#include <string>
 
 #include <caf/actor_system.hpp>
-#include <caf/event_based_actor.hpp>
 #include <caf/scoped_actor.hpp>
-#include <caf/stateful_actor.hpp>
 
 #include "actors/connection_protocol.hpp"
 #include "actors/server.hpp"
 #include "actors/system_config.hpp"
 #include "actors/termination_signal.hpp"
 #include "command_line.hpp"
+#include "services/chat_service.hpp"
 
 namespace {
 
@@ -31,123 +28,6 @@ Line chat with rooms. Prints "listening on ADDR:PORT" first; exits on SIGINT/SIG
 Clients type: /nick NAME, /join ROOM, /quit; other lines go to their room.
 )";
 
-using join_atom = caf::atom_constant<caf::atom("join")>;
-using leave_atom = caf::atom_constant<caf::atom("leave")>;
-using say_atom = caf::atom_constant<caf::atom("say")>;
-using room_atom = caf::atom_constant<caf::atom("room")>;
-
-void send_line(caf::event_based_actor* self, const caf::actor& conn,
-               std::string line) {
-  self->send(conn, actors::send_atom::value, std::move(line));
-}
-
-// A room: its members' connections by id; broadcasts to all of them.
-struct room_state {
-  std::map<actors::connection_id, caf::actor> members;
-};
-
-caf::behavior room(caf::stateful_actor<room_state>* self, std::string name) {
-  auto broadcast = [self](const std::string& line) {
-    for (auto& member : self->state.members)
-      self->send(member.second, actors::send_atom::value, line);
-  };
-  return {
-    [=](join_atom, actors::connection_id id, caf::actor conn,
-        const std::string& nick) {
-      self->state.members.emplace(id, std::move(conn));
-      broadcast("* " + nick + " joined #" + name);
-    },
-    [=](leave_atom, actors::connection_id id, const std::string& nick) {
-      if (self->state.members.erase(id) > 0)
-        broadcast("* " + nick + " left #" + name);
-    },
-    [=](say_atom, const std::string& nick, const std::string& text) {
-      broadcast("<" + nick + "> " + text);
-    },
-  };
-}
-
-// The lobby: finds or creates rooms by name.
-caf::behavior lobby(caf::stateful_actor<std::map<std::string, caf::actor>>* self) {
-  return {
-    [=](room_atom, const std::string& name) {
-      auto& rooms = self->state;
-      auto i = rooms.find(name);
-      if (i == rooms.end())
-        i = rooms.emplace(name, self->spawn(room, name)).first;
-      return i->second;
-    },
-  };
-}
-
-// One per connection: parses commands and talks to its room.
-struct session_state {
-  actors::connection_id id = 0;
-  std::string nick;
-  caf::actor room;
-  std::string room_name;
-};
-
-using session_actor = caf::stateful_actor<session_state>;
-
-void join(session_actor* self, caf::actor lobby_actor, caf::actor conn,
-          std::string name) {
-  self->request(lobby_actor, caf::infinite, room_atom::value, name)
-    .then([=](caf::actor next) {
-      auto& st = self->state;
-      if (st.room)
-        self->send(st.room, leave_atom::value, st.id, st.nick);
-      st.room = next;
-      st.room_name = name;
-      self->send(next, join_atom::value, st.id, conn, st.nick);
-    });
-}
-
-void handle_line(session_actor* self, caf::actor lobby_actor, caf::actor conn,
-                 const std::string& line) {
-  auto& st = self->state;
-  if (line.rfind("/nick ", 0) == 0 && line.size() > 6) {
-    auto old = st.nick;
-    st.nick = line.substr(6);
-    if (st.room)
-      self->send(st.room, say_atom::value, old, "is now known as " + st.nick);
-  } else if (line.rfind("/join ", 0) == 0 && line.size() > 6) {
-    join(self, lobby_actor, conn, line.substr(6));
-  } else if (line == "/quit") {
-    send_line(self, conn, "bye");
-    self->send(conn, actors::close_atom::value);
-  } else if (!line.empty() && line[0] == '/') {
-    send_line(self, conn, "unknown command: " + line
-                            + " (try /nick NAME, /join ROOM, /quit)");
-  } else if (st.room) {
-    self->send(st.room, say_atom::value, st.nick, line);
-  }
-}
-
-caf::behavior session(session_actor* self, caf::actor conn,
-                      caf::actor lobby_actor) {
-  return {
-    [=](const actors::connected& up) {
-      self->state.id = up.id;
-      self->state.nick = "guest" + std::to_string(up.id);
-      send_line(self, conn, "welcome " + self->state.nick
-                              + "! /nick NAME, /join ROOM, /quit");
-      join(self, lobby_actor, conn, "general");
-    },
-    [=](const actors::frame_received& frame) {
-      handle_line(self, lobby_actor, conn, frame.payload);
-      self->send(conn, actors::credit_atom::value, std::uint32_t{1});
-    },
-    [=](const actors::connection_error&) {},
-    [=](const actors::disconnected&) {
-      auto& st = self->state;
-      if (st.room)
-        self->send(st.room, leave_atom::value, st.id, st.nick);
-      self->quit();
-    },
-  };
-}
-
 } // namespace
 
 int main(int argc, char** argv) {
@@ -156,13 +36,11 @@ int main(int argc, char** argv) {
   actors::block_termination_signals();
   actors::system_config cfg;
   caf::actor_system sys{cfg};
-  auto lobby_actor = sys.spawn(lobby);
+  auto lobby_actor = services::spawn_chat_lobby(sys);
   actors::server_options opts;
   opts.port = args.port("port", 7001);
   opts.bind_address = args.get("bind", "127.0.0.1");
-  auto srv = actors::listen(sys, opts, [&sys, lobby_actor](const caf::actor& conn) {
-    return sys.spawn(session, conn, lobby_actor);
-  });
+  auto srv = actors::listen(sys, opts, services::chat_sessions(sys, lobby_actor));
   if (!srv) {
     std::cerr << "error: " << srv.error().message << "\n";
     return 1;

@@ -2,12 +2,12 @@
 //
 //   echo_server [--port N] [--bind ADDR] [--max-frame BYTES]
 //
-// Each accepted connection is its own actor; each gets its own echo session.
+// Each accepted connection is its own actor; each gets its own echo session
+// (see services/echo_service.cpp).
 
 #include <iostream>
 
 #include <caf/actor_system.hpp>
-#include <caf/event_based_actor.hpp>
 #include <caf/scoped_actor.hpp>
 
 #include "actors/connection_protocol.hpp"
@@ -15,6 +15,7 @@
 #include "actors/system_config.hpp"
 #include "actors/termination_signal.hpp"
 #include "command_line.hpp"
+#include "services/echo_service.hpp"
 
 namespace {
 
@@ -24,22 +25,6 @@ Line echo server. Prints "listening on ADDR:PORT" first; exits on SIGINT/SIGTERM
   --bind ADDR        address to bind (default 127.0.0.1)
   --max-frame BYTES  longest line accepted (default 1048576)
 )";
-
-// One per connection: echoes each frame and grants one credit for it, so
-// the connection reads exactly as fast as we echo.
-caf::behavior echo_session(caf::event_based_actor* self, caf::actor conn) {
-  return {
-    [=](actors::frame_received& frame) {
-      self->send(conn, actors::send_atom::value, std::move(frame.payload));
-      self->send(conn, actors::credit_atom::value, std::uint32_t{1});
-    },
-    [=](const actors::connected&) { },
-    [=](const actors::connection_error& err) {
-      std::cerr << "connection " << err.id << ": " << err.message << "\n";
-    },
-    [=](const actors::disconnected&) { self->quit(); },
-  };
-}
 
 } // namespace
 
@@ -55,9 +40,7 @@ int main(int argc, char** argv) {
   opts.bind_address = args.get("bind", "127.0.0.1");
   opts.connection.framing.max_frame_size
     = std::stoul(args.get("max-frame", "1048576"));
-  auto srv = actors::listen(sys, opts, [&sys](const caf::actor& conn) {
-    return sys.spawn(echo_session, conn);
-  });
+  auto srv = actors::listen(sys, opts, services::echo_sessions(sys));
   if (!srv) {
     std::cerr << "error: " << srv.error().message << "\n";
     return 1;

@@ -1,0 +1,22 @@
+#pragma once
+
+// The chat service behind examples/chat_server and the client's demo server:
+// a lobby actor that knows rooms by name, one actor per room, and one
+// session actor per connection. Clients type /nick NAME, /join ROOM, /quit;
+// any other line goes to everyone in their room.
+
+#include <caf/actor.hpp>
+#include <caf/fwd.hpp>
+
+#include "actors/server.hpp"
+
+namespace services {
+
+/// Spawns the lobby, which creates rooms on demand. Safe from any thread.
+caf::actor spawn_chat_lobby(caf::actor_system& system);
+
+/// A session factory for `actors::listen`: one chat session per connection.
+actors::session_factory chat_sessions(caf::actor_system& system,
+                                      caf::actor lobby);
+
+} // namespace services

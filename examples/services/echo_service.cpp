@@ -1,0 +1,38 @@
+#include "services/echo_service.hpp"
+
+#include <iostream>
+
+#include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
+
+#include "actors/connection_protocol.hpp"
+
+namespace services {
+
+namespace {
+
+// One per connection: echoes each frame and grants one credit for it, so
+// the connection reads exactly as fast as we echo.
+caf::behavior echo_session(caf::event_based_actor* self, caf::actor conn) {
+  return {
+    [=](actors::frame_received& frame) {
+      self->send(conn, actors::send_atom::value, std::move(frame.payload));
+      self->send(conn, actors::credit_atom::value, std::uint32_t{1});
+    },
+    [=](const actors::connected&) { },
+    [=](const actors::connection_error& err) {
+      std::cerr << "connection " << err.id << ": " << err.message << "\n";
+    },
+    [=](const actors::disconnected&) { self->quit(); },
+  };
+}
+
+} // namespace
+
+actors::session_factory echo_sessions(caf::actor_system& system) {
+  return [&system](const caf::actor& conn) {
+    return system.spawn(echo_session, conn);
+  };
+}
+
+} // namespace services

@@ -1,0 +1,16 @@
+#pragma once
+
+// The echo service behind examples/echo_server and the client's demo server.
+
+#include <caf/actor.hpp>
+#include <caf/fwd.hpp>
+
+#include "actors/server.hpp"
+
+namespace services {
+
+/// A session factory for `actors::listen`: one echo session per connection,
+/// sending every frame back and reading exactly as fast as it echoes.
+actors::session_factory echo_sessions(caf::actor_system& system);
+
+} // namespace services
