@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
   actors::server_options opts;
   opts.port = args.port("port", 7000);
   opts.bind_address = args.get("bind", "127.0.0.1");
+  opts.connection.batch_frames = true;
   opts.connection.framing.max_frame_size
     = std::stoul(args.get("max-frame", "1048576"));
   auto srv = actors::listen(sys, opts, services::echo_sessions(sys));

@@ -30,12 +30,20 @@ struct fixture {
   caf::scoped_actor self{sys};
   std::vector<caf::actor> acceptors;
 
-  // Servers must stop before the actor system can shut down.
+  // Servers must stop before the actor system can shut down. Bounded: a
+  // server that does not stop is a failure, not a hang.
   ~fixture() {
-    for (auto& acceptor : acceptors)
+    for (auto& acceptor : acceptors) {
+      self->monitor(acceptor);
       self->send(acceptor, close_atom::value);
-    for (auto& acceptor : acceptors)
-      self->wait_for(acceptor);
+    }
+    for (std::size_t i = 0; i < acceptors.size(); ++i)
+      self->receive([](const caf::down_msg&) {},
+                    caf::after(10s) >> [&] {
+                      CHECK_FALSE("a server did not stop within 10 s of close");
+                      for (auto& acceptor : acceptors)
+                        self->send_exit(acceptor, caf::exit_reason::kill);
+                    });
   }
 
   // Listens and remembers the server for teardown.
@@ -260,7 +268,10 @@ TEST_CASE_METHOD(fixture, "a client reconnects after the server restarts") {
   auto first = expect<connected>();
   self->send(srv.acceptor, close_atom::value);
   // The server closes us; we retry while it is down.
-  CHECK(expect<reconnecting>().attempt == 1);
+  for (bool retrying = false; !retrying;)
+    self->receive([&](const reconnecting& r) { CHECK(r.attempt == 1); retrying = true; },
+                  [](const connection_error&) {},
+                  caf::after(5s) >> [] { FAIL("no reconnect attempt"); });
   server_options again;
   again.port = srv.port;
   bool restarted = false;
@@ -333,4 +344,45 @@ TEST_CASE_METHOD(fixture, "our client talks to socat as an echo server") {
   CHECK(expect<frame_received>().payload == "two");
   self->send(conn, close_atom::value);
   CHECK(expect<disconnected>().reason == error_kind::none);
+}
+
+TEST_CASE_METHOD(fixture, "batch_frames delivers one event per read and sends batches") {
+  auto srv = serve({}, self);
+  REQUIRE(srv);
+  connection_options opts;
+  opts.batch_frames = true;
+  auto conn = connect(sys, "127.0.0.1", srv->port, self, opts);
+  // Both ends report `connected`, in either order.
+  auto first = expect<connected>().handle;
+  auto second = expect<connected>().handle;
+  auto accepted = first == conn ? second : first;
+  frame_batch out;
+  for (auto word : {"alpha", "", "gamma"})
+    out.add(word);
+  self->send(accepted, send_atom::value, out);
+  auto in = expect<frames_received>();
+  REQUIRE(in.frames.size() == 3);
+  CHECK(in.frames[0] == "alpha");
+  CHECK(in.frames[1].empty());
+  CHECK(in.frames[2] == "gamma");
+  CHECK(in.frames.bytes() == 10);
+  self->request(conn, 5s, stats_atom::value).receive(
+    [&](const connection_stats& stats) { CHECK(stats.frames_in == 3); },
+    [&](caf::error& e) { FAIL(sys.render(e)); });
+}
+
+TEST_CASE_METHOD(fixture, "a batch with an unencodable frame is refused whole") {
+  auto srv = serve({}, self);
+  REQUIRE(srv);
+  auto conn = connect(sys, "127.0.0.1", srv->port, self);
+  expect<connected>();
+  expect<connected>();
+  frame_batch out;
+  out.add("fine");
+  out.add("two\nlines");
+  self->send(conn, send_atom::value, out);
+  auto err = expect<connection_error>();
+  CHECK(err.kind == error_kind::malformed_frame);
+  self->send(conn, send_atom::value, std::string{"after"});
+  CHECK(expect<frame_received>().payload == "after"); // "fine" was not sent
 }

@@ -19,6 +19,12 @@ caf::behavior echo_session(caf::event_based_actor* self, caf::actor conn) {
       self->send(conn, actors::send_atom::value, std::move(frame.payload));
       self->send(conn, actors::credit_atom::value, std::uint32_t{1});
     },
+    // With batch_frames: one message back and one credit grant per read.
+    [=](actors::frames_received& batch) {
+      auto count = static_cast<std::uint32_t>(batch.frames.size());
+      self->send(conn, actors::send_atom::value, std::move(batch.frames));
+      self->send(conn, actors::credit_atom::value, count);
+    },
     [=](const actors::connected&) { },
     [=](const actors::connection_error& err) {
       std::cerr << "connection " << err.id << ": " << err.message << "\n";

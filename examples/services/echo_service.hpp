@@ -11,6 +11,7 @@ namespace services {
 
 /// A session factory for `actors::listen`: one echo session per connection,
 /// sending every frame back and reading exactly as fast as it echoes.
+/// Works with and without `connection_options::batch_frames`.
 actors::session_factory echo_sessions(caf::actor_system& system);
 
 } // namespace services

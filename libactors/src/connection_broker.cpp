@@ -175,11 +175,17 @@ void on_data(connection_broker* self, caf::io::new_data_msg& msg) {
   st.stats.bytes_in += msg.buf.size();
   st.last_read = steady_clock::now();
   std::string_view bytes{msg.buf.data(), msg.buf.size()};
+  frame_batch batch;
   auto err = st.decoder.feed(bytes, [&](std::string_view frame) {
     ++st.stats.frames_in;
     --st.credit;
-    self->send(st.subscriber, frame_received{st.stats.id, std::string{frame}});
+    if (st.options.batch_frames)
+      batch.add(frame);
+    else
+      self->send(st.subscriber, frame_received{st.stats.id, std::string{frame}});
   });
+  if (!batch.empty())
+    self->send(st.subscriber, frames_received{st.stats.id, std::move(batch)});
   if (err) {
     notify_error(self, err->kind, err->message);
     // CAF 0.17 crashes if a scribe is closed inside its own read handler
@@ -191,7 +197,10 @@ void on_data(connection_broker* self, caf::io::new_data_msg& msg) {
   }
 }
 
-void on_send(connection_broker* self, const std::string& payload) {
+// Encodes and writes `frames`, all or none: refused past write_high_water.
+template <class Frames>
+void on_send(connection_broker* self, const Frames& frames, std::size_t count,
+             std::size_t bytes) {
   auto& st = self->state;
   if (!st.hdl || st.closing) {
     notify_error(self, error_kind::not_connected,
@@ -199,9 +208,7 @@ void on_send(connection_broker* self, const std::string& payload) {
                             : "not connected: the frame was dropped");
     return;
   }
-  auto& buf = self->wr_buf(*st.hdl);
-  auto before = buf.size();
-  if (st.queued_bytes + payload.size() > st.options.write_high_water) {
+  if (st.queued_bytes + bytes > st.options.write_high_water) {
     notify_error(self, error_kind::write_buffer_full,
                  "write buffer full: " + std::to_string(st.queued_bytes)
                    + " bytes queued, write_high_water is "
@@ -209,14 +216,19 @@ void on_send(connection_broker* self, const std::string& payload) {
                    + "; the frame was dropped");
     return;
   }
-  if (auto err = encode_frame(st.options.framing, payload, buf)) {
-    notify_error(self, err->kind, err->message + "; the frame was dropped");
-    return;
+  auto& buf = self->wr_buf(*st.hdl);
+  auto before = buf.size();
+  for (std::size_t i = 0; i < count; ++i) {
+    if (auto err = encode_frame(st.options.framing, frames[i], buf)) {
+      buf.resize(before);
+      notify_error(self, err->kind, err->message + "; the frame was dropped");
+      return;
+    }
   }
   auto added = buf.size() - before;
   st.queued_bytes += added;
   st.stats.bytes_out += added;
-  ++st.stats.frames_out;
+  st.stats.frames_out += count;
   self->flush(*st.hdl);
 }
 
@@ -261,7 +273,13 @@ caf::behavior connection_behavior(connection_broker* self) {
         finish(self, error_kind::none, "closed");
     },
     [=](const caf::io::connection_passivated_msg&) { continue_reading(self); },
-    [=](send_atom, const std::string& payload) { on_send(self, payload); },
+    [=](send_atom, const std::string& payload) {
+      std::string_view view{payload};
+      on_send(self, &view, 1, payload.size());
+    },
+    [=](send_atom, const frame_batch& frames) {
+      on_send(self, frames, frames.size(), frames.bytes());
+    },
     [=](close_atom) { on_close(self); },
     [=](abort_atom) {
       self->state.closing = true;

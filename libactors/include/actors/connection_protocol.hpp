@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include <caf/actor.hpp>
 #include <caf/meta/type_name.hpp>
@@ -33,6 +35,58 @@ struct frame_received {
   connection_id id = 0;
   /// The frame's payload (binary-safe; framing bytes removed).
   std::string payload;
+};
+
+/// Several frames in one buffer: what one read delivers with
+/// `connection_options::batch_frames`, and what `send_atom` accepts to send
+/// many frames in one message. One allocation for all payloads.
+class frame_batch {
+public:
+  /// Appends one frame.
+  void add(std::string_view payload) {
+    data_.append(payload.data(), payload.size());
+    ends_.push_back(static_cast<std::uint32_t>(data_.size()));
+  }
+
+  /// The number of frames.
+  std::size_t size() const noexcept { return ends_.size(); }
+
+  /// True if there are no frames.
+  bool empty() const noexcept { return ends_.empty(); }
+
+  /// Frame `i` (0-based); valid while the batch lives and is not modified.
+  std::string_view operator[](std::size_t i) const noexcept {
+    auto begin = i == 0 ? 0 : ends_[i - 1];
+    return std::string_view{data_}.substr(begin, ends_[i] - begin);
+  }
+
+  /// Total payload bytes.
+  std::size_t bytes() const noexcept { return data_.size(); }
+
+  /// Removes all frames, keeping the allocation.
+  void clear() noexcept {
+    data_.clear();
+    ends_.clear();
+  }
+
+  /// @private
+  template <class Inspector>
+  friend typename Inspector::result_type inspect(Inspector& f, frame_batch& x) {
+    return f(caf::meta::type_name("frame_batch"), x.data_, x.ends_);
+  }
+
+private:
+  std::string data_;
+  std::vector<std::uint32_t> ends_;
+};
+
+/// Event: the frames of one read, with `connection_options::batch_frames`.
+/// Consumes one unit of read credit per frame.
+struct frames_received {
+  /// The connection's id.
+  connection_id id = 0;
+  /// The frames, in order.
+  frame_batch frames;
 };
 
 /// Event: something went wrong on this connection; only this one is affected.
@@ -103,6 +157,12 @@ typename Inspector::result_type inspect(Inspector& f, frame_received& x) {
   return f(caf::meta::type_name("frame_received"), x.id, x.payload);
 }
 
+/// @relates frames_received
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, frames_received& x) {
+  return f(caf::meta::type_name("frames_received"), x.id, x.frames);
+}
+
 /// @relates connection_error
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, connection_error& x) {
@@ -141,13 +201,16 @@ CAF_BEGIN_TYPE_ID_BLOCK(actors_connection, caf::first_custom_type_id)
 
   CAF_ADD_TYPE_ID(actors_connection, (actors::connected))
   CAF_ADD_TYPE_ID(actors_connection, (actors::frame_received))
+  CAF_ADD_TYPE_ID(actors_connection, (actors::frame_batch))
+  CAF_ADD_TYPE_ID(actors_connection, (actors::frames_received))
   CAF_ADD_TYPE_ID(actors_connection, (actors::connection_error))
   CAF_ADD_TYPE_ID(actors_connection, (actors::reconnecting))
   CAF_ADD_TYPE_ID(actors_connection, (actors::connection_stats))
   CAF_ADD_TYPE_ID(actors_connection, (actors::disconnected))
   CAF_ADD_TYPE_ID(actors_connection, (actors::peer_refused))
 
-  /// Command: send one frame (`send_atom, std::string payload`).
+  /// Command: send one frame (`send_atom, std::string payload`) or several
+  /// (`send_atom, frame_batch`).
   CAF_ADD_ATOM(actors_connection, actors, send_atom, "send")
   /// Command: close after flushing what was queued.
   CAF_ADD_ATOM(actors_connection, actors, close_atom, "close")

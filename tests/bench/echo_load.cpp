@@ -1,0 +1,166 @@
+// echo_load: the load generator for the echo benchmarks (B1).
+//
+//   echo_load --port P [--connections N] [--inflight K] [--size S]
+//             [--seconds D] [--warmup W]
+//
+// Opens N connections to 127.0.0.1:P; each keeps K line messages of S bytes
+// (including the newline) in flight: a new one goes out for every complete
+// echo that comes back. Counts only complete echoed messages, after a
+// warm-up, and prints "messages_per_second N" and "errors N".
+// One thread, epoll, non-blocking sockets: the generator itself stays cheap.
+
+#include <arpa/inet.h>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <map>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <string>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <vector>
+
+namespace {
+
+struct options {
+  int port = 0;
+  int connections = 1;
+  int inflight = 64;
+  int size = 64;
+  double seconds = 3;
+  double warmup = 0.5;
+};
+
+struct connection {
+  int fd = -1;
+  std::string out;        // bytes not yet written
+  std::size_t out_pos = 0;
+  std::size_t partial = 0; // bytes of the current incoming message
+};
+
+options parse(int argc, char** argv) {
+  options opts;
+  std::map<std::string, double*> reals{{"--seconds", &opts.seconds},
+                                       {"--warmup", &opts.warmup}};
+  std::map<std::string, int*> ints{{"--port", &opts.port},
+                                   {"--connections", &opts.connections},
+                                   {"--inflight", &opts.inflight},
+                                   {"--size", &opts.size}};
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (ints.count(argv[i]))
+      *ints[argv[i]] = std::atoi(argv[i + 1]);
+    else if (reals.count(argv[i]))
+      *reals[argv[i]] = std::atof(argv[i + 1]);
+    else {
+      std::fprintf(stderr, "echo_load: unknown option %s\n", argv[i]);
+      std::exit(2);
+    }
+  }
+  if (opts.port <= 0 || opts.size < 2) {
+    std::fprintf(stderr, "usage: echo_load --port P [--connections N] "
+                         "[--inflight K] [--size S>=2] [--seconds D]\n");
+    std::exit(2);
+  }
+  return opts;
+}
+
+int open_connection(int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+    std::perror("echo_load: connect");
+    std::exit(1);
+  }
+  int one = 1;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+  return fd;
+}
+
+// Writes what is pending; false if the connection broke.
+bool flush(connection& c) {
+  while (c.out_pos < c.out.size()) {
+    auto n = ::send(c.fd, c.out.data() + c.out_pos, c.out.size() - c.out_pos,
+                    MSG_NOSIGNAL);
+    if (n < 0)
+      return errno == EAGAIN || errno == EWOULDBLOCK;
+    c.out_pos += static_cast<std::size_t>(n);
+  }
+  c.out.clear();
+  c.out_pos = 0;
+  return true;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  auto opts = parse(argc, argv);
+  std::string message(static_cast<std::size_t>(opts.size) - 1, 'x');
+  message.push_back('\n');
+  int ep = ::epoll_create1(0);
+  std::vector<connection> conns(static_cast<std::size_t>(opts.connections));
+  for (std::size_t i = 0; i < conns.size(); ++i) {
+    conns[i].fd = open_connection(opts.port);
+    for (int k = 0; k < opts.inflight; ++k)
+      conns[i].out += message;
+    epoll_event ev{};
+    ev.events = EPOLLIN | EPOLLOUT | EPOLLET;
+    ev.data.u64 = i;
+    ::epoll_ctl(ep, EPOLL_CTL_ADD, conns[i].fd, &ev);
+  }
+  using clock = std::chrono::steady_clock;
+  auto start = clock::now();
+  auto measure_from = start + std::chrono::duration<double>(opts.warmup);
+  auto until = measure_from + std::chrono::duration<double>(opts.seconds);
+  std::uint64_t counted = 0;
+  std::uint64_t errors = 0;
+  std::vector<epoll_event> events(256);
+  std::vector<char> buf(1 << 16);
+  for (auto now = clock::now(); now < until; now = clock::now()) {
+    int n = ::epoll_wait(ep, events.data(), static_cast<int>(events.size()), 50);
+    bool measuring = now >= measure_from;
+    for (int e = 0; e < n; ++e) {
+      auto& c = conns[events[e].data.u64];
+      if (c.fd < 0)
+        continue;
+      for (;;) {
+        auto got = ::recv(c.fd, buf.data(), buf.size(), 0);
+        if (got <= 0) {
+          if (got == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
+            ++errors;
+            ::close(c.fd);
+            c.fd = -1;
+          }
+          break;
+        }
+        for (ssize_t i = 0; i < got; ++i) {
+          if (++c.partial == static_cast<std::size_t>(opts.size)) {
+            c.partial = 0;
+            if (buf[static_cast<std::size_t>(i)] != '\n')
+              ++errors;
+            if (measuring)
+              ++counted;
+            c.out += message;
+          }
+        }
+      }
+      if (c.fd >= 0 && !flush(c)) {
+        ++errors;
+        ::close(c.fd);
+        c.fd = -1;
+      }
+    }
+  }
+  std::printf("messages_per_second %.0f\nerrors %llu\n",
+              static_cast<double>(counted) / opts.seconds,
+              static_cast<unsigned long long>(errors));
+  return errors == 0 ? 0 : 1;
+}
