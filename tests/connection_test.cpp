@@ -386,3 +386,60 @@ TEST_CASE_METHOD(fixture, "a batch with an unencodable frame is refused whole") 
   self->send(conn, send_atom::value, std::string{"after"});
   CHECK(expect<frame_received>().payload == "after"); // "fine" was not sent
 }
+
+TEST_CASE_METHOD(fixture, "close gives up after close_timeout when the peer stops reading") {
+  server_options server_opts;
+  server_opts.connection.read_credit = 0; // the server never reads
+  auto srv = serve(server_opts, self);
+  REQUIRE(srv);
+  connection_options opts;
+  opts.framing.kind = framing_kind::raw;
+  opts.write_high_water = 64 * 1024 * 1024;
+  opts.close_timeout = 200ms;
+  auto conn = connect(sys, "127.0.0.1", srv->port, self, opts);
+  expect<connected>();
+  expect<connected>();
+  std::string chunk(64 * 1024, 'q');
+  for (int i = 0; i < 256; ++i) // 16 MiB: far more than the kernel buffers
+    self->send(conn, send_atom::value, chunk);
+  self->send(conn, close_atom::value);
+  for (bool down = false; !down;)
+    self->receive(
+      [&](const disconnected& d) {
+        if (d.id != conn.id())
+          return;
+        CHECK(d.reason == error_kind::none);
+        CHECK_THAT(d.message, Catch::Contains("aborted with") && Catch::Contains("unsent"));
+        down = true;
+      },
+      [](const connection_error&) {},
+      caf::after(5s) >> [] { FAIL("close did not give up"); });
+}
+
+TEST_CASE_METHOD(fixture, "a server stops within shutdown_grace although a peer stops reading") {
+  server_options opts;
+  opts.shutdown_grace = 100ms;
+  opts.connection.write_high_water = 64 * 1024 * 1024;
+  auto srv = serve(opts, self);
+  REQUIRE(srv);
+  raw_socket lazy{srv->port}; // never reads
+  auto conn = expect<connected>().handle;
+  std::string chunk(64 * 1024, 'w');
+  for (int i = 0; i < 256; ++i)
+    self->send(conn, send_atom::value, chunk);
+  // A stats round trip: the sends before it are queued by now.
+  self->request(conn, 5s, stats_atom::value).receive(
+    [](const connection_stats&) {}, [&](caf::error& e) { FAIL(sys.render(e)); });
+  self->monitor(srv->acceptor);
+  self->send(srv->acceptor, close_atom::value);
+  bool stopped = false;
+  for (bool done = false; !done;)
+    self->receive([&](const caf::down_msg& msg) {
+                    if (msg.source == srv->acceptor)
+                      stopped = done = true;
+                  },
+                  [](const disconnected&) {}, [](const connection_error&) {},
+                  caf::after(5s) >> [&] { done = true; });
+  CHECK(stopped);
+  CHECK(lazy.closed_by_peer(5s));
+}

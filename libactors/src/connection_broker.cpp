@@ -27,8 +27,13 @@ void notify_error(connection_broker* self, error_kind kind, std::string msg) {
 void finish(connection_broker* self, error_kind reason, std::string msg) {
   auto& st = self->state;
   close_socket(st.probe_fd);
-  if (st.hdl)
+  if (st.hdl) {
+    // CAF's close waits for queued bytes to drain, forever if the peer stopped
+    // reading. Shutting the socket down makes that write fail at once.
+    if (st.queued_bytes > 0)
+      shutdown_socket(static_cast<int>(st.hdl->id()));
     self->close(*st.hdl);
+  }
   st.hdl.reset();
   self->send(st.subscriber,
              disconnected{st.stats.id, reason, std::move(msg), st.stats});
@@ -242,6 +247,8 @@ void on_close(connection_broker* self) {
   stop_reading(self);
   if (st.queued_bytes == 0)
     finish(self, error_kind::none, "closed");
+  else
+    self->delayed_send(self, st.options.close_timeout, abort_atom::value);
 }
 
 void on_idle_check(connection_broker* self) {
@@ -282,8 +289,13 @@ caf::behavior connection_behavior(connection_broker* self) {
     },
     [=](close_atom) { on_close(self); },
     [=](abort_atom) {
-      self->state.closing = true;
-      finish(self, error_kind::none, "aborted");
+      auto& st = self->state;
+      auto pending = st.queued_bytes;
+      st.closing = true;
+      finish(self, error_kind::none,
+             pending == 0 ? "aborted"
+                          : "aborted with " + std::to_string(pending)
+                              + " bytes unsent");
     },
     [=](credit_atom, std::uint32_t frames) {
       self->state.credit += frames;

@@ -89,7 +89,14 @@ caf::behavior acceptor(acceptor_broker* self, int listener_fd,
       st.listener.reset();
       for (auto& entry : st.connections)
         self->send(entry.second, close_atom::value);
+      if (!st.connections.empty())
+        self->delayed_send(self, st.options.shutdown_grace, abort_atom::value);
       quit_when_done(self);
+    },
+    [=](abort_atom) {
+      // Still here after shutdown_grace: abort whoever is still flushing.
+      for (auto& entry : self->state.connections)
+        self->send(entry.second, abort_atom::value);
     },
   };
 }

@@ -68,6 +68,10 @@ void tune_socket(int fd) {
   ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 }
 
+void shutdown_socket(int fd) noexcept {
+  ::shutdown(fd, SHUT_RDWR);
+}
+
 void close_socket(int& fd) noexcept {
   if (fd >= 0)
     ::close(fd);

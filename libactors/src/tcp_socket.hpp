@@ -48,6 +48,9 @@ void tune_socket(int fd);
 /// orderly close. Only meaningful after the peer's side has ended.
 bool was_reset(int fd);
 
+/// Shuts both directions of `fd` down; pending and later writes fail.
+void shutdown_socket(int fd) noexcept;
+
 /// Closes `fd` if it is valid and sets it to -1.
 void close_socket(int& fd) noexcept;
 

@@ -43,6 +43,9 @@ struct connection_options {
   std::size_t write_high_water = 4 * 1024 * 1024;
   /// Resolving plus connecting must finish within this time.
   std::chrono::milliseconds connect_timeout{5'000};
+  /// `close_atom` waits at most this long for queued bytes to be written,
+  /// then aborts: a peer that stopped reading cannot hold a close forever.
+  std::chrono::milliseconds close_timeout{2'000};
   /// Closes the connection after this long without receiving anything;
   /// zero disables the check.
   std::chrono::milliseconds idle_timeout{0};

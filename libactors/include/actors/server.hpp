@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -23,6 +24,9 @@ struct server_options {
   /// Peers beyond this many open connections are closed at once and
   /// reported to the observer as `peer_refused`.
   std::size_t max_connections = 1024;
+  /// After `close_atom`, connections still flushing after this long are
+  /// aborted, so a server stops promptly even with stuck peers.
+  std::chrono::milliseconds shutdown_grace{500};
   /// Options for every accepted connection (reconnect does not apply).
   connection_options connection;
   /// Receives server events (`peer_refused`); may be empty.
@@ -36,7 +40,8 @@ using session_factory = std::function<caf::actor(const caf::actor& connection)>;
 /// A listening server.
 struct server {
   /// The acceptor actor. Send it `close_atom` to stop accepting and close
-  /// every connection it accepted; it exits when they are gone.
+  /// every connection it accepted (aborting those still flushing after
+  /// `shutdown_grace`); it exits when they are gone.
   caf::actor acceptor;
   /// The bound address, e.g. "127.0.0.1".
   std::string address;
