@@ -7,16 +7,15 @@
 // with its own session actor; every room is an actor; the lobby actor
 // knows the rooms by name (see services/chat_service.cpp).
 
-#include <iostream>
-
 #include <caf/actor_system.hpp>
-#include <caf/scoped_actor.hpp>
+#include <caf/send.hpp>
 
 #include "actors/connection_protocol.hpp"
 #include "actors/server.hpp"
 #include "actors/system_config.hpp"
 #include "actors/termination_signal.hpp"
 #include "command_line.hpp"
+#include "serve_until_signal.hpp"
 #include "services/chat_service.hpp"
 
 namespace {
@@ -41,14 +40,7 @@ int main(int argc, char** argv) {
   opts.port = args.port("port", 7001);
   opts.bind_address = args.get("bind", "127.0.0.1");
   auto srv = actors::listen(sys, opts, services::chat_sessions(sys, lobby_actor));
-  if (!srv) {
-    std::cerr << "error: " << srv.error().message << "\n";
-    return 1;
-  }
-  std::cout << "listening on " << srv->address << ":" << srv->port << std::endl;
-  actors::wait_for_termination_signal();
-  caf::scoped_actor self{sys};
-  self->send(srv->acceptor, actors::close_atom::value);
-  self->wait_for(srv->acceptor);
-  self->send_exit(lobby_actor, caf::exit_reason::user_shutdown);
+  auto rc = examples::serve_until_signal(sys, srv);
+  caf::anon_send_exit(lobby_actor, caf::exit_reason::user_shutdown);
+  return rc;
 }

@@ -3,6 +3,8 @@
 // A small command-line reader shared by the examples: `--name value` and
 // `--flag` options plus positional arguments, with a usage text for --help.
 
+#include <cctype>
+#include <cerrno>
 #include <cstdint>
 #include <cstdlib>
 #include <iostream>
@@ -26,17 +28,29 @@ struct command_line {
     return i == options.end() ? fallback : i->second;
   }
 
-  /// The value of `--name` as a port number; exits with a message if invalid.
-  std::uint16_t port(const std::string& name, std::uint16_t fallback) const {
+  /// The value of `--name` as a number in [min, max]; exits with a message
+  /// naming the option if it is not one.
+  unsigned long number(const std::string& name, unsigned long fallback,
+                       unsigned long min, unsigned long max) const {
     auto text = get(name, std::to_string(fallback));
     char* end = nullptr;
+    errno = 0;
     auto value = std::strtoul(text.c_str(), &end, 10);
-    if (text.empty() || *end != '\0' || value > 65535) {
-      std::cerr << "error: --" << name << " needs a port number (0-65535), got '"
-                << text << "'\n";
+    if (text.empty() || text[0] == '-' || *end != '\0' || errno != 0
+        || value < min || value > max) {
+      // Positionals are named in capitals (PORT) and have no "--".
+      auto label = std::isupper(static_cast<unsigned char>(name[0])) ? name
+                                                                      : "--" + name;
+      std::cerr << "error: " << label << " needs a number from " << min
+                << " to " << max << ", got '" << text << "'\n";
       std::exit(2);
     }
-    return static_cast<std::uint16_t>(value);
+    return value;
+  }
+
+  /// The value of `--name` as a port number (0-65535).
+  std::uint16_t port(const std::string& name, std::uint16_t fallback) const {
+    return static_cast<std::uint16_t>(number(name, fallback, 0, 65535));
   }
 };
 

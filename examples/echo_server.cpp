@@ -5,16 +5,14 @@
 // Each accepted connection is its own actor; each gets its own echo session
 // (see services/echo_service.cpp).
 
-#include <iostream>
-
 #include <caf/actor_system.hpp>
-#include <caf/scoped_actor.hpp>
 
 #include "actors/connection_protocol.hpp"
 #include "actors/server.hpp"
 #include "actors/system_config.hpp"
 #include "actors/termination_signal.hpp"
 #include "command_line.hpp"
+#include "serve_until_signal.hpp"
 #include "services/echo_service.hpp"
 
 namespace {
@@ -40,15 +38,7 @@ int main(int argc, char** argv) {
   opts.bind_address = args.get("bind", "127.0.0.1");
   opts.connection.batch_frames = true;
   opts.connection.framing.max_frame_size
-    = std::stoul(args.get("max-frame", "1048576"));
+    = args.number("max-frame", 1024 * 1024, 1, 1024ul * 1024 * 1024);
   auto srv = actors::listen(sys, opts, services::echo_sessions(sys));
-  if (!srv) {
-    std::cerr << "error: " << srv.error().message << "\n";
-    return 1;
-  }
-  std::cout << "listening on " << srv->address << ":" << srv->port << std::endl;
-  actors::wait_for_termination_signal();
-  caf::scoped_actor self{sys};
-  self->send(srv->acceptor, actors::close_atom::value);
-  self->wait_for(srv->acceptor);
+  return examples::serve_until_signal(sys, srv);
 }

@@ -91,15 +91,15 @@ int main(int argc, char** argv) {
   }
   opts.framing.kind = *framing;
   opts.connect_timeout = std::chrono::milliseconds{
-    std::stoul(args.get("timeout", "5000"))};
+    args.number("timeout", 5000, 1, 3'600'000)};
   examples::command_line port_arg;
-  port_arg.options["port"] = args.positionals[1];
-  auto port = port_arg.port("port", 0);
+  port_arg.options["PORT"] = args.positionals[1];
+  auto port = port_arg.port("PORT", 0);
 
   actors::system_config cfg;
   caf::actor_system sys{cfg};
   caf::scoped_actor self{sys};
-  std::chrono::milliseconds linger{std::stoul(args.get("linger", "500"))};
+  std::chrono::milliseconds linger{args.number("linger", 500, 0, 3'600'000)};
   auto print = sys.spawn(printer, caf::actor{self}, linger);
   auto conn = actors::connect(sys, args.positionals[0], port, print, opts);
   bool ok = false;

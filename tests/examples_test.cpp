@@ -6,6 +6,7 @@
 
 #include <csignal>
 #include <string>
+#include <vector>
 
 #include "support/raw_socket.hpp"
 
@@ -117,6 +118,17 @@ TEST_CASE("line_client sends stdin to ncat and prints what comes back") {
     candidate.wait_exit(2s);
   }
   CHECK(client);
+}
+
+TEST_CASE("examples reject malformed numbers with a message naming the option") {
+  for (auto args : std::vector<std::vector<std::string>>{
+         {example("echo_server"), "--max-frame", "lots"},
+         {example("echo_server"), "--port", "70000"},
+         {example("line_client"), "--timeout", "-5", "127.0.0.1", "1"},
+         {example("line_client"), "127.0.0.1", "http"}}) {
+    child_process bad{args};
+    CHECK(bad.wait_exit(5s) == 2);
+  }
 }
 
 TEST_CASE("line_client fails clearly when the connection is refused") {
