@@ -65,6 +65,11 @@ void resume_reading(connection_broker* self) {
     }
     return;
   }
+  if (!st.read_started) {
+    self->configure_read(*st.hdl, caf::io::receive_policy::at_most(
+                                    st.options.read_chunk_size));
+    st.read_started = true;
+  }
   self->trigger(*st.hdl, 1);
   st.reading = true;
 }
@@ -89,16 +94,11 @@ void start(connection_broker* self, caf::io::connection_handle hdl) {
   st.queued_bytes = 0;
   st.failed_attempts = 0;
   st.last_read = steady_clock::now();
-  // configure_read starts reading; without credit we halt at once.
-  self->configure_read(hdl, caf::io::receive_policy::at_most(
-                              st.options.read_chunk_size));
   self->ack_writes(hdl, true);
-  st.reading = true;
+  st.reading = false;
+  st.read_started = false;
   st.halt_pending = false;
-  if (st.credit > 0)
-    self->trigger(hdl, 1);
-  else
-    stop_reading(self);
+  resume_reading(self);
   self->send(st.subscriber, connected{st.stats.id, st.peer,
                                       caf::actor_cast<caf::actor>(self)});
   if (st.options.idle_timeout.count() > 0)

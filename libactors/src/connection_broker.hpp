@@ -44,6 +44,10 @@ struct connection_state {
   std::string peer;
   std::int64_t credit = 0;
   bool reading = false;
+  // configure_read starts CAF's reading; it is deferred until there is
+  // credit, because a halt right after it is squashed into a no-op by CAF's
+  // multiplexer, which then never releases the scribe (nor its socket).
+  bool read_started = false;
   // CAF 0.17 applies a halt at the end of the multiplexer's loop iteration;
   // a trigger before then is lost. So after a halt, reading resumes only
   // through a timer message, which always arrives in a later iteration.
