@@ -3,8 +3,9 @@
 #include <iostream>
 
 #include <caf/actor_system.hpp>
-#include <caf/event_based_actor.hpp>
+#include <caf/io/broker.hpp>
 
+#include "actors/colocated.hpp"
 #include "actors/connection_protocol.hpp"
 
 namespace services {
@@ -12,8 +13,9 @@ namespace services {
 namespace {
 
 // One per connection: echoes each frame and grants one credit for it, so
-// the connection reads exactly as fast as we echo.
-caf::behavior echo_session(caf::event_based_actor* self, caf::actor conn) {
+// the connection reads exactly as fast as we echo. Colocated with its
+// connection (see actors/colocated.hpp): its handlers are short.
+caf::behavior echo_session(caf::io::broker* self, caf::actor conn) {
   return {
     [=](actors::frame_received& frame) {
       self->send(conn, actors::send_atom::value, std::move(frame.payload));
@@ -37,7 +39,7 @@ caf::behavior echo_session(caf::event_based_actor* self, caf::actor conn) {
 
 actors::session_factory echo_sessions(caf::actor_system& system) {
   return [&system](const caf::actor& conn) {
-    return system.spawn(echo_session, conn);
+    return actors::spawn_colocated(system, echo_session, conn);
   };
 }
 
