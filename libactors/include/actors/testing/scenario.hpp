@@ -1,0 +1,201 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <ostream>
+#include <string>
+
+#include <caf/actor.hpp>
+#include <caf/fwd.hpp>
+
+#include "actors/connection_options.hpp"
+#include "actors/testing/headless_sink.hpp"
+#include "actors/ui_bridge.hpp"
+
+namespace actors::testing {
+
+/// How a scenario runs.
+enum class scenario_mode : std::uint8_t {
+  /// CAF's test_coordinator on the calling thread: exact message order,
+  /// simulated time, no sockets. Peers are simulated connection actors that
+  /// honour read credit. For logic.
+  deterministic,
+  /// Real threads and loopback sockets: a real server on 127.0.0.1 and peers
+  /// that are plain TCP clients (not built on libactors). For I/O.
+  real,
+};
+
+/// Returns "deterministic" or "real".
+const char* to_string(scenario_mode mode) noexcept;
+
+/// The server a real scenario starts.
+enum class server_kind : std::uint8_t {
+  /// Sends every frame back to its peer, and shows every event in the UI.
+  echo,
+  /// Only shows every event in the UI (the bridge is the subscriber).
+  sink,
+};
+
+/// The outcome of one scenario step: success, or a failure with a message
+/// that says what was expected and what happened.
+class outcome {
+public:
+  /// A success.
+  outcome() = default;
+
+  /// A failure explained by `message`.
+  static outcome failure(std::string message);
+
+  /// True on success.
+  explicit operator bool() const noexcept { return failed_.empty(); }
+
+  /// Why the step failed; empty on success.
+  const std::string& message() const noexcept { return failed_; }
+
+private:
+  std::string failed_;
+};
+
+/// Prints "ok" or the failure message (so Catch2 shows it).
+std::ostream& operator<<(std::ostream& out, const outcome& x);
+
+/// Everything that configures a scenario.
+struct scenario_options {
+  /// Deterministic or real.
+  scenario_mode mode = scenario_mode::real;
+  /// The UI bridge every connection reports to.
+  ui_bridge_options bridge;
+  /// The headless UI.
+  headless_sink_options sink;
+  /// Options of the server's connections (real mode) or of the simulated
+  /// connections (deterministic mode: `read_credit` is what matters).
+  connection_options connection;
+  /// How long an expectation waits unless it says otherwise (real time in
+  /// real mode, simulated time in deterministic mode).
+  std::chrono::milliseconds default_timeout{2'000};
+  /// Real mode: `flood` stops when the socket accepted nothing for this long.
+  std::chrono::milliseconds flood_stall{500};
+};
+
+/// Chooses the subscriber of an accepted connection in a real scenario;
+/// it gets the connection and the UI bridge (forward events there, e.g.
+/// with `caf::send_as(connection, bridge, event)` so the bridge manages the
+/// connection's read credit).
+using scenario_session_factory =
+  std::function<caf::actor(const caf::actor& connection, const caf::actor& bridge)>;
+
+/// A headless, scripted run of an actor app: a UI bridge feeding a headless
+/// UI, a server (real mode), named peers, faults, and expectations that wait
+/// up to a timeout. Every step returns an `outcome`; nothing throws.
+/// Peers are named ("c1"); `send` means "the peer sends a frame to the app".
+/// Call every member from the one thread that owns the scenario.
+class scenario {
+public:
+  /// Creates the actor system, the headless UI and the bridge.
+  explicit scenario(scenario_options options = {});
+
+  /// Closes peers and the server and stops every actor.
+  ~scenario();
+
+  scenario(const scenario&) = delete;
+  scenario& operator=(const scenario&) = delete;
+
+  /// The mode this scenario runs in.
+  scenario_mode mode() const noexcept;
+
+  /// The actor system, e.g. to spawn the actors of the app under test.
+  caf::actor_system& system() noexcept;
+
+  /// The UI bridge.
+  const caf::actor& bridge() const noexcept;
+
+  /// The headless UI (stall, resume, slow, questions).
+  headless_sink& sink() noexcept;
+
+  /// Real mode: starts a built-in server on 127.0.0.1 (a free port).
+  outcome start_server(server_kind kind);
+
+  /// Real mode: starts a server whose sessions `make_session` creates.
+  outcome start_server(scenario_session_factory make_session);
+
+  /// Connects a new peer `name`: a TCP client of the server (real mode) or
+  /// a simulated connection reporting to the bridge (deterministic mode).
+  outcome connect(const std::string& name);
+
+  /// Peer `name` sends one frame.
+  outcome send(const std::string& name, const std::string& payload);
+
+  /// Peer `name` sends `count` frames "name:0", "name:1", ...; in real mode
+  /// it stops early when TCP pushes back for `flood_stall`.
+  outcome flood(const std::string& name, std::uint64_t count);
+
+  /// Peer `name` closes its connection in an orderly way.
+  outcome close(const std::string& name);
+
+  /// Peer `name` resets its connection (TCP RST; simulated in
+  /// deterministic mode).
+  outcome reset(const std::string& name);
+
+  /// An actor posts a `message` event with `text` to the bridge.
+  outcome post(const std::string& text);
+
+  /// The UI stops acknowledging batches (a hung UI thread).
+  outcome stall_sink();
+
+  /// The UI acknowledges at once again, including a batch it held.
+  outcome resume_sink();
+
+  /// The UI acknowledges each batch `per_batch` after it arrived.
+  outcome slow_sink(std::chrono::milliseconds per_batch);
+
+  /// Lets `duration` pass: sleeps (real) or advances the clock
+  /// (deterministic).
+  outcome wait(std::chrono::milliseconds duration);
+
+  /// Real mode: peer `name` receives the frame `payload` next.
+  outcome expect_frame(const std::string& name, const std::string& payload,
+                       std::chrono::milliseconds timeout);
+
+  /// Real mode: the app closes (or resets) the connection of peer `name`.
+  /// Frames the peer did not read are discarded.
+  outcome expect_closed(const std::string& name,
+                        std::chrono::milliseconds timeout);
+
+  /// The last `flood` of peer `name` was held back: by TCP (real mode) or
+  /// for lack of read credit (deterministic mode).
+  outcome expect_blocked(const std::string& name);
+
+  /// The UI receives, after the previous event of `kind` it matched, an
+  /// event of `kind` whose text is `text`: the payload (frame, connected),
+  /// the message (message), the error kind (error, disconnected) or the
+  /// count (dropped, reconnecting). An empty `text` matches any event.
+  outcome expect_ui_event(ui_event_kind kind, const std::string& text,
+                          std::chrono::milliseconds timeout);
+
+  /// The UI's `counter` reaches `value` within `timeout` and is exactly
+  /// `value` then.
+  outcome expect_ui_count(ui_counter counter, std::uint64_t value,
+                          std::chrono::milliseconds timeout);
+
+  /// The UI's `counter` reaches at least `value` within `timeout`.
+  outcome expect_ui_at_least(ui_counter counter, std::uint64_t value,
+                             std::chrono::milliseconds timeout);
+
+  /// What the UI received so far.
+  ui_record ui_snapshot();
+
+  /// The bridge's counters.
+  ui_bridge_stats bridge_stats();
+
+  /// The default timeout for expectations.
+  std::chrono::milliseconds default_timeout() const noexcept;
+
+private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+} // namespace actors::testing

@@ -1,0 +1,119 @@
+#include "actors/ui_event.hpp"
+
+#include <utility>
+
+namespace actors {
+
+const char* to_string(ui_event_kind kind) noexcept {
+  switch (kind) {
+    case ui_event_kind::connected: return "connected";
+    case ui_event_kind::frame: return "frame";
+    case ui_event_kind::error: return "error";
+    case ui_event_kind::reconnecting: return "reconnecting";
+    case ui_event_kind::disconnected: return "disconnected";
+    case ui_event_kind::dropped: return "dropped";
+    case ui_event_kind::message: return "message";
+  }
+  return "unknown";
+}
+
+std::optional<ui_event_kind> parse_ui_event_kind(std::string_view name) noexcept {
+  for (auto kind : {ui_event_kind::connected, ui_event_kind::frame,
+                    ui_event_kind::error, ui_event_kind::reconnecting,
+                    ui_event_kind::disconnected, ui_event_kind::dropped,
+                    ui_event_kind::message})
+    if (name == to_string(kind))
+      return kind;
+  return std::nullopt;
+}
+
+const char* to_string(direction dir) noexcept {
+  switch (dir) {
+    case direction::none: return "none";
+    case direction::inbound: return "inbound";
+    case direction::outbound: return "outbound";
+  }
+  return "unknown";
+}
+
+std::chrono::nanoseconds ui_clock_now() noexcept {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+    std::chrono::system_clock::now().time_since_epoch());
+}
+
+ui_event make_message_event(std::string text) {
+  ui_event result;
+  result.kind = ui_event_kind::message;
+  result.time = ui_clock_now();
+  result.message = std::move(text);
+  return result;
+}
+
+ui_event make_error_event(error_kind kind, std::string message,
+                          connection_id connection) {
+  ui_event result;
+  result.kind = ui_event_kind::error;
+  result.connection = connection;
+  result.time = ui_clock_now();
+  result.error = kind;
+  result.message = std::move(message);
+  return result;
+}
+
+ui_event make_frame_event(connection_id connection, direction dir,
+                          std::string payload) {
+  ui_event result;
+  result.kind = ui_event_kind::frame;
+  result.connection = connection;
+  result.time = ui_clock_now();
+  result.dir = dir;
+  result.payload = std::move(payload);
+  return result;
+}
+
+ui_event to_ui_event(connected event) {
+  ui_event result;
+  result.kind = ui_event_kind::connected;
+  result.connection = event.id;
+  result.time = ui_clock_now();
+  result.payload = std::move(event.peer);
+  return result;
+}
+
+ui_event to_ui_event(frame_received event) {
+  return make_frame_event(event.id, direction::inbound,
+                          std::move(event.payload));
+}
+
+ui_event to_ui_event(connection_error event) {
+  return make_error_event(event.kind, std::move(event.message), event.id);
+}
+
+ui_event to_ui_event(reconnecting event) {
+  ui_event result;
+  result.kind = ui_event_kind::reconnecting;
+  result.connection = event.id;
+  result.time = ui_clock_now();
+  result.count = event.attempt;
+  result.message = "retry " + std::to_string(event.attempt) + " in "
+                   + std::to_string(event.delay_ms) + " ms";
+  return result;
+}
+
+ui_event to_ui_event(disconnected event) {
+  ui_event result;
+  result.kind = ui_event_kind::disconnected;
+  result.connection = event.id;
+  result.time = ui_clock_now();
+  result.error = event.reason;
+  result.message = std::move(event.message);
+  return result;
+}
+
+ui_event to_ui_event(peer_refused event) {
+  auto result = make_error_event(event.reason, std::move(event.message));
+  result.payload = std::move(event.peer);
+  return result;
+}
+
+} // namespace actors
