@@ -1,6 +1,6 @@
 // chat_server: a line-based chat with rooms.
 //
-//   chat_server [--port N] [--bind ADDR]
+//   chat_server [--port N] [--bind ADDR] [--max-rooms N]
 //
 // Commands a client can type: /nick NAME, /join ROOM, /quit. Any other line
 // goes to everyone in the client's room. Every connection is its own actor
@@ -20,22 +20,24 @@
 
 namespace {
 
-constexpr const char* usage = R"(usage: chat_server [--port N] [--bind ADDR]
+constexpr const char* usage = R"(usage: chat_server [--port N] [--bind ADDR] [--max-rooms N]
 Line chat with rooms. Prints "listening on ADDR:PORT" first; exits on SIGINT/SIGTERM.
-  --port N      port to listen on; 0 picks a free one (default 7001)
-  --bind ADDR   address to bind (default 127.0.0.1)
+  --port N        port to listen on; 0 picks a free one (default 7001)
+  --bind ADDR     address to bind (default 127.0.0.1)
+  --max-rooms N   most rooms that may exist at once (default 1000)
 Clients type: /nick NAME, /join ROOM, /quit; other lines go to their room.
 )";
 
 } // namespace
 
 int main(int argc, char** argv) {
-  auto args = examples::parse_command_line(argc, argv, {"port", "bind"}, {},
+  auto args = examples::parse_command_line(argc, argv, {"port", "bind", "max-rooms"}, {},
                                            usage);
   actors::block_termination_signals();
   actors::system_config cfg;
   caf::actor_system sys{cfg};
-  auto lobby_actor = services::spawn_chat_lobby(sys);
+  auto max_rooms = args.number("max-rooms", 1000, 1, 1'000'000);
+  auto lobby_actor = services::spawn_chat_lobby(sys, max_rooms);
   actors::server_options opts;
   opts.port = args.port("port", 7001);
   opts.bind_address = args.get("bind", "127.0.0.1");

@@ -137,3 +137,21 @@ TEST_CASE("line_client fails clearly when the connection is refused") {
   client.close_stdin();
   CHECK(client.wait_exit(5s) == 1);
 }
+
+TEST_CASE("chat_server refuses rooms past --max-rooms and over-long names") {
+  child_process server{{example("chat_server"), "--port", "0", "--max-rooms", "1"}};
+  auto banner = server.read_line(5s);
+  REQUIRE(banner);
+  auto port = testing_support::port_from_banner(*banner);
+  REQUIRE(port != 0);
+  raw_socket amy{port};
+  CHECK_THAT(amy.read_until("joined #general", 5s), Catch::Contains("joined #general"));
+  REQUIRE(amy.write_all("/join other\n"));
+  CHECK_THAT(amy.read_until("rooms is reached", 5s),
+             Catch::Contains("cannot join #other") && Catch::Contains("limit of 1 rooms"));
+  REQUIRE(amy.write_all("/nick " + std::string(33, 'x') + "\n"));
+  CHECK_THAT(amy.read_until("characters", 5s), Catch::Contains("at most 32 characters"));
+  // The session still works: the refused commands changed nothing.
+  REQUIRE(amy.write_all("still here\n"));
+  CHECK_THAT(amy.read_until("still here", 5s), Catch::Contains("still here"));
+}

@@ -13,6 +13,9 @@ namespace services {
 
 namespace {
 
+// Longest nick or room name a client may choose.
+constexpr std::size_t max_name_length = 32;
+
 using join_atom = caf::atom_constant<caf::atom("join")>;
 using leave_atom = caf::atom_constant<caf::atom("leave")>;
 using say_atom = caf::atom_constant<caf::atom("say")>;
@@ -49,15 +52,20 @@ caf::behavior room(caf::stateful_actor<room_state>* self, std::string name) {
   };
 }
 
-// The lobby: finds or creates rooms by name.
-caf::behavior lobby(caf::stateful_actor<std::map<std::string, caf::actor>>* self) {
+// The lobby: finds or creates rooms by name, at most `max_rooms` of them.
+caf::behavior lobby(caf::stateful_actor<std::map<std::string, caf::actor>>* self,
+                    std::size_t max_rooms) {
   return {
-    [=](room_atom, const std::string& name) {
+    [=](room_atom, const std::string& name) -> caf::result<caf::actor> {
       auto& rooms = self->state;
       auto i = rooms.find(name);
-      if (i == rooms.end())
-        i = rooms.emplace(name, self->spawn(room, name)).first;
-      return i->second;
+      if (i != rooms.end())
+        return i->second;
+      if (rooms.size() >= max_rooms)
+        return caf::make_error(caf::sec::runtime_error,
+                               "the server's limit of "
+                                 + std::to_string(max_rooms) + " rooms is reached");
+      return rooms.emplace(name, self->spawn(room, name)).first->second;
     },
   };
 }
@@ -75,26 +83,41 @@ using session_actor = caf::stateful_actor<session_state>;
 void join(session_actor* self, caf::actor lobby_actor, caf::actor conn,
           std::string name) {
   self->request(lobby_actor, caf::infinite, room_atom::value, name)
-    .then([=](caf::actor next) {
-      auto& st = self->state;
-      if (st.room)
-        self->send(st.room, leave_atom::value, st.id, st.nick);
-      st.room = next;
-      st.room_name = name;
-      self->send(next, join_atom::value, st.id, conn, st.nick);
-    });
+    .then(
+      [=](caf::actor next) {
+        auto& st = self->state;
+        if (st.room)
+          self->send(st.room, leave_atom::value, st.id, st.nick);
+        st.room = next;
+        st.room_name = name;
+        self->send(next, join_atom::value, st.id, conn, st.nick);
+      },
+      [=](caf::error& err) {
+        send_line(self, conn, "cannot join #" + name + ": "
+                                + self->system().render(err));
+      });
 }
 
 void handle_line(session_actor* self, caf::actor lobby_actor, caf::actor conn,
                  const std::string& line) {
   auto& st = self->state;
   if (line.rfind("/nick ", 0) == 0 && line.size() > 6) {
+    if (line.size() - 6 > max_name_length) {
+      send_line(self, conn, "nicks have at most "
+                              + std::to_string(max_name_length) + " characters");
+      return;
+    }
     auto old = st.nick;
     st.nick = line.substr(6);
     if (st.room)
       self->send(st.room, say_atom::value, old, "is now known as " + st.nick);
   } else if (line.rfind("/join ", 0) == 0 && line.size() > 6) {
-    join(self, lobby_actor, conn, line.substr(6));
+    auto name = line.substr(6);
+    if (name.size() > max_name_length)
+      send_line(self, conn, "room names have at most "
+                              + std::to_string(max_name_length) + " characters");
+    else
+      join(self, lobby_actor, conn, std::move(name));
   } else if (line == "/quit") {
     send_line(self, conn, "bye");
     self->send(conn, actors::close_atom::value);
@@ -132,8 +155,8 @@ caf::behavior session(session_actor* self, caf::actor conn,
 
 } // namespace
 
-caf::actor spawn_chat_lobby(caf::actor_system& system) {
-  return system.spawn(lobby);
+caf::actor spawn_chat_lobby(caf::actor_system& system, std::size_t max_rooms) {
+  return system.spawn(lobby, max_rooms);
 }
 
 actors::session_factory chat_sessions(caf::actor_system& system,
