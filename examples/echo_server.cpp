@@ -1,6 +1,6 @@
 // echo_server: sends every line back to the client that sent it.
 //
-//   echo_server [--port N] [--bind ADDR] [--max-frame BYTES]
+//   echo_server [--port N] [--bind ADDR] [--max-frame BYTES] [--max-connections N]
 //
 // Each accepted connection is its own actor; each gets its own echo session
 // (see services/echo_service.cpp).
@@ -17,18 +17,19 @@
 
 namespace {
 
-constexpr const char* usage = R"(usage: echo_server [--port N] [--bind ADDR] [--max-frame BYTES]
+constexpr const char* usage = R"(usage: echo_server [--port N] [--bind ADDR] [--max-frame BYTES] [--max-connections N]
 Line echo server. Prints "listening on ADDR:PORT" first; exits on SIGINT/SIGTERM.
   --port N           port to listen on; 0 picks a free one (default 7000)
   --bind ADDR        address to bind (default 127.0.0.1)
   --max-frame BYTES  longest line accepted (default 1048576)
+  --max-connections N  peers served at once; more are refused (default 1024)
 )";
 
 } // namespace
 
 int main(int argc, char** argv) {
   auto args = examples::parse_command_line(argc, argv,
-                                           {"port", "bind", "max-frame"}, {},
+                                           {"port", "bind", "max-frame", "max-connections"}, {},
                                            usage);
   actors::block_termination_signals();
   actors::system_config cfg;
@@ -39,6 +40,7 @@ int main(int argc, char** argv) {
   opts.connection.batch_frames = true;
   opts.connection.framing.max_frame_size
     = args.number("max-frame", 1024 * 1024, 1, 1024ul * 1024 * 1024);
+  opts.max_connections = args.number("max-connections", 1024, 1, 1'000'000);
   auto srv = actors::listen(sys, opts, services::echo_sessions(sys));
   return examples::serve_until_signal(sys, srv);
 }
