@@ -26,7 +26,6 @@ void notify_error(connection_broker* self, error_kind kind, std::string msg) {
 // Sends the final event and exits; after this the actor handles nothing.
 void finish(connection_broker* self, error_kind reason, std::string msg) {
   auto& st = self->state;
-  close_socket(st.probe_fd);
   if (st.hdl) {
     // CAF's close waits for queued bytes to drain, forever if the peer stopped
     // reading. Shutting the socket down makes that write fail at once.
@@ -66,8 +65,9 @@ void resume_reading(connection_broker* self) {
     return;
   }
   if (!st.read_started) {
-    self->configure_read(*st.hdl, caf::io::receive_policy::at_most(
-                                    st.options.read_chunk_size));
+    st.read_chunk = std::max<std::size_t>(
+      1, std::min(st.options.initial_read_chunk_size, st.options.read_chunk_size));
+    self->configure_read(*st.hdl, caf::io::receive_policy::at_most(st.read_chunk));
     st.read_started = true;
   }
   self->trigger(*st.hdl, 1);
@@ -88,7 +88,6 @@ void start(connection_broker* self, caf::io::connection_handle hdl) {
   auto& st = self->state;
   st.hdl = hdl;
   tune_socket(static_cast<int>(hdl.id()));
-  st.probe_fd = ::dup(static_cast<int>(hdl.id()));
   st.peer = peer_name(static_cast<int>(hdl.id()));
   st.decoder.reset();
   st.queued_bytes = 0;
@@ -137,7 +136,6 @@ milliseconds backoff_delay(connection_state& st) {
 // The connection is gone or never came up: retry if allowed, else finish.
 void lost(connection_broker* self, error_kind reason, std::string msg) {
   auto& st = self->state;
-  close_socket(st.probe_fd);
   st.hdl.reset();
   st.reading = false;
   auto& policy = st.options.reconnect;
@@ -162,7 +160,10 @@ void on_closed(connection_broker* self) {
     finish(self, error_kind::none, "closed");
     return;
   }
-  if (st.probe_fd >= 0 && was_reset(st.probe_fd)) {
+  // CAF delivers connection_closed_msg synchronously from its failed read,
+  // while its scribe (and so the socket) still exists: the socket's TCP
+  // state tells a reset from an orderly close. No second descriptor needed.
+  if (st.hdl && was_reset(static_cast<int>(st.hdl->id()))) {
     notify_error(self, error_kind::peer_reset,
                  "connection reset by peer " + st.peer);
     lost(self, error_kind::peer_reset, "connection reset by peer " + st.peer);
@@ -175,9 +176,20 @@ void on_closed(connection_broker* self) {
   lost(self, error_kind::peer_closed, std::move(msg));
 }
 
+// A read that filled the buffer suggests more is waiting: read more at once.
+void grow_read_chunk(connection_broker* self, std::size_t bytes_read) {
+  auto& st = self->state;
+  if (bytes_read < st.read_chunk || st.read_chunk >= st.options.read_chunk_size
+      || !st.hdl)
+    return;
+  st.read_chunk = std::min(st.read_chunk * 2, st.options.read_chunk_size);
+  self->configure_read(*st.hdl, caf::io::receive_policy::at_most(st.read_chunk));
+}
+
 void on_data(connection_broker* self, caf::io::new_data_msg& msg) {
   auto& st = self->state;
   st.stats.bytes_in += msg.buf.size();
+  grow_read_chunk(self, msg.buf.size());
   st.last_read = steady_clock::now();
   std::string_view bytes{msg.buf.data(), msg.buf.size()};
   frame_batch batch;
@@ -356,9 +368,7 @@ void init(connection_broker* self, connection_options options) {
 
 } // namespace
 
-connection_state::~connection_state() {
-  close_socket(probe_fd);
-}
+connection_state::~connection_state() = default;
 
 caf::behavior client_connection(connection_broker* self, std::string host,
                                 std::uint16_t port, caf::actor subscriber,

@@ -38,9 +38,6 @@ struct connection_state {
   caf::actor subscriber;
   frame_decoder decoder;
   std::optional<caf::io::connection_handle> hdl;
-  // A duplicate of the socket, kept to tell a reset from an orderly close
-  // after CAF has closed its own descriptor.
-  int probe_fd = -1;
   std::string peer;
   std::int64_t credit = 0;
   bool reading = false;
@@ -48,6 +45,8 @@ struct connection_state {
   // credit, because a halt right after it is squashed into a no-op by CAF's
   // multiplexer, which then never releases the scribe (nor its socket).
   bool read_started = false;
+  // Bytes asked of the socket per read: grows while reads fill it.
+  std::size_t read_chunk = 0;
   // CAF 0.17 applies a halt at the end of the multiplexer's loop iteration;
   // a trigger before then is lost. So after a halt, reading resumes only
   // through a timer message, which always arrives in a later iteration.

@@ -180,8 +180,8 @@ std::string peer_name(int fd) {
 }
 
 bool was_reset(int fd) {
-  // After an orderly FIN our side sits in CLOSE_WAIT (this duplicate keeps
-  // the socket open); after an RST the kernel moved it straight to CLOSE.
+  // After an orderly FIN our side sits in CLOSE_WAIT; after an RST the
+  // kernel moved it straight to CLOSE.
   tcp_info info{};
   socklen_t len = sizeof(info);
   if (::getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &len) != 0)

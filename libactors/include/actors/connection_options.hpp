@@ -36,8 +36,13 @@ struct connection_options {
   /// Deliver the frames of each read as one `frames_received` event instead
   /// of one `frame_received` per frame: far fewer messages under load.
   bool batch_frames = false;
-  /// Largest number of bytes taken from the socket per read.
+  /// Largest number of bytes taken from the socket per read. Each connection
+  /// starts with a read buffer of `initial_read_chunk_size` bytes and doubles
+  /// it, up to this, whenever a read fills it: idle connections stay small
+  /// (a read buffer never shrinks) and busy ones get large reads.
   std::size_t read_chunk_size = 64 * 1024;
+  /// The read buffer of a new connection; see `read_chunk_size`.
+  std::size_t initial_read_chunk_size = 2 * 1024;
   /// `send` is refused with write_buffer_full while more than this many bytes
   /// wait to be written to the socket.
   std::size_t write_high_water = 4 * 1024 * 1024;
