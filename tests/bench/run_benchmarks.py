@@ -76,6 +76,80 @@ def bench_echo(args):
     return table
 
 
+SCALES = [1000, 5000, 10000]  # B4: idle connections held at once
+
+
+def raise_descriptor_limit():
+    """B4 needs two descriptors per connection across both processes; the
+    benchmark raises its own limit (the test suite never does)."""
+    import resource
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    return hard
+
+
+def scale_peers(build, bench):
+    py = "/usr/bin/python3"
+    result = [
+        ("actors echo_server", [f"{build}/examples/echo_server", "--port", "0",
+                                "--max-connections", "100000"]),
+        ("asio (hand-written, 1 thread)", [f"{build}/tests/bench/asio_echo"]),
+        ("raw CAF broker", [f"{build}/tests/bench/caf_echo"]),
+        ("Python asyncio streams", [py, f"{bench}/py_echo_streams.py"]),
+    ]
+    return [(name, cmd) for name, cmd in result if os.path.exists(cmd[0])
+            and (cmd[0] != py or os.path.exists(cmd[1]))]
+
+
+def bench_scale(args):
+    """B4: accept rate and server memory per idle connection."""
+    limit = raise_descriptor_limit()
+    tool = f"{args.build_dir}/tests/bench/idle_scale"
+    table = {}
+    for name, cmd in scale_peers(args.build_dir, args.bench_dir):
+        for count in SCALES:
+            if count + 64 > limit:
+                table[(name, count)] = None
+                continue
+            rates, sizes = [], []
+            for _ in range(max(1, args.runs // 2)):
+                proc, port = start(cmd)
+                try:
+                    out = subprocess.run(
+                        [tool, "--port", str(port), "--pid", str(proc.pid),
+                         "--connections", str(count)],
+                        capture_output=True, text=True, timeout=300)
+                finally:
+                    proc.kill()
+                    proc.wait()
+                values = dict(l.split() for l in out.stdout.splitlines() if l)
+                if out.returncode == 0 and values.get("errors") == "0":
+                    rates.append(float(values["connections_per_second"]))
+                    sizes.append(float(values["rss_per_connection"]))
+            table[(name, count)] = ((statistics.median(rates),
+                                     statistics.median(sizes))
+                                    if rates else None)
+            cell = table[(name, count)]
+            text = "failed" if cell is None else \
+                f"{cell[0]:,.0f} conn/s, {cell[1]:,.0f} B/conn"
+            print(f"  {name:32} {count:>6} idle  {text}", flush=True)
+    return table
+
+
+def scale_markdown(table):
+    names = list(dict.fromkeys(name for name, _ in table))
+    lines = ["| server | " + " | ".join(f"{n:,} idle" for n in SCALES) + " |",
+             "|---|" + "---|" * len(SCALES)]
+    for name in names:
+        cells = []
+        for count in SCALES:
+            cell = table.get((name, count))
+            cells.append("failed" if cell is None else
+                         f"{cell[1] / 1024:.1f} KiB/conn, {cell[0]:,.0f} accepts/s")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def fmt(value):
     return "failed" if value is None else f"{value:,.0f}"
 
@@ -122,6 +196,9 @@ def main():
     print("B1 echo throughput (messages/s, median of %d runs)" % args.runs)
     echo = echo_markdown(bench_echo(args))
     print(echo)
+    print("B4 scale (idle connections; median of %d runs)" % max(1, args.runs // 2))
+    scale = scale_markdown(bench_scale(args))
+    print(scale)
     extra = []
     log_bench = f"{args.build_dir}/tests/bench/log_writer_bench"
     if os.path.exists(log_bench):
@@ -131,7 +208,7 @@ def main():
         extra.append("## B5 log writer\n\n" + out.strip() + "\n")
     with open(args.output, "w") as f:
         f.write(DOC.format(machine=machine(), runs=args.runs,
-                           seconds=args.seconds, echo=echo,
+                           seconds=args.seconds, echo=echo, scale=scale,
                            extra="\n".join(extra)))
     print(f"wrote {args.output}")
 
@@ -151,6 +228,17 @@ counting only complete echoed messages). Messages per second, median of
 Target: at least 1.0x asio in every load, at least 10x Python asyncio streams.
 
 {echo}
+
+## B4 scale: idle connections
+
+tests/bench/idle_scale opens the connections (at most 256 connects
+outstanding), proves each is served with one echoed line, waits a second
+with all of them idle, then reads the server's resident memory. Memory per
+connection is (RSS with N idle connections - RSS before) / N; the accept rate
+counts from the first connect to the last echo.
+Target: at most 8 KiB of user-space memory per idle connection at 10k.
+
+{scale}
 
 {extra}"""
 
