@@ -3,6 +3,7 @@
 #include <caf/io/middleman.hpp>
 
 #include "actors/connection_protocol.hpp"
+#include "actors/log_protocol.hpp"
 #include "actors/ui_protocol.hpp"
 
 namespace actors {
@@ -16,6 +17,7 @@ void add_message_types(caf::actor_system_config& cfg) {
   // Each protocol header defines its own type ID block; register them here.
   cfg.add_message_types<caf::id_block::actors_connection>();
   cfg.add_message_types<caf::id_block::actors_ui>();
+  cfg.add_message_types<caf::id_block::actors_log>();
 }
 
 } // namespace actors

@@ -1,0 +1,52 @@
+#pragma once
+
+// The detached half of the log writer: it owns the file and does the
+// blocking I/O, one chunk at a time. Internal to libactors.
+//
+// Receives from the front (log_writer.cpp):
+// - `write_chunk_atom, std::string chunk, std::uint64_t records`: writes the
+//   chunk (rotating between whole lines) and answers `chunk_done_atom,
+//   bytes, records` once it reached the OS. While writing fails it keeps the
+//   rest of the chunk, tells the front `log_error` once, retries every
+//   `retry_interval`, and sends `log_recovered` before the `chunk_done`.
+// - `sync_close_atom, std::string rest`: writes what is pending plus `rest`
+//   (one attempt if writing fails), fsyncs and closes the file, answers
+//   `sync_close_atom` and exits.
+
+#include <caf/atom.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include "actors/log_writer.hpp"
+
+namespace actors::detail {
+
+using write_chunk_atom = caf::atom_constant<caf::atom("wr_chunk")>;
+using chunk_done_atom = caf::atom_constant<caf::atom("chunk_ok")>;
+using sync_close_atom = caf::atom_constant<caf::atom("sync_clos")>;
+using retry_write_atom = caf::atom_constant<caf::atom("wr_retry")>;
+
+struct log_file_state {
+  log_writer_options options;
+  caf::actor front;
+  int fd = -1;
+  std::size_t size = 0;
+  // What is left of the chunk being written, and its record count.
+  std::string pending;
+  std::uint64_t pending_records = 0;
+  std::size_t pending_bytes = 0;
+  bool failing = false;
+  bool retry_scheduled = false;
+
+  ~log_file_state();
+
+  static inline const char* name = "actors.log_file";
+};
+
+using log_file_actor = caf::stateful_actor<log_file_state>;
+
+/// The file actor; spawn it detached.
+caf::behavior log_file(log_file_actor* self, caf::actor front,
+                       log_writer_options options);
+
+} // namespace actors::detail

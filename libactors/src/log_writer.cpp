@@ -1,0 +1,301 @@
+#include "actors/log_writer.hpp"
+
+#include <deque>
+#include <utility>
+#include <vector>
+
+#include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/exit_reason.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include "actors/connection_protocol.hpp"
+#include "log_file.hpp"
+
+namespace actors {
+
+namespace {
+
+using tick_atom = caf::atom_constant<caf::atom("log_tick")>;
+
+// Formatted lines waiting for the disk, cut into chunks of whole lines.
+struct chunk {
+  std::string data;
+  std::uint64_t records = 0;
+};
+
+// A batch request waiting for room in the backlog.
+struct waiting_batch {
+  caf::response_promise promise;
+  std::vector<log_record> records;
+};
+
+// A flush or close waiting until `mark` bytes were written.
+struct waiting_flush {
+  caf::response_promise promise;
+  std::uint64_t mark = 0;
+};
+
+struct front_state {
+  log_writer_options options;
+  caf::actor file;
+  std::deque<chunk> backlog;
+  std::uint64_t backlog_bytes = 0;
+  bool chunk_in_flight = false;
+  // Totals, in bytes, of what entered the backlog and what reached the OS.
+  std::uint64_t bytes_accepted = 0;
+  std::uint64_t dropped_unreported = 0;
+  std::deque<waiting_batch> waiting_batches;
+  std::deque<waiting_flush> waiting_flushes;
+  std::vector<caf::actor> subscribers;
+  bool closing = false;
+  bool close_under_way = false;
+  // Between a log_error and the next log_recovered.
+  bool failing = false;
+  std::vector<caf::response_promise> close_promises;
+  log_stats stats;
+
+  static inline const char* name = "actors.log_writer";
+};
+
+using front_actor = caf::stateful_actor<front_state>;
+
+bool backlog_full(const front_state& st) {
+  return st.backlog_bytes >= st.options.max_backlog_bytes;
+}
+
+void append(front_state& st, log_record& record) {
+  if (record.time.count() == 0)
+    record.time = log_clock_now();
+  if (st.backlog.empty() || st.backlog.back().data.size() >= st.options.chunk_bytes)
+    st.backlog.emplace_back();
+  auto& last = st.backlog.back();
+  auto before = last.data.size();
+  append_log_line(last.data, record);
+  ++last.records;
+  auto added = last.data.size() - before;
+  st.backlog_bytes += added;
+  st.bytes_accepted += added;
+  st.stats.peak_backlog_bytes = std::max(st.stats.peak_backlog_bytes, st.backlog_bytes);
+}
+
+template <class Event>
+void notify(front_actor* self, const Event& event) {
+  for (auto& subscriber : self->state.subscribers)
+    self->send(subscriber, event);
+}
+
+// Once there is room again, drops become an event and a record of their own.
+void report_drops(front_actor* self) {
+  auto& st = self->state;
+  if (st.dropped_unreported == 0 || backlog_full(st))
+    return;
+  auto count = st.dropped_unreported;
+  st.dropped_unreported = 0;
+  auto record = make_log_record("log_writer", log_direction::event,
+                                std::to_string(count)
+                                  + " records dropped: the disk fell behind",
+                                log_level::warning);
+  append(st, record);
+  notify(self, log_dropped{count});
+}
+
+// Hands the oldest chunk to the file actor if it is idle and the chunk is
+// due: full, or a flush, close or the interval asks for it.
+void write_next(front_actor* self, bool interval_due) {
+  auto& st = self->state;
+  if (st.chunk_in_flight || st.close_under_way || st.backlog.empty())
+    return;
+  auto& first = st.backlog.front();
+  bool due = interval_due || st.closing || !st.waiting_flushes.empty()
+             || first.data.size() >= st.options.chunk_bytes || st.backlog.size() > 1;
+  if (!due)
+    return;
+  st.chunk_in_flight = true;
+  auto next = std::move(first);
+  st.backlog.pop_front();
+  self->send(st.file, detail::write_chunk_atom::value, std::move(next.data),
+             next.records);
+}
+
+void admit_waiting_batches(front_actor* self) {
+  auto& st = self->state;
+  while (!st.waiting_batches.empty() && !backlog_full(st)) {
+    auto& waiting = st.waiting_batches.front();
+    for (auto& record : waiting.records)
+      append(st, record);
+    waiting.promise.deliver(log_ack_atom::value);
+    st.waiting_batches.pop_front();
+  }
+}
+
+std::uint64_t bytes_written(const front_state& st) {
+  return st.stats.bytes_written;
+}
+
+void finish_if_done(front_actor* self) {
+  auto& st = self->state;
+  if (!st.closing || st.close_under_way)
+    return;
+  // While the file works, close once everything is written. While it fails,
+  // waiting could take forever: hand over the rest for one last attempt.
+  if (!st.failing
+      && (st.chunk_in_flight || !st.backlog.empty() || !st.waiting_batches.empty()))
+    return;
+  admit_waiting_batches(self);
+  std::string rest;
+  for (auto& pending : st.backlog)
+    rest += pending.data;
+  st.backlog.clear();
+  st.close_under_way = true;
+  self->request(st.file, caf::infinite, detail::sync_close_atom::value, std::move(rest))
+    .then([=](detail::sync_close_atom) {
+      for (auto& promise : self->state.close_promises)
+        promise.deliver(log_ack_atom::value);
+      self->quit();
+    });
+}
+
+void on_chunk_done(front_actor* self, std::uint64_t bytes, std::uint64_t records) {
+  auto& st = self->state;
+  st.chunk_in_flight = false;
+  st.backlog_bytes -= bytes;
+  st.stats.bytes_written += bytes;
+  st.stats.records_written += records;
+  while (!st.waiting_flushes.empty()
+         && st.waiting_flushes.front().mark <= bytes_written(st)) {
+    st.waiting_flushes.front().promise.deliver(log_ack_atom::value);
+    st.waiting_flushes.pop_front();
+  }
+  admit_waiting_batches(self);
+  report_drops(self);
+  write_next(self, false);
+  finish_if_done(self);
+}
+
+void on_record(front_actor* self, log_record& record) {
+  auto& st = self->state;
+  ++st.stats.records_received;
+  if (backlog_full(st)) {
+    ++st.stats.records_dropped;
+    ++st.dropped_unreported;
+    return;
+  }
+  append(st, record);
+  write_next(self, false);
+}
+
+caf::result<log_ack_atom> on_batch(front_actor* self, std::vector<log_record>& records) {
+  auto& st = self->state;
+  st.stats.records_received += records.size();
+  if (backlog_full(st) || !st.waiting_batches.empty()) {
+    auto promise = self->make_response_promise();
+    st.waiting_batches.push_back({promise, std::move(records)});
+    return promise;
+  }
+  for (auto& record : records)
+    append(st, record);
+  write_next(self, false);
+  return log_ack_atom::value;
+}
+
+caf::result<log_ack_atom> on_flush(front_actor* self) {
+  auto& st = self->state;
+  if (st.bytes_accepted == bytes_written(st))
+    return log_ack_atom::value;
+  auto promise = self->make_response_promise();
+  st.waiting_flushes.push_back({promise, st.bytes_accepted});
+  write_next(self, false);
+  return promise;
+}
+
+caf::response_promise begin_close(front_actor* self) {
+  auto& st = self->state;
+  auto promise = self->make_response_promise();
+  st.close_promises.push_back(promise);
+  st.closing = true;
+  write_next(self, false);
+  finish_if_done(self);
+  return promise;
+}
+
+log_stats current_stats(const front_state& st) {
+  auto result = st.stats;
+  result.backlog_bytes = st.backlog_bytes;
+  return result;
+}
+
+caf::behavior log_front(front_actor* self, log_writer_options options) {
+  auto& st = self->state;
+  st.options = std::move(options);
+  st.options.chunk_bytes = std::max<std::size_t>(st.options.chunk_bytes, 1);
+  st.file = self->spawn<caf::detached + caf::linked>(detail::log_file,
+                                                     caf::actor{self}, st.options);
+  // An exit message closes like close_atom: records already in the mailbox
+  // are handled first, because the close request queues behind them.
+  self->set_exit_handler([=](caf::exit_msg& msg) {
+    if (msg.source == self->state.file) {
+      self->quit(msg.reason);
+      return;
+    }
+    self->send(self, close_atom::value);
+  });
+  self->delayed_send(self, st.options.flush_interval, tick_atom::value);
+  return {
+    [=](log_record& record) { on_record(self, record); },
+    [=](std::vector<log_record>& records) { return on_batch(self, records); },
+    [=](log_flush_atom) { return on_flush(self); },
+    [=](log_subscribe_atom, caf::actor subscriber) {
+      self->state.subscribers.push_back(std::move(subscriber));
+    },
+    [=](log_stats_atom) { return current_stats(self->state); },
+    [=](close_atom) -> caf::result<log_ack_atom> { return begin_close(self); },
+    // The answer to the close the exit handler sent to this actor itself.
+    [=](log_ack_atom) {},
+    [=](detail::chunk_done_atom, std::uint64_t bytes, std::uint64_t records) {
+      on_chunk_done(self, bytes, records);
+    },
+    [=](const log_error& event) {
+      ++self->state.stats.failures;
+      self->state.failing = true;
+      notify(self, event);
+      finish_if_done(self);
+    },
+    [=](const log_recovered& event) {
+      self->state.failing = false;
+      notify(self, event);
+    },
+    [=](tick_atom) {
+      write_next(self, true);
+      self->delayed_send(self, self->state.options.flush_interval, tick_atom::value);
+    },
+  };
+}
+
+} // namespace
+
+const char* to_string(log_failure failure) noexcept {
+  switch (failure) {
+    case log_failure::open_failed: return "open_failed";
+    case log_failure::write_failed: return "write_failed";
+    case log_failure::rotate_failed: return "rotate_failed";
+  }
+  return "write_failed";
+}
+
+caf::actor spawn_log_writer(caf::actor_system& system, log_writer_options options) {
+  return system.spawn(log_front, std::move(options));
+}
+
+log_record make_log_record(std::string source, log_direction dir,
+                           std::string payload, log_level level) {
+  log_record record;
+  record.time = log_clock_now();
+  record.source = std::move(source);
+  record.dir = dir;
+  record.level = level;
+  record.payload = std::move(payload);
+  return record;
+}
+
+} // namespace actors
