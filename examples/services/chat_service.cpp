@@ -65,7 +65,9 @@ caf::behavior lobby(caf::stateful_actor<std::map<std::string, caf::actor>>* self
         return caf::make_error(caf::sec::runtime_error,
                                "the server's limit of "
                                  + std::to_string(max_rooms) + " rooms is reached");
-      return rooms.emplace(name, self->spawn(room, name)).first->second;
+      // Linked: the rooms end with the lobby (e.g. at shutdown), even while
+      // members still reference them.
+      return rooms.emplace(name, self->spawn<caf::linked>(room, name)).first->second;
     },
   };
 }
