@@ -1,7 +1,7 @@
 // line_client: our framework's ncat. Lines from stdin are sent as frames;
 // frames received are printed to stdout, one per line.
 //
-//   line_client [--framing line|length16|length32] HOST PORT
+//   line_client [--framing line|length16|length32] [--log FILE] HOST PORT
 
 #include <iostream>
 #include <string>
@@ -15,17 +15,21 @@
 
 #include "actors/connection.hpp"
 #include "actors/system_config.hpp"
+#include "actors/termination_signal.hpp"
 #include "command_line.hpp"
+#include "log_option.hpp"
 
 namespace {
 
-constexpr const char* usage = R"(usage: line_client [--framing KIND] [--timeout MS] [--linger MS] HOST PORT
+constexpr const char* usage = R"(usage: line_client [--framing KIND] [--timeout MS] [--linger MS] [--log FILE] HOST PORT
 Sends each line of stdin as one frame; prints each frame received as a line.
 Exits when stdin ends (after the queued frames are written) or the peer leaves.
   --framing KIND  line (default), length16 or length32
   --timeout MS    connect timeout in milliseconds (default 5000)
   --linger MS     after stdin ends, close once the peer was quiet this long
                   (default 500)
+  --log FILE      record every frame in and out to FILE
+SIGINT or SIGTERM ends it, with the log complete.
 )";
 
 using eof_atom = caf::atom_constant<caf::atom("eof")>;
@@ -77,7 +81,7 @@ caf::behavior printer(caf::stateful_actor<printer_state>* self,
 } // namespace
 
 int main(int argc, char** argv) {
-  auto args = examples::parse_command_line(argc, argv, {"framing", "timeout", "linger"},
+  auto args = examples::parse_command_line(argc, argv, {"framing", "timeout", "linger", "log"},
                                            {}, usage);
   if (args.positionals.size() != 2) {
     std::cerr << "error: expected HOST and PORT\n\n" << usage;
@@ -96,16 +100,26 @@ int main(int argc, char** argv) {
   port_arg.options["PORT"] = args.positionals[1];
   auto port = port_arg.port("PORT", 0);
 
+  actors::block_termination_signals();
   actors::system_config cfg;
   caf::actor_system sys{cfg};
   caf::scoped_actor self{sys};
+  auto log = examples::start_log(sys, args);
+  opts.log = log;
+  // A signal ends the run like a lost peer: the log is closed on the way out.
+  std::thread{[me = caf::actor{self}] {
+    actors::wait_for_termination_signal();
+    caf::anon_send(me, false);
+  }}.detach();
   std::chrono::milliseconds linger{args.number("linger", 500, 0, 3'600'000)};
   auto print = sys.spawn(printer, caf::actor{self}, linger);
   auto conn = actors::connect(sys, args.positionals[0], port, print, opts);
   bool ok = false;
   self->receive([&](bool up) { ok = up; });
-  if (!ok)
+  if (!ok) {
+    examples::close_log(sys, log);
     return 1;
+  }
   // stdin blocks, so it gets its own thread; it only sends messages. It is
   // detached so that we can exit when the peer leaves first.
   std::thread{[conn, print] {
@@ -114,5 +128,6 @@ int main(int argc, char** argv) {
     caf::anon_send(print, eof_atom::value);
   }}.detach();
   self->receive([&](bool clean) { ok = clean; });
+  examples::close_log(sys, log);
   return ok ? 0 : 1;
 }

@@ -1,7 +1,8 @@
 #pragma once
 
 // What every server example does after listen(): print where it listens,
-// wait for SIGINT or SIGTERM, then stop the server and wait until it is gone.
+// wait for SIGINT or SIGTERM, then stop the server and wait until it is gone,
+// then close the log (if any) so that it holds every frame.
 
 #include <iostream>
 
@@ -11,15 +12,18 @@
 #include "actors/connection_protocol.hpp"
 #include "actors/server.hpp"
 #include "actors/termination_signal.hpp"
+#include "log_option.hpp"
 
 namespace examples {
 
 /// Returns the exit code: 1 if listening failed, 0 after a clean stop.
 /// Call `actors::block_termination_signals()` before creating the system.
 inline int serve_until_signal(caf::actor_system& sys,
-                              const actors::expected<actors::server>& srv) {
+                              const actors::expected<actors::server>& srv,
+                              const caf::actor& log = {}) {
   if (!srv) {
     std::cerr << "error: " << srv.error().message << "\n";
+    close_log(sys, log);
     return 1;
   }
   std::cout << "listening on " << srv->address << ":" << srv->port << std::endl;
@@ -27,6 +31,7 @@ inline int serve_until_signal(caf::actor_system& sys,
   caf::scoped_actor self{sys};
   self->send(srv->acceptor, actors::close_atom::value);
   self->wait_for(srv->acceptor);
+  close_log(sys, log);
   return 0;
 }
 

@@ -5,8 +5,13 @@
 #include <catch2/catch.hpp>
 
 #include <csignal>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
+
+#include "actors/log_record.hpp"
 
 #include "support/raw_socket.hpp"
 
@@ -154,4 +159,68 @@ TEST_CASE("chat_server refuses rooms past --max-rooms and over-long names") {
   // The session still works: the refused commands changed nothing.
   REQUIRE(amy.write_all("still here\n"));
   CHECK_THAT(amy.read_until("still here", 5s), Catch::Contains("still here"));
+}
+
+TEST_CASE("echo_server --log records every frame in and out, complete after SIGTERM") {
+  char dir[] = "/tmp/actors-example-log-XXXXXX";
+  REQUIRE(mkdtemp(dir) != nullptr);
+  std::string path = std::string{dir} + "/echo.log";
+  child_process server{{example("echo_server"), "--port", "0", "--log", path}};
+  auto banner = server.read_line(5s);
+  REQUIRE(banner);
+  auto port = testing_support::port_from_banner(*banner);
+  REQUIRE(port != 0);
+  constexpr int lines = 2000;
+  {
+    raw_socket client{port};
+    std::string all;
+    for (int i = 0; i < lines; ++i)
+      all += "line " + std::to_string(i) + "\n";
+    REQUIRE(client.write_all(all));
+    CHECK_THAT(client.read_until("line 1999\n", 10s), Catch::EndsWith("line 1999\n"));
+  }
+  server.signal(SIGTERM);
+  auto status = server.wait_exit(5s);
+  REQUIRE(status);
+  CHECK(*status == 0);
+  std::ifstream in{path};
+  int in_count = 0, out_count = 0, events = 0;
+  for (std::string line; std::getline(in, line);) {
+    auto record = actors::parse_log_line(line);
+    REQUIRE(record);
+    if (record->dir == actors::log_direction::in)
+      CHECK(record->payload == "line " + std::to_string(in_count++));
+    else if (record->dir == actors::log_direction::out)
+      CHECK(record->payload == "line " + std::to_string(out_count++));
+    else
+      ++events;
+  }
+  CHECK(in_count == lines);
+  CHECK(out_count == lines);
+  CHECK(events >= 2); // connected, disconnected
+  std::system(("rm -rf '" + std::string{dir} + "'").c_str());
+}
+
+TEST_CASE("a log file that cannot be opened is reported and the server keeps serving") {
+  char dir[] = "/tmp/actors-example-err-XXXXXX";
+  REQUIRE(mkdtemp(dir) != nullptr);
+  std::string errors = std::string{dir} + "/stderr";
+  child_process server{{example("echo_server"), "--port", "0", "--log",
+                        "/nonexistent-dir/echo.log"},
+                       errors};
+  auto banner = server.read_line(5s);
+  REQUIRE(banner);
+  auto port = testing_support::port_from_banner(*banner);
+  raw_socket client{port};
+  REQUIRE(client.write_all("still echoing\n"));
+  CHECK_THAT(client.read_until("still echoing\n", 5s), Catch::Contains("still echoing"));
+  server.signal(SIGTERM);
+  auto status = server.wait_exit(5s);
+  REQUIRE(status);
+  CHECK(*status == 0);
+  std::ifstream err_in{errors};
+  std::string text{std::istreambuf_iterator<char>{err_in}, {}};
+  CHECK_THAT(text, Catch::Contains("cannot open /nonexistent-dir/echo.log")
+                     && Catch::Contains("No such file"));
+  std::system(("rm -rf '" + std::string{dir} + "'").c_str());
 }

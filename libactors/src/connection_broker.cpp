@@ -9,6 +9,7 @@
 #include <caf/io/system_messages.hpp>
 #include <caf/unit.hpp>
 
+#include "actors/log_writer.hpp"
 #include "tcp_socket.hpp"
 
 namespace actors::detail {
@@ -18,8 +19,19 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::steady_clock;
 
+// Sends a record to the connection's log writer, if it has one.
+void log(connection_broker* self, log_direction dir, std::string_view payload,
+         log_level level = log_level::info) {
+  auto& st = self->state;
+  if (st.options.log)
+    self->send(st.options.log,
+               make_log_record("conn " + std::to_string(st.stats.id), dir,
+                               std::string{payload}, level));
+}
+
 void notify_error(connection_broker* self, error_kind kind, std::string msg) {
   auto& st = self->state;
+  log(self, log_direction::event, msg, log_level::error);
   self->send(st.subscriber, connection_error{st.stats.id, kind, std::move(msg)});
 }
 
@@ -34,6 +46,7 @@ void finish(connection_broker* self, error_kind reason, std::string msg) {
     self->close(*st.hdl);
   }
   st.hdl.reset();
+  log(self, log_direction::event, "disconnected: " + msg);
   self->send(st.subscriber,
              disconnected{st.stats.id, reason, std::move(msg), st.stats});
   self->quit();
@@ -98,6 +111,7 @@ void start(connection_broker* self, caf::io::connection_handle hdl) {
   st.read_started = false;
   st.halt_pending = false;
   resume_reading(self);
+  log(self, log_direction::event, "connected to " + st.peer);
   self->send(st.subscriber, connected{st.stats.id, st.peer,
                                       caf::actor_cast<caf::actor>(self)});
   if (st.options.idle_timeout.count() > 0)
@@ -196,6 +210,7 @@ void on_data(connection_broker* self, caf::io::new_data_msg& msg) {
   auto err = st.decoder.feed(bytes, [&](std::string_view frame) {
     ++st.stats.frames_in;
     --st.credit;
+    log(self, log_direction::in, frame);
     if (st.options.batch_frames)
       batch.add(frame);
     else
@@ -242,6 +257,9 @@ void on_send(connection_broker* self, const Frames& frames, std::size_t count,
       return;
     }
   }
+  if (st.options.log)
+    for (std::size_t i = 0; i < count; ++i)
+      log(self, log_direction::out, frames[i]);
   auto added = buf.size() - before;
   st.queued_bytes += added;
   st.stats.bytes_out += added;

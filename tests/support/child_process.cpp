@@ -1,6 +1,7 @@
 #include "child_process.hpp"
 
 #include <csignal>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdexcept>
 #include <sys/syscall.h>
@@ -9,7 +10,8 @@
 
 namespace testing_support {
 
-child_process::child_process(const std::vector<std::string>& argv) {
+child_process::child_process(const std::vector<std::string>& argv,
+                             const std::string& stderr_file) {
   int in[2];
   int out[2];
   if (::pipe(in) != 0 || ::pipe(out) != 0)
@@ -18,6 +20,11 @@ child_process::child_process(const std::vector<std::string>& argv) {
   if (pid_ == 0) {
     ::dup2(in[0], STDIN_FILENO);
     ::dup2(out[1], STDOUT_FILENO);
+    if (!stderr_file.empty()) {
+      int err = ::open(stderr_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+      if (err >= 0)
+        ::dup2(err, STDERR_FILENO);
+    }
     ::close(in[1]);
     ::close(out[0]);
     std::vector<char*> args;

@@ -14,8 +14,10 @@ namespace testing_support {
 /// running. Move-only.
 class child_process {
 public:
-  /// Starts argv[0] (searched on PATH) with pipes for stdin and stdout.
-  explicit child_process(const std::vector<std::string>& argv);
+  /// Starts argv[0] (searched on PATH) with pipes for stdin and stdout;
+  /// stderr goes to `stderr_file` if given, else to ours.
+  explicit child_process(const std::vector<std::string>& argv,
+                         const std::string& stderr_file = {});
   child_process(child_process&& other) noexcept;
   child_process& operator=(child_process&&) = delete;
   ~child_process();

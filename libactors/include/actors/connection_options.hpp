@@ -4,6 +4,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include <caf/actor.hpp>
+
 #include "actors/framing.hpp"
 
 namespace actors {
@@ -36,6 +38,10 @@ struct connection_options {
   /// Deliver the frames of each read as one `frames_received` event instead
   /// of one `frame_received` per frame: far fewer messages under load.
   bool batch_frames = false;
+  /// A log writer (log_writer.hpp), or none. When set, the connection logs
+  /// every frame in and out and its connects, errors and disconnect, as
+  /// records from source "conn ID".
+  caf::actor log;
   /// Largest number of bytes taken from the socket per read. Each connection
   /// starts with a read buffer of `initial_read_chunk_size` bytes and doubles
   /// it, up to this, whenever a read fills it: idle connections stay small

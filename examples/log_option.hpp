@@ -1,0 +1,62 @@
+#pragma once
+
+// --log FILE for the examples: a log writer that records every frame in and
+// out of every connection, and closing it so the file is complete on exit.
+
+#include <iostream>
+#include <string>
+
+#include <caf/actor.hpp>
+#include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/scoped_actor.hpp>
+
+#include "actors/connection_protocol.hpp"
+#include "actors/log_writer.hpp"
+#include "command_line.hpp"
+
+namespace examples {
+
+/// Prints the log writer's events to stderr; ends with the writer.
+inline caf::behavior log_reporter(caf::event_based_actor* self, caf::actor writer) {
+  self->send(writer, actors::log_subscribe_atom::value, caf::actor{self});
+  self->monitor(writer);
+  self->set_down_handler([=](caf::down_msg&) { self->quit(); });
+  return {
+    [](const actors::log_error& err) { std::cerr << "log: " << err.message << "\n"; },
+    [](const actors::log_recovered& ok) {
+      std::cerr << "log: writing " << ok.path << " again\n";
+    },
+    [](const actors::log_dropped& dropped) {
+      std::cerr << "log: " << dropped.count << " records dropped (disk too slow)\n";
+    },
+  };
+}
+
+/// A log writer for `--log FILE`, or an invalid handle without the option.
+/// Its errors (cannot open, disk full) go to stderr; the program keeps
+/// working without the log.
+inline caf::actor start_log(caf::actor_system& sys, const command_line& args) {
+  if (!args.has("log"))
+    return {};
+  actors::log_writer_options opts;
+  opts.path = args.get("log", "");
+  auto writer = actors::spawn_log_writer(sys, opts);
+  sys.spawn(log_reporter, writer);
+  return writer;
+}
+
+/// Closes the log writer (if any) and waits until every record sent before
+/// is in the file and fsynced.
+inline void close_log(caf::actor_system& sys, const caf::actor& writer) {
+  if (!writer)
+    return;
+  caf::scoped_actor self{sys};
+  self->request(writer, caf::infinite, actors::close_atom::value)
+    .receive([](actors::log_ack_atom) {},
+             [](caf::error& err) {
+               std::cerr << "log: close failed: " << caf::to_string(err) << "\n";
+             });
+}
+
+} // namespace examples
