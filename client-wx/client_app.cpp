@@ -1,0 +1,86 @@
+#include "client_app.hpp"
+
+#include <csignal>
+#include <iostream>
+#include <thread>
+
+#include <wx/dcscreen.h>
+#include <wx/dcmemory.h>
+#include <wx/image.h>
+#include <wx/timer.h>
+
+#include "actors/termination_signal.hpp"
+#include "main_frame.hpp"
+#include "wx_ui_sink.hpp"
+
+namespace client {
+
+bool ClientApp::OnInit() {
+  SetAppName("actors-client");
+  WatchTerminationSignals();
+  Launch(options_);
+  return true;
+}
+
+void ClientApp::Launch(const ClientOptions& options) {
+  Bind(EVT_UI_BATCH, &ClientApp::OnBatch, this);
+  runtime_ = std::make_unique<Runtime>(this);
+  frame_ = new MainFrame(runtime_->Workbench(), runtime_->Bridge());
+  frame_->Bind(wxEVT_CLOSE_WINDOW, [this](wxCloseEvent& event) {
+    frame_ = nullptr;
+    event.Skip(); // destroys the window; OnExit then shuts the actors down
+  });
+  frame_->Show();
+  if (!options.log.empty())
+    frame_->LogTo(options.log);
+  runtime_->Start(options);
+  if (!options.screenshot.empty())
+    SaveScreenshot(options.screenshot);
+}
+
+// SIGINT/SIGTERM close the window like the user would: the log is complete.
+void ClientApp::WatchTerminationSignals() {
+  actors::block_termination_signals();
+  std::thread{[this] {
+    actors::wait_for_termination_signal();
+    CallAfter([this] {
+      if (frame_)
+        frame_->Close();
+    });
+  }}.detach();
+}
+
+void ClientApp::OnBatch(wxThreadEvent& event) {
+  auto batch = event.GetPayload<actors::ui_batch>();
+  if (frame_)
+    frame_->ApplyBatch(batch);
+}
+
+void ClientApp::SaveScreenshot(const std::string& path) {
+  screenshot_timer_.Bind(wxEVT_TIMER, [this, path](wxTimerEvent&) {
+    if (!frame_)
+      return;
+    frame_->Raise();
+    frame_->Update();
+    auto rect = frame_->GetScreenRect();
+    wxScreenDC screen;
+    wxBitmap bitmap(rect.width, rect.height);
+    wxMemoryDC memory(bitmap);
+    memory.Blit(0, 0, rect.width, rect.height, &screen, rect.x, rect.y);
+    memory.SelectObject(wxNullBitmap);
+    wxImage::AddHandler(new wxPNGHandler);
+    if (!bitmap.SaveFile(path, wxBITMAP_TYPE_PNG))
+      std::cerr << "error: cannot save the screenshot to " << path << "\n";
+    frame_->Close();
+  });
+  screenshot_timer_.StartOnce(2500);
+}
+
+int ClientApp::OnExit() {
+  if (runtime_)
+    runtime_->Shutdown();
+  runtime_.reset();
+  return wxApp::OnExit();
+}
+
+} // namespace client

@@ -1,0 +1,72 @@
+#include "connection_panel.hpp"
+
+namespace client {
+
+ConnectionPanel::ConnectionPanel(wxWindow* parent)
+  : wxListCtrl(parent, wxID_ANY, wxDefaultPosition, wxSize(300, -1),
+               wxLC_REPORT | wxLC_SINGLE_SEL) {
+  AppendColumn("Conn", wxLIST_FORMAT_RIGHT, 45);
+  AppendColumn("Peer", wxLIST_FORMAT_LEFT, 130);
+  AppendColumn("State", wxLIST_FORMAT_LEFT, 120);
+}
+
+long ConnectionPanel::RowOf(std::uint64_t connection) {
+  auto i = rows_.find(connection);
+  if (i != rows_.end())
+    return i->second;
+  auto row = InsertItem(GetItemCount(), wxString::Format("%llu",
+                                        static_cast<unsigned long long>(connection)));
+  rows_[connection] = row;
+  return row;
+}
+
+void ConnectionPanel::SetState(std::uint64_t connection, const wxString& peer,
+                               const wxString& state) {
+  auto row = RowOf(connection);
+  if (!peer.empty())
+    SetItem(row, 1, peer);
+  SetItem(row, 2, state);
+}
+
+void ConnectionPanel::Apply(const std::vector<actors::ui_event>& events) {
+  using kind = actors::ui_event_kind;
+  for (auto& event : events) {
+    if (event.connection == 0)
+      continue;
+    switch (event.kind) {
+      case kind::connected:
+        open_.insert(event.connection);
+        SetState(event.connection, wxString::FromUTF8(event.payload), "connected");
+        // Something is always selected, so the send bar works at once.
+        if (GetSelectedItemCount() == 0)
+          SetItemState(RowOf(event.connection), wxLIST_STATE_SELECTED,
+                       wxLIST_STATE_SELECTED);
+        break;
+      case kind::reconnecting:
+        SetState(event.connection, {}, wxString::Format("reconnecting (%llu)",
+                                         static_cast<unsigned long long>(event.count)));
+        break;
+      case kind::disconnected: {
+        open_.erase(event.connection);
+        auto reason = event.error == actors::error_kind::none
+                        ? wxString{"closed"}
+                        : "closed: " + wxString{actors::to_string(event.error)};
+        SetState(event.connection, {}, reason);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+}
+
+std::uint64_t ConnectionPanel::SelectedConnection() const {
+  auto row = GetNextItem(-1, wxLIST_NEXT_ALL, wxLIST_STATE_SELECTED);
+  if (row < 0)
+    return 0;
+  unsigned long long id = 0;
+  GetItemText(row, 0).ToULongLong(&id);
+  return id;
+}
+
+} // namespace client

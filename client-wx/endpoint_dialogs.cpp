@@ -1,0 +1,125 @@
+#include "endpoint_dialogs.hpp"
+
+#include <wx/checkbox.h>
+#include <wx/choice.h>
+#include <wx/combobox.h>
+#include <wx/config.h>
+#include <wx/sizer.h>
+#include <wx/spinctrl.h>
+#include <wx/stattext.h>
+#include <wx/textctrl.h>
+
+namespace client {
+
+namespace {
+
+constexpr int max_recent = 10;
+
+wxArrayString recent_hosts() {
+  wxArrayString hosts;
+  auto* config = wxConfig::Get();
+  for (int i = 0; i < max_recent; ++i) {
+    wxString value;
+    if (config->Read(wxString::Format("RecentHosts/%d", i), &value) && !value.empty())
+      hosts.Add(value);
+  }
+  return hosts;
+}
+
+void add_row(wxFlexGridSizer* grid, wxWindow* parent, const char* label, wxWindow* field) {
+  grid->Add(new wxStaticText(parent, wxID_ANY, label), 0, wxALIGN_CENTER_VERTICAL);
+  grid->Add(field, 1, wxEXPAND);
+}
+
+void finish_layout(wxDialog* dialog, wxFlexGridSizer* grid) {
+  grid->AddGrowableCol(1);
+  auto* outer = new wxBoxSizer(wxVERTICAL);
+  outer->Add(grid, 1, wxEXPAND | wxALL, 10);
+  outer->Add(dialog->CreateButtonSizer(wxOK | wxCANCEL), 0, wxEXPAND | wxALL, 10);
+  dialog->SetSizerAndFit(outer);
+}
+
+} // namespace
+
+wxChoice* MakeFramingChoice(wxWindow* parent) {
+  auto* choice = new wxChoice(parent, wxID_ANY);
+  for (auto name : {"line", "length16", "length32", "raw"})
+    choice->Append(name);
+  choice->SetSelection(0);
+  return choice;
+}
+
+actors::framing_kind SelectedFraming(const wxChoice* choice) {
+  auto kind = actors::parse_framing_kind(choice->GetStringSelection().ToStdString());
+  return kind ? *kind : actors::framing_kind::line;
+}
+
+ConnectDialog::ConnectDialog(wxWindow* parent)
+  : wxDialog(parent, wxID_ANY, "Connect") {
+  auto hosts = recent_hosts();
+  host_ = new wxComboBox(this, wxID_ANY, hosts.empty() ? "127.0.0.1" : hosts[0],
+                         wxDefaultPosition, wxSize(220, -1), hosts);
+  port_ = new wxSpinCtrl(this, wxID_ANY, "7000", wxDefaultPosition, wxDefaultSize,
+                         wxSP_ARROW_KEYS, 1, 65535, 7000);
+  framing_ = MakeFramingChoice(this);
+  reconnect_ = new wxCheckBox(this, wxID_ANY, "reconnect with backoff");
+  auto* grid = new wxFlexGridSizer(2, 6, 8);
+  add_row(grid, this, "Host (or host:port)", host_);
+  add_row(grid, this, "Port", port_);
+  add_row(grid, this, "Framing", framing_);
+  grid->AddSpacer(0);
+  grid->Add(reconnect_);
+  finish_layout(this, grid);
+}
+
+Endpoint ConnectDialog::Result() const {
+  Endpoint result;
+  auto text = host_->GetValue().Trim().Trim(false);
+  unsigned long port = 0;
+  auto colon = text.Find(':', true);
+  if (colon != wxNOT_FOUND && text.Mid(colon + 1).ToULong(&port) && port > 0 && port < 65536) {
+    result.host = text.Left(colon).ToStdString();
+    result.port = static_cast<std::uint16_t>(port);
+  } else {
+    result.host = text.ToStdString();
+    result.port = static_cast<std::uint16_t>(port_->GetValue());
+  }
+  result.options.framing.kind = SelectedFraming(framing_);
+  result.options.reconnect.enabled = reconnect_->GetValue();
+  return result;
+}
+
+void ConnectDialog::Remember(const std::string& host, std::uint16_t port) {
+  auto entry = wxString::Format("%s:%u", host, static_cast<unsigned>(port));
+  auto hosts = recent_hosts();
+  auto existing = hosts.Index(entry);
+  if (existing != wxNOT_FOUND)
+    hosts.RemoveAt(static_cast<std::size_t>(existing));
+  hosts.Insert(entry, 0);
+  auto* config = wxConfig::Get();
+  for (std::size_t i = 0; i < hosts.size() && i < max_recent; ++i)
+    config->Write(wxString::Format("RecentHosts/%zu", i), hosts[i]);
+  config->Flush();
+}
+
+ListenDialog::ListenDialog(wxWindow* parent) : wxDialog(parent, wxID_ANY, "Listen") {
+  bind_ = new wxTextCtrl(this, wxID_ANY, "127.0.0.1");
+  port_ = new wxSpinCtrl(this, wxID_ANY, "7100", wxDefaultPosition, wxDefaultSize,
+                         wxSP_ARROW_KEYS, 0, 65535, 7100);
+  framing_ = MakeFramingChoice(this);
+  auto* grid = new wxFlexGridSizer(2, 6, 8);
+  add_row(grid, this, "Bind address", bind_);
+  add_row(grid, this, "Port (0: any free)", port_);
+  add_row(grid, this, "Framing", framing_);
+  finish_layout(this, grid);
+}
+
+Endpoint ListenDialog::Result() const {
+  Endpoint result;
+  result.host = bind_->GetValue().Trim().Trim(false).ToStdString();
+  result.port = static_cast<std::uint16_t>(port_->GetValue());
+  result.options.framing.kind = SelectedFraming(framing_);
+  return result;
+}
+
+} // namespace client

@@ -1,0 +1,63 @@
+#pragma once
+
+// "Connect to…": host (with recent hosts from wxConfig), port, framing and
+// reconnect; "Listen on…": port, bind address and framing.
+
+#include <cstdint>
+#include <string>
+
+#include <wx/dialog.h>
+
+#include "actors/connection_options.hpp"
+
+class wxComboBox;
+class wxSpinCtrl;
+class wxChoice;
+class wxCheckBox;
+class wxTextCtrl;
+
+namespace client {
+
+/// What the user asked for in the connect or listen dialog.
+struct Endpoint {
+  std::string host; // the bind address for a listener
+  std::uint16_t port = 0;
+  actors::connection_options options;
+};
+
+/// Asks where to connect. Remembers the hosts used (wxConfig "RecentHosts").
+class ConnectDialog : public wxDialog {
+public:
+  explicit ConnectDialog(wxWindow* parent);
+  /// The choice; call after ShowModal() returned wxID_OK.
+  Endpoint Result() const;
+  /// Adds host:port to the recent hosts.
+  static void Remember(const std::string& host, std::uint16_t port);
+
+private:
+  wxComboBox* host_;
+  wxSpinCtrl* port_;
+  wxChoice* framing_;
+  wxCheckBox* reconnect_;
+};
+
+/// Asks where to listen.
+class ListenDialog : public wxDialog {
+public:
+  explicit ListenDialog(wxWindow* parent);
+  /// The choice; call after ShowModal() returned wxID_OK.
+  Endpoint Result() const;
+
+private:
+  wxTextCtrl* bind_;
+  wxSpinCtrl* port_;
+  wxChoice* framing_;
+};
+
+/// A choice control listing the framings (line, length16, length32, raw).
+wxChoice* MakeFramingChoice(wxWindow* parent);
+
+/// The framing selected in a MakeFramingChoice control.
+actors::framing_kind SelectedFraming(const wxChoice* choice);
+
+} // namespace client

@@ -1,0 +1,233 @@
+#include "main_frame.hpp"
+
+#include <caf/send.hpp>
+#include <wx/checkbox.h>
+#include <wx/clipbrd.h>
+#include <wx/filedlg.h>
+#include <wx/infobar.h>
+#include <wx/menu.h>
+#include <wx/sizer.h>
+#include <wx/splitter.h>
+#include <wx/statusbr.h>
+#include <wx/stattext.h>
+#include <wx/textctrl.h>
+
+#include "actors/connection_protocol.hpp"
+#include "actors/ui_protocol.hpp"
+#include "connection_panel.hpp"
+#include "endpoint_dialogs.hpp"
+#include "send_bar.hpp"
+#include "throughput_graph.hpp"
+#include "traffic_view.hpp"
+#include "workbench.hpp"
+
+namespace client {
+
+namespace {
+
+enum MenuId {
+  id_connect = wxID_HIGHEST + 1,
+  id_listen,
+  id_log,
+  id_hex,
+  id_autoscroll,
+  id_clear,
+  id_filter,
+  id_focus_send,
+};
+
+enum StatusField { field_connections, field_rx, field_tx, field_dropped, field_log, field_count };
+
+} // namespace
+
+MainFrame::MainFrame(caf::actor workbench, caf::actor bridge)
+  : wxFrame(nullptr, wxID_ANY, "actors client", wxDefaultPosition, wxSize(1100, 700)),
+    workbench_(std::move(workbench)), bridge_(std::move(bridge)), second_timer_(this) {
+  BuildMenus();
+  auto* root = new wxPanel(this);
+  info_bar_ = new wxInfoBar(root);
+  auto* split = new wxSplitterWindow(root, wxID_ANY, wxDefaultPosition, wxDefaultSize,
+                                     wxSP_LIVE_UPDATE);
+  connections_ = new ConnectionPanel(split);
+  auto* right = new wxPanel(split);
+  traffic_ = new TrafficView(right);
+  auto* right_sizer = new wxBoxSizer(wxVERTICAL);
+  right_sizer->Add(BuildFilterRow(right), 0, wxEXPAND);
+  right_sizer->Add(traffic_, 1, wxEXPAND);
+  right->SetSizer(right_sizer);
+  split->SplitVertically(connections_, right, 300);
+  split->SetMinimumPaneSize(120);
+  send_bar_ = new SendBar(root, [this](const std::string& payload, bool all) {
+    Send(payload, all);
+  });
+  graph_ = new ThroughputGraph(root);
+  auto* bottom = new wxBoxSizer(wxHORIZONTAL);
+  bottom->Add(send_bar_, 1, wxEXPAND);
+  bottom->Add(graph_, 0, wxEXPAND | wxALL, 3);
+  auto* sizer = new wxBoxSizer(wxVERTICAL);
+  sizer->Add(info_bar_, 0, wxEXPAND);
+  sizer->Add(split, 1, wxEXPAND);
+  sizer->Add(bottom, 0, wxEXPAND);
+  root->SetSizer(sizer);
+  CreateStatusBar(field_count);
+  Bind(wxEVT_TIMER, &MainFrame::OnSecond, this);
+  second_timer_.Start(1000);
+  UpdateStatus();
+  send_bar_->FocusInput();
+}
+
+void MainFrame::BuildMenus() {
+  auto* file = new wxMenu;
+  file->Append(id_connect, "&Connect...\tCtrl+N");
+  file->Append(id_listen, "&Listen...\tCtrl+L");
+  file->AppendCheckItem(id_log, "Log to &file...\tCtrl+Shift+L");
+  file->AppendSeparator();
+  file->Append(wxID_EXIT, "&Quit\tCtrl+Q");
+  auto* view = new wxMenu;
+  view->AppendCheckItem(id_hex, "&Hex payloads\tCtrl+H");
+  view->AppendCheckItem(id_autoscroll, "&Auto-scroll\tCtrl+End")->Check(true);
+  view->Append(id_filter, "&Filter...\tCtrl+F");
+  view->Append(id_clear, "C&lear\tCtrl+K");
+  view->Append(wxID_COPY, "&Copy selected\tCtrl+C");
+  view->Append(id_focus_send, "&Send bar\tCtrl+Enter");
+  auto* bar = new wxMenuBar;
+  bar->Append(file, "&File");
+  bar->Append(view, "&View");
+  SetMenuBar(bar);
+  Bind(wxEVT_MENU, &MainFrame::OnConnect, this, id_connect);
+  Bind(wxEVT_MENU, &MainFrame::OnListen, this, id_listen);
+  Bind(wxEVT_MENU, &MainFrame::OnToggleLog, this, id_log);
+  Bind(wxEVT_MENU, &MainFrame::OnCopy, this, wxID_COPY);
+  Bind(wxEVT_MENU, [this](wxCommandEvent&) { Close(); }, wxID_EXIT);
+  Bind(wxEVT_MENU, [this](wxCommandEvent& e) { traffic_->SetHex(e.IsChecked()); }, id_hex);
+  Bind(wxEVT_MENU, [this](wxCommandEvent& e) { traffic_->SetAutoScroll(e.IsChecked()); },
+       id_autoscroll);
+  Bind(wxEVT_MENU, [this](wxCommandEvent&) { traffic_->ClearAll(); }, id_clear);
+  Bind(wxEVT_MENU, [this](wxCommandEvent&) { filter_text_->SetFocus(); }, id_filter);
+  Bind(wxEVT_MENU, [this](wxCommandEvent&) { send_bar_->FocusInput(); }, id_focus_send);
+}
+
+wxWindow* MainFrame::BuildFilterRow(wxWindow* parent) {
+  auto* row = new wxPanel(parent);
+  filter_text_ = new wxTextCtrl(row, wxID_ANY);
+  filter_text_->SetHint("filter: text in payload");
+  filter_selected_ = new wxCheckBox(row, wxID_ANY, "selected connection only");
+  auto* sizer = new wxBoxSizer(wxHORIZONTAL);
+  sizer->Add(new wxStaticText(row, wxID_ANY, "Filter"), 0, wxALIGN_CENTER_VERTICAL | wxALL, 4);
+  sizer->Add(filter_text_, 1, wxEXPAND | wxALL, 2);
+  sizer->Add(filter_selected_, 0, wxALIGN_CENTER_VERTICAL | wxALL, 4);
+  row->SetSizer(sizer);
+  filter_text_->Bind(wxEVT_TEXT, [this](wxCommandEvent&) { ApplyFilter(); });
+  filter_selected_->Bind(wxEVT_CHECKBOX, [this](wxCommandEvent&) { ApplyFilter(); });
+  return row;
+}
+
+void MainFrame::ApplyFilter() {
+  auto connection = filter_selected_->GetValue() ? connections_->SelectedConnection() : 0;
+  traffic_->SetFilter(connection, filter_text_->GetValue());
+}
+
+void MainFrame::ApplyBatch(const actors::ui_batch& batch) {
+  for (auto& event : batch.events) {
+    using kind = actors::ui_event_kind;
+    if (event.kind == kind::frame)
+      ++(event.dir == actors::direction::inbound ? rx_frames_ : tx_frames_);
+    else if (event.kind == kind::dropped)
+      dropped_ += event.count;
+    else if (event.kind == kind::error)
+      ShowError(wxString::FromUTF8(event.message));
+  }
+  connections_->Apply(batch.events);
+  traffic_->AddEvents(batch.events);
+  // Applied: the bridge may post the next batch.
+  caf::anon_send(bridge_, actors::ui_ack_atom::value, batch.sequence);
+}
+
+void MainFrame::Send(const std::string& payload, bool to_all) {
+  if (to_all) {
+    caf::anon_send(workbench_, send_all_atom::value, payload);
+    return;
+  }
+  auto id = connections_->SelectedConnection();
+  if (id == 0) {
+    ShowError("select a connection on the left, or tick \"to all\"");
+    return;
+  }
+  caf::anon_send(workbench_, actors::send_atom::value, id, payload);
+}
+
+void MainFrame::LogTo(const std::string& path) {
+  log_path_ = path;
+  log_state_ = path.empty() ? "log: off" : "log: " + wxString::FromUTF8(path);
+  GetMenuBar()->Check(id_log, !path.empty());
+  caf::anon_send(workbench_, log_to_atom::value, path);
+  UpdateStatus();
+}
+
+void MainFrame::OnConnect(wxCommandEvent&) {
+  ConnectDialog dialog(this);
+  if (dialog.ShowModal() != wxID_OK)
+    return;
+  auto endpoint = dialog.Result();
+  ConnectDialog::Remember(endpoint.host, endpoint.port);
+  caf::anon_send(workbench_, connect_atom::value, endpoint.host, endpoint.port,
+                 endpoint.options);
+}
+
+void MainFrame::OnListen(wxCommandEvent&) {
+  ListenDialog dialog(this);
+  if (dialog.ShowModal() != wxID_OK)
+    return;
+  auto endpoint = dialog.Result();
+  caf::anon_send(workbench_, listen_atom::value, endpoint.host, endpoint.port,
+                 endpoint.options);
+}
+
+void MainFrame::OnToggleLog(wxCommandEvent& event) {
+  if (!event.IsChecked()) {
+    LogTo({});
+    return;
+  }
+  wxFileDialog dialog(this, "Log every frame to", {}, "traffic.log", "*.log",
+                      wxFD_SAVE | wxFD_OVERWRITE_PROMPT);
+  if (dialog.ShowModal() != wxID_OK) {
+    GetMenuBar()->Check(id_log, false);
+    return;
+  }
+  LogTo(dialog.GetPath().ToStdString(wxConvUTF8));
+}
+
+void MainFrame::OnCopy(wxCommandEvent&) {
+  auto text = traffic_->SelectedText();
+  if (text.empty() || !wxTheClipboard->Open())
+    return;
+  wxTheClipboard->SetData(new wxTextDataObject(text));
+  wxTheClipboard->Close();
+}
+
+void MainFrame::OnSecond(wxTimerEvent&) {
+  rx_rate_ = static_cast<double>(rx_frames_ - last_rx_);
+  tx_rate_ = static_cast<double>(tx_frames_ - last_tx_);
+  last_rx_ = rx_frames_;
+  last_tx_ = tx_frames_;
+  graph_->AddSample(rx_rate_, tx_rate_);
+  UpdateStatus();
+}
+
+void MainFrame::ShowError(const wxString& text) {
+  // Not modal: the info bar shows the latest error until dismissed.
+  info_bar_->ShowMessage(text, wxICON_WARNING);
+  SetStatusText(text, field_log);
+}
+
+void MainFrame::UpdateStatus() {
+  SetStatusText(wxString::Format("%zu connections", connections_->OpenCount()),
+                field_connections);
+  SetStatusText(wxString::Format("rx %.0f frames/s", rx_rate_), field_rx);
+  SetStatusText(wxString::Format("tx %.0f frames/s", tx_rate_), field_tx);
+  SetStatusText(wxString::Format("%llu dropped", static_cast<unsigned long long>(dropped_)),
+                field_dropped);
+  SetStatusText(log_state_, field_log);
+}
+
+} // namespace client

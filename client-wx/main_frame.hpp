@@ -1,0 +1,79 @@
+#pragma once
+
+// The main window: connections on the left, traffic on the right, the send
+// bar below, status and a throughput graph at the bottom. It learns what
+// happens only from UI bridge batches and commands the workbench only with
+// anon_send: it never waits on an actor.
+
+#include <cstdint>
+#include <string>
+
+#include <caf/actor.hpp>
+#include <wx/frame.h>
+#include <wx/timer.h>
+
+#include "actors/ui_sink.hpp"
+
+class wxInfoBar;
+class wxTextCtrl;
+class wxCheckBox;
+
+namespace client {
+
+class TrafficView;
+class ConnectionPanel;
+class SendBar;
+class ThroughputGraph;
+
+/// The client's window.
+class MainFrame : public wxFrame {
+public:
+  /// `workbench` carries out commands; `bridge` receives acknowledgements.
+  MainFrame(caf::actor workbench, caf::actor bridge);
+
+  /// Shows a batch, then acknowledges it to the bridge. UI thread only.
+  void ApplyBatch(const actors::ui_batch& batch);
+
+  /// Sends `payload` to the selected connection, or to all. UI thread only.
+  void Send(const std::string& payload, bool to_all);
+
+  /// Starts (non-empty path) or stops logging every frame to a file.
+  void LogTo(const std::string& path);
+
+  /// The traffic view (tests read its model).
+  TrafficView& Traffic() { return *traffic_; }
+  /// The sidebar.
+  ConnectionPanel& Connections() { return *connections_; }
+  /// The send bar.
+  SendBar& Sender() { return *send_bar_; }
+
+private:
+  void BuildMenus();
+  wxWindow* BuildFilterRow(wxWindow* parent);
+  void OnConnect(wxCommandEvent&);
+  void OnListen(wxCommandEvent&);
+  void OnToggleLog(wxCommandEvent&);
+  void OnCopy(wxCommandEvent&);
+  void OnSecond(wxTimerEvent&);
+  void ApplyFilter();
+  void ShowError(const wxString& text);
+  void UpdateStatus();
+
+  caf::actor workbench_;
+  caf::actor bridge_;
+  TrafficView* traffic_;
+  ConnectionPanel* connections_;
+  SendBar* send_bar_;
+  ThroughputGraph* graph_;
+  wxInfoBar* info_bar_;
+  wxTextCtrl* filter_text_;
+  wxCheckBox* filter_selected_;
+  wxTimer second_timer_;
+  std::uint64_t rx_frames_ = 0, tx_frames_ = 0, dropped_ = 0;
+  std::uint64_t last_rx_ = 0, last_tx_ = 0;
+  double rx_rate_ = 0, tx_rate_ = 0;
+  std::string log_path_;
+  wxString log_state_ = "log: off";
+};
+
+} // namespace client

@@ -1,0 +1,79 @@
+#pragma once
+
+// Everything of the client that is not a window: the actor system, the UI
+// bridge, the workbench, and the embedded demo servers; plus the command line.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <caf/actor.hpp>
+#include <caf/actor_system.hpp>
+
+#include "actors/system_config.hpp"
+
+class wxEvtHandler;
+
+namespace client {
+
+/// What the command line asked for.
+struct ClientOptions {
+  /// --connect HOST:PORT, in order.
+  std::vector<std::pair<std::string, std::uint16_t>> connects;
+  /// --listen PORT.
+  std::optional<std::uint16_t> listen;
+  /// --log FILE.
+  std::string log;
+  /// --demo, or no arguments at all: embedded echo and chat servers.
+  bool demo = false;
+  /// --screenshot FILE: save the window as PNG after startup, then quit.
+  std::string screenshot;
+};
+
+/// Parses the command line; returns an error text for bad input, or nullopt.
+/// Prints nothing and exits nothing: the caller decides.
+std::optional<std::string> ParseCommandLine(const std::vector<std::string>& args,
+                                            ClientOptions& out);
+
+/// The usage text for --help.
+const char* Usage();
+
+/// The client's actors. Created and destroyed on the UI thread.
+class Runtime {
+public:
+  /// Starts the actor system, the UI bridge (posting to `ui`, which must
+  /// outlive the runtime) and the workbench.
+  explicit Runtime(wxEvtHandler* ui);
+  ~Runtime();
+
+  /// Opens what `options` asks for (demo servers, connections, listener, log).
+  void Start(const ClientOptions& options);
+
+  /// Closes everything, the log flushed and fsynced, within about a second.
+  /// Blocks the calling thread for that long; call it after the window is gone.
+  void Shutdown();
+
+  /// The actor the UI sends commands to.
+  const caf::actor& Workbench() const { return workbench_; }
+  /// The UI bridge (the UI acknowledges batches to it).
+  const caf::actor& Bridge() const { return bridge_; }
+  /// The ports of the embedded echo and chat servers (0 when not started).
+  std::pair<std::uint16_t, std::uint16_t> DemoPorts() const { return demo_ports_; }
+
+private:
+  void StartDemo();
+
+  actors::system_config config_;
+  caf::actor_system system_{config_};
+  caf::actor bridge_;
+  caf::actor workbench_;
+  std::vector<caf::actor> demo_acceptors_;
+  caf::actor demo_lobby_;
+  std::pair<std::uint16_t, std::uint16_t> demo_ports_{0, 0};
+  bool shut_down_ = false;
+};
+
+} // namespace client

@@ -1,0 +1,49 @@
+#pragma once
+
+// The send bar: text or hex input, a line ending, history, and a target
+// (the selected connection or all).
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <wx/panel.h>
+
+class wxTextCtrl;
+class wxChoice;
+class wxCheckBox;
+
+namespace client {
+
+/// Input for frames to send. Calls `on_send(payload, to_all)` on Enter or
+/// the Send button; Up/Down walk the history.
+class SendBar : public wxPanel {
+public:
+  using send_handler = std::function<void(const std::string& payload, bool to_all)>;
+
+  SendBar(wxWindow* parent, send_handler on_send);
+
+  /// Puts the keyboard focus on the input.
+  void FocusInput();
+  /// Sends the current input, as if Enter was pressed.
+  void SendInput();
+  /// Sets the input text (for tests and scripting).
+  void SetInput(const wxString& text);
+
+private:
+  void OnKey(wxKeyEvent& event);
+  void ShowHistory(int step);
+
+  send_handler on_send_;
+  wxTextCtrl* input_;
+  wxChoice* mode_;
+  wxChoice* ending_;
+  wxCheckBox* to_all_;
+  std::vector<wxString> history_;
+  std::size_t history_pos_ = 0;
+};
+
+/// Parses hex input ("68 65 6c 6c 6f" or "68656c6c6f"); false if malformed.
+bool ParseHex(const wxString& text, std::string& out);
+
+} // namespace client

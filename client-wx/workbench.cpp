@@ -1,0 +1,176 @@
+#include "workbench.hpp"
+
+#include <map>
+#include <vector>
+
+#include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include "actors/connection.hpp"
+#include "actors/connection_protocol.hpp"
+#include "actors/log_writer.hpp"
+#include "actors/server.hpp"
+#include "actors/ui_event.hpp"
+
+namespace client {
+
+namespace {
+
+struct workbench_state {
+  caf::actor bridge;
+  std::map<actors::connection_id, caf::actor> connections;
+  std::vector<caf::actor> listeners;
+  caf::actor log;
+  std::string log_path;
+
+  static inline const char* name = "client.workbench";
+};
+
+using workbench_actor = caf::stateful_actor<workbench_state>;
+
+void tell_ui(workbench_actor* self, std::string text) {
+  self->send(self->state.bridge, actors::make_message_event(std::move(text)));
+}
+
+void log_frame(workbench_actor* self, actors::connection_id id,
+               actors::log_direction dir, std::string_view payload) {
+  auto& st = self->state;
+  if (st.log)
+    self->send(st.log, actors::make_log_record("conn " + std::to_string(id), dir,
+                                               std::string{payload}));
+}
+
+void send_to(workbench_actor* self, actors::connection_id id, const std::string& payload) {
+  auto& st = self->state;
+  auto i = st.connections.find(id);
+  if (i == st.connections.end()) {
+    self->send(st.bridge, actors::make_error_event(actors::error_kind::not_connected,
+                                                   "connection " + std::to_string(id)
+                                                     + " is not open",
+                                                   id));
+    return;
+  }
+  self->send(i->second, actors::send_atom::value, payload);
+  log_frame(self, id, actors::log_direction::out, payload);
+  self->send(st.bridge, actors::make_frame_event(id, actors::direction::outbound, payload));
+}
+
+// Starts or stops logging; the writer's failures become UI errors.
+void log_to(workbench_actor* self, const std::string& path) {
+  auto& st = self->state;
+  if (st.log)
+    self->send(st.log, actors::close_atom::value);
+  st.log = nullptr;
+  st.log_path = path;
+  if (path.empty()) {
+    tell_ui(self, "logging stopped");
+    return;
+  }
+  actors::log_writer_options opts;
+  opts.path = path;
+  st.log = actors::spawn_log_writer(self->system(), opts);
+  self->send(st.log, actors::log_subscribe_atom::value, caf::actor{self});
+  tell_ui(self, "logging to " + path);
+}
+
+void listen_on(workbench_actor* self, const std::string& bind, std::uint16_t port,
+               actors::connection_options options) {
+  actors::server_options opts;
+  opts.bind_address = bind;
+  opts.port = port;
+  opts.connection = std::move(options);
+  auto srv = actors::listen(self->system(), opts, caf::actor{self});
+  if (!srv) {
+    self->send(self->state.bridge,
+               actors::make_error_event(srv.error().kind, srv.error().message));
+    return;
+  }
+  self->state.listeners.push_back(srv->acceptor);
+  tell_ui(self, "listening on " + srv->address + ":" + std::to_string(srv->port));
+}
+
+// Closes listeners, connections and the log; answers when all is done.
+caf::result<bool> shut_down(workbench_actor* self) {
+  auto& st = self->state;
+  for (auto& listener : st.listeners)
+    self->send(listener, actors::close_atom::value);
+  for (auto& conn : st.connections)
+    self->send(conn.second, actors::abort_atom::value);
+  auto promise = self->make_response_promise<bool>();
+  auto done = [=]() mutable {
+    promise.deliver(true);
+    self->quit();
+  };
+  if (!st.log) {
+    done();
+    return promise;
+  }
+  self->request(st.log, std::chrono::seconds{5}, actors::close_atom::value)
+    .then([=](actors::log_ack_atom) mutable { done(); },
+          [=](caf::error&) mutable { done(); });
+  return promise;
+}
+
+caf::behavior workbench(workbench_actor* self, caf::actor bridge) {
+  self->state.bridge = std::move(bridge);
+  // Connection events go on to the bridge with their sender kept, so the
+  // bridge grants read credit straight to the connection.
+  return {
+    [=](actors::connected& ev) {
+      self->state.connections[ev.id] = ev.handle;
+      self->delegate(self->state.bridge, std::move(ev));
+    },
+    [=](actors::frame_received& ev) {
+      log_frame(self, ev.id, actors::log_direction::in, ev.payload);
+      self->delegate(self->state.bridge, std::move(ev));
+    },
+    [=](actors::connection_error& ev) { self->delegate(self->state.bridge, std::move(ev)); },
+    [=](actors::reconnecting& ev) { self->delegate(self->state.bridge, std::move(ev)); },
+    [=](actors::peer_refused& ev) { self->delegate(self->state.bridge, std::move(ev)); },
+    [=](actors::disconnected& ev) {
+      self->state.connections.erase(ev.id);
+      self->delegate(self->state.bridge, std::move(ev));
+    },
+    [=](connect_atom, const std::string& host, std::uint16_t port,
+        actors::connection_options options) {
+      actors::connect(self->system(), host, port, caf::actor{self}, std::move(options));
+    },
+    [=](listen_atom, const std::string& bind, std::uint16_t port,
+        actors::connection_options options) { listen_on(self, bind, port, std::move(options)); },
+    [=](actors::send_atom, actors::connection_id id, const std::string& payload) {
+      send_to(self, id, payload);
+    },
+    [=](send_all_atom, const std::string& payload) {
+      for (auto& conn : self->state.connections)
+        send_to(self, conn.first, payload);
+    },
+    [=](actors::close_atom, actors::connection_id id) {
+      auto i = self->state.connections.find(id);
+      if (i != self->state.connections.end())
+        self->send(i->second, actors::close_atom::value);
+    },
+    [=](log_to_atom, const std::string& path) { log_to(self, path); },
+    [=](const actors::log_error& err) {
+      self->send(self->state.bridge,
+                 actors::make_error_event(actors::error_kind::io_failure, "log: " + err.message));
+    },
+    [=](const actors::log_recovered& ok) { tell_ui(self, "log: writing " + ok.path + " again"); },
+    [=](const actors::log_dropped& d) {
+      self->send(self->state.bridge,
+                 actors::make_error_event(actors::error_kind::io_failure,
+                                          "log: " + std::to_string(d.count)
+                                            + " records dropped (disk too slow)"));
+    },
+    [=](actors::log_ack_atom) {}, // a closed writer's answer
+    [=](shutdown_atom) { return shut_down(self); },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_workbench(caf::actor_system& system, caf::actor bridge) {
+  return system.spawn(workbench, std::move(bridge));
+}
+
+} // namespace client

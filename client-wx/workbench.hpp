@@ -1,0 +1,42 @@
+#pragma once
+
+// The client's one actor of its own: it owns every connection and listener
+// the user opened, forwards their events to the UI bridge, logs frames when
+// logging is on, and carries out the UI's commands. The UI talks to it only
+// with anon_send; it never touches a widget.
+
+#include <cstdint>
+#include <string>
+
+#include <caf/actor.hpp>
+#include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/atom.hpp>
+#include <caf/fwd.hpp>
+
+#include "actors/connection_options.hpp"
+
+// The UI hands connection options to the workbench inside one process only;
+// they never cross a network, so they need no serialization.
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::connection_options)
+
+namespace client {
+
+/// UI → workbench: open a client connection (`connect_atom, host, port, options`).
+using connect_atom = caf::atom_constant<caf::atom("wb_conn")>;
+/// UI → workbench: listen (`listen_atom, bind address, port, options`).
+using listen_atom = caf::atom_constant<caf::atom("wb_listen")>;
+/// UI → workbench: send to every open connection (`send_all_atom, payload`).
+using send_all_atom = caf::atom_constant<caf::atom("wb_sendall")>;
+/// UI → workbench: log every frame to a file (`log_to_atom, path`), or stop
+/// logging with an empty path.
+using log_to_atom = caf::atom_constant<caf::atom("wb_log")>;
+/// A request: close everything (listeners, connections, the log, fsynced)
+/// and answer `true` when done. The workbench then exits.
+using shutdown_atom = caf::atom_constant<caf::atom("wb_down")>;
+
+/// Spawns the workbench, which reports to `bridge`. Besides the atoms above
+/// it takes `actors::send_atom, id, payload` and `actors::close_atom, id`.
+/// Safe to call from any thread.
+caf::actor spawn_workbench(caf::actor_system& system, caf::actor bridge);
+
+} // namespace client
