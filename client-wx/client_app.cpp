@@ -15,6 +15,10 @@
 
 namespace client {
 
+ClientApp::ClientApp(ClientOptions options) : options_(std::move(options)) {
+  Bind(EVT_UI_BATCH, &ClientApp::OnBatch, this);
+}
+
 bool ClientApp::OnInit() {
   SetAppName("actors-client");
   WatchTerminationSignals();
@@ -23,7 +27,6 @@ bool ClientApp::OnInit() {
 }
 
 void ClientApp::Launch(const ClientOptions& options) {
-  Bind(EVT_UI_BATCH, &ClientApp::OnBatch, this);
   runtime_ = std::make_unique<Runtime>(this);
   frame_ = new MainFrame(runtime_->Workbench(), runtime_->Bridge());
   frame_->Bind(wxEVT_CLOSE_WINDOW, [this](wxCloseEvent& event) {
@@ -52,8 +55,13 @@ void ClientApp::WatchTerminationSignals() {
 
 void ClientApp::OnBatch(wxThreadEvent& event) {
   auto batch = event.GetPayload<actors::ui_batch>();
-  if (frame_)
-    frame_->ApplyBatch(batch);
+  if (!frame_)
+    return; // closing: the bridge is being shut down anyway
+  for (auto& ui_event : batch.events)
+    if (ui_event.kind == actors::ui_event_kind::frame
+        && ui_event.dir == actors::direction::inbound)
+      ++displayed_frames_;
+  frame_->ApplyBatch(batch);
 }
 
 void ClientApp::SaveScreenshot(const std::string& path) {
@@ -76,10 +84,21 @@ void ClientApp::SaveScreenshot(const std::string& path) {
   screenshot_timer_.StartOnce(2500);
 }
 
-int ClientApp::OnExit() {
+void ClientApp::Stop() {
+  if (frame_) {
+    frame_->Destroy();
+    frame_ = nullptr;
+  }
   if (runtime_)
     runtime_->Shutdown();
   runtime_.reset();
+}
+
+int ClientApp::OnExit() {
+  Stop();
+  // For scripts and tests: what the window showed, to compare with a log.
+  std::cout << "actors-client: displayed " << displayed_frames_ << " inbound frames"
+            << std::endl;
   return wxApp::OnExit();
 }
 

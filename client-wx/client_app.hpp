@@ -3,6 +3,7 @@
 // The wxApp of the client: parses the command line, owns the runtime and the
 // window, and hands each UI bridge batch to the window.
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -19,7 +20,7 @@ class MainFrame;
 class ClientApp : public wxApp {
 public:
   /// `options` come from ParseCommandLine, checked before wx starts.
-  explicit ClientApp(ClientOptions options) : options_(std::move(options)) {}
+  explicit ClientApp(ClientOptions options);
 
   bool OnInit() override;
   int OnExit() override;
@@ -29,8 +30,15 @@ public:
   /// The actors.
   Runtime& Actors() { return *runtime_; }
 
-  /// Starts with `options` (OnInit calls this; tests may too).
+  /// Opens the window and starts the actors for `options` (OnInit calls
+  /// this; tests call it once per case, with Stop in between).
   void Launch(const ClientOptions& options);
+
+  /// Destroys the window and shuts the actors down (log flushed).
+  void Stop();
+
+  /// Inbound frames the window has shown so far.
+  std::uint64_t DisplayedFrames() const { return displayed_frames_; }
 
 private:
   void OnBatch(wxThreadEvent& event);
@@ -41,6 +49,7 @@ private:
   std::unique_ptr<Runtime> runtime_;
   MainFrame* frame_ = nullptr;
   wxTimer screenshot_timer_;
+  std::uint64_t displayed_frames_ = 0;
 };
 
 } // namespace client

@@ -82,7 +82,13 @@ std::optional<std::string> ParseCommandLine(const std::vector<std::string>& args
 }
 
 Runtime::Runtime(wxEvtHandler* ui) {
-  bridge_ = actors::spawn_ui_bridge(system_, std::make_shared<WxUiSink>(ui));
+  // Backpressure must throttle before the hard limit drops anything: the
+  // mark leaves room for what a connection reads after it, its credit (1024)
+  // plus one 64 KiB read of the shortest lines (up to 65536 frames).
+  actors::ui_bridge_options bridge_options;
+  bridge_options.high_water = 80'000;
+  bridge_options.max_batch = 5'000;
+  bridge_ = actors::spawn_ui_bridge(system_, std::make_shared<WxUiSink>(ui), bridge_options);
   workbench_ = spawn_workbench(system_, bridge_);
 }
 

@@ -1,0 +1,246 @@
+// The real wx client in a real X server (ctest runs under xvfb-run).
+
+#include "client_app.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <arpa/inet.h>
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <fstream>
+#include <netinet/in.h>
+#include <string>
+#include <sys/socket.h>
+#include <thread>
+#include <unistd.h>
+
+#include <wx/evtloop.h>
+#include <wx/init.h>
+#include <wx/timer.h>
+
+#include "actors/log_record.hpp"
+#include "connection_panel.hpp"
+#include "main_frame.hpp"
+#include "send_bar.hpp"
+#include "support/child_process.hpp"
+#include "traffic_view.hpp"
+
+using namespace std::chrono_literals;
+using clock_type = std::chrono::steady_clock;
+
+namespace {
+
+// wx is initialized once per process, with our app object.
+client::ClientApp& app() {
+  static client::ClientApp* instance = [] {
+    if (std::getenv("DISPLAY") == nullptr)
+      FAIL("DISPLAY is not set: run the GUI tests under xvfb-run");
+    auto* created = new client::ClientApp(client::ClientOptions{});
+    wxApp::SetInstance(created);
+    static int argc = 1;
+    static char name[] = "client_test";
+    static char* argv[] = {name, nullptr};
+    REQUIRE(wxEntryStart(argc, argv));
+    return created;
+  }();
+  return *instance;
+}
+
+// Runs the wx event loop until `done()` or the deadline; true if done.
+template <class Predicate>
+bool pump_until(Predicate done, std::chrono::milliseconds timeout) {
+  wxGUIEventLoop loop;
+  wxEventLoopActivator activate(&loop);
+  auto deadline = clock_type::now() + timeout;
+  while (!done()) {
+    if (clock_type::now() > deadline)
+      return false;
+    while (loop.Pending())
+      loop.Dispatch();
+    wxTheApp->ProcessPendingEvents();
+    std::this_thread::sleep_for(1ms);
+  }
+  return true;
+}
+
+bool shows_inbound(const client::TrafficModel& model, std::string_view text) {
+  for (std::size_t i = 0; i < model.Size(); ++i)
+    if (model.At(i).dir == actors::direction::inbound && model.Text(i) == text)
+      return true;
+  return false;
+}
+
+// A peer that accepts one connection and writes `lines` numbered lines.
+struct flooding_peer {
+  int listener = -1;
+  std::atomic<int> peer{-1};
+  std::uint16_t port = 0;
+  std::thread thread;
+
+  explicit flooding_peer(int lines) {
+    listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
+    REQUIRE(::listen(listener, 1) == 0);
+    socklen_t len = sizeof(addr);
+    ::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len);
+    port = ntohs(addr.sin_port);
+    thread = std::thread{[this, lines] {
+      int fd = ::accept(listener, nullptr, nullptr);
+      if (fd < 0)
+        return;
+      peer = fd;
+      std::string chunk;
+      for (int i = 0; i < lines; ++i) {
+        chunk += std::to_string(i) + "\n";
+        if (chunk.size() > 64 * 1024 || i + 1 == lines) {
+          if (::send(fd, chunk.data(), chunk.size(), MSG_NOSIGNAL) < 0)
+            break;
+          chunk.clear();
+        }
+      }
+      char buf[256];
+      while (::recv(fd, buf, sizeof(buf), 0) > 0) {
+      }
+      ::close(fd);
+    }};
+  }
+
+  ~flooding_peer() {
+    if (peer >= 0)
+      ::shutdown(peer, SHUT_RDWR);
+    ::shutdown(listener, SHUT_RDWR);
+    ::close(listener);
+    thread.join();
+  }
+};
+
+struct gui_fixture {
+  client::ClientApp& the_app = app();
+
+  ~gui_fixture() {
+    the_app.Stop();
+    wxTheApp->ProcessPendingEvents(); // batches of the old runtime are dropped
+  }
+};
+
+} // namespace
+
+TEST_CASE_METHOD(gui_fixture, "the embedded demo echoes a line into the traffic view") {
+  client::ClientOptions opts;
+  opts.demo = true;
+  the_app.Launch(opts);
+  auto* frame = the_app.Frame();
+  REQUIRE(frame != nullptr);
+  REQUIRE(pump_until([&] { return frame->Connections().OpenCount() == 2; }, 10s));
+  frame->Sender().SetInput("hello from the GUI test");
+  frame->Sender().SendInput();
+  CHECK(pump_until([&] { return shows_inbound(frame->Traffic().Model(),
+                                              "hello from the GUI test"); },
+                   10s));
+}
+
+TEST_CASE_METHOD(gui_fixture, "the UI keeps handling timers while a peer floods a million lines") {
+  constexpr int lines = 1'000'000;
+  flooding_peer peer{lines};
+  client::ClientOptions opts;
+  opts.connects.emplace_back("127.0.0.1", peer.port);
+  the_app.Launch(opts);
+  auto* frame = the_app.Frame();
+  REQUIRE(frame != nullptr);
+  int ticks = 0;
+  auto last_tick = clock_type::now();
+  clock_type::duration longest{0};
+  wxTimer timer;
+  timer.Bind(wxEVT_TIMER, [&](wxTimerEvent&) {
+    auto now = clock_type::now();
+    longest = std::max(longest, now - last_tick);
+    last_tick = now;
+    ++ticks;
+  });
+  timer.Start(5);
+  auto start = clock_type::now();
+  auto& model = frame->Traffic().Model();
+  bool all = pump_until([&] { return model.InboundFrames() >= lines; }, 180s);
+  auto seconds = std::chrono::duration<double>(clock_type::now() - start).count();
+  timer.Stop();
+  std::uint64_t dropped = 0;
+  for (std::size_t i = 0; i < model.Size(); ++i)
+    if (model.At(i).kind == actors::ui_event_kind::dropped)
+      ++dropped;
+  INFO(model.InboundFrames() << " of " << lines << " lines shown; " << dropped
+                             << " dropped markers");
+  REQUIRE(all);
+  CHECK(model.InboundFrames() == lines);
+  CHECK(model.Text(model.Size() - 1) == std::to_string(lines - 1));
+  CHECK(ticks > 10);
+  // Figures, not bounds (machines here are noisy): see tests/bench for B2.
+  auto longest_ms = std::chrono::duration<double, std::milli>(longest).count();
+  WARN("flood: " << lines / seconds << " lines/s into the view; " << ticks
+                 << " timer ticks; longest gap between ticks " << longest_ms << " ms");
+}
+
+TEST_CASE("closing the client during a flood exits promptly with every displayed line logged") {
+  if (std::getenv("DISPLAY") == nullptr)
+    FAIL("DISPLAY is not set: run the GUI tests under xvfb-run");
+  flooding_peer peer{5'000'000};
+  char dir[] = "/tmp/actors-client-log-XXXXXX";
+  REQUIRE(mkdtemp(dir) != nullptr);
+  std::string log = std::string{dir} + "/traffic.log";
+  testing_support::child_process client{{ACTORS_CLIENT_PATH, "--connect",
+                                         "127.0.0.1:" + std::to_string(peer.port),
+                                         "--log", log}};
+  // Let the flood run until the log holds a good part of it.
+  auto deadline = clock_type::now() + 30s;
+  std::size_t lines_so_far = 0;
+  while (clock_type::now() < deadline && lines_so_far < 100'000) {
+    std::this_thread::sleep_for(100ms);
+    std::ifstream in{log};
+    lines_so_far = static_cast<std::size_t>(
+      std::count(std::istreambuf_iterator<char>{in}, {}, '\n'));
+  }
+  REQUIRE(lines_so_far >= 100'000);
+  auto close_start = clock_type::now();
+  client.signal(SIGTERM); // closes the window as the user would
+  auto status = client.wait_exit(10s);
+  auto close_ms = std::chrono::duration<double, std::milli>(clock_type::now() - close_start);
+  REQUIRE(status);
+  CHECK(*status == 0);
+  WARN("closing during the flood took " << close_ms.count() << " ms");
+  std::uint64_t displayed = 0;
+  while (auto line = client.read_line(1s))
+    if (line->rfind("actors-client: displayed ", 0) == 0)
+      displayed = std::stoull(line->substr(25));
+  std::ifstream in{log};
+  std::uint64_t inbound = 0;
+  bool in_order = true;
+  for (std::string line; std::getline(in, line);) {
+    auto record = actors::parse_log_line(line);
+    REQUIRE(record);
+    if (record->dir != actors::log_direction::in)
+      continue;
+    in_order = in_order && record->payload == std::to_string(inbound);
+    ++inbound;
+  }
+  INFO(displayed << " lines displayed, " << inbound << " logged");
+  CHECK(displayed > 0);
+  CHECK(in_order);
+  CHECK(inbound >= displayed);
+  std::system(("rm -rf '" + std::string{dir} + "'").c_str());
+}
+
+TEST_CASE("the client explains bad arguments without needing a display") {
+  testing_support::child_process help{{ACTORS_CLIENT_PATH, "--help"}};
+  auto first = help.read_line(5s);
+  REQUIRE(first);
+  CHECK_THAT(*first, Catch::StartsWith("usage: actors-client"));
+  CHECK(help.wait_exit(5s) == std::optional<int>{0});
+  testing_support::child_process bad_connect{{ACTORS_CLIENT_PATH, "--connect", "nohost"}};
+  CHECK(bad_connect.wait_exit(5s) == std::optional<int>{2});
+  testing_support::child_process bad_listen{{ACTORS_CLIENT_PATH, "--listen", "99999"}};
+  CHECK(bad_listen.wait_exit(5s) == std::optional<int>{2});
+}
