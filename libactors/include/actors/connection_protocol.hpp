@@ -145,36 +145,42 @@ struct peer_refused {
   std::string message;
 };
 
+/// Makes `connected` inspectable: CAF serializes and prints it with this.
 /// @relates connected
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, connected& x) {
   return f(caf::meta::type_name("connected"), x.id, x.peer, x.handle);
 }
 
+/// Makes `frame_received` inspectable: CAF serializes and prints it with this.
 /// @relates frame_received
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, frame_received& x) {
   return f(caf::meta::type_name("frame_received"), x.id, x.payload);
 }
 
+/// Makes `frames_received` inspectable: CAF serializes and prints it with this.
 /// @relates frames_received
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, frames_received& x) {
   return f(caf::meta::type_name("frames_received"), x.id, x.frames);
 }
 
+/// Makes `connection_error` inspectable: CAF serializes and prints it with this.
 /// @relates connection_error
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, connection_error& x) {
   return f(caf::meta::type_name("connection_error"), x.id, x.kind, x.message);
 }
 
+/// Makes `reconnecting` inspectable: CAF serializes and prints it with this.
 /// @relates reconnecting
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, reconnecting& x) {
   return f(caf::meta::type_name("reconnecting"), x.id, x.attempt, x.delay_ms);
 }
 
+/// Makes `connection_stats` inspectable: CAF serializes and prints it with this.
 /// @relates connection_stats
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, connection_stats& x) {
@@ -182,6 +188,7 @@ typename Inspector::result_type inspect(Inspector& f, connection_stats& x) {
            x.bytes_in, x.frames_out, x.bytes_out);
 }
 
+/// Makes `disconnected` inspectable: CAF serializes and prints it with this.
 /// @relates disconnected
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, disconnected& x) {
@@ -189,6 +196,7 @@ typename Inspector::result_type inspect(Inspector& f, disconnected& x) {
            x.stats);
 }
 
+/// Makes `peer_refused` inspectable: CAF serializes and prints it with this.
 /// @relates peer_refused
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, peer_refused& x) {

@@ -38,8 +38,8 @@ struct framing_options {
   framing_kind kind = framing_kind::line;
   /// The largest payload accepted or produced; larger ones are an error.
   std::size_t max_frame_size = default_max_frame_size;
-  /// The byte that ends a frame in line framing. With '\n', a preceding
-  /// '\r' is stripped, so CRLF and LF input both work.
+  /// The byte that ends a frame in line framing. With LF ('\\n'), a
+  /// preceding CR is stripped, so CRLF and LF input both work.
   char delimiter = '\n';
 };
 

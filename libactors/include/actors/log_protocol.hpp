@@ -86,24 +86,28 @@ struct log_stats {
   std::uint64_t failures = 0;
 };
 
+/// Makes `log_error` inspectable: CAF serializes and prints it with this.
 /// @relates log_error
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, log_error& x) {
   return f(caf::meta::type_name("log_error"), x.failure, x.path, x.message);
 }
 
+/// Makes `log_recovered` inspectable: CAF serializes and prints it with this.
 /// @relates log_recovered
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, log_recovered& x) {
   return f(caf::meta::type_name("log_recovered"), x.path);
 }
 
+/// Makes `log_dropped` inspectable: CAF serializes and prints it with this.
 /// @relates log_dropped
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, log_dropped& x) {
   return f(caf::meta::type_name("log_dropped"), x.count);
 }
 
+/// Makes `log_stats` inspectable: CAF serializes and prints it with this.
 /// @relates log_stats
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, log_stats& x) {
