@@ -31,12 +31,22 @@ void ConnectionPanel::SetState(std::uint64_t connection, const wxString& peer,
 void ConnectionPanel::Apply(const std::vector<actors::ui_event>& events) {
   using kind = actors::ui_event_kind;
   for (auto& event : events) {
+    if (event.kind == kind::listening) {
+      auto row = InsertItem(GetItemCount(), wxString::Format("L%llu",
+                              static_cast<unsigned long long>(event.count)));
+      SetItem(row, 1, wxString::FromUTF8(event.payload));
+      SetItem(row, 2, "listening");
+      continue;
+    }
     if (event.connection == 0)
       continue;
     switch (event.kind) {
       case kind::connected:
         open_.insert(event.connection);
-        SetState(event.connection, wxString::FromUTF8(event.payload), "connected");
+        SetState(event.connection, wxString::FromUTF8(event.payload),
+                 event.count == 0 ? wxString{"connected"}
+                                  : wxString::Format("accepted by L%llu",
+                                      static_cast<unsigned long long>(event.count)));
         // Something is always selected, so the send bar works at once.
         if (GetSelectedItemCount() == 0)
           SetItemState(RowOf(event.connection), wxLIST_STATE_SELECTED,
@@ -64,7 +74,7 @@ std::uint64_t ConnectionPanel::SelectedConnection() const {
   auto row = GetNextItem(-1, wxLIST_NEXT_ALL, wxLIST_STATE_SELECTED);
   if (row < 0)
     return 0;
-  unsigned long long id = 0;
+  unsigned long long id = 0; // listener rows ("L1") are not connections
   GetItemText(row, 0).ToULongLong(&id);
   return id;
 }

@@ -42,7 +42,7 @@ void TrafficModel::Add(const actors::ui_event& event) {
         ++inbound_;
       break;
     case actors::ui_event_kind::connected:
-      arena_ += "connected to " + event.payload;
+      arena_ += (event.count == 0 ? "connected to " : "accepted ") + event.payload;
       break;
     case actors::ui_event_kind::dropped:
       arena_ += std::to_string(event.count) + " events dropped: " + event.message;

@@ -17,10 +17,30 @@ namespace client {
 
 namespace {
 
+using accepted_atom = caf::atom_constant<caf::atom("wb_acc")>;
+
+// The subscriber of one listener's connections: it tags each `connected` with
+// the listener's number and passes everything on with the sender kept.
+caf::behavior listener_tag(caf::event_based_actor* self, caf::actor workbench,
+                           std::uint64_t listener) {
+  auto pass = [=](auto& event) { self->delegate(workbench, std::move(event)); };
+  return {
+    [=](actors::connected& ev) {
+      self->delegate(workbench, accepted_atom::value, listener, std::move(ev));
+    },
+    [=](actors::frame_received& ev) { pass(ev); },
+    [=](actors::frames_received& ev) { pass(ev); },
+    [=](actors::connection_error& ev) { pass(ev); },
+    [=](actors::disconnected& ev) { pass(ev); },
+    [=](actors::peer_refused& ev) { pass(ev); },
+  };
+}
+
 struct workbench_state {
   caf::actor bridge;
   std::map<actors::connection_id, caf::actor> connections;
   std::vector<caf::actor> listeners;
+  std::vector<caf::actor> listener_tags;
   caf::actor log;
   std::string log_path;
 
@@ -80,14 +100,23 @@ void listen_on(workbench_actor* self, const std::string& bind, std::uint16_t por
   opts.bind_address = bind;
   opts.port = port;
   opts.connection = std::move(options);
-  auto srv = actors::listen(self->system(), opts, caf::actor{self});
+  auto& st = self->state;
+  auto number = static_cast<std::uint64_t>(st.listener_tags.size() + 1);
+  auto tag = self->spawn(listener_tag, caf::actor{self}, number);
+  auto srv = actors::listen(self->system(), opts, tag);
   if (!srv) {
-    self->send(self->state.bridge,
-               actors::make_error_event(srv.error().kind, srv.error().message));
+    self->send_exit(tag, caf::exit_reason::user_shutdown);
+    self->send(st.bridge, actors::make_error_event(srv.error().kind, srv.error().message));
     return;
   }
-  self->state.listeners.push_back(srv->acceptor);
-  tell_ui(self, "listening on " + srv->address + ":" + std::to_string(srv->port));
+  st.listeners.push_back(srv->acceptor);
+  st.listener_tags.push_back(tag);
+  actors::ui_event event;
+  event.kind = actors::ui_event_kind::listening;
+  event.payload = srv->address + ":" + std::to_string(srv->port);
+  event.count = number;
+  event.message = "listening on " + event.payload;
+  self->send(st.bridge, std::move(event));
 }
 
 // Closes listeners, connections and the log; answers when all is done.
@@ -97,6 +126,8 @@ caf::result<bool> shut_down(workbench_actor* self) {
     self->send(listener, actors::close_atom::value);
   for (auto& conn : st.connections)
     self->send(conn.second, actors::abort_atom::value);
+  for (auto& tag : st.listener_tags)
+    self->send_exit(tag, caf::exit_reason::user_shutdown);
   auto promise = self->make_response_promise<bool>();
   auto done = [=]() mutable {
     promise.deliver(true);
@@ -119,6 +150,17 @@ caf::behavior workbench(workbench_actor* self, caf::actor bridge) {
   return {
     [=](actors::connected& ev) {
       self->state.connections[ev.id] = ev.handle;
+      self->delegate(self->state.bridge, std::move(ev));
+    },
+    [=](accepted_atom, std::uint64_t listener, actors::connected& ev) {
+      self->state.connections[ev.id] = ev.handle;
+      auto event = actors::to_ui_event(std::move(ev));
+      event.count = listener;
+      self->send(self->state.bridge, std::move(event));
+    },
+    [=](actors::frames_received& ev) {
+      for (std::size_t i = 0; i < ev.frames.size(); ++i)
+        log_frame(self, ev.id, actors::log_direction::in, ev.frames[i]);
       self->delegate(self->state.bridge, std::move(ev));
     },
     [=](actors::frame_received& ev) {

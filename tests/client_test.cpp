@@ -244,3 +244,34 @@ TEST_CASE("the client explains bad arguments without needing a display") {
   testing_support::child_process bad_listen{{ACTORS_CLIENT_PATH, "--listen", "99999"}};
   CHECK(bad_listen.wait_exit(5s) == std::optional<int>{2});
 }
+
+TEST_CASE_METHOD(gui_fixture, "a listener and the peers it accepted appear in the sidebar") {
+  client::ClientOptions opts;
+  opts.listen = 0;
+  the_app.Launch(opts);
+  auto* frame = the_app.Frame();
+  REQUIRE(frame != nullptr);
+  auto& panel = frame->Connections();
+  auto find_row = [&](const wxString& state_prefix) {
+    for (long row = 0; row < panel.GetItemCount(); ++row)
+      if (panel.GetItemText(row, 2).StartsWith(state_prefix))
+        return row;
+    return -1L;
+  };
+  REQUIRE(pump_until([&] { return find_row("listening") >= 0; }, 10s));
+  auto address = panel.GetItemText(find_row("listening"), 1);
+  CHECK(panel.GetItemText(find_row("listening"), 0) == "L1");
+  unsigned long port = 0;
+  REQUIRE(address.AfterLast(':').ToULong(&port));
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
+  REQUIRE(::send(fd, "hi there\n", 9, MSG_NOSIGNAL) == 9);
+  CHECK(pump_until([&] { return find_row("accepted by L1") >= 0; }, 10s));
+  CHECK(pump_until([&] { return shows_inbound(frame->Traffic().Model(), "hi there"); }, 10s));
+  ::close(fd);
+  CHECK(pump_until([&] { return find_row("closed") >= 0; }, 10s));
+}

@@ -29,6 +29,9 @@ enum class ui_event_kind : std::uint8_t {
   dropped,
   /// A message for people from any actor (app status, a log error, ...).
   message,
+  /// A listener accepts peers: `payload` is its "address:port", `count` its
+  /// number (peers it accepted carry that number in their `connected` event).
+  listening,
 };
 
 /// Returns the stable, snake_case name of `kind` (e.g. "disconnected").
@@ -69,7 +72,9 @@ struct ui_event {
   error_kind error = error_kind::none;
   /// Text for people: the error, the reason, or the message itself.
   std::string message;
-  /// The number of dropped events, or the reconnect attempt.
+  /// The number of dropped events, the reconnect attempt, or the listener
+  /// (for `listening`, and for `connected` when a listener accepted the peer;
+  /// 0 for connections this program opened).
   std::uint64_t count = 0;
 };
 

@@ -26,6 +26,7 @@ std::string quoted(const std::string& text) {
 std::string event_text(const ui_event& event) {
   switch (event.kind) {
     case ui_event_kind::connected:
+    case ui_event_kind::listening:
     case ui_event_kind::frame: return event.payload;
     case ui_event_kind::message: return event.message;
     case ui_event_kind::error:
