@@ -275,3 +275,10 @@ TEST_CASE_METHOD(gui_fixture, "a listener and the peers it accepted appear in th
   ::close(fd);
   CHECK(pump_until([&] { return find_row("closed") >= 0; }, 10s));
 }
+
+TEST_CASE("payloads that are not valid UTF-8 are shown escaped, valid text as is") {
+  CHECK(client::DisplayText(std::string{"ok \xff\xfe end", 9}) == "ok \\xff\\xfe end");
+  CHECK(client::DisplayText("caf\xc3\xa9") == wxString::FromUTF8("caf\xc3\xa9"));
+  CHECK(client::DisplayText(std::string{"a\0b\nc", 5}) == "a\\x00b\\nc");
+  CHECK(client::HexText("hi\n") == "68 69 0a");
+}
