@@ -135,7 +135,10 @@ int main(int argc, char** argv) {
   limit.rlim_cur = limit.rlim_max;
   setrlimit(RLIMIT_NOFILE, &limit);
   std::vector<std::string> command{opts.server, "--port", "0"};
-  if (!opts.chat) // echo_server refuses peers past 1024 by default
+  // Room enough for every connection (and for a room each, plus #general).
+  if (opts.chat)
+    command.insert(command.end(), {"--max-rooms", std::to_string(opts.connections + 10)});
+  else
     command.insert(command.end(), {"--max-connections", std::to_string(opts.connections + 10)});
   testing_support::child_process server{command};
   auto banner = server.read_line(std::chrono::seconds{10});
