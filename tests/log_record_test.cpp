@@ -27,9 +27,11 @@ TEST_CASE("a record is one line in the documented format") {
 }
 
 TEST_CASE("newlines, NULs, tabs and invalid UTF-8 stay on one line and round-trip") {
-  std::string nasty{"a\nb\r\nc\0d\te\\f\x7f"
-                    "\xff\xc3\x28 caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \xed\xa0\x80",
-                    38};
+  // An array, so that the length counts the embedded NUL.
+  static constexpr char raw[] = "a\nb\r\nc\0d\te\\f\x7f"
+                                "\xff\xc3\x28 caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \xed\xa0\x80";
+  std::string nasty{raw, sizeof(raw) - 1};
+  REQUIRE(nasty.size() == 35);
   auto line = format_log_line(sample(nasty));
   INFO(line);
   CHECK(line.find('\n') == line.size() - 1);

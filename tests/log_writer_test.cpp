@@ -266,6 +266,29 @@ TEST_CASE_METHOD(fixture, "a missing directory is one open error; writing resume
   CHECK(kept + dropped == sent);
 }
 
+TEST_CASE_METHOD(fixture, "a subscriber that arrives during a failure is told at once") {
+  log_writer_options opts;
+  opts.path = dir.path + "/missing/app.log";
+  opts.retry_interval = 20ms;
+  auto writer = spawn_log_writer(sys, opts);
+  for (int i = 0; i < 500 && stats(writer).failures == 0; ++i)
+    std::this_thread::sleep_for(10ms);
+  REQUIRE(stats(writer).failures == 1);
+  self->send(writer, log_subscribe_atom::value, caf::actor{self});
+  int errors = 0;
+  bool more = true;
+  while (more)
+    self->receive(
+      [&](const log_error& err) {
+        ++errors;
+        CHECK(err.failure == log_failure::open_failed);
+        CHECK_THAT(err.message, Catch::Contains("cannot open " + opts.path));
+      },
+      caf::after(200ms) >> [&] { more = false; });
+  CHECK(errors == 1);
+  close(writer);
+}
+
 TEST_CASE_METHOD(fixture, "an exit message writes everything sent before it") {
   log_writer_options opts;
   opts.path = dir.path + "/exit.log";

@@ -1,6 +1,7 @@
 #include "actors/log_writer.hpp"
 
 #include <deque>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -50,8 +51,9 @@ struct front_state {
   std::vector<caf::actor> subscribers;
   bool closing = false;
   bool close_under_way = false;
-  // Between a log_error and the next log_recovered.
-  bool failing = false;
+  // The failure under way, between a log_error and the next log_recovered;
+  // a subscriber that arrives meanwhile is told at once.
+  std::optional<log_error> failing;
   std::vector<caf::response_promise> close_promises;
   log_stats stats;
 
@@ -246,6 +248,8 @@ caf::behavior log_front(front_actor* self, log_writer_options options) {
     [=](std::vector<log_record>& records) { return on_batch(self, records); },
     [=](log_flush_atom) { return on_flush(self); },
     [=](log_subscribe_atom, caf::actor subscriber) {
+      if (self->state.failing)
+        self->send(subscriber, *self->state.failing);
       self->state.subscribers.push_back(std::move(subscriber));
     },
     [=](log_stats_atom) { return current_stats(self->state); },
@@ -257,12 +261,12 @@ caf::behavior log_front(front_actor* self, log_writer_options options) {
     },
     [=](const log_error& event) {
       ++self->state.stats.failures;
-      self->state.failing = true;
+      self->state.failing = event;
       notify(self, event);
       finish_if_done(self);
     },
     [=](const log_recovered& event) {
-      self->state.failing = false;
+      self->state.failing.reset();
       notify(self, event);
     },
     [=](tick_atom) {

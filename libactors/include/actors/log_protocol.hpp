@@ -10,8 +10,9 @@
 //   producer that waits for it never loses a record;
 // - `log_flush_atom` (a request): replies `log_ack_atom` once everything sent
 //   before it was handed to the OS (write(2) returned);
-// - `log_subscribe_atom, caf::actor`: that actor receives `log_error` and
-//   `log_dropped` events;
+// - `log_subscribe_atom, caf::actor`: that actor receives `log_error`,
+//   `log_recovered` and `log_dropped` events; subscribing while a failure is
+//   under way delivers its `log_error` at once;
 // - `log_stats_atom` (a request): replies `log_stats`;
 // - `close_atom` (connection_protocol.hpp): writes everything sent before
 //   it, fsyncs, replies `log_ack_atom` if it was a request, and exits. An
