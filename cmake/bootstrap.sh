@@ -11,8 +11,8 @@ mode=${1:-}
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 jobs=${ACTORS_JOBS:-2}
 
-build_packages=(g++ cmake ninja-build libcaf-dev libwxgtk3.2-dev catch2)
-test_packages=(xvfb xauth socat ncat clang libclang-rt-14-dev doxygen graphviz libasio-dev python3)
+build_packages=(g++ cmake ninja-build libcaf-dev libssl-dev libwxgtk3.2-dev catch2)
+test_packages=(xvfb xauth socat ncat clang libclang-rt-14-dev doxygen graphviz libasio-dev python3 openssl)
 run_packages=()
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }

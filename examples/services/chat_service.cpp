@@ -1,13 +1,16 @@
 #include "services/chat_service.hpp"
 
+#include <chrono>
 #include <map>
 #include <string>
+#include <utility>
 
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
 
 #include "actors/connection_protocol.hpp"
+#include "services/chat_protocol.hpp"
 
 namespace services {
 
@@ -16,38 +19,62 @@ namespace {
 // Longest nick or room name a client may choose.
 constexpr std::size_t max_name_length = 32;
 
-using join_atom = caf::atom_constant<caf::atom("join")>;
-using leave_atom = caf::atom_constant<caf::atom("leave")>;
-using say_atom = caf::atom_constant<caf::atom("say")>;
-using room_atom = caf::atom_constant<caf::atom("room")>;
-
 void send_line(caf::event_based_actor* self, const caf::actor& conn,
                std::string line) {
   self->send(conn, actors::send_atom::value, std::move(line));
 }
 
-// A room: its members' connections by id; broadcasts to all of them.
+// A room: its members (session actors, possibly on other nodes) and their
+// nicks. It monitors every member, so a member whose node dies leaves too.
 struct room_state {
-  std::map<actors::connection_id, caf::actor> members;
+  std::map<caf::actor_addr, std::pair<caf::actor, std::string>> members;
 };
 
-caf::behavior room(caf::stateful_actor<room_state>* self, std::string name) {
-  auto broadcast = [self](const std::string& line) {
-    for (auto& member : self->state.members)
-      self->send(member.second, actors::send_atom::value, line);
-  };
+using room_actor = caf::stateful_actor<room_state>;
+
+void broadcast(room_actor* self, const std::string& text) {
+  for (auto& member : self->state.members)
+    self->send(member.second.first, chat_line{text});
+}
+
+caf::behavior room(room_actor* self, std::string name) {
+  self->set_down_handler([=](caf::down_msg& down) {
+    auto i = self->state.members.find(down.source);
+    if (i == self->state.members.end())
+      return;
+    auto nick = std::move(i->second.second);
+    self->state.members.erase(i);
+    broadcast(self, "* " + nick + " left #" + name);
+  });
   return {
-    [=](join_atom, actors::connection_id id, caf::actor conn,
-        const std::string& nick) {
-      self->state.members.emplace(id, std::move(conn));
-      broadcast("* " + nick + " joined #" + name);
+    [=](chat_join& join) {
+      auto key = caf::actor_cast<caf::actor_addr>(join.member);
+      auto& members = self->state.members;
+      if (members.count(key) == 0)
+        self->monitor(join.member);
+      members[key] = {std::move(join.member), join.nick};
+      broadcast(self, "* " + join.nick + " joined #" + name);
     },
-    [=](leave_atom, actors::connection_id id, const std::string& nick) {
-      if (self->state.members.erase(id) > 0)
-        broadcast("* " + nick + " left #" + name);
+    [=](const chat_leave& leave) {
+      auto i = self->state.members.find(caf::actor_cast<caf::actor_addr>(leave.member));
+      if (i == self->state.members.end())
+        return;
+      self->demonitor(leave.member);
+      auto nick = std::move(i->second.second);
+      self->state.members.erase(i);
+      broadcast(self, "* " + nick + " left #" + name);
     },
-    [=](say_atom, const std::string& nick, const std::string& text) {
-      broadcast("<" + nick + "> " + text);
+    [=](const chat_say& say) {
+      auto i = self->state.members.find(caf::actor_cast<caf::actor_addr>(say.member));
+      if (i != self->state.members.end())
+        broadcast(self, "<" + i->second.second + "> " + say.text);
+    },
+    [=](const chat_rename& rename) {
+      auto i = self->state.members.find(caf::actor_cast<caf::actor_addr>(rename.member));
+      if (i == self->state.members.end())
+        return;
+      auto old = std::exchange(i->second.second, rename.nick);
+      broadcast(self, "* " + old + " is now known as " + rename.nick);
     },
   };
 }
@@ -69,30 +96,40 @@ caf::behavior lobby(caf::stateful_actor<std::map<std::string, caf::actor>>* self
       // members still reference them.
       return rooms.emplace(name, self->spawn<caf::linked>(room, name)).first->second;
     },
+    // A lobby in the same process never goes away: nothing to report.
+    [](chat_watch_atom, const caf::actor&) {},
   };
 }
 
-// One per connection: parses commands and talks to its room.
+// One per connection: parses commands and talks to its room. `wanted_room`
+// survives a lost room service, so that the session rejoins when it returns.
 struct session_state {
-  actors::connection_id id = 0;
   std::string nick;
   caf::actor room;
-  std::string room_name;
+  std::string wanted_room;
 };
 
 using session_actor = caf::stateful_actor<session_state>;
 
+void leave_room(session_actor* self) {
+  auto& st = self->state;
+  if (st.room)
+    self->send(st.room, chat_leave{caf::actor{self}});
+  st.room = nullptr;
+}
+
 void join(session_actor* self, caf::actor lobby_actor, caf::actor conn,
           std::string name) {
-  self->request(lobby_actor, caf::infinite, room_atom::value, name)
+  self->state.wanted_room = name;
+  self->request(lobby_actor, std::chrono::seconds{10}, room_atom::value, name)
     .then(
       [=](caf::actor next) {
         auto& st = self->state;
-        if (st.room)
-          self->send(st.room, leave_atom::value, st.id, st.nick);
+        if (st.wanted_room != name || st.room == next)
+          return; // a later /join won, or a rejoin raced a join
+        leave_room(self);
         st.room = next;
-        st.room_name = name;
-        self->send(next, join_atom::value, st.id, conn, st.nick);
+        self->send(next, chat_join{caf::actor{self}, st.nick});
       },
       [=](caf::error& err) {
         send_line(self, conn, "cannot join #" + name + ": "
@@ -109,10 +146,9 @@ void handle_line(session_actor* self, caf::actor lobby_actor, caf::actor conn,
                               + std::to_string(max_name_length) + " characters");
       return;
     }
-    auto old = st.nick;
     st.nick = line.substr(6);
     if (st.room)
-      self->send(st.room, say_atom::value, old, "is now known as " + st.nick);
+      self->send(st.room, chat_rename{caf::actor{self}, st.nick});
   } else if (line.rfind("/join ", 0) == 0 && line.size() > 6) {
     auto name = line.substr(6);
     if (name.size() > max_name_length)
@@ -127,7 +163,9 @@ void handle_line(session_actor* self, caf::actor lobby_actor, caf::actor conn,
     send_line(self, conn, "unknown command: " + line
                             + " (try /nick NAME, /join ROOM, /quit)");
   } else if (st.room) {
-    self->send(st.room, say_atom::value, st.nick, line);
+    self->send(st.room, chat_say{caf::actor{self}, line});
+  } else {
+    send_line(self, conn, "not sent: you are not in a room right now");
   }
 }
 
@@ -135,21 +173,31 @@ caf::behavior session(session_actor* self, caf::actor conn,
                       caf::actor lobby_actor) {
   return {
     [=](const actors::connected& up) {
-      self->state.id = up.id;
       self->state.nick = "guest" + std::to_string(up.id);
       send_line(self, conn, "welcome " + self->state.nick
                               + "! /nick NAME, /join ROOM, /quit");
+      self->send(lobby_actor, chat_watch_atom::value, caf::actor{self});
       join(self, lobby_actor, conn, "general");
     },
     [=](const actors::frame_received& frame) {
       handle_line(self, lobby_actor, conn, frame.payload);
       self->send(conn, actors::credit_atom::value, std::uint32_t{1});
     },
+    [=](chat_line& line) { send_line(self, conn, std::move(line.text)); },
+    [=](chat_rooms_down_atom) {
+      self->state.room = nullptr;
+      send_line(self, conn, "* the room service is unreachable; stay connected,"
+                            " you rejoin #" + self->state.wanted_room
+                              + " when it is back");
+    },
+    [=](chat_rooms_up_atom) {
+      send_line(self, conn, "* the room service is back");
+      if (!self->state.room && !self->state.wanted_room.empty())
+        join(self, lobby_actor, conn, self->state.wanted_room);
+    },
     [=](const actors::connection_error&) {},
     [=](const actors::disconnected&) {
-      auto& st = self->state;
-      if (st.room)
-        self->send(st.room, leave_atom::value, st.id, st.nick);
+      leave_room(self);
       self->quit();
     },
   };

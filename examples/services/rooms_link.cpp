@@ -1,0 +1,139 @@
+#include "services/rooms_link.hpp"
+
+#include <algorithm>
+#include <set>
+#include <utility>
+#include <vector>
+
+#include <caf/actor_system.hpp>
+#include <caf/atom.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/io/middleman.hpp>
+#include <caf/io/middleman_actor.hpp>
+#include <caf/node_id.hpp>
+#include <caf/openssl/manager.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include "services/chat_protocol.hpp"
+
+namespace services {
+
+namespace {
+
+using retry_atom = caf::atom_constant<caf::atom("retry")>;
+
+struct link_state {
+  rooms_link_options options;
+  caf::actor lobby;
+  std::vector<caf::actor> watchers;
+  std::chrono::milliseconds backoff{0};
+  // Whether the operator was told about the current failure episode.
+  bool failure_reported = false;
+
+  static inline const char* name = "chat.rooms_link";
+};
+
+using link_actor = caf::stateful_actor<link_state>;
+
+std::string endpoint(const rooms_link_options& opts) {
+  return opts.host + ":" + std::to_string(opts.port);
+}
+
+void report(link_actor* self, const std::string& line) {
+  if (self->state.options.report)
+    self->state.options.report(line);
+}
+
+void notify(link_actor* self, const caf::message& msg) {
+  for (auto& watcher : self->state.watchers)
+    self->send(watcher, msg);
+}
+
+void connect(link_actor* self);
+
+void retry_later(link_actor* self, const std::string& why) {
+  auto& st = self->state;
+  if (!st.failure_reported) {
+    report(self, "cannot reach the room node at " + endpoint(st.options) + ": "
+                   + why + " (retrying)");
+    st.failure_reported = true;
+  }
+  st.backoff = std::clamp(st.backoff * 2, st.options.min_backoff, st.options.max_backoff);
+  self->delayed_send(self, st.backoff, retry_atom::value);
+}
+
+void on_connected(link_actor* self, caf::actor lobby) {
+  auto& st = self->state;
+  st.lobby = std::move(lobby);
+  st.backoff = std::chrono::milliseconds{0};
+  st.failure_reported = false;
+  self->monitor(st.lobby);
+  report(self, "connected to the room node at " + endpoint(st.options));
+  notify(self, caf::make_message(chat_rooms_up_atom::value));
+}
+
+// Asks the middleman (or its TLS twin) to connect; its answer arrives as a
+// message, so no worker thread waits for the network.
+void connect(link_actor* self) {
+  auto& sys = self->system();
+  auto& opts = self->state.options;
+  caf::io::middleman_actor mm = opts.tls ? sys.openssl_manager().actor_handle()
+                                         : sys.middleman().actor_handle();
+  self->request(mm, std::chrono::seconds{10}, caf::connect_atom::value, opts.host, opts.port)
+    .then(
+      [=](const caf::node_id&, caf::strong_actor_ptr& lobby, const std::set<std::string>&) {
+        if (!lobby)
+          retry_later(self, "nothing is published on that port");
+        else
+          on_connected(self, caf::actor_cast<caf::actor>(std::move(lobby)));
+      },
+      [=](caf::error& err) { retry_later(self, self->system().render(err)); });
+}
+
+} // namespace
+
+caf::actor spawn_rooms_link(caf::actor_system& system, rooms_link_options options) {
+  return system.spawn([options](link_actor* self) -> caf::behavior {
+    self->state.options = options;
+    self->set_down_handler([=](caf::down_msg& down) {
+      auto& st = self->state;
+      if (st.lobby && down.source == st.lobby.address()) {
+        st.lobby = nullptr;
+        report(self, "lost the room node at " + endpoint(st.options) + " ("
+                       + self->system().render(down.reason) + "); reconnecting");
+        st.failure_reported = true;
+        notify(self, caf::make_message(chat_rooms_down_atom::value));
+        retry_later(self, "lost");
+        return;
+      }
+      auto& watchers = st.watchers;
+      watchers.erase(std::remove_if(watchers.begin(), watchers.end(),
+                                    [&](const caf::actor& watcher) {
+                                      return watcher.address() == down.source;
+                                    }),
+                     watchers.end());
+    });
+    connect(self);
+    return {
+      [=](room_atom atom, std::string& name) -> caf::result<caf::actor> {
+        auto& st = self->state;
+        if (!st.lobby)
+          return caf::make_error(caf::sec::runtime_error,
+                                 "the room node at " + endpoint(st.options)
+                                   + " is unreachable; you rejoin when it is back");
+        self->delegate(st.lobby, atom, std::move(name));
+        return caf::delegated<caf::actor>{};
+      },
+      [=](chat_watch_atom, caf::actor& session) {
+        self->monitor(session);
+        self->state.watchers.push_back(std::move(session));
+      },
+      [=](retry_atom) {
+        if (!self->state.lobby)
+          connect(self);
+      },
+    };
+  });
+}
+
+} // namespace services
