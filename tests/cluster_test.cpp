@@ -1,0 +1,350 @@
+// chat_server as a cluster: a room node and gateways, as real processes on
+// 127.0.0.1, linked by CAF's middleman (plain and over TLS), with real
+// clients on real sockets. Processes are killed with SIGKILL to model a
+// crashed node.
+
+#include "support/child_process.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <deque>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <stdlib.h>
+
+#include "support/raw_socket.hpp"
+
+using namespace std::chrono_literals;
+using testing_support::child_process;
+using testing_support::raw_socket;
+
+namespace {
+
+std::string chat_server() {
+  return std::string{ACTORS_EXAMPLES_DIR} + "/chat_server";
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in{path};
+  return {std::istreambuf_iterator<char>{in}, {}};
+}
+
+// The file's text once it contains `text`, or after 10 s.
+std::string eventually_contains(const std::string& path, const std::string& text) {
+  auto deadline = std::chrono::steady_clock::now() + 10s;
+  auto content = read_file(path);
+  while (content.find(text) == std::string::npos
+         && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(50ms);
+    content = read_file(path);
+  }
+  return content;
+}
+
+// A scratch directory, removed at the end.
+struct scratch_dir {
+  std::string path;
+  scratch_dir() {
+    char buf[] = "/tmp/actors-cluster-XXXXXX";
+    REQUIRE(::mkdtemp(buf) != nullptr);
+    path = buf;
+  }
+  ~scratch_dir() { std::system(("rm -rf '" + path + "'").c_str()); }
+};
+
+// A chat client that reads whole lines.
+class chat_client {
+public:
+  explicit chat_client(std::uint16_t port) : socket_{port} {}
+
+  void say(const std::string& line) { REQUIRE(socket_.write_all(line + "\n")); }
+
+  // The next line, or nullopt after `timeout`.
+  std::optional<std::string> next_line(std::chrono::milliseconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (lines_.empty()) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+      if (left <= 0ms)
+        return std::nullopt;
+      auto chunk = socket_.read_until("\n", left);
+      if (chunk.empty())
+        return std::nullopt;
+      partial_ += chunk;
+      for (auto end = partial_.find('\n'); end != std::string::npos; end = partial_.find('\n')) {
+        lines_.push_back(partial_.substr(0, end));
+        partial_.erase(0, end + 1);
+      }
+    }
+    auto line = std::move(lines_.front());
+    lines_.pop_front();
+    return line;
+  }
+
+  // Reads lines until one contains `text`; fails the test after `timeout`.
+  std::string await(const std::string& text, std::chrono::milliseconds timeout = 10s) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    std::string seen;
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto line = next_line(std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now()));
+      if (!line)
+        break;
+      if (line->find(text) != std::string::npos)
+        return *line;
+      seen += *line + "\n";
+    }
+    FAIL("no line containing \"" << text << "\"; saw:\n" << seen);
+    return {};
+  }
+
+  bool closed_by_peer(std::chrono::milliseconds timeout) {
+    return socket_.closed_by_peer(timeout);
+  }
+
+private:
+  raw_socket socket_;
+  std::string partial_;
+  std::deque<std::string> lines_;
+};
+
+// TLS material for every node, made by the repository's script.
+struct tls_files {
+  scratch_dir dir;
+  tls_files() {
+    auto cmd = std::string{ACTORS_SOURCE_DIR} + "/examples/make_test_ca.sh '" + dir.path
+               + "' rooms gateway > /dev/null";
+    REQUIRE(std::system(cmd.c_str()) == 0);
+  }
+  std::vector<std::string> args(const std::string& node) const {
+    return {"--tls-cert", dir.path + "/" + node + ".pem", "--tls-key",
+            dir.path + "/" + node + ".key", "--tls-ca", dir.path + "/ca.pem"};
+  }
+};
+
+// A running chat_server process and what it printed first.
+struct node {
+  std::unique_ptr<child_process> process;
+  std::uint16_t port = 0;
+  std::string stderr_path;
+
+  std::string errors() const { return read_file(stderr_path); }
+  void kill() {
+    process->signal(SIGKILL);
+    process->wait_exit(5s);
+  }
+};
+
+// A room node and gateways, all on 127.0.0.1, optionally over TLS.
+class cluster {
+public:
+  explicit cluster(bool tls) {
+    if (tls)
+      tls_ = std::make_unique<tls_files>();
+  }
+
+  node& start_rooms(std::uint16_t port = 0) {
+    rooms_ = start({"--role", "rooms", "--node-port", std::to_string(port)}, "rooms");
+    return rooms_;
+  }
+
+  node& start_gateway() {
+    gateways_.push_back(
+      start({"--role", "gateway", "--port", "0", "--rooms",
+             "127.0.0.1:" + std::to_string(rooms_.port)},
+            "gateway"));
+    return gateways_.back();
+  }
+
+  node& rooms() { return rooms_; }
+
+private:
+  node start(std::vector<std::string> args, const std::string& name) {
+    args.insert(args.begin(), chat_server());
+    if (tls_)
+      for (auto& arg : tls_->args(name))
+        args.push_back(arg);
+    node result;
+    result.stderr_path = dir_.path + "/" + name + std::to_string(++started_) + ".err";
+    result.process = std::make_unique<child_process>(args, result.stderr_path);
+    auto banner = result.process->read_line(10s);
+    INFO(read_file(result.stderr_path));
+    REQUIRE(banner);
+    result.port = testing_support::port_from_banner(*banner);
+    REQUIRE(result.port != 0);
+    return result;
+  }
+
+  scratch_dir dir_;
+  std::unique_ptr<tls_files> tls_;
+  node rooms_;
+  std::deque<node> gateways_;
+  int started_ = 0;
+};
+
+// Connects a client to `gateway`, names it `nick`, and waits until it is in
+// #general.
+std::unique_ptr<chat_client> join(const node& gateway, const std::string& nick) {
+  auto client = std::make_unique<chat_client>(gateway.port);
+  client->await("joined #general");
+  client->say("/nick " + nick);
+  client->await("is now known as " + nick);
+  return client;
+}
+
+void clients_on_two_gateways_chat_in_order(bool tls) {
+  cluster c{tls};
+  c.start_rooms();
+  auto& left = c.start_gateway();
+  auto& right = c.start_gateway();
+  auto amy = join(left, "amy");
+  auto bob = join(right, "bob");
+  amy->await("is now known as bob");
+  constexpr int lines = 300;
+  for (int i = 0; i < lines; ++i) {
+    amy->say("a" + std::to_string(i));
+    bob->say("b" + std::to_string(i));
+  }
+  for (int i = 0; i < lines; ++i) {
+    CHECK(bob->await("<amy> ") == "<amy> a" + std::to_string(i));
+    CHECK(amy->await("<bob> ") == "<bob> b" + std::to_string(i));
+  }
+}
+
+void a_dead_gateway_disconnects_only_its_clients(bool tls) {
+  cluster c{tls};
+  c.start_rooms();
+  auto& doomed = c.start_gateway();
+  auto& survivor = c.start_gateway();
+  auto amy = join(doomed, "amy");
+  auto bob = join(survivor, "bob");
+  auto dan = join(survivor, "dan");
+  bob->await("is now known as dan");
+  doomed.kill();
+  CHECK(amy->closed_by_peer(5s));
+  CHECK(bob->await("left #general") == "* amy left #general");
+  bob->say("still here");
+  CHECK(dan->await("<bob>") == "<bob> still here");
+}
+
+void the_chat_resumes_when_the_room_node_returns(bool tls) {
+  cluster c{tls};
+  auto port = c.start_rooms().port;
+  auto& left = c.start_gateway();
+  auto& right = c.start_gateway();
+  auto amy = join(left, "amy");
+  auto bob = join(right, "bob");
+  amy->await("is now known as bob");
+  c.rooms().kill();
+  CHECK_THAT(amy->await("unreachable"), Catch::Contains("the room service is unreachable"));
+  CHECK_THAT(bob->await("unreachable"), Catch::Contains("you rejoin #general"));
+  amy->say("into the void");
+  CHECK(amy->await("not sent") == "not sent: you are not in a room right now");
+  c.start_rooms(port); // the same port: gateways find it again
+  // Each sees its own rejoin; the gateways may reconnect in either order.
+  amy->await("the room service is back");
+  amy->await("amy joined #general");
+  bob->await("the room service is back");
+  bob->await("bob joined #general");
+  amy->say("we are back");
+  CHECK(bob->await("<amy>") == "<amy> we are back");
+  CHECK_THAT(left.errors(), Catch::Contains("lost the room node")
+                              && Catch::Contains("connected to the room node"));
+}
+
+} // namespace
+
+TEST_CASE("cluster: clients on different gateways chat in one room, in order") {
+  clients_on_two_gateways_chat_in_order(false);
+}
+
+TEST_CASE("cluster: a gateway that dies disconnects only its own clients") {
+  a_dead_gateway_disconnects_only_its_clients(false);
+}
+
+TEST_CASE("cluster: gateways keep their clients while the room node is down, then rejoin") {
+  the_chat_resumes_when_the_room_node_returns(false);
+}
+
+TEST_CASE("cluster over TLS: clients on different gateways chat in one room, in order") {
+  clients_on_two_gateways_chat_in_order(true);
+}
+
+TEST_CASE("cluster over TLS: a gateway that dies disconnects only its own clients") {
+  a_dead_gateway_disconnects_only_its_clients(true);
+}
+
+TEST_CASE("cluster over TLS: gateways keep their clients while the room node is down, then rejoin") {
+  the_chat_resumes_when_the_room_node_returns(true);
+}
+
+TEST_CASE("cluster over TLS: a gateway without the cluster's certificates is refused") {
+  cluster c{true};
+  auto& rooms = c.start_rooms();
+  scratch_dir dir;
+  child_process outsider{{chat_server(), "--role", "gateway", "--port", "0", "--rooms",
+                          "127.0.0.1:" + std::to_string(rooms.port)},
+                         dir.path + "/outsider.err"};
+  auto banner = outsider.read_line(10s);
+  REQUIRE(banner);
+  chat_client eve{testing_support::port_from_banner(*banner)};
+  CHECK_THAT(eve.await("cannot join #general"),
+             Catch::Contains("the room node at 127.0.0.1:" + std::to_string(rooms.port)
+                             + " is unreachable"));
+  auto errors = eventually_contains(dir.path + "/outsider.err", "cannot reach the room node");
+  CHECK_THAT(errors, Catch::Contains("cannot reach the room node at 127.0.0.1:"));
+}
+
+TEST_CASE("cluster: bad node options are refused before anything starts") {
+  scratch_dir dir;
+  auto run = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), chat_server());
+    child_process process{args, dir.path + "/err"};
+    auto status = process.wait_exit(5s);
+    REQUIRE(status);
+    return std::make_pair(*status, read_file(dir.path + "/err"));
+  };
+  auto [status, text] = run({"--role", "rooms", "--node-bind", "0.0.0.0"});
+  CHECK(status == 2);
+  CHECK_THAT(text, Catch::Contains("without TLS") && Catch::Contains("--insecure-node"));
+  std::tie(status, text) = run({"--role", "gateway"});
+  CHECK(status == 2);
+  CHECK_THAT(text, Catch::Contains("needs --rooms HOST:PORT"));
+  std::tie(status, text) = run({"--role", "gateway", "--rooms", "nowhere"});
+  CHECK(status == 2);
+  CHECK_THAT(text, Catch::Contains("--rooms expects HOST:PORT"));
+  std::tie(status, text) = run({"--role", "rooms", "--tls-cert", "/nonexistent.pem"});
+  CHECK(status == 2);
+  CHECK_THAT(text, Catch::Contains("needs all of --tls-cert, --tls-key and --tls-ca"));
+  std::tie(status, text) = run({"--role", "rooms", "--tls-cert", "/nonexistent.pem",
+                                "--tls-key", "/nonexistent.key", "--tls-ca", "/nonexistent"});
+  CHECK(status == 2);
+  CHECK_THAT(text, Catch::Contains("/nonexistent.pem: cannot read the file"));
+  std::tie(status, text) = run({"--role", "mesh"});
+  CHECK(status == 2);
+  CHECK_THAT(text, Catch::Contains("--role must be single, rooms or gateway"));
+}
+
+TEST_CASE("cluster: plain node links off loopback need --insecure-node, and then warn") {
+  // 192.0.2.1 (TEST-NET-1) is no address of this host: the bind fails after
+  // the warning, so nothing is ever exposed.
+  scratch_dir dir;
+  child_process rooms{{chat_server(), "--role", "rooms", "--node-port", "0", "--node-bind",
+                       "192.0.2.1", "--insecure-node"},
+                      dir.path + "/err"};
+  auto status = rooms.wait_exit(5s);
+  REQUIRE(status);
+  CHECK(*status == 1);
+  auto text = read_file(dir.path + "/err");
+  CHECK_THAT(text, Catch::Contains("warning: plain node links on 192.0.2.1")
+                     && Catch::Contains("cannot publish the rooms on 192.0.2.1"));
+}
