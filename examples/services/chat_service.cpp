@@ -6,7 +6,10 @@
 #include <utility>
 
 #include <caf/actor_system.hpp>
+#include <caf/error.hpp>
 #include <caf/event_based_actor.hpp>
+#include <caf/message.hpp>
+#include <caf/sec.hpp>
 #include <caf/stateful_actor.hpp>
 
 #include "actors/connection_protocol.hpp"
@@ -22,6 +25,17 @@ constexpr std::size_t max_name_length = 32;
 void send_line(caf::event_based_actor* self, const caf::actor& conn,
                std::string line) {
   self->send(conn, actors::send_atom::value, std::move(line));
+}
+
+// An error as a client should read it: our own errors carry one sentence as
+// their context; CAF's are rendered as CAF names them.
+std::string describe(caf::event_based_actor* self, const caf::error& err) {
+  const auto& context = err.context();
+  if (err == caf::sec::runtime_error && context.match_elements<std::string>())
+    return context.get_as<std::string>(0);
+  if (err == caf::sec::request_timeout)
+    return "no answer from the room service";
+  return self->system().render(err);
 }
 
 // A room: its members (session actors, possibly on other nodes) and their
@@ -132,8 +146,7 @@ void join(session_actor* self, caf::actor lobby_actor, caf::actor conn,
         self->send(next, chat_join{caf::actor{self}, st.nick});
       },
       [=](caf::error& err) {
-        send_line(self, conn, "cannot join #" + name + ": "
-                                + self->system().render(err));
+        send_line(self, conn, "cannot join #" + name + ": " + describe(self, err));
       });
 }
 
