@@ -54,14 +54,17 @@ void ClientApp::WatchTerminationSignals() {
 }
 
 void ClientApp::OnBatch(wxThreadEvent& event) {
-  auto batch = event.GetPayload<actors::ui_batch>();
-  if (!frame_)
+  auto batch_ptr = event.GetPayload<std::shared_ptr<const actors::ui_batch>>();
+  if (!frame_ || !batch_ptr)
     return; // closing: the bridge is being shut down anyway
+  const auto& batch = *batch_ptr;
   for (auto& ui_event : batch.events)
     if (ui_event.kind == actors::ui_event_kind::frame
         && ui_event.dir == actors::direction::inbound)
       ++displayed_frames_;
   frame_->ApplyBatch(batch);
+  if (batch_observer_)
+    batch_observer_(displayed_frames_);
 }
 
 void ClientApp::SaveScreenshot(const std::string& path) {

@@ -4,8 +4,10 @@
 // window, and hands each UI bridge batch to the window.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include <wx/app.h>
 #include <wx/timer.h>
@@ -40,6 +42,13 @@ public:
   /// Inbound frames the window has shown so far.
   std::uint64_t DisplayedFrames() const { return displayed_frames_; }
 
+  /// Calls `observer` on the UI thread right after each batch is applied to
+  /// the window, with DisplayedFrames(): where benchmarks stop the clock on
+  /// the path from a socket to the screen. Empty to stop observing.
+  void ObserveBatches(std::function<void(std::uint64_t)> observer) {
+    batch_observer_ = std::move(observer);
+  }
+
 private:
   void OnBatch(wxThreadEvent& event);
   void WatchTerminationSignals();
@@ -50,6 +59,7 @@ private:
   MainFrame* frame_ = nullptr;
   wxTimer screenshot_timer_;
   std::uint64_t displayed_frames_ = 0;
+  std::function<void(std::uint64_t)> batch_observer_;
 };
 
 } // namespace client

@@ -9,7 +9,8 @@
 
 namespace client {
 
-/// Carries one actors::ui_batch (as payload) to the UI thread.
+/// Carries one batch to the UI thread; its payload is a
+/// std::shared_ptr<const actors::ui_batch>.
 wxDECLARE_EVENT(EVT_UI_BATCH, wxThreadEvent);
 
 /// Posts each batch to `target` as an EVT_UI_BATCH event.

@@ -14,6 +14,7 @@ jobs=${ACTORS_JOBS:-2}
 build_packages=(g++ cmake ninja-build libcaf-dev libssl-dev libwxgtk3.2-dev catch2)
 test_packages=(xvfb xauth socat ncat clang libclang-rt-14-dev doxygen graphviz libasio-dev python3 openssl)
 run_packages=()
+bench_packages=(python3-tk)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -124,7 +125,7 @@ run_sanitized() {
 }
 
 run_bench() {
-  install_missing "${build_packages[@]}" "${test_packages[@]}"
+  install_missing "${build_packages[@]}" "${test_packages[@]}" "${bench_packages[@]}"
   local dir="$root/build-bench"
   configure_and_build "$dir" -DCMAKE_BUILD_TYPE=Release
   cmake --build "$dir" --target bench

@@ -1,0 +1,234 @@
+// ui_bench: the real wx client's path from a socket to the screen, measured
+// inside the client's own event loop. Run it under an X server (xvfb-run).
+//
+//   ui_bench flood PORT LINES     B2: connect to a flooding peer (line_flood)
+//                                 and time LINES lines into the traffic view
+//   ui_bench latency PORT COUNT   B3: connect to an echo server and send COUNT
+//                                 lines one at a time through the send bar,
+//                                 timing each until its echo is in the view
+//
+// "In the view" is the moment ClientApp has applied the batch holding it to
+// the traffic view (ObserveBatches); the list repaints in the same loop turn.
+// While measuring, a 5 ms timer records the gaps between its ticks: a gap is
+// how long the UI loop could not run anything else. Prints "key value" lines.
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <wx/init.h>
+#include <wx/timer.h>
+
+#include "client_app.hpp"
+#include "connection_panel.hpp"
+#include "main_frame.hpp"
+#include "send_bar.hpp"
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+double ms_since(clock_type::time_point start) {
+  return std::chrono::duration<double, std::milli>(clock_type::now() - start).count();
+}
+
+// The value of `p` (0..1) in `values`, by nearest rank.
+double percentile(std::vector<double> values, double p) {
+  if (values.empty())
+    return 0;
+  std::sort(values.begin(), values.end());
+  auto rank = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1) + 0.5);
+  return values[rank];
+}
+
+// A /proc/self/status field in KiB (VmRSS, VmHWM).
+long status_kib(const std::string& field) {
+  std::ifstream in{"/proc/self/status"};
+  std::string key;
+  long value = 0;
+  while (in >> key) {
+    if (key == field + ":") {
+      in >> value;
+      return value;
+    }
+    in.ignore(1 << 12, '\n');
+  }
+  return -1;
+}
+
+// Records the gaps between the ticks of a 5 ms timer on the UI loop.
+class loop_gaps {
+public:
+  void start() {
+    last_ = clock_type::now();
+    timer_.Bind(wxEVT_TIMER, [this](wxTimerEvent&) {
+      gaps_ms_.push_back(ms_since(last_));
+      last_ = clock_type::now();
+    });
+    timer_.Start(5);
+  }
+  // The gap still open at the end counts too: the loop may be stuck in it.
+  void stop() {
+    timer_.Stop();
+    gaps_ms_.push_back(ms_since(last_));
+  }
+  void print() const {
+    std::cout << "ui_ticks " << gaps_ms_.size() << "\n"
+              << "ui_gap_p99_ms " << percentile(gaps_ms_, 0.99) << "\n"
+              << "ui_gap_max_ms " << percentile(gaps_ms_, 1.0) << "\n";
+  }
+
+private:
+  wxTimer timer_;
+  clock_type::time_point last_;
+  std::vector<double> gaps_ms_;
+};
+
+// Gives up on a run that does not finish: a benchmark must not hang.
+class deadline {
+public:
+  explicit deadline(int seconds) {
+    timer_.Bind(wxEVT_TIMER, [](wxTimerEvent&) {
+      std::cerr << "error: ui_bench did not finish in time\n";
+      std::exit(1);
+    });
+    timer_.StartOnce(seconds * 1000);
+  }
+
+private:
+  wxTimer timer_;
+};
+
+// B2: lines/s from the first line shown to the last, the loop's gaps, memory.
+void measure_flood(client::ClientApp& app, std::uint64_t lines) {
+  loop_gaps gaps;
+  gaps.start();
+  clock_type::time_point first{};
+  double seconds = 0;
+  app.ObserveBatches([&](std::uint64_t shown) {
+    if (first == clock_type::time_point{} && shown > 0)
+      first = clock_type::now();
+    if (shown >= lines && seconds == 0) {
+      seconds = ms_since(first) / 1000;
+      gaps.stop();
+      app.ExitMainLoop();
+    }
+  });
+  deadline limit{600};
+  app.OnRun();
+  app.ObserveBatches(nullptr);
+  std::cout << "lines " << app.DisplayedFrames() << "\n"
+            << "lines_per_second " << static_cast<double>(lines) / seconds << "\n"
+            << "rss_kib " << status_kib("VmRSS") << "\n"
+            << "peak_rss_kib " << status_kib("VmHWM") << "\n";
+  gaps.print();
+}
+
+// B3: one line at a time, each sent once the previous echo is in the view.
+class ping_pong {
+public:
+  ping_pong(client::ClientApp& app, int count) : app_(app), count_(count) {}
+
+  void run() {
+    // Wait for the connection, as a user would before typing.
+    poll_.Bind(wxEVT_TIMER, [this](wxTimerEvent&) {
+      if (app_.Frame()->Connections().OpenCount() == 1) {
+        poll_.Stop();
+        gaps_.start();
+        send_next();
+      }
+    });
+    poll_.Start(10);
+    app_.ObserveBatches([this](std::uint64_t shown) {
+      if (shown <= echoed_)
+        return; // a batch without our echo (the outbound line, a state change)
+      echoed_ = shown;
+      latencies_us_.push_back(ms_since(sent_at_) * 1000);
+      app_.CallAfter([this] { send_next(); });
+    });
+    deadline limit{120};
+    app_.OnRun();
+    app_.ObserveBatches(nullptr);
+  }
+
+  void print() const {
+    // The first lines warm caches and allocators; they are not "idle" figures.
+    std::vector<double> steady(latencies_us_.begin() + std::min<std::size_t>(warmup, latencies_us_.size()),
+                               latencies_us_.end());
+    std::cout << "pings " << steady.size() << "\n"
+              << "latency_p50_us " << percentile(steady, 0.5) << "\n"
+              << "latency_p99_us " << percentile(steady, 0.99) << "\n"
+              << "latency_max_us " << percentile(steady, 1.0) << "\n";
+    gaps_.print();
+  }
+
+private:
+  static constexpr std::size_t warmup = 20;
+
+  void send_next() {
+    if (static_cast<int>(latencies_us_.size()) >= count_) {
+      gaps_.stop();
+      app_.ExitMainLoop();
+      return;
+    }
+    auto& sender = app_.Frame()->Sender();
+    sender.SetInput("ping " + std::to_string(latencies_us_.size()));
+    sent_at_ = clock_type::now();
+    sender.SendInput();
+  }
+
+  client::ClientApp& app_;
+  int count_;
+  wxTimer poll_;
+  loop_gaps gaps_;
+  std::uint64_t echoed_ = 0;
+  clock_type::time_point sent_at_;
+  std::vector<double> latencies_us_;
+};
+
+int usage() {
+  std::cerr << "usage: ui_bench flood PORT LINES | ui_bench latency PORT COUNT\n"
+               "Run it under an X server, e.g. xvfb-run -a ui_bench ...\n";
+  return 2;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 4)
+    return usage();
+  std::string mode = argv[1];
+  long port = std::atol(argv[2]);
+  long count = std::atol(argv[3]);
+  if ((mode != "flood" && mode != "latency") || port <= 0 || port > 65535 || count <= 0)
+    return usage();
+  if (std::getenv("DISPLAY") == nullptr) {
+    std::cerr << "error: DISPLAY is not set: run ui_bench under xvfb-run\n";
+    return 2;
+  }
+  client::ClientOptions options;
+  options.connects.emplace_back("127.0.0.1", static_cast<std::uint16_t>(port));
+  auto* app = new client::ClientApp(options);
+  wxApp::SetInstance(app);
+  int wx_argc = 1;
+  char* wx_argv[] = {argv[0], nullptr};
+  if (!wxEntryStart(wx_argc, wx_argv) || !app->CallOnInit()) {
+    std::cerr << "error: cannot start wx\n";
+    return 1;
+  }
+  if (mode == "flood") {
+    measure_flood(*app, static_cast<std::uint64_t>(count));
+  } else {
+    ping_pong pings{*app, static_cast<int>(count)};
+    pings.run();
+    pings.print();
+  }
+  app->OnExit();
+  wxEntryCleanup();
+  return 0;
+}
