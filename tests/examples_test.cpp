@@ -100,6 +100,18 @@ TEST_CASE("chat_server delivers a line to its room and not to other rooms") {
   CHECK_THAT(bob.read_until("unknown command", 5s), Catch::Contains("unknown command"));
 }
 
+TEST_CASE("chat_server keeps lines typed before the first join completes") {
+  auto [server, port] = start_server("chat_server");
+  raw_socket amy{port};
+  CHECK_THAT(amy.read_until("joined #general", 5s), Catch::Contains("joined #general"));
+  // Written before the server could have answered anything, in one write.
+  raw_socket bob{port};
+  REQUIRE(bob.write_all("/nick bob\nearly bird\nsecond\n"));
+  auto seen = amy.read_until("<bob> second", 5s);
+  CHECK_THAT(seen, Catch::Contains("* bob joined #general\n<bob> early bird\n<bob> second"));
+  CHECK_THAT(bob.read_until("<bob> second", 5s), !Catch::Contains("not sent"));
+}
+
 TEST_CASE("line_client sends stdin to ncat and prints what comes back") {
   auto port = testing_support::unused_port();
   child_process ncat{{"ncat", "-l", "127.0.0.1", std::to_string(port),

@@ -4,6 +4,7 @@
 #include <map>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include <caf/actor_system.hpp>
 #include <caf/error.hpp>
@@ -121,7 +122,14 @@ struct session_state {
   std::string nick;
   caf::actor room;
   std::string wanted_room;
+  // Joins asked of the lobby and not yet answered. Lines said meanwhile
+  // outside any room wait here for the room (a client may type at once).
+  int joins_in_flight = 0;
+  std::vector<std::string> waiting_lines;
 };
+
+// Most lines that wait for a join; more are refused with a message.
+constexpr std::size_t max_waiting_lines = 100;
 
 using session_actor = caf::stateful_actor<session_state>;
 
@@ -135,18 +143,32 @@ void leave_room(session_actor* self) {
 void join(session_actor* self, caf::actor lobby_actor, caf::actor conn,
           std::string name) {
   self->state.wanted_room = name;
+  ++self->state.joins_in_flight;
   self->request(lobby_actor, std::chrono::seconds{10}, room_atom::value, name)
     .then(
       [=](caf::actor next) {
         auto& st = self->state;
-        if (st.wanted_room != name || st.room == next)
-          return; // a later /join won, or a rejoin raced a join
-        leave_room(self);
-        st.room = next;
-        self->send(next, chat_join{caf::actor{self}, st.nick});
+        --st.joins_in_flight;
+        if (st.wanted_room != name)
+          return; // a later /join won
+        if (st.room != next) {
+          leave_room(self);
+          st.room = next;
+          self->send(next, chat_join{caf::actor{self}, st.nick});
+        }
+        for (auto& line : st.waiting_lines)
+          self->send(next, chat_say{caf::actor{self}, std::move(line)});
+        st.waiting_lines.clear();
       },
       [=](caf::error& err) {
+        auto& st = self->state;
+        --st.joins_in_flight;
         send_line(self, conn, "cannot join #" + name + ": " + describe(self, err));
+        if (st.joins_in_flight == 0 && !st.waiting_lines.empty()) {
+          send_line(self, conn, "not sent: " + std::to_string(st.waiting_lines.size())
+                                  + " line(s) typed while joining");
+          st.waiting_lines.clear();
+        }
       });
 }
 
@@ -177,6 +199,8 @@ void handle_line(session_actor* self, caf::actor lobby_actor, caf::actor conn,
                             + " (try /nick NAME, /join ROOM, /quit)");
   } else if (st.room) {
     self->send(st.room, chat_say{caf::actor{self}, line});
+  } else if (st.joins_in_flight > 0 && st.waiting_lines.size() < max_waiting_lines) {
+    st.waiting_lines.push_back(line);
   } else {
     send_line(self, conn, "not sent: you are not in a room right now");
   }
