@@ -174,12 +174,18 @@ caf::behavior workbench(workbench_actor* self, caf::actor bridge) {
       self->state.connections.erase(ev.id);
       self->delegate(self->state.bridge, std::move(ev));
     },
+    // Each read arrives as one frames_received: one message per read instead
+    // of one per line on the way to the bridge, which splits it for the UI.
     [=](connect_atom, const std::string& host, std::uint16_t port,
         actors::connection_options options) {
+      options.batch_frames = true;
       actors::connect(self->system(), host, port, caf::actor{self}, std::move(options));
     },
     [=](listen_atom, const std::string& bind, std::uint16_t port,
-        actors::connection_options options) { listen_on(self, bind, port, std::move(options)); },
+        actors::connection_options options) {
+      options.batch_frames = true;
+      listen_on(self, bind, port, std::move(options));
+    },
     [=](actors::send_atom, actors::connection_id id, const std::string& payload) {
       send_to(self, id, payload);
     },
