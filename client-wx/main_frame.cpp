@@ -72,6 +72,9 @@ MainFrame::MainFrame(caf::actor workbench, caf::actor bridge)
   CreateStatusBar(field_count);
   Bind(wxEVT_TIMER, &MainFrame::OnSecond, this);
   second_timer_.Start(1000);
+  ack_timer_.Bind(wxEVT_TIMER, [this](wxTimerEvent&) {
+    caf::anon_send(bridge_, actors::ui_ack_atom::value, applied_sequence_);
+  });
   UpdateStatus();
   send_bar_->FocusInput();
 }
@@ -139,8 +142,12 @@ void MainFrame::ApplyBatch(const actors::ui_batch& batch) {
   }
   connections_->Apply(batch.events);
   traffic_->AddEvents(batch.events);
-  // Applied: the bridge may post the next batch.
-  caf::anon_send(bridge_, actors::ui_ack_atom::value, batch.sequence);
+  // Applied: the bridge may post the next batch, but only once the event
+  // loop has had a turn. Acknowledging here would let the next batch arrive
+  // while wx is still draining its pending events, and a flood would then
+  // keep the loop from painting or running timers for many batches in a row.
+  applied_sequence_ = batch.sequence;
+  ack_timer_.StartOnce(1);
 }
 
 void MainFrame::Send(const std::string& payload, bool to_all) {

@@ -69,6 +69,9 @@ private:
   wxTextCtrl* filter_text_;
   wxCheckBox* filter_selected_;
   wxTimer second_timer_;
+  // Acknowledges the applied batch one event-loop turn later (see ApplyBatch).
+  wxTimer ack_timer_;
+  std::uint64_t applied_sequence_ = 0;
   std::uint64_t rx_frames_ = 0, tx_frames_ = 0, dropped_ = 0;
   std::uint64_t last_rx_ = 0, last_tx_ = 0;
   double rx_rate_ = 0, tx_rate_ = 0;
