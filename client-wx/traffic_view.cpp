@@ -1,14 +1,20 @@
 #include "traffic_view.hpp"
 
+#include <algorithm>
+#include <memory>
 #include <ctime>
+
+#include <wx/dcclient.h>
+#include <wx/graphics.h>
+#include <wx/settings.h>
+#include <wx/sizer.h>
+#include <wx/stattext.h>
 
 #include "actors/log_record.hpp"
 
 namespace client {
 
 namespace {
-
-enum Column { col_time, col_connection, col_direction, col_size, col_text };
 
 const char* direction_label(const TrafficModel::Row& row) {
   if (row.kind != actors::ui_event_kind::frame)
@@ -28,44 +34,58 @@ wxString time_label(std::int64_t ns) {
 
 } // namespace
 
+void TrafficModel::AppendText(Row& row, std::string_view text) {
+  if (text_blocks_.empty()
+      || text_blocks_.back().size() + text.size() > text_blocks_.back().capacity()) {
+    text_blocks_.emplace_back();
+    text_blocks_.back().reserve(std::max(text.size(), text_block_size));
+  }
+  auto& block = text_blocks_.back();
+  row.block = static_cast<std::uint32_t>(text_blocks_.size() - 1);
+  row.offset = static_cast<std::uint32_t>(block.size());
+  row.size = static_cast<std::uint32_t>(text.size());
+  block.append(text);
+}
+
 void TrafficModel::Add(const actors::ui_event& event) {
-  Row row;
+  if (size_ % rows_per_block == 0 && size_ / rows_per_block == row_blocks_.size())
+    row_blocks_.push_back(std::make_unique<Row[]>(rows_per_block));
+  Row& row = row_blocks_[size_ / rows_per_block][size_ % rows_per_block];
+  row = Row{};
   row.time_ns = event.time.count();
   row.connection = event.connection;
   row.dir = event.dir;
   row.kind = event.kind;
-  row.offset = arena_.size();
   switch (event.kind) {
     case actors::ui_event_kind::frame:
-      arena_ += event.payload;
+      AppendText(row, event.payload);
       if (event.dir == actors::direction::inbound)
         ++inbound_;
       break;
     case actors::ui_event_kind::connected:
-      arena_ += (event.count == 0 ? "connected to " : "accepted ") + event.payload;
+      AppendText(row, (event.count == 0 ? "connected to " : "accepted ") + event.payload);
       break;
     case actors::ui_event_kind::dropped:
-      arena_ += std::to_string(event.count) + " events dropped: " + event.message;
+      AppendText(row, std::to_string(event.count) + " events dropped: " + event.message);
       break;
     case actors::ui_event_kind::reconnecting:
-      arena_ += "reconnecting, attempt " + std::to_string(event.count);
+      AppendText(row, "reconnecting, attempt " + std::to_string(event.count));
       break;
     default:
-      arena_ += event.message;
+      AppendText(row, event.message);
   }
-  row.size = static_cast<std::uint32_t>(arena_.size() - row.offset);
-  rows_.push_back(row);
+  ++size_;
 }
 
 void TrafficModel::Clear() {
-  rows_.clear();
-  rows_.shrink_to_fit();
-  arena_.clear();
-  arena_.shrink_to_fit();
+  row_blocks_.clear();
+  text_blocks_.clear();
+  size_ = 0;
 }
 
 std::string_view TrafficModel::Text(std::size_t i) const {
-  return std::string_view{arena_}.substr(rows_[i].offset, rows_[i].size);
+  auto& row = At(i);
+  return std::string_view{text_blocks_[row.block]}.substr(row.offset, row.size);
 }
 
 wxString DisplayText(std::string_view payload, std::size_t limit) {
@@ -91,15 +111,148 @@ wxString HexText(std::string_view payload, std::size_t limit) {
   return wxString::FromUTF8(out);
 }
 
-TrafficView::TrafficView(wxWindow* parent)
-  : wxListCtrl(parent, wxID_ANY, wxDefaultPosition, wxDefaultSize,
-               wxLC_REPORT | wxLC_VIRTUAL | wxLC_HRULES) {
-  AppendColumn("Time", wxLIST_FORMAT_LEFT, 100);
-  AppendColumn("Conn", wxLIST_FORMAT_RIGHT, 50);
-  AppendColumn("Dir", wxLIST_FORMAT_LEFT, 90);
-  AppendColumn("Size", wxLIST_FORMAT_RIGHT, 60);
-  AppendColumn("Payload", wxLIST_FORMAT_LEFT, 600);
-  SetItemCount(0);
+// The rows: draws each visible row as one line of fixed-width text, and
+// keeps the selection (a range of shown rows, from anchor to cursor).
+class TrafficRows : public wxVScrolledWindow {
+public:
+  TrafficRows(wxWindow* parent, const TrafficView& view, const wxFont& font)
+    : wxVScrolledWindow(parent, wxID_ANY, wxDefaultPosition, wxDefaultSize,
+                        wxWANTS_CHARS | wxBORDER_THEME),
+      view_(view) {
+    SetFont(font);
+    SetBackgroundStyle(wxBG_STYLE_PAINT);
+    char_width_ = std::max(1, GetCharWidth());
+    row_height_ = GetCharHeight() + 2;
+    Bind(wxEVT_PAINT, &TrafficRows::OnPaint, this);
+    Bind(wxEVT_LEFT_DOWN, &TrafficRows::OnMouse, this);
+    Bind(wxEVT_MOTION, &TrafficRows::OnMouse, this);
+    Bind(wxEVT_KEY_DOWN, &TrafficRows::OnKey, this);
+  }
+
+  /// The selected shown rows as [first, last], or nothing.
+  bool Selection(std::size_t& first, std::size_t& last) const {
+    if (anchor_ == none || cursor_ == none)
+      return false;
+    first = std::min(anchor_, cursor_);
+    last = std::min(std::max(anchor_, cursor_), GetRowCount() - 1);
+    return GetRowCount() > 0 && first <= last;
+  }
+
+  void ClearSelection() { anchor_ = cursor_ = none; }
+
+  void Select(std::size_t anchor, std::size_t cursor) {
+    anchor_ = anchor;
+    cursor_ = cursor;
+    Refresh();
+  }
+
+private:
+  static constexpr std::size_t none = static_cast<std::size_t>(-1);
+
+  wxCoord OnGetRowHeight(size_t) const override { return row_height_; }
+
+  // Draws through wxGraphicsContext directly: wxDC::DrawText also measures
+  // every string (for its bounding box), which doubled the cost of a paint.
+  void OnPaint(wxPaintEvent&) {
+    wxPaintDC dc(this);
+    auto size = GetClientSize();
+    dc.SetBackground(wxBrush(wxSystemSettings::GetColour(wxSYS_COLOUR_LISTBOX)));
+    dc.Clear();
+    std::unique_ptr<wxGraphicsContext> gc{wxGraphicsContext::Create(dc)};
+    if (!gc)
+      return;
+    auto normal = gc->CreateFont(GetFont(), wxSystemSettings::GetColour(wxSYS_COLOUR_LISTBOXTEXT));
+    auto highlighted =
+      gc->CreateFont(GetFont(), wxSystemSettings::GetColour(wxSYS_COLOUR_HIGHLIGHTTEXT));
+    gc->SetPen(*wxTRANSPARENT_PEN);
+    gc->SetBrush(wxBrush(wxSystemSettings::GetColour(wxSYS_COLOUR_HIGHLIGHT)));
+    auto columns = static_cast<std::size_t>(size.x / char_width_) + 1;
+    std::size_t first = 0, last = 0;
+    bool selection = Selection(first, last);
+    int y = 0;
+    for (auto row = GetVisibleRowsBegin(); row < GetVisibleRowsEnd(); ++row, y += row_height_) {
+      bool selected = selection && row >= first && row <= last;
+      if (selected)
+        gc->DrawRectangle(0, y, size.x, row_height_);
+      gc->SetFont(selected ? highlighted : normal);
+      gc->DrawText(view_.RowText(row, columns), 2, y + 1);
+    }
+  }
+
+  void OnMouse(wxMouseEvent& event) {
+    event.Skip();
+    if (event.Moving() || (event.Dragging() && !event.LeftIsDown()))
+      return;
+    SetFocus();
+    auto hit = VirtualHitTest(event.GetY());
+    if (hit == wxNOT_FOUND)
+      return;
+    auto row = static_cast<std::size_t>(hit);
+    if (event.LeftDown() && !event.ShiftDown())
+      anchor_ = row;
+    cursor_ = row;
+    if (anchor_ == none)
+      anchor_ = row;
+    Refresh();
+  }
+
+  void OnKey(wxKeyEvent& event) {
+    auto count = GetRowCount();
+    if (count == 0) {
+      event.Skip();
+      return;
+    }
+    if (event.ControlDown() && event.GetKeyCode() == 'A') {
+      anchor_ = 0;
+      cursor_ = count - 1;
+      Refresh();
+      return;
+    }
+    auto page = std::max<std::size_t>(1, GetVisibleRowsEnd() - GetVisibleRowsBegin());
+    auto at = cursor_ == none ? GetVisibleRowsBegin() : cursor_;
+    std::size_t next;
+    switch (event.GetKeyCode()) {
+      case WXK_UP: next = at > 0 ? at - 1 : 0; break;
+      case WXK_DOWN: next = std::min(at + 1, count - 1); break;
+      case WXK_PAGEUP: next = at > page ? at - page : 0; break;
+      case WXK_PAGEDOWN: next = std::min(at + page, count - 1); break;
+      case WXK_HOME: next = 0; break;
+      case WXK_END: next = count - 1; break;
+      default: event.Skip(); return;
+    }
+    if (!event.ShiftDown() || anchor_ == none)
+      anchor_ = next;
+    cursor_ = next;
+    if (next < GetVisibleRowsBegin() || next >= GetVisibleRowsEnd())
+      ScrollToRow(next < GetVisibleRowsBegin() ? next : next + 1 - std::min(page, next + 1));
+    Refresh();
+  }
+
+  const TrafficView& view_;
+  int char_width_ = 8;
+  int row_height_ = 16;
+  std::size_t anchor_ = none;
+  std::size_t cursor_ = none;
+};
+
+namespace {
+
+// The fixed-width columns of a row: time, connection, direction, size.
+constexpr const char* row_format = "%-12s %6s  %-12s %7s  ";
+
+} // namespace
+
+TrafficView::TrafficView(wxWindow* parent) : wxPanel(parent, wxID_ANY) {
+  wxFont font(wxFontInfo(GetFont().GetPointSize()).Family(wxFONTFAMILY_TELETYPE));
+  header_ = new wxStaticText(this, wxID_ANY,
+                             wxString::Format(row_format, "Time", "Conn", "Dir", "Size")
+                               + "Payload");
+  header_->SetFont(font.Bold());
+  rows_ = new TrafficRows(this, *this, font);
+  auto* sizer = new wxBoxSizer(wxVERTICAL);
+  sizer->Add(header_, 0, wxLEFT | wxTOP | wxBOTTOM, 3);
+  sizer->Add(rows_, 1, wxEXPAND);
+  SetSizer(sizer);
 }
 
 void TrafficView::AddEvents(const std::vector<actors::ui_event>& events) {
@@ -108,11 +261,13 @@ void TrafficView::AddEvents(const std::vector<actors::ui_event>& events) {
     if (filtered_ && Matches(model_.Size() - 1))
       shown_.push_back(static_cast<std::uint32_t>(model_.Size() - 1));
   }
-  auto count = static_cast<long>(ShownRows());
-  SetItemCount(count);
+  auto count = ShownRows();
+  if (count == rows_->GetRowCount())
+    return;
+  rows_->SetRowCount(count);
   if (auto_scroll_ && count > 0)
-    EnsureVisible(count - 1);
-  Refresh(false);
+    rows_->ScrollToRow(count - 1);
+  rows_->Refresh();
 }
 
 std::size_t TrafficView::ShownRows() const {
@@ -139,13 +294,16 @@ void TrafficView::Rebuild() {
     for (std::size_t i = 0; i < model_.Size(); ++i)
       if (Matches(i))
         shown_.push_back(static_cast<std::uint32_t>(i));
-  SetItemCount(static_cast<long>(ShownRows()));
-  Refresh(false);
+  rows_->ClearSelection();
+  rows_->SetRowCount(ShownRows());
+  if (auto_scroll_ && ShownRows() > 0)
+    rows_->ScrollToRow(ShownRows() - 1);
+  rows_->Refresh();
 }
 
 void TrafficView::SetHex(bool hex) {
   hex_ = hex;
-  Refresh(false);
+  rows_->Refresh();
 }
 
 void TrafficView::ClearAll() {
@@ -153,36 +311,56 @@ void TrafficView::ClearAll() {
   Rebuild();
 }
 
-std::size_t TrafficView::ModelIndex(long item) const {
-  return filtered_ ? shown_[static_cast<std::size_t>(item)] : static_cast<std::size_t>(item);
+std::size_t TrafficView::ModelIndex(std::size_t shown) const {
+  return filtered_ ? shown_[shown] : shown;
 }
 
-wxString TrafficView::OnGetItemText(long item, long column) const {
-  if (item < 0 || static_cast<std::size_t>(item) >= ShownRows())
+namespace {
+
+// The columns of one row, as text.
+struct Cells {
+  wxString time, connection, direction, size, payload;
+};
+
+Cells cells_of(const TrafficModel& model, std::size_t index, bool hex,
+                      std::size_t max_payload) {
+  auto& row = model.At(index);
+  Cells cells;
+  cells.time = time_label(row.time_ns);
+  if (row.connection != 0)
+    cells.connection.Printf("%llu", static_cast<unsigned long long>(row.connection));
+  cells.direction = direction_label(row);
+  if (row.kind == actors::ui_event_kind::frame)
+    cells.size.Printf("%u", row.size);
+  auto text = model.Text(index);
+  cells.payload = hex && row.kind == actors::ui_event_kind::frame
+                    ? HexText(text, max_payload / 3 + 1)
+                    : DisplayText(text, max_payload);
+  return cells;
+}
+
+} // namespace
+
+wxString TrafficView::RowText(std::size_t shown, std::size_t max_payload) const {
+  if (shown >= ShownRows())
     return {};
-  auto index = ModelIndex(item);
-  auto& row = model_.At(index);
-  switch (column) {
-    case col_time: return time_label(row.time_ns);
-    case col_connection: return row.connection ? wxString::Format("%llu",
-                                  static_cast<unsigned long long>(row.connection))
-                                               : wxString{};
-    case col_direction: return direction_label(row);
-    case col_size: return row.kind == actors::ui_event_kind::frame
-                            ? wxString::Format("%u", row.size) : wxString{};
-    default: {
-      auto text = model_.Text(index);
-      return hex_ && row.kind == actors::ui_event_kind::frame ? HexText(text) : DisplayText(text);
-    }
-  }
+  auto c = cells_of(model_, ModelIndex(shown), hex_, max_payload);
+  return wxString::Format(row_format, c.time, c.connection, c.direction, c.size) + c.payload;
+}
+
+void TrafficView::Select(std::size_t first, std::size_t last) {
+  rows_->Select(first, last);
 }
 
 wxString TrafficView::SelectedText() const {
   wxString out;
-  for (long item = GetNextItem(-1, wxLIST_NEXT_ALL, wxLIST_STATE_SELECTED); item != -1;
-       item = GetNextItem(item, wxLIST_NEXT_ALL, wxLIST_STATE_SELECTED)) {
-    for (long col = 0; col < GetColumnCount(); ++col)
-      out << OnGetItemText(item, col) << (col + 1 < GetColumnCount() ? "\t" : "\n");
+  std::size_t first = 0, last = 0;
+  if (!rows_->Selection(first, last))
+    return out;
+  for (auto shown = first; shown <= last && shown < ShownRows(); ++shown) {
+    auto c = cells_of(model_, ModelIndex(shown), hex_, 512);
+    out << c.time << '\t' << c.connection << '\t' << c.direction << '\t' << c.size << '\t'
+        << c.payload << '\n';
   }
   return out;
 }

@@ -1,27 +1,34 @@
 #pragma once
 
-// The traffic view: a virtual list over a compact model, so millions of
-// frames cost a few dozen bytes each plus their payload, and painting costs
-// only the visible rows.
+// The traffic view: a custom-drawn virtual list over a compact model, so
+// millions of frames cost a few dozen bytes each plus their payload, and a
+// repaint costs one line of text per visible row whatever the row count.
 
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include <wx/listctrl.h>
+#include <wx/font.h>
+#include <wx/panel.h>
+#include <wx/vscroll.h>
 
 #include "actors/ui_event.hpp"
+
+class wxStaticText;
 
 namespace client {
 
 /// Every frame and event shown, stored compactly; the view's data.
 class TrafficModel {
 public:
-  /// One shown line: what happened and where its text lives in the arena.
+  /// One shown line: what happened and where its text lives.
   struct Row {
     std::int64_t time_ns = 0;
     std::uint64_t connection = 0;
-    std::uint64_t offset = 0;
+    std::uint32_t block = 0;  // the text block holding the text
+    std::uint32_t offset = 0; // where in that block it starts
     std::uint32_t size = 0;
     actors::direction dir = actors::direction::none;
     actors::ui_event_kind kind = actors::ui_event_kind::message;
@@ -32,26 +39,41 @@ public:
   /// Removes everything.
   void Clear();
   /// Number of rows.
-  std::size_t Size() const { return rows_.size(); }
+  std::size_t Size() const { return size_; }
   /// Row `i`.
-  const Row& At(std::size_t i) const { return rows_[i]; }
+  const Row& At(std::size_t i) const {
+    return row_blocks_[i / rows_per_block][i % rows_per_block];
+  }
   /// The payload or message of row `i`.
   std::string_view Text(std::size_t i) const;
   /// Inbound frames added since the start (not reduced by Clear).
   std::uint64_t InboundFrames() const { return inbound_; }
 
 private:
-  std::vector<Row> rows_;
-  std::string arena_;
+  // Rows and text live in fixed-size blocks that never move: appending never
+  // copies what is stored. (A growing vector copies everything when it
+  // doubles, which froze the UI for tens of milliseconds at a million rows.)
+  static constexpr std::size_t rows_per_block = 16 * 1024;
+  static constexpr std::size_t text_block_size = 1024 * 1024;
+
+  void AppendText(Row& row, std::string_view text);
+
+  std::vector<std::unique_ptr<Row[]>> row_blocks_;
+  std::size_t size_ = 0;
+  std::vector<std::string> text_blocks_; // each filled only up to its capacity
   std::uint64_t inbound_ = 0;
 };
 
-/// The list control showing a TrafficModel, with filters and hex display.
-class TrafficView : public wxListCtrl {
+class TrafficRows;
+
+/// The traffic list: a header and the rows of a TrafficModel, with filters,
+/// hex display, auto-scroll and a selection (click, Shift+click, arrows,
+/// Page Up/Down, Home/End, Ctrl+A).
+class TrafficView : public wxPanel {
 public:
   explicit TrafficView(wxWindow* parent);
 
-  /// Appends a batch's events; refreshes and scrolls once per batch.
+  /// Appends a batch's events; the list repaints once per batch at most.
   void AddEvents(const std::vector<actors::ui_event>& events);
   /// Shows only rows of `connection` (0: all) containing `text` (empty: all).
   void SetFilter(std::uint64_t connection, const wxString& text);
@@ -61,22 +83,28 @@ public:
   void SetAutoScroll(bool on) { auto_scroll_ = on; }
   /// Removes every row.
   void ClearAll();
-  /// The selected rows as text, one per line.
+  /// Selects the shown rows `first` to `last`, as a click on one and a
+  /// Shift+click on the other would.
+  void Select(std::size_t first, std::size_t last);
+  /// The selected rows as text, one per line (columns separated by tabs).
   wxString SelectedText() const;
   /// The model (for tests and the status bar).
   const TrafficModel& Model() const { return model_; }
   /// Rows currently shown (after filtering).
   std::size_t ShownRows() const;
-
-protected:
-  wxString OnGetItemText(long item, long column) const override;
+  /// Row `shown` (an index among the shown rows) as one line of text, its
+  /// payload cut to `max_payload` bytes.
+  wxString RowText(std::size_t shown, std::size_t max_payload) const;
+  /// The model row behind shown row `shown`.
+  std::size_t ModelIndex(std::size_t shown) const;
 
 private:
   bool Matches(std::size_t row) const;
-  std::size_t ModelIndex(long item) const;
   void Rebuild();
 
   TrafficModel model_;
+  TrafficRows* rows_;
+  wxStaticText* header_;
   std::vector<std::uint32_t> shown_; // used only while a filter is set
   bool filtered_ = false;
   std::uint64_t filter_connection_ = 0;

@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <arpa/inet.h>
 #include <atomic>
 #include <chrono>
@@ -291,6 +292,42 @@ TEST_CASE_METHOD(gui_fixture, "a listener and the peers it accepted appear in th
   CHECK(pump_until([&] { return shows_inbound(frame->Traffic().Model(), "hi there"); }, 10s));
   ::close(fd);
   CHECK(pump_until([&] { return find_row("closed") >= 0; }, 10s));
+}
+
+TEST_CASE_METHOD(gui_fixture, "the traffic view filters, shows hex, and copies the selected rows") {
+  flooding_peer peer{300}; // lines "0" to "299"
+  client::ClientOptions opts;
+  opts.connects.emplace_back("127.0.0.1", peer.port);
+  the_app.Launch(opts);
+  auto* frame = the_app.Frame();
+  REQUIRE(frame != nullptr);
+  auto& view = frame->Traffic();
+  REQUIRE(pump_until([&] { return view.Model().InboundFrames() == 300; }, 10s));
+  auto all = view.ShownRows();
+  CHECK(all == view.Model().Size()); // the lines plus the "connected" row
+  // Rows are fixed-width text: time, connection, direction, size, payload.
+  auto last = view.RowText(all - 1, 100).ToStdString();
+  INFO(last);
+  CHECK_THAT(last, Catch::EndsWith("  in                 3  299"));
+  view.SetFilter(0, "29");
+  // 29, 129, 229, 290-299, and the "connected to" row if its port has a 29.
+  auto port_matches = view.Model().Text(0).find("29") != std::string_view::npos;
+  CHECK(view.ShownRows() == 13u + (port_matches ? 1 : 0));
+  auto first = port_matches ? 1u : 0u;
+  CHECK(view.RowText(first, 100).EndsWith(" 29"));
+  view.SetHex(true);
+  CHECK(view.RowText(first, 100).EndsWith(" 32 39"));
+  view.SetHex(false);
+  CHECK(view.SelectedText().empty()); // a new filter clears the selection
+  view.Select(first + 4, first + 3); // 290 and 291, selected bottom-up
+  auto copied = view.SelectedText().ToStdString();
+  CHECK_THAT(copied, Catch::EndsWith("\tin\t3\t291\n") && Catch::Contains("\tin\t3\t290\n"));
+  CHECK(std::count(copied.begin(), copied.end(), '\n') == 2);
+  view.SetFilter(0, "");
+  CHECK(view.ShownRows() == all);
+  view.ClearAll();
+  CHECK(view.ShownRows() == 0);
+  CHECK(view.SelectedText().empty());
 }
 
 TEST_CASE("payloads that are not valid UTF-8 are shown escaped, valid text as is") {
