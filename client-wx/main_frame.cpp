@@ -147,7 +147,7 @@ void MainFrame::ApplyBatch(const actors::ui_batch& batch) {
   // while wx is still draining its pending events, and a flood would then
   // keep the loop from painting or running timers for many batches in a row.
   applied_sequence_ = batch.sequence;
-  ack_timer_.StartOnce(1);
+  ack_timer_.StartOnce(0);
 }
 
 void MainFrame::Send(const std::string& payload, bool to_all) {
