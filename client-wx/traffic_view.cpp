@@ -208,7 +208,9 @@ private:
       Refresh();
       return;
     }
-    auto page = std::max<std::size_t>(1, GetVisibleRowsEnd() - GetVisibleRowsBegin());
+    std::size_t page = GetVisibleRowsEnd() - GetVisibleRowsBegin();
+    if (page == 0)
+      page = 1;
     auto at = cursor_ == none ? GetVisibleRowsBegin() : cursor_;
     std::size_t next;
     switch (event.GetKeyCode()) {
@@ -223,8 +225,10 @@ private:
     if (!event.ShiftDown() || anchor_ == none)
       anchor_ = next;
     cursor_ = next;
-    if (next < GetVisibleRowsBegin() || next >= GetVisibleRowsEnd())
-      ScrollToRow(next < GetVisibleRowsBegin() ? next : next + 1 - std::min(page, next + 1));
+    if (next < GetVisibleRowsBegin())
+      ScrollToRow(next);
+    else if (next >= GetVisibleRowsEnd())
+      ScrollToRow(next + 1 > page ? next + 1 - page : 0); // `next` as the last row
     Refresh();
   }
 
