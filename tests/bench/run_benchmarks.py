@@ -410,17 +410,20 @@ Target: at most 8 KiB of user-space memory per idle connection at 10k.
 - **The log writer** formats on the scheduler and writes 256 KiB chunks of
   whole lines from a detached thread; it reaches about half to two thirds of
   a bare `fwrite` loop while producers never block.
-- **B2 and B3 miss their targets.** The client shows about half a million
-  lines/s with UI gaps around 20-40 ms; the tkinter design is several times
-  slower and, because its poll drains the whole queue at once, freezes for
-  seconds. Profiling the client's UI thread (perf) shows the time in GTK's
-  repaint of the list (pango text layout) and in allocating and freeing the
-  events' strings, not in the actors; throttling list refreshes to 60 Hz did
-  not change the figures. Batches now reach the UI thread by shared pointer
-  instead of being copied out of the wx event. Next steps: events whose
-  payloads share one buffer per batch (as `frame_batch` does for B1), and a
-  list painted by the client itself instead of the generic `wxListCtrl`.
-  B3's median is well under 1 ms; its tail follows the same UI-loop gaps.
+- **B2: from about 0.5M to about 0.85M lines/s, and UI gaps from 30-40 ms to
+  about 15 ms.** Profiling the UI thread (perf, sampled timelines) showed
+  three causes, each fixed: wxListCtrl spent 8-13 ms per frame measuring and
+  drawing each cell (the traffic view now draws one fixed-width line per
+  visible row through wxGraphicsContext); the model's vectors doubled and
+  copied up to 90 MB at once (rows and text now live in blocks that never
+  move); and each line travelled as its own message from the connection to the
+  bridge (the client now asks for one `frames_received` per read). The
+  window also acknowledges a batch one loop turn after applying it, so wx
+  cannot drain batches back to back without painting. Still short of the
+  1M lines/s target; the tkinter design is not far behind in raw lines/s
+  because it inserts everything in one go and freezes for seconds meanwhile.
+- **B3**: the median is well under 1 ms; the tail is a repaint that is under
+  way when the echo arrives (a few ms), so p99 misses the 1 ms target.
 - Figures come from a shared 2-core machine; treat differences under 20% as
   noise."""
 
