@@ -1,10 +1,13 @@
 #include "workbench.hpp"
 
 #include <map>
+#include <memory>
+#include <string>
 #include <vector>
 
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
+#include <caf/send.hpp>
 #include <caf/stateful_actor.hpp>
 
 #include "actors/connection.hpp"
@@ -59,6 +62,28 @@ void log_frame(workbench_actor* self, actors::connection_id id,
   if (st.log)
     self->send(st.log, actors::make_log_record("conn " + std::to_string(id), dir,
                                                std::string{payload}));
+}
+
+// The log must hold every line the window shows, even when the window is
+// faster than the disk. So the records of a read go to the log writer as a
+// request, which waits for room instead of being dropped, and the read goes
+// on to the bridge (as if from its connection, so credit flows back there)
+// only once the log has it. `await` holds back the workbench's other
+// messages meanwhile, which keeps every connection's events in order; the
+// connection's read credit bounds what piles up.
+void log_then_show(workbench_actor* self, actors::frames_received ev) {
+  std::vector<actors::log_record> records;
+  records.reserve(ev.frames.size());
+  auto source = "conn " + std::to_string(ev.id);
+  for (std::size_t i = 0; i < ev.frames.size(); ++i)
+    records.push_back(
+      actors::make_log_record(source, actors::log_direction::in, std::string{ev.frames[i]}));
+  auto conn = caf::actor_cast<caf::actor>(self->current_sender());
+  auto read = std::make_shared<actors::frames_received>(std::move(ev));
+  auto show = [=] { caf::send_as(conn, self->state.bridge, std::move(*read)); };
+  self->request(self->state.log, caf::infinite, std::move(records))
+    .await([=](actors::log_ack_atom) { show(); },
+           [=](caf::error&) { show(); }); // the log was replaced or stopped
 }
 
 void send_to(workbench_actor* self, actors::connection_id id, const std::string& payload) {
@@ -159,9 +184,11 @@ caf::behavior workbench(workbench_actor* self, caf::actor bridge) {
       self->send(self->state.bridge, std::move(event));
     },
     [=](actors::frames_received& ev) {
-      for (std::size_t i = 0; i < ev.frames.size(); ++i)
-        log_frame(self, ev.id, actors::log_direction::in, ev.frames[i]);
-      self->delegate(self->state.bridge, std::move(ev));
+      if (!self->state.log) {
+        self->delegate(self->state.bridge, std::move(ev));
+        return;
+      }
+      log_then_show(self, std::move(ev));
     },
     [=](actors::frame_received& ev) {
       log_frame(self, ev.id, actors::log_direction::in, ev.payload);
