@@ -361,8 +361,9 @@ the real window, under Xvfb) counts a line when its batch has been applied to
 the traffic view; the Python baseline (tests/bench/tk_flood.py, Debian's
 python3-tk) is the classic design: a reader thread, a `queue.Queue`, and
 `after(10)` polling that inserts into a `Text` widget. Both measure lines/s
-from the first line shown to the last, and the gaps between the ticks of a
-5 ms timer on the UI loop (a gap is how long the loop could do nothing else).
+from the first line shown to the last, and over the same span the gaps
+between the ticks of a 5 ms timer on the UI loop (a gap is how long the loop
+could do nothing else).
 Medians of {runs} runs.
 Target: at least 1,000,000 lines/s, longest stall under 16 ms, bounded
 memory, at least 20x the tkinter design.
@@ -410,17 +411,19 @@ Target: at most 8 KiB of user-space memory per idle connection at 10k.
 - **The log writer** formats on the scheduler and writes 256 KiB chunks of
   whole lines from a detached thread; it reaches about half to two thirds of
   a bare `fwrite` loop while producers never block.
-- **B2: from about 0.5M to about 0.85M lines/s, and UI gaps from 30-40 ms to
-  about 15 ms.** Profiling the UI thread (perf, sampled timelines) showed
-  three causes, each fixed: wxListCtrl spent 8-13 ms per frame measuring and
-  drawing each cell (the traffic view now draws one fixed-width line per
-  visible row through wxGraphicsContext); the model's vectors doubled and
-  copied up to 90 MB at once (rows and text now live in blocks that never
-  move); and each line travelled as its own message from the connection to the
-  bridge (the client now asks for one `frames_received` per read). The
-  window also acknowledges a batch one loop turn after applying it, so wx
-  cannot drain batches back to back without painting. Still short of the
-  1M lines/s target; the tkinter design is not far behind in raw lines/s
+- **B2: from about 0.5M to about 0.9M lines/s, and the longest UI gap during
+  the flood from 30-40 ms to about 10 ms.** Profiling the UI thread (perf,
+  sampled timelines) showed three causes, each fixed: wxListCtrl spent 8-13 ms
+  per frame measuring and drawing each cell (the traffic view now draws one
+  fixed-width line per visible row through wxGraphicsContext); the model's
+  vectors doubled and copied up to 90 MB at once (rows and text now live in
+  blocks that never move); and each line travelled as its own message from
+  the connection to the bridge (the client now asks for one `frames_received`
+  per read). The window also acknowledges a batch one loop turn after
+  applying it, so wx cannot drain batches back to back without painting.
+  Doubling the batch size changes nothing: on two cores the flooding peer,
+  Xvfb, the actors and the UI thread share the CPU. Still short of 1M lines/s
+  and of 20x the tkinter design, which is not far behind in raw lines/s
   because it inserts everything in one go and freezes for seconds meanwhile.
 - **B3**: the median is well under 1 ms; the tail is a repaint that is under
   way when the echo arrives (a few ms), so p99 misses the 1 ms target.

@@ -69,8 +69,10 @@ def main():
         root.after(POLL_MS, poll)
 
     def tick():
+        # Measured from the first line shown, like the lines/s.
         now = time.monotonic()
-        state["gaps"].append((now - state["last_tick"]) * 1000)
+        if state["first"] is not None:
+            state["gaps"].append((now - state["last_tick"]) * 1000)
         state["last_tick"] = now
         root.after(5, tick)
 
