@@ -83,7 +83,9 @@ void log_then_show(workbench_actor* self, actors::frames_received ev) {
   auto show = [=] { caf::send_as(conn, self->state.bridge, std::move(*read)); };
   self->request(self->state.log, caf::infinite, std::move(records))
     .await([=](actors::log_ack_atom) { show(); },
-           [=](caf::error&) { show(); }); // the log was replaced or stopped
+           // The log was replaced or stopped, or its file is failing (the
+           // records were dropped and counted): show the lines anyway.
+           [=](caf::error&) { show(); });
 }
 
 void send_to(workbench_actor* self, actors::connection_id id, const std::string& payload) {

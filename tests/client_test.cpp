@@ -251,6 +251,26 @@ TEST_CASE("closing the client during a flood exits promptly with every displayed
   std::system(("rm -rf '" + std::string{dir} + "'").c_str());
 }
 
+TEST_CASE_METHOD(gui_fixture, "a log file that cannot be written never stalls the window") {
+  // 2M records (~110 MB formatted) overflow the log writer's 64 MiB backlog
+  // while its file cannot be opened: the window must show every line anyway.
+  constexpr int lines = 2'000'000;
+  flooding_peer peer{lines};
+  client::ClientOptions opts;
+  opts.connects.emplace_back("127.0.0.1", peer.port);
+  opts.log = "/nonexistent-actors-dir/traffic.log";
+  the_app.Launch(opts);
+  auto* frame = the_app.Frame();
+  REQUIRE(frame != nullptr);
+  auto& model = frame->Traffic().Model();
+  CHECK(pump_until([&] { return model.InboundFrames() == lines; }, 120s));
+  bool log_error_shown = false;
+  for (std::size_t i = 0; i < model.Size() && !log_error_shown; ++i)
+    log_error_shown = model.At(i).kind == actors::ui_event_kind::error
+                      && model.Text(i).find("cannot open") != std::string_view::npos;
+  CHECK(log_error_shown);
+}
+
 TEST_CASE("the client explains bad arguments without needing a display") {
   testing_support::child_process help{{ACTORS_CLIENT_PATH, "--help"}};
   auto first = help.read_line(5s);

@@ -266,6 +266,55 @@ TEST_CASE_METHOD(fixture, "a missing directory is one open error; writing resume
   CHECK(kept + dropped == sent);
 }
 
+TEST_CASE_METHOD(fixture, "during a failure a batch that finds no room is answered with an error, not held forever") {
+  log_writer_options opts;
+  opts.path = dir.path + "/later/app.log";
+  opts.retry_interval = 20ms;
+  opts.flush_interval = 10ms;
+  opts.max_backlog_bytes = 4096;
+  auto writer = spawn_log_writer(sys, opts);
+  self->send(writer, log_subscribe_atom::value, caf::actor{self});
+  self->receive([&](const log_error&) {}, caf::after(5s) >> [] { FAIL("no log_error"); });
+  // Batches of 20 records (~1.2 KB each) until one no longer fits: every
+  // answer comes at once, an ack while there was room, then an error.
+  int sent = 0, acked = 0, refused = 0;
+  std::string why;
+  for (int batch = 0; batch < 20; ++batch) {
+    std::vector<log_record> records;
+    for (int i = 0; i < 20; ++i, ++sent)
+      records.push_back(make_log_record("app", log_direction::event, std::to_string(sent)));
+    self->request(writer, 2s, std::move(records))
+      .receive([&](log_ack_atom) { ++acked; },
+               [&](caf::error& err) {
+                 ++refused;
+                 why = sys.render(err);
+               });
+  }
+  CHECK(acked > 0);
+  CHECK(refused > 0);
+  CHECK(acked + refused == 20);
+  CHECK_THAT(why, Catch::Contains("the log file is failing: 20 records dropped")
+                    && !Catch::Contains("request_timeout"));
+  CHECK(stats(writer).records_dropped == static_cast<std::uint64_t>(refused) * 20);
+  // Once the file works, the drops are reported and written like any others.
+  REQUIRE(::mkdir((dir.path + "/later").c_str(), 0755) == 0);
+  std::uint64_t dropped = 0;
+  while (dropped == 0)
+    self->receive([&](const log_dropped& d) { dropped += d.count; },
+                  [&](const log_recovered&) {},
+                  caf::after(5s) >> [] { FAIL("no log_dropped"); });
+  CHECK(dropped == static_cast<std::uint64_t>(refused) * 20);
+  close(writer);
+  std::uint64_t kept = 0;
+  for (auto& line : read_lines(opts.path)) {
+    auto record = parse_log_line(line);
+    REQUIRE(record);
+    if (record->source == "app")
+      ++kept;
+  }
+  CHECK(kept + dropped == static_cast<std::uint64_t>(sent));
+}
+
 TEST_CASE_METHOD(fixture, "a subscriber that arrives during a failure is told at once") {
   log_writer_options opts;
   opts.path = dir.path + "/missing/app.log";

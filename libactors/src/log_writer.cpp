@@ -1,13 +1,16 @@
 #include "actors/log_writer.hpp"
 
 #include <deque>
+#include <string>
 #include <optional>
 #include <utility>
 #include <vector>
 
 #include <caf/actor_system.hpp>
+#include <caf/error.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/exit_reason.hpp>
+#include <caf/sec.hpp>
 #include <caf/stateful_actor.hpp>
 
 #include "actors/connection_protocol.hpp"
@@ -187,9 +190,30 @@ void on_record(front_actor* self, log_record& record) {
   write_next(self, false);
 }
 
+// While the file fails, waiting for room could take forever (the disk may
+// never come back), and so would the producer waiting for the answer. So in
+// a failure episode a batch that finds no room is dropped and counted like a
+// fire-and-forget record, and its request answered with an error.
+caf::error drop_batch(front_state& st, std::size_t records) {
+  st.stats.records_dropped += records;
+  st.dropped_unreported += records;
+  return caf::make_error(caf::sec::runtime_error,
+                         "the log file is failing: " + std::to_string(records)
+                           + " records dropped");
+}
+
+void drop_waiting_batches(front_actor* self) {
+  auto& st = self->state;
+  for (auto& waiting : st.waiting_batches)
+    waiting.promise.deliver(drop_batch(st, waiting.records.size()));
+  st.waiting_batches.clear();
+}
+
 caf::result<log_ack_atom> on_batch(front_actor* self, std::vector<log_record>& records) {
   auto& st = self->state;
   st.stats.records_received += records.size();
+  if (st.failing && backlog_full(st))
+    return drop_batch(st, records.size());
   if (backlog_full(st) || !st.waiting_batches.empty()) {
     auto promise = self->make_response_promise();
     st.waiting_batches.push_back({promise, std::move(records)});
@@ -262,6 +286,7 @@ caf::behavior log_front(front_actor* self, log_writer_options options) {
     [=](const log_error& event) {
       ++self->state.stats.failures;
       self->state.failing = event;
+      drop_waiting_batches(self);
       notify(self, event);
       finish_if_done(self);
     },

@@ -7,7 +7,9 @@
 //   when the backlog is full, see `log_writer_options::max_backlog_bytes`);
 // - `std::vector<log_record>` as a request: the reply (`log_ack_atom`) comes
 //   once the records are in the backlog, delayed while it is full, so a
-//   producer that waits for it never loses a record;
+//   producer that waits for it never loses a record while the file works;
+//   during a failure a batch that finds the backlog full is dropped and
+//   counted, and the reply is an error;
 // - `log_flush_atom` (a request): replies `log_ack_atom` once everything sent
 //   before it was handed to the OS (write(2) returned);
 // - `log_subscribe_atom, caf::actor`: that actor receives `log_error`,

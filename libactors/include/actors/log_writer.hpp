@@ -28,8 +28,10 @@ struct log_writer_options {
   /// The bound of the in-memory backlog (formatted lines waiting for the
   /// disk). Fire-and-forget records arriving when it is full are dropped and
   /// counted (`log_dropped`, and a record in the file once there is room);
-  /// record batches sent as requests wait instead. A disk that keeps up
-  /// never lets the backlog fill, so by default nothing is lost.
+  /// record batches sent as requests wait instead, while the file works
+  /// (while it fails they are dropped and counted too, and the request is
+  /// answered with an error, so that no producer waits forever). A disk that
+  /// keeps up never lets the backlog fill, so by default nothing is lost.
   std::size_t max_backlog_bytes = 64 * 1024 * 1024;
   /// While the file cannot be opened or written, retry this often.
   std::chrono::milliseconds retry_interval{1'000};
