@@ -265,9 +265,12 @@ void TrafficView::AddEvents(const std::vector<actors::ui_event>& events) {
     if (filtered_ && Matches(model_.Size() - 1))
       shown_.push_back(static_cast<std::uint32_t>(model_.Size() - 1));
   }
+  if (ShownRows() != rows_->GetRowCount())
+    UpdateRows();
+}
+
+void TrafficView::UpdateRows() {
   auto count = ShownRows();
-  if (count == rows_->GetRowCount())
-    return;
   rows_->SetRowCount(count);
   if (auto_scroll_ && count > 0)
     rows_->ScrollToRow(count - 1);
@@ -299,10 +302,7 @@ void TrafficView::Rebuild() {
       if (Matches(i))
         shown_.push_back(static_cast<std::uint32_t>(i));
   rows_->ClearSelection();
-  rows_->SetRowCount(ShownRows());
-  if (auto_scroll_ && ShownRows() > 0)
-    rows_->ScrollToRow(ShownRows() - 1);
-  rows_->Refresh();
+  UpdateRows();
 }
 
 void TrafficView::SetHex(bool hex) {

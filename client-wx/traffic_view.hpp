@@ -101,6 +101,8 @@ public:
 private:
   bool Matches(std::size_t row) const;
   void Rebuild();
+  // Tells the rows how many there are, scrolls (auto-scroll), repaints.
+  void UpdateRows();
 
   TrafficModel model_;
   TrafficRows* rows_;

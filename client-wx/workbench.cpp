@@ -56,12 +56,16 @@ void tell_ui(workbench_actor* self, std::string text) {
   self->send(self->state.bridge, actors::make_message_event(std::move(text)));
 }
 
+// A connection's name in log records.
+std::string log_source(actors::connection_id id) {
+  return "conn " + std::to_string(id);
+}
+
 void log_frame(workbench_actor* self, actors::connection_id id,
                actors::log_direction dir, std::string_view payload) {
   auto& st = self->state;
   if (st.log)
-    self->send(st.log, actors::make_log_record("conn " + std::to_string(id), dir,
-                                               std::string{payload}));
+    self->send(st.log, actors::make_log_record(log_source(id), dir, std::string{payload}));
 }
 
 // The log must hold every line the window shows, even when the window is
@@ -74,7 +78,7 @@ void log_frame(workbench_actor* self, actors::connection_id id,
 void log_then_show(workbench_actor* self, actors::frames_received ev) {
   std::vector<actors::log_record> records;
   records.reserve(ev.frames.size());
-  auto source = "conn " + std::to_string(ev.id);
+  auto source = log_source(ev.id);
   for (std::size_t i = 0; i < ev.frames.size(); ++i)
     records.push_back(
       actors::make_log_record(source, actors::log_direction::in, std::string{ev.frames[i]}));

@@ -52,15 +52,22 @@ void broadcast(room_actor* self, const std::string& text) {
     self->send(member.second.first, chat_line{text});
 }
 
+// Removes the member at `key` (if present) and tells the others; true if
+// it was a member.
+bool remove_member(room_actor* self, const caf::actor_addr& key, const std::string& room) {
+  auto i = self->state.members.find(key);
+  if (i == self->state.members.end())
+    return false;
+  auto nick = std::move(i->second.second);
+  self->state.members.erase(i);
+  broadcast(self, "* " + nick + " left #" + room);
+  return true;
+}
+
 caf::behavior room(room_actor* self, std::string name) {
-  self->set_down_handler([=](caf::down_msg& down) {
-    auto i = self->state.members.find(down.source);
-    if (i == self->state.members.end())
-      return;
-    auto nick = std::move(i->second.second);
-    self->state.members.erase(i);
-    broadcast(self, "* " + nick + " left #" + name);
-  });
+  // A member whose actor (or node) went away leaves like one that said so.
+  self->set_down_handler(
+    [=](caf::down_msg& down) { remove_member(self, down.source, name); });
   return {
     [=](chat_join& join) {
       auto key = caf::actor_cast<caf::actor_addr>(join.member);
@@ -71,13 +78,8 @@ caf::behavior room(room_actor* self, std::string name) {
       broadcast(self, "* " + join.nick + " joined #" + name);
     },
     [=](const chat_leave& leave) {
-      auto i = self->state.members.find(caf::actor_cast<caf::actor_addr>(leave.member));
-      if (i == self->state.members.end())
-        return;
-      self->demonitor(leave.member);
-      auto nick = std::move(i->second.second);
-      self->state.members.erase(i);
-      broadcast(self, "* " + nick + " left #" + name);
+      if (remove_member(self, caf::actor_cast<caf::actor_addr>(leave.member), name))
+        self->demonitor(leave.member);
     },
     [=](const chat_say& say) {
       auto i = self->state.members.find(caf::actor_cast<caf::actor_addr>(say.member));
