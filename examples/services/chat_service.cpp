@@ -1,6 +1,7 @@
 #include "services/chat_service.hpp"
 
 #include <chrono>
+#include <deque>
 #include <map>
 #include <string>
 #include <utility>
@@ -124,14 +125,14 @@ struct session_state {
   std::string nick;
   caf::actor room;
   std::string wanted_room;
-  // Joins asked of the lobby and not yet answered. Lines said meanwhile
-  // outside any room wait here for the room (a client may type at once).
+  // Joins asked of the lobby and not yet answered. While one is open, typed
+  // lines wait in `typed_while_joining`, so that every command applies in
+  // the order typed (a /nick typed during the first join renames after it).
   int joins_in_flight = 0;
-  std::vector<std::string> waiting_lines;
+  // Bounded by the connection's read credit: a waiting line has not been
+  // given its unit of credit back yet, so the peer cannot outrun the room.
+  std::deque<std::string> typed_while_joining;
 };
-
-// Most lines that wait for a join; more are refused with a message.
-constexpr std::size_t max_waiting_lines = 100;
 
 using session_actor = caf::stateful_actor<session_state>;
 
@@ -140,6 +141,27 @@ void leave_room(session_actor* self) {
   if (st.room)
     self->send(st.room, chat_leave{caf::actor{self}});
   st.room = nullptr;
+}
+
+void handle_line(session_actor* self, caf::actor lobby_actor, caf::actor conn,
+                 const std::string& line);
+
+// Applies one typed line and gives its unit of read credit back.
+void apply_typed(session_actor* self, caf::actor lobby_actor, caf::actor conn,
+                 const std::string& line) {
+  handle_line(self, lobby_actor, conn, line);
+  self->send(conn, actors::credit_atom::value, std::uint32_t{1});
+}
+
+// Applies the lines that waited for a join, in order, until one of them
+// starts another join.
+void apply_waiting(session_actor* self, caf::actor lobby_actor, caf::actor conn) {
+  auto& st = self->state;
+  while (st.joins_in_flight == 0 && !st.typed_while_joining.empty()) {
+    auto line = std::move(st.typed_while_joining.front());
+    st.typed_while_joining.pop_front();
+    apply_typed(self, lobby_actor, conn, line);
+  }
 }
 
 void join(session_actor* self, caf::actor lobby_actor, caf::actor conn,
@@ -151,26 +173,17 @@ void join(session_actor* self, caf::actor lobby_actor, caf::actor conn,
       [=](caf::actor next) {
         auto& st = self->state;
         --st.joins_in_flight;
-        if (st.wanted_room != name)
-          return; // a later /join won
-        if (st.room != next) {
+        if (st.wanted_room == name && st.room != next) { // else a later /join won
           leave_room(self);
           st.room = next;
           self->send(next, chat_join{caf::actor{self}, st.nick});
         }
-        for (auto& line : st.waiting_lines)
-          self->send(next, chat_say{caf::actor{self}, std::move(line)});
-        st.waiting_lines.clear();
+        apply_waiting(self, lobby_actor, conn);
       },
       [=](caf::error& err) {
-        auto& st = self->state;
-        --st.joins_in_flight;
+        --self->state.joins_in_flight;
         send_line(self, conn, "cannot join #" + name + ": " + describe(self, err));
-        if (st.joins_in_flight == 0 && !st.waiting_lines.empty()) {
-          send_line(self, conn, "not sent: " + std::to_string(st.waiting_lines.size())
-                                  + " line(s) typed while joining");
-          st.waiting_lines.clear();
-        }
+        apply_waiting(self, lobby_actor, conn);
       });
 }
 
@@ -201,8 +214,6 @@ void handle_line(session_actor* self, caf::actor lobby_actor, caf::actor conn,
                             + " (try /nick NAME, /join ROOM, /quit)");
   } else if (st.room) {
     self->send(st.room, chat_say{caf::actor{self}, line});
-  } else if (st.joins_in_flight > 0 && st.waiting_lines.size() < max_waiting_lines) {
-    st.waiting_lines.push_back(line);
   } else {
     send_line(self, conn, "not sent: you are not in a room right now");
   }
@@ -218,9 +229,11 @@ caf::behavior session(session_actor* self, caf::actor conn,
       self->send(lobby_actor, chat_watch_atom::value, caf::actor{self});
       join(self, lobby_actor, conn, "general");
     },
-    [=](const actors::frame_received& frame) {
-      handle_line(self, lobby_actor, conn, frame.payload);
-      self->send(conn, actors::credit_atom::value, std::uint32_t{1});
+    [=](actors::frame_received& frame) {
+      if (self->state.joins_in_flight > 0)
+        self->state.typed_while_joining.push_back(std::move(frame.payload));
+      else
+        apply_typed(self, lobby_actor, conn, frame.payload);
     },
     [=](chat_line& line) { send_line(self, conn, std::move(line.text)); },
     [=](chat_rooms_down_atom) {
