@@ -8,6 +8,8 @@
 #include <vector>
 
 #include <caf/actor_system.hpp>
+#include <caf/error.hpp>
+#include <caf/sec.hpp>
 #include <caf/message_view.hpp>
 #include <caf/others.hpp>
 #include <caf/scoped_actor.hpp>
@@ -442,4 +444,22 @@ TEST_CASE_METHOD(fixture, "a server stops within shutdown_grace although a peer 
                   caf::after(5s) >> [&] { done = true; });
   CHECK(stopped);
   CHECK(lazy.closed_by_peer(5s));
+}
+
+TEST_CASE_METHOD(fixture, "a connection error event sent to a connection is not taken as a command") {
+  auto srv = start_echo_server();
+  connection_options opts;
+  opts.reconnect.enabled = true;
+  auto conn = connect(sys, "127.0.0.1", srv.port, self, opts);
+  expect<connected>();
+  // Events are what a connection emits; one sent back to it (by mistake or
+  // by a stranger) must neither drop nor reconnect it. CAF tells the sender.
+  self->send(conn, connection_error{0, error_kind::peer_reset, "forged"});
+  CHECK(expect<caf::error>() == caf::sec::unexpected_message);
+  self->send(conn, send_atom::value, std::string{"still here"});
+  CHECK(expect<frame_received>().payload == "still here");
+  self->send(conn, close_atom::value);
+  auto down = expect<disconnected>();
+  CHECK(down.reason == error_kind::none);
+  CHECK(down.stats.frames_in == 1);
 }

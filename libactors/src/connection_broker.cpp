@@ -7,6 +7,7 @@
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/io/system_messages.hpp>
+#include <caf/message_handler.hpp>
 #include <caf/unit.hpp>
 
 #include "actors/log_writer.hpp"
@@ -57,43 +58,55 @@ void finish(connection_broker* self, error_kind reason, std::string msg) {
 // to go on, so reading stops within one read chunk of the credit running out.
 void continue_reading(connection_broker* self) {
   auto& st = self->state;
-  if (st.credit > 0 && !st.closing) {
-    self->trigger(*st.hdl, 1);
+  if (st.closing())
     return;
-  }
-  st.reading = false;
-  st.halt_pending = true;
+  if (st.credit > 0)
+    self->trigger(*st.hdl, 1);
+  else
+    st.reading = read_state::halting;
 }
 
 // Restarts reading after credit arrived, if it had stopped.
 void resume_reading(connection_broker* self) {
   auto& st = self->state;
-  if (!st.hdl || st.reading || st.credit <= 0 || st.closing)
+  if (!st.hdl || st.credit <= 0)
     return;
-  if (st.halt_pending) {
-    if (!st.resume_scheduled) {
-      st.resume_scheduled = true;
+  switch (st.reading) {
+    case read_state::unconfigured:
+      st.read_chunk = std::max<std::size_t>(
+        1, std::min(st.options.initial_read_chunk_size, st.options.read_chunk_size));
+      self->configure_read(*st.hdl, caf::io::receive_policy::at_most(st.read_chunk));
+      [[fallthrough]];
+    case read_state::paused:
+      self->trigger(*st.hdl, 1);
+      st.reading = read_state::reading;
+      return;
+    case read_state::halting:
       self->delayed_send(self, std::chrono::milliseconds{1}, resume_atom::value);
-    }
-    return;
+      st.reading = read_state::resume_scheduled;
+      return;
+    case read_state::reading:
+    case read_state::resume_scheduled:
+    case read_state::closing:
+      return;
   }
-  if (!st.read_started) {
-    st.read_chunk = std::max<std::size_t>(
-      1, std::min(st.options.initial_read_chunk_size, st.options.read_chunk_size));
-    self->configure_read(*st.hdl, caf::io::receive_policy::at_most(st.read_chunk));
-    st.read_started = true;
-  }
-  self->trigger(*st.hdl, 1);
-  st.reading = true;
 }
 
+// The resume timer fired: the halt before it has taken effect.
+void on_resume(connection_broker* self) {
+  auto& st = self->state;
+  if (st.reading != read_state::resume_scheduled)
+    return; // a stale timer from a socket that is gone
+  st.reading = read_state::paused;
+  resume_reading(self);
+}
+
+// Stops reading for good: the connection is ending.
 void stop_reading(connection_broker* self) {
   auto& st = self->state;
-  if (st.hdl && st.reading) {
+  if (st.hdl && st.reading == read_state::reading)
     self->halt(*st.hdl);
-    st.reading = false;
-    st.halt_pending = true;
-  }
+  st.reading = read_state::closing;
 }
 
 // Takes ownership of a connected socket handle and announces it.
@@ -107,9 +120,7 @@ void start(connection_broker* self, caf::io::connection_handle hdl) {
   st.failed_attempts = 0;
   st.last_read = steady_clock::now();
   self->ack_writes(hdl, true);
-  st.reading = false;
-  st.read_started = false;
-  st.halt_pending = false;
+  st.reading = read_state::unconfigured;
   resume_reading(self);
   log(self, log_direction::event, "connected to " + st.peer);
   self->send(st.subscriber, connected{st.stats.id, st.peer,
@@ -126,8 +137,8 @@ void spawn_connector(connection_broker* self) {
        std::uint16_t port, milliseconds timeout) {
       auto result = connect_with_timeout(host, port, timeout);
       if (!result) {
-        connector->send(target, connection_error{0, result.error().kind,
-                                                 result.error().message});
+        connector->send(target, connect_failed_atom::value, result.error().kind,
+                        result.error().message);
         return;
       }
       int fd = result->fd;
@@ -151,10 +162,11 @@ milliseconds backoff_delay(connection_state& st) {
 void lost(connection_broker* self, error_kind reason, std::string msg) {
   auto& st = self->state;
   st.hdl.reset();
-  st.reading = false;
+  if (!st.closing())
+    st.reading = read_state::unconfigured;
   auto& policy = st.options.reconnect;
   bool client = !st.host.empty();
-  bool may_retry = client && policy.enabled && !st.closing
+  bool may_retry = client && policy.enabled && !st.closing()
                    && (policy.max_attempts == 0
                        || st.failed_attempts < policy.max_attempts);
   if (!may_retry) {
@@ -170,7 +182,7 @@ void lost(connection_broker* self, error_kind reason, std::string msg) {
 
 void on_closed(connection_broker* self) {
   auto& st = self->state;
-  if (st.closing) {
+  if (st.closing()) {
     finish(self, error_kind::none, "closed");
     return;
   }
@@ -221,11 +233,10 @@ void on_data(connection_broker* self, caf::io::new_data_msg& msg) {
   if (err) {
     notify_error(self, err->kind, err->message);
     // CAF 0.17 crashes if a scribe is closed inside its own read handler
-    // while activity tokens are in use; closing=true stops the reading here
-    // and the close happens on the next message.
-    st.closing = true;
-    self->send(self, fail_atom::value,
-               connection_error{st.stats.id, err->kind, err->message});
+    // while activity tokens are in use; the closing state stops the reading
+    // here and the close happens on the next message.
+    st.reading = read_state::closing;
+    self->send(self, fail_atom::value, err->kind, err->message);
   }
 }
 
@@ -234,9 +245,9 @@ template <class Frames>
 void on_send(connection_broker* self, const Frames& frames, std::size_t count,
              std::size_t bytes) {
   auto& st = self->state;
-  if (!st.hdl || st.closing) {
+  if (!st.hdl || st.closing()) {
     notify_error(self, error_kind::not_connected,
-                 st.closing ? "send after close: the frame was dropped"
+                 st.closing() ? "send after close: the frame was dropped"
                             : "not connected: the frame was dropped");
     return;
   }
@@ -269,12 +280,11 @@ void on_send(connection_broker* self, const Frames& frames, std::size_t count,
 
 void on_close(connection_broker* self) {
   auto& st = self->state;
-  st.closing = true;
+  stop_reading(self);
   if (!st.hdl) {
     finish(self, error_kind::none, "closed");
     return;
   }
-  stop_reading(self);
   if (st.queued_bytes == 0)
     finish(self, error_kind::none, "closed");
   else
@@ -299,14 +309,14 @@ void on_idle_check(connection_broker* self) {
 }
 
 // Handlers shared by client and accepted connections.
-caf::behavior connection_behavior(connection_broker* self) {
+caf::message_handler connection_handlers(connection_broker* self) {
   return {
     [=](caf::io::new_data_msg& msg) { on_data(self, msg); },
     [=](const caf::io::connection_closed_msg&) { on_closed(self); },
     [=](const caf::io::data_transferred_msg& msg) {
       auto& st = self->state;
       st.queued_bytes = msg.remaining;
-      if (st.closing && st.queued_bytes == 0)
+      if (st.closing() && st.queued_bytes == 0)
         finish(self, error_kind::none, "closed");
     },
     [=](const caf::io::connection_passivated_msg&) { continue_reading(self); },
@@ -321,7 +331,7 @@ caf::behavior connection_behavior(connection_broker* self) {
     [=](abort_atom) {
       auto& st = self->state;
       auto pending = st.queued_bytes;
-      st.closing = true;
+      st.reading = read_state::closing;
       finish(self, error_kind::none,
              pending == 0 ? "aborted"
                           : "aborted with " + std::to_string(pending)
@@ -341,29 +351,31 @@ caf::behavior connection_behavior(connection_broker* self) {
     },
     [=](stats_atom) { return self->state.stats; },
     [=](idle_atom) { on_idle_check(self); },
-    [=](resume_atom) {
-      auto& st = self->state;
-      st.resume_scheduled = false;
-      st.halt_pending = false;
-      resume_reading(self);
+    [=](resume_atom) { on_resume(self); },
+    [=](fail_atom, error_kind kind, std::string& message) {
+      finish(self, kind, std::move(message));
     },
+  };
+}
+
+// Handlers only a client connection has: its connector's answers and the
+// reconnect timer.
+caf::message_handler client_handlers(connection_broker* self) {
+  return {
     [=](adopt_atom, int fd) -> caf::unit_t {
-      if (self->state.closing) {
+      if (self->state.closing()) {
         close_socket(fd);
         return caf::unit;
       }
       start(self, self->add_scribe(fd));
       return caf::unit;
     },
-    [=](fail_atom, connection_error& failure) {
-      finish(self, failure.kind, std::move(failure.message));
-    },
-    [=](connection_error& failure) {
-      notify_error(self, failure.kind, failure.message);
-      lost(self, failure.kind, std::move(failure.message));
+    [=](connect_failed_atom, error_kind kind, std::string& message) {
+      notify_error(self, kind, message);
+      lost(self, kind, std::move(message));
     },
     [=](retry_atom) {
-      if (!self->state.closing)
+      if (!self->state.closing())
         spawn_connector(self);
     },
   };
@@ -378,7 +390,7 @@ void init(connection_broker* self, connection_options options) {
   st.rng.seed(static_cast<std::uint32_t>(self->id()));
   self->set_down_handler([self](caf::down_msg& msg) {
     if (msg.source == self->state.subscriber) {
-      self->state.closing = true;
+      self->state.reading = read_state::closing;
       finish(self, error_kind::none, "subscriber terminated");
     }
   });
@@ -398,7 +410,7 @@ caf::behavior client_connection(connection_broker* self, std::string host,
   st.subscriber = std::move(subscriber);
   self->monitor(st.subscriber);
   spawn_connector(self);
-  return connection_behavior(self);
+  return client_handlers(self).or_else(connection_handlers(self));
 }
 
 caf::behavior accepted_connection(connection_broker* self,
@@ -408,7 +420,7 @@ caf::behavior accepted_connection(connection_broker* self,
   init(self, options);
   // Reading starts once the server names the subscriber (subscribe_atom).
   self->state.hdl = hdl;
-  return connection_behavior(self);
+  return connection_handlers(self);
 }
 
 } // namespace actors::detail

@@ -9,7 +9,7 @@
 #include <random>
 #include <string>
 
-#include <caf/atom.hpp>
+#include <caf/type_id.hpp>
 #include <caf/io/broker.hpp>
 #include <caf/io/connection_handle.hpp>
 #include <caf/stateful_actor.hpp>
@@ -20,16 +20,28 @@
 
 namespace actors::detail {
 
-/// Connector → connection: adopt this connected socket (`int fd, peer`).
-using adopt_atom = caf::atom_constant<caf::atom("adopt")>;
-/// Timer: try connecting again.
-using retry_atom = caf::atom_constant<caf::atom("retry")>;
-/// Timer: check for idleness.
-using idle_atom = caf::atom_constant<caf::atom("idle")>;
-/// Self-message: finish with this error (`fail_atom, connection_error`).
-using fail_atom = caf::atom_constant<caf::atom("fail")>;
-/// Timer: reading may resume now that an earlier halt took effect.
-using resume_atom = caf::atom_constant<caf::atom("resume")>;
+/// Where reading stands on the current socket. Reading is one read event at
+/// a time (`trigger(hdl, 1)`); two CAF 0.17 quirks shape the states:
+/// - `configure_read` is deferred until there is credit, because a halt right
+///   after it is squashed into a no-op by CAF's multiplexer, which then never
+///   releases the scribe (nor its socket);
+/// - a halt takes effect at the end of the multiplexer's loop iteration and a
+///   trigger before then is lost, so after a halt reading resumes only
+///   through a timer message, which always arrives in a later iteration.
+enum class read_state : std::uint8_t {
+  /// No socket yet, or `configure_read` not called on it yet.
+  unconfigured,
+  /// A read is triggered; each read passivates the socket again.
+  reading,
+  /// Reading stopped and the halt took effect: a trigger restarts it.
+  paused,
+  /// Reading stopped this loop iteration: wait before triggering again.
+  halting,
+  /// Halting, and the timer that resumes reading is on its way.
+  resume_scheduled,
+  /// Closing for good: nothing is read any more.
+  closing,
+};
 
 struct connection_state {
   ~connection_state();
@@ -40,20 +52,10 @@ struct connection_state {
   std::optional<caf::io::connection_handle> hdl;
   std::string peer;
   std::int64_t credit = 0;
-  bool reading = false;
-  // configure_read starts CAF's reading; it is deferred until there is
-  // credit, because a halt right after it is squashed into a no-op by CAF's
-  // multiplexer, which then never releases the scribe (nor its socket).
-  bool read_started = false;
+  read_state reading = read_state::unconfigured;
   // Bytes asked of the socket per read: grows while reads fill it.
   std::size_t read_chunk = 0;
-  // CAF 0.17 applies a halt at the end of the multiplexer's loop iteration;
-  // a trigger before then is lost. So after a halt, reading resumes only
-  // through a timer message, which always arrives in a later iteration.
-  bool halt_pending = false;
-  bool resume_scheduled = false;
   std::size_t queued_bytes = 0;
-  bool closing = false;
   connection_stats stats;
   std::chrono::steady_clock::time_point last_read;
   // Client connections only.
@@ -61,6 +63,9 @@ struct connection_state {
   std::uint16_t port = 0;
   std::uint32_t failed_attempts = 0;
   std::minstd_rand rng;
+
+  /// True once a close, an abort or a fatal error started the end.
+  bool closing() const noexcept { return reading == read_state::closing; }
 
   static inline const char* name = "actors.connection";
 };
@@ -79,3 +84,24 @@ caf::behavior accepted_connection(connection_broker* self,
                                   connection_options options);
 
 } // namespace actors::detail
+
+// The connection's private messages: to itself (timers, a deferred failure)
+// and from its connector. None is a public event, so a subscriber's or
+// stranger's message can never be taken for one of these commands.
+CAF_BEGIN_TYPE_ID_BLOCK(actors_connection_internal, caf::first_custom_type_id + 900)
+
+  /// Connector -> connection: adopt this connected socket (`adopt_atom, int fd`).
+  CAF_ADD_ATOM(actors_connection_internal, actors::detail, adopt_atom, "adopt")
+  /// Connector -> connection: connecting failed
+  /// (`connect_failed_atom, error_kind, std::string message`).
+  CAF_ADD_ATOM(actors_connection_internal, actors::detail, connect_failed_atom, "conn_fail")
+  /// Timer: try connecting again.
+  CAF_ADD_ATOM(actors_connection_internal, actors::detail, retry_atom, "retry")
+  /// Timer: check for idleness.
+  CAF_ADD_ATOM(actors_connection_internal, actors::detail, idle_atom, "idle")
+  /// Self-message: finish with this error (`fail_atom, error_kind, message`).
+  CAF_ADD_ATOM(actors_connection_internal, actors::detail, fail_atom, "fail")
+  /// Timer: reading may resume now that an earlier halt took effect.
+  CAF_ADD_ATOM(actors_connection_internal, actors::detail, resume_atom, "resume")
+
+CAF_END_TYPE_ID_BLOCK(actors_connection_internal)

@@ -13,18 +13,13 @@
 //   (one attempt if writing fails), fsyncs and closes the file, answers
 //   `sync_close_atom` and exits.
 
-#include <caf/atom.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
+#include <caf/type_id.hpp>
 
 #include "actors/log_writer.hpp"
 
 namespace actors::detail {
-
-using write_chunk_atom = caf::atom_constant<caf::atom("wr_chunk")>;
-using chunk_done_atom = caf::atom_constant<caf::atom("chunk_ok")>;
-using sync_close_atom = caf::atom_constant<caf::atom("sync_clos")>;
-using retry_write_atom = caf::atom_constant<caf::atom("wr_retry")>;
 
 struct log_file_state {
   log_writer_options options;
@@ -50,3 +45,19 @@ caf::behavior log_file(log_file_actor* self, caf::actor front,
                        log_writer_options options);
 
 } // namespace actors::detail
+
+// The log writer's private messages between its two halves and to itself.
+CAF_BEGIN_TYPE_ID_BLOCK(actors_log_internal, caf::first_custom_type_id + 920)
+
+  /// Front -> file: write a chunk (see the top of this file).
+  CAF_ADD_ATOM(actors_log_internal, actors::detail, write_chunk_atom, "wr_chunk")
+  /// File -> front: a chunk reached the OS.
+  CAF_ADD_ATOM(actors_log_internal, actors::detail, chunk_done_atom, "chunk_ok")
+  /// Front -> file: write the rest, fsync and close; and the answer.
+  CAF_ADD_ATOM(actors_log_internal, actors::detail, sync_close_atom, "sync_clos")
+  /// File timer: try a failed write again.
+  CAF_ADD_ATOM(actors_log_internal, actors::detail, retry_write_atom, "wr_retry")
+  /// Front timer: flush what is buffered.
+  CAF_ADD_ATOM(actors_log_internal, actors::detail, tick_atom, "log_tick")
+
+CAF_END_TYPE_ID_BLOCK(actors_log_internal)

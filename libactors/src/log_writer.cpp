@@ -20,7 +20,7 @@ namespace actors {
 
 namespace {
 
-using tick_atom = caf::atom_constant<caf::atom("log_tick")>;
+using detail::tick_atom;
 
 // Formatted lines waiting for the disk, cut into chunks of whole lines.
 struct chunk {
