@@ -49,7 +49,8 @@ struct connection_state {
   std::size_t read_chunk = 0;
   // CAF 0.17 applies a halt at the end of the multiplexer's loop iteration;
   // a trigger before then is lost. So after a halt, reading resumes only
-  // through a timer message, which always arrives in a later iteration.
+  // through a function posted to the multiplexer, which runs in a later
+  // iteration and sends us resume_atom.
   bool halt_pending = false;
   bool resume_scheduled = false;
   std::size_t queued_bytes = 0;
