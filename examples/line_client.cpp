@@ -7,12 +7,15 @@
 // detached actor (a thread of its own) that only sends messages; the
 // printer owns stdout and the connection's events.
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
+#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <poll.h>
 #include <unistd.h>
@@ -93,9 +96,11 @@ caf::behavior printer(caf::stateful_actor<printer_state>* self, caf::actor main_
 
 // Sends each line of stdin to `conn`, then `eof_atom` to `print`. Detached:
 // it waits for input at most 100 ms at a time, so an exit message from main
-// (the peer left first) ends it between waits.
+// (the peer left first) ends it between waits. Lines go one batch per read;
+// one longer than `max_line` goes alone, so that the connection refuses it
+// and nothing else.
 caf::behavior stdin_reader(caf::stateful_actor<std::string>* self, caf::actor conn,
-                           caf::actor print) {
+                           caf::actor print, std::size_t max_line) {
   self->send(self, wait_atom::value);
   return [=](wait_atom) {
     pollfd input{STDIN_FILENO, POLLIN, 0};
@@ -112,15 +117,24 @@ caf::behavior stdin_reader(caf::stateful_actor<std::string>* self, caf::actor co
       return;
     }
     partial.append(buffer, n > 0 ? static_cast<std::size_t>(n) : 0);
-    // One message (and one write) per read, not one per line.
     actors::frame_batch lines;
+    auto send_lines = [&] {
+      if (!lines.empty())
+        self->send(conn, actors::send_atom::value, std::exchange(lines, {}));
+    };
     std::size_t begin = 0;
     for (auto end = partial.find('\n'); end != std::string::npos;
-         begin = end + 1, end = partial.find('\n', begin))
-      lines.add(std::string_view{partial}.substr(begin, end - begin));
+         begin = end + 1, end = partial.find('\n', begin)) {
+      auto line = std::string_view{partial}.substr(begin, end - begin);
+      if (line.size() > max_line) {
+        send_lines();
+        self->send(conn, actors::send_atom::value, std::string{line});
+      } else {
+        lines.add(line);
+      }
+    }
     partial.erase(0, begin);
-    if (!lines.empty())
-      self->send(conn, actors::send_atom::value, std::move(lines));
+    send_lines();
     self->send(self, wait_atom::value);
   };
 }
@@ -137,43 +151,63 @@ caf::behavior signal_watcher(caf::event_based_actor* self, caf::actor main_actor
   };
 }
 
-} // namespace client
+// Everything from the command line; exits with status 2 on a bad argument.
+struct settings {
+  actors::command_line args;
+  std::string host;
+  std::uint16_t port = 0;
+  actors::connection_options connection;
+  std::chrono::milliseconds linger{0};
+  std::size_t max_line = 0; // the longest line the framing can send
+};
 
-int main(int argc, char** argv) {
-  auto args = actors::parse_command_line_or_exit(
-    argc, argv, {{"framing", "timeout", "linger", "log"}, {}, client::usage});
+settings parse_settings(int argc, char** argv) {
+  settings s;
+  s.args = actors::parse_command_line_or_exit(argc, argv,
+                                              {{"framing", "timeout", "linger", "log"}, {}, usage});
+  auto& args = s.args;
   if (args.positionals().size() != 2) {
-    std::cerr << "error: expected HOST and PORT\n\n" << client::usage;
-    return 2;
+    std::cerr << "error: expected HOST and PORT\n\n" << usage;
+    std::exit(2);
   }
-  actors::connection_options opts;
   auto framing = actors::parse_framing_kind(args.get("framing", "line"));
   if (!framing || *framing == actors::framing_kind::raw) {
     std::cerr << "error: --framing must be line, length16 or length32\n";
-    return 2;
+    std::exit(2);
   }
-  opts.framing.kind = *framing;
-  opts.connect_timeout
+  s.connection.framing.kind = *framing;
+  s.connection.connect_timeout
     = std::chrono::milliseconds{actors::value_or_exit(args.number("timeout", 5000, 1, 3'600'000))};
-  auto port = actors::value_or_exit(actors::parse_number(args.positionals()[1], "PORT", 1, 65535));
-  std::chrono::milliseconds linger{actors::value_or_exit(args.number("linger", 500, 0, 3'600'000))};
+  s.host = args.positionals()[0];
+  s.port = static_cast<std::uint16_t>(
+    actors::value_or_exit(actors::parse_number(args.positionals()[1], "PORT", 1, 65535)));
+  s.linger
+    = std::chrono::milliseconds{actors::value_or_exit(args.number("linger", 500, 0, 3'600'000))};
+  s.max_line = *framing == actors::framing_kind::length16
+                 ? std::min<std::size_t>(s.connection.framing.max_frame_size, 0xFFFF)
+                 : s.connection.framing.max_frame_size;
+  return s;
+}
 
+} // namespace client
+
+int main(int argc, char** argv) {
+  auto s = client::parse_settings(argc, argv);
   actors::block_termination_signals();
   actors::system_config cfg;
   cfg.add_message_types<caf::id_block::line_client>();
   caf::actor_system sys{cfg};
   caf::scoped_actor self{sys};
-  auto log = examples::start_log(sys, args);
-  opts.log = log;
+  auto log = examples::start_log(sys, s.args);
+  s.connection.log = log;
   auto watcher = sys.spawn<caf::detached>(client::signal_watcher, caf::actor{self});
-  auto print = sys.spawn(client::printer, caf::actor{self}, linger);
-  auto conn = actors::connect(sys, args.positionals()[0], static_cast<std::uint16_t>(port), print,
-                              opts);
+  auto print = sys.spawn(client::printer, caf::actor{self}, s.linger);
+  auto conn = actors::connect(sys, s.host, s.port, print, s.connection);
   bool ok = false;
   self->receive([&](bool up) { ok = up; });
   caf::actor reader;
   if (ok) {
-    reader = sys.spawn<caf::detached>(client::stdin_reader, conn, print);
+    reader = sys.spawn<caf::detached>(client::stdin_reader, conn, print, s.max_line);
     self->receive([&](bool clean) { ok = clean; });
   }
   // Whatever ended the run, end every actor (a connection that is already
