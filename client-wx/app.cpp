@@ -3,28 +3,51 @@
 // The command line is checked before wx starts, so --help and bad arguments
 // work without a display.
 
-#include <iostream>
 #include <string>
-#include <vector>
 
 #include <wx/init.h>
 
+#include "actors/command_line.hpp"
 #include "client_app.hpp"
 
+namespace {
+
+constexpr const char* usage
+  = "usage: actors-client [--connect HOST:PORT]... [--listen PORT] [--log FILE]\n"
+    "                     [--demo] [--screenshot FILE]\n"
+    "A socket workbench that never freezes. With no arguments it starts an\n"
+    "embedded echo and chat server on free local ports, already connected.\n"
+    "  --connect HOST:PORT  open a line-framed connection (repeatable)\n"
+    "  --listen PORT        accept peers on 127.0.0.1:PORT (0: any free port)\n"
+    "  --log FILE           log every frame in and out to FILE\n"
+    "  --demo               start the embedded servers (the default without options)\n"
+    "  --screenshot FILE    save the window as PNG after startup, then quit\n";
+
+// What the command line asks for; exits with status 2 on a bad argument.
+client::ClientOptions options_from(const actors::command_line& args) {
+  client::ClientOptions options;
+  for (auto& text : args.get_all("connect")) {
+    auto endpoint = actors::value_or_exit(actors::parse_host_port(text, "--connect"));
+    options.connects.emplace_back(endpoint.host, endpoint.port);
+  }
+  if (args.has("listen"))
+    options.listen = actors::value_or_exit(args.port("listen", 0));
+  if (!args.positionals().empty())
+    actors::exit_on_bad_argument(
+      {actors::error_kind::invalid_argument,
+       "unexpected argument '" + args.positionals().front() + "' (see --help)"});
+  options.log = args.get("log", "");
+  options.screenshot = args.get("screenshot", "");
+  options.demo = args.has("demo") || (options.connects.empty() && !options.listen);
+  return options;
+}
+
+} // namespace
 
 int main(int argc, char** argv) {
-  std::vector<std::string> args(argv + 1, argv + argc);
-  for (auto& arg : args)
-    if (arg == "--help" || arg == "-h") {
-      std::cout << client::Usage();
-      return 0;
-    }
-  client::ClientOptions options;
-  if (auto error = client::ParseCommandLine(args, options)) {
-    std::cerr << "error: " << *error << "\n";
-    return 2;
-  }
-  wxApp::SetInstance(new client::ClientApp(std::move(options)));
+  auto args = actors::parse_command_line_or_exit(
+    argc, argv, {{"connect", "listen", "log", "screenshot"}, {"demo"}, usage});
+  wxApp::SetInstance(new client::ClientApp(options_from(args)));
   // wx parses argv too; give it only the program name.
   int wx_argc = 1;
   return wxEntry(wx_argc, argv);

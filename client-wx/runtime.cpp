@@ -6,79 +6,14 @@
 #include "actors/connection_protocol.hpp"
 #include "actors/server.hpp"
 #include "actors/ui_bridge.hpp"
-#include "services/chat_service.hpp"
-#include "services/echo_service.hpp"
+#include "demo_server.hpp"
 #include "workbench.hpp"
 #include "wx_ui_sink.hpp"
 
 namespace client {
 
-namespace {
-
-std::optional<std::uint16_t> parse_port(const std::string& text, bool zero_ok) {
-  if (text.empty() || text.size() > 5 || text.find_first_not_of("0123456789") != std::string::npos)
-    return std::nullopt;
-  auto value = std::stoul(text);
-  if (value > 65535 || (value == 0 && !zero_ok))
-    return std::nullopt;
-  return static_cast<std::uint16_t>(value);
-}
-
-} // namespace
-
-const char* Usage() {
-  return "usage: actors-client [--connect HOST:PORT]... [--listen PORT] [--log FILE]\n"
-         "                     [--demo] [--screenshot FILE]\n"
-         "A socket workbench that never freezes. With no arguments it starts an\n"
-         "embedded echo and chat server on free local ports, already connected.\n"
-         "  --connect HOST:PORT  open a line-framed connection (repeatable)\n"
-         "  --listen PORT        accept peers on 127.0.0.1:PORT (0: any free port)\n"
-         "  --log FILE           log every frame in and out to FILE\n"
-         "  --demo               start the embedded servers (the default without options)\n"
-         "  --screenshot FILE    save the window as PNG after startup, then quit\n";
-}
-
-std::optional<std::string> ParseCommandLine(const std::vector<std::string>& args,
-                                            ClientOptions& out) {
-  out = {};
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    auto& arg = args[i];
-    auto value = [&]() -> std::optional<std::string> {
-      if (i + 1 >= args.size())
-        return std::nullopt;
-      return args[++i];
-    };
-    if (arg == "--demo") {
-      out.demo = true;
-    } else if (arg == "--connect" || arg == "--listen" || arg == "--log"
-               || arg == "--screenshot") {
-      auto text = value();
-      if (!text)
-        return arg + " needs a value";
-      if (arg == "--connect") {
-        auto colon = text->rfind(':');
-        auto port = colon == std::string::npos ? std::nullopt
-                                               : parse_port(text->substr(colon + 1), false);
-        if (!port || colon == 0)
-          return "--connect needs HOST:PORT with a port from 1 to 65535, got '" + *text + "'";
-        out.connects.emplace_back(text->substr(0, colon), *port);
-      } else if (arg == "--listen") {
-        auto port = parse_port(*text, true);
-        if (!port)
-          return "--listen needs a port from 0 to 65535, got '" + *text + "'";
-        out.listen = *port;
-      } else if (arg == "--log") {
-        out.log = *text;
-      } else {
-        out.screenshot = *text;
-      }
-    } else {
-      return "unknown argument '" + arg + "' (see --help)";
-    }
-  }
-  if (out.connects.empty() && !out.listen)
-    out.demo = true;
-  return std::nullopt;
+ClientConfig::ClientConfig() {
+  add_demo_message_types(*this);
 }
 
 Runtime::Runtime(wxEvtHandler* ui) {
@@ -97,11 +32,11 @@ Runtime::~Runtime() {
 }
 
 void Runtime::StartDemo() {
-  demo_lobby_ = services::spawn_chat_lobby(system_);
+  demo_room_ = spawn_demo_room(system_);
   actors::server_options opts;
   opts.port = 0;
-  auto echo = actors::listen(system_, opts, services::echo_sessions(system_));
-  auto chat = actors::listen(system_, opts, services::chat_sessions(system_, demo_lobby_));
+  auto echo = actors::listen(system_, opts, demo_echo_sessions(system_));
+  auto chat = actors::listen(system_, opts, demo_chat_sessions(system_, demo_room_));
   if (echo) {
     demo_acceptors_.push_back(echo->acceptor);
     demo_ports_.first = echo->port;
@@ -120,7 +55,7 @@ void Runtime::StartDemo() {
   }
   say("demo: echo server on 127.0.0.1:" + std::to_string(echo->port)
       + ", chat server on 127.0.0.1:" + std::to_string(chat->port)
-      + " (try /nick NAME, /join ROOM)");
+      + " (try /nick NAME)");
   actors::connection_options conn;
   caf::anon_send(workbench_, connect_atom::value, std::string{"127.0.0.1"}, echo->port, conn);
   caf::anon_send(workbench_, connect_atom::value, std::string{"127.0.0.1"}, chat->port, conn);
@@ -149,8 +84,8 @@ void Runtime::Shutdown() {
     .receive([](bool) {}, [](caf::error&) {});
   for (auto& acceptor : demo_acceptors_)
     self->send(acceptor, actors::close_atom::value);
-  if (demo_lobby_)
-    self->send_exit(demo_lobby_, caf::exit_reason::user_shutdown);
+  if (demo_room_)
+    self->send_exit(demo_room_, caf::exit_reason::user_shutdown);
   self->send(bridge_, actors::close_atom::value);
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 
 // Everything of the client that is not a window: the actor system, the UI
-// bridge, the workbench, and the embedded demo servers; plus the command line.
+// bridge, the workbench, and the embedded demo servers.
 
 #include <cstdint>
 #include <memory>
@@ -33,13 +33,10 @@ struct ClientOptions {
   std::string screenshot;
 };
 
-/// Parses the command line; returns an error text for bad input, or nullopt.
-/// Prints nothing and exits nothing: the caller decides.
-std::optional<std::string> ParseCommandLine(const std::vector<std::string>& args,
-                                            ClientOptions& out);
-
-/// The usage text for --help.
-const char* Usage();
+/// libactors' configuration plus the demo servers' messages.
+struct ClientConfig : actors::system_config {
+  ClientConfig();
+};
 
 /// The client's actors. Created and destroyed on the UI thread.
 class Runtime {
@@ -66,12 +63,12 @@ public:
 private:
   void StartDemo();
 
-  actors::system_config config_;
+  ClientConfig config_;
   caf::actor_system system_{config_};
   caf::actor bridge_;
   caf::actor workbench_;
   std::vector<caf::actor> demo_acceptors_;
-  caf::actor demo_lobby_;
+  caf::actor demo_room_;
   std::pair<std::uint16_t, std::uint16_t> demo_ports_{0, 0};
   bool shut_down_ = false;
 };

@@ -48,18 +48,32 @@ configure_and_build() {
   cmake --build "$dir" -j "$jobs"
 }
 
+# has_target DIR NAME: whether the build in DIR defines target NAME.
+has_target() {
+  cmake --build "$1" --target help 2>/dev/null | grep -q "^$2: "
+}
+
+# Builds only what starts (the client and libactors), so the window opens
+# without compiling tests, benchmarks and examples first. build/ keeps its
+# options: `cmake --build build` still builds everything it configures.
 run_client() {
   install_missing "${build_packages[@]}" "${run_packages[@]}"
   local dir="$root/build"
-  configure_and_build "$dir"
-  if [ -x "$dir/client-wx/actors-client" ]; then
+  cmake -S "$root" -B "$dir" -G Ninja
+  if has_target "$dir" actors-client; then
     if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
       die "no display: run this from a desktop session (DISPLAY is unset)"
     fi
+    cmake --build "$dir" -j "$jobs" --target actors-client
     say "starting the client with its embedded echo and chat server"
     exec "$dir/client-wx/actors-client"
   fi
-  say "starting examples/echo_server (Ctrl-C stops it)"
+  # A build configured without the client (-DACTORS_BUILD_CLIENT=OFF):
+  # start the echo example instead, so that `run` still runs something.
+  has_target "$dir" echo_server \
+    || die "build/ has neither the client nor the examples (ACTORS_BUILD_CLIENT and ACTORS_BUILD_EXAMPLES are OFF)"
+  cmake --build "$dir" -j "$jobs" --target echo_server
+  say "no client in this build: starting examples/echo_server on port 7000 (Ctrl-C stops it)"
   exec "$dir/examples/echo_server" --port 7000
 }
 

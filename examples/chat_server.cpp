@@ -1,197 +1,250 @@
-// chat_server: a line-based chat with rooms, in one process or across nodes.
+// chat_server: a line-based chat with rooms, in one process.
 //
 //   chat_server [--port N] [--bind ADDR] [--max-rooms N] [--log FILE]
-//   chat_server --role rooms [--node-port N] [--node-bind ADDR] [TLS]
-//   chat_server --role gateway --rooms HOST:PORT [--port N] [--bind ADDR] [TLS]
 //
 // Commands a client can type: /nick NAME, /join ROOM, /quit. Any other line
-// goes to everyone in the client's room. Every connection is its own actor
-// with its own session actor; every room is an actor; the lobby actor knows
-// the rooms by name (see services/chat_service.cpp). In a cluster the room
-// node publishes the lobby over CAF's middleman and gateways reach it with a
-// rooms link (services/rooms_link.cpp); docs/cluster.md walks through it.
+// goes to everyone in the client's room. Three kinds of actor:
+// - one session per connection: parses the client's lines, in order;
+// - one room per room name: its members and their nicks;
+// - the lobby: finds rooms by name, creating them on first use.
+// examples/chat_cluster/ spreads the same chat over several processes.
 
-#include <iostream>
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <map>
 #include <string>
-
-#include <unistd.h>
+#include <utility>
 
 #include <caf/actor_system.hpp>
-#include <caf/io/middleman.hpp>
-#include <caf/openssl/manager.hpp>
-#include <caf/openssl/publish.hpp>
+#include <caf/atom.hpp>
+#include <caf/error.hpp>
+#include <caf/exit_reason.hpp>
+#include <caf/sec.hpp>
 #include <caf/send.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/type_id.hpp>
 
+#include "actors/command_line.hpp"
 #include "actors/connection_protocol.hpp"
 #include "actors/server.hpp"
 #include "actors/system_config.hpp"
 #include "actors/termination_signal.hpp"
-#include "command_line.hpp"
+#include "log_option.hpp"
 #include "serve_until_signal.hpp"
-#include "services/chat_protocol.hpp"
-#include "services/chat_service.hpp"
-#include "services/rooms_link.hpp"
 
-namespace {
+// What sessions, rooms and the lobby say to each other. A room knows a
+// member by the sender of its message.
+CAF_BEGIN_TYPE_ID_BLOCK(chat_server, caf::first_custom_type_id + 1000)
+  /// session -> lobby, `room_atom, name`: replies the room actor, or an error.
+  CAF_ADD_ATOM(chat_server, chat, room_atom, "room")
+  /// session -> room, `join_atom, nick`; `leave_atom`.
+  CAF_ADD_ATOM(chat_server, chat, join_atom, "join")
+  CAF_ADD_ATOM(chat_server, chat, leave_atom, "leave")
+  /// session -> room, `say_atom, text`; `rename_atom, new nick`.
+  CAF_ADD_ATOM(chat_server, chat, say_atom, "say")
+  CAF_ADD_ATOM(chat_server, chat, rename_atom, "rename")
+  /// room -> session, `line_atom, text`: one line for the client.
+  CAF_ADD_ATOM(chat_server, chat, line_atom, "line")
+CAF_END_TYPE_ID_BLOCK(chat_server)
 
-constexpr const char* usage = R"(usage: chat_server [--role single|rooms|gateway] [options]
+namespace chat {
+
+constexpr const char* usage = R"(usage: chat_server [--port N] [--bind ADDR] [--max-rooms N] [--log FILE]
 Line chat with rooms. Prints "listening on ADDR:PORT" first; exits on SIGINT/SIGTERM.
 Clients type: /nick NAME, /join ROOM, /quit; other lines go to their room.
-
-Roles:
-  single (default)  one process: takes client connections and owns the rooms
-  rooms             the room node of a cluster: owns the rooms and publishes
-                    them to gateways over CAF's middleman (no clients)
-  gateway           takes client connections; the rooms are on the room node
-                    given by --rooms; survives the room node going away
-
-Options:
-  --port N          client port (single, gateway); 0 picks a free one (default 7001)
-  --bind ADDR       client bind address (default 127.0.0.1)
-  --max-rooms N     most rooms that may exist at once (single, rooms; default 1000)
-  --log FILE        record every client frame in and out to FILE (single, gateway)
-  --node-port N     room node: port for gateways; 0 picks a free one (default 7002)
-  --node-bind ADDR  room node: address for gateways (default 127.0.0.1)
-  --insecure-node   room node: allow plain (non-TLS) links on a non-loopback address
-  --rooms HOST:PORT gateway: where the room node listens
-  --tls-cert FILE   this node's certificate (PEM)  } node-to-node links over TLS:
-  --tls-key FILE    this node's private key (PEM)  } give all three, on the room
-  --tls-ca FILE     the CA that signed the nodes   } node and on every gateway
+  --port N       port to listen on; 0 picks a free one (default 7001)
+  --bind ADDR    address to bind (default 127.0.0.1)
+  --max-rooms N  most rooms that may exist at once (default 1000)
+  --log FILE     record every frame in and out to FILE
 )";
 
-bool is_loopback(const std::string& address) {
-  return address.rfind("127.", 0) == 0 || address == "::1" || address == "localhost";
+// Longest nick or room name a client may choose.
+constexpr std::size_t max_name_length = 32;
+
+// A room: its members (session actors) and their nicks.
+using room_actor = caf::stateful_actor<std::map<caf::actor, std::string>>;
+
+void broadcast(room_actor* self, const std::string& text) {
+  for (auto& [member, nick] : self->state)
+    self->send(member, line_atom::value, text);
 }
 
-[[noreturn]] void fail(const std::string& message) {
-  std::cerr << "error: " << message << "\n";
-  std::exit(2);
+caf::actor sender_of(room_actor* self) {
+  return caf::actor_cast<caf::actor>(self->current_sender());
 }
 
-// --tls-cert/--tls-key/--tls-ca: all or none; returns whether TLS is on.
-bool configure_tls(actors::system_config& cfg, const examples::command_line& args) {
-  int given = args.has("tls-cert") + args.has("tls-key") + args.has("tls-ca");
-  if (given == 0)
-    return false;
-  if (given != 3)
-    fail("TLS needs all of --tls-cert, --tls-key and --tls-ca");
-  for (auto name : {"tls-cert", "tls-key", "tls-ca"}) {
-    auto path = args.get(name, "");
-    if (::access(path.c_str(), R_OK) != 0)
-      fail("--" + std::string{name} + " " + path + ": cannot read the file");
-  }
-  cfg.load<caf::openssl::manager>();
-  cfg.openssl_certificate = args.get("tls-cert", "");
-  cfg.openssl_key = args.get("tls-key", "");
-  cfg.openssl_cafile = args.get("tls-ca", "");
-  return true;
+caf::behavior room(room_actor* self, std::string name) {
+  return {
+    [=](join_atom, const std::string& nick) {
+      self->state[sender_of(self)] = nick;
+      broadcast(self, "* " + nick + " joined #" + name);
+    },
+    [=](leave_atom) {
+      if (auto i = self->state.find(sender_of(self)); i != self->state.end()) {
+        auto nick = std::move(i->second);
+        self->state.erase(i);
+        broadcast(self, "* " + nick + " left #" + name);
+      }
+    },
+    [=](say_atom, const std::string& text) {
+      auto i = self->state.find(sender_of(self));
+      if (i != self->state.end())
+        broadcast(self, "<" + i->second + "> " + text);
+    },
+    [=](rename_atom, const std::string& nick) {
+      auto i = self->state.find(sender_of(self));
+      if (i != self->state.end())
+        broadcast(self, "* " + std::exchange(i->second, nick) + " is now known as " + nick);
+    },
+  };
 }
 
-// host:port, with a clear error otherwise.
-services::rooms_link_options parse_rooms(const std::string& text) {
-  auto colon = text.rfind(':');
-  if (colon == std::string::npos || colon == 0)
-    fail("--rooms expects HOST:PORT, got \"" + text + "\"");
-  examples::command_line port_arg;
-  port_arg.options["rooms port"] = text.substr(colon + 1);
-  services::rooms_link_options opts;
-  opts.host = text.substr(0, colon);
-  opts.port = port_arg.port("rooms port", 0);
-  if (opts.port == 0)
-    fail("--rooms needs a port other than 0");
-  return opts;
+// The lobby: finds or creates rooms by name, at most `max_rooms` of them.
+caf::behavior lobby(caf::stateful_actor<std::map<std::string, caf::actor>>* self,
+                    std::size_t max_rooms) {
+  return [=](room_atom, const std::string& name) -> caf::result<caf::actor> {
+    auto& rooms = self->state;
+    if (auto i = rooms.find(name); i != rooms.end())
+      return i->second;
+    if (rooms.size() >= max_rooms)
+      return caf::make_error(caf::sec::runtime_error, "the server's limit of "
+                                                        + std::to_string(max_rooms)
+                                                        + " rooms is reached");
+    // Linked: the rooms end with the lobby, at shutdown.
+    return rooms.emplace(name, self->spawn<caf::linked>(room, name)).first->second;
+  };
 }
 
-// Everything from the command line, checked before the actor system starts
-// (a bad option exits with a message and nothing running).
-struct settings {
-  std::string role;
-  bool tls = false;
-  std::size_t max_rooms = 1000;
-  actors::server_options clients;
-  std::string node_bind;
-  std::uint16_t node_port = 0;
-  services::rooms_link_options rooms;
+// A session: one per connection. Lines apply strictly in the order typed:
+// while a join waits for the lobby, newer lines wait in `held`, each holding
+// its unit of the connection's read credit, so the client cannot run ahead
+// (a /nick typed right after connecting renames after the first join).
+struct session_state {
+  caf::actor conn;
+  caf::actor lobby;
+  std::string nick;
+  caf::actor room;
+  std::string wanted_room; // the latest /join, so an older answer loses
+  int joins_in_flight = 0;
+  std::deque<std::string> held;
 };
 
-settings parse_settings(const examples::command_line& args, actors::system_config& cfg) {
-  settings s;
-  s.role = args.get("role", "single");
-  if (s.role != "single" && s.role != "rooms" && s.role != "gateway")
-    fail("--role must be single, rooms or gateway, not \"" + s.role + "\"");
-  s.tls = configure_tls(cfg, args);
-  if (s.tls && s.role == "single")
-    fail("TLS secures links between nodes; --role single has none");
-  s.max_rooms = args.number("max-rooms", 1000, 1, 1'000'000);
-  s.clients.port = args.port("port", 7001);
-  s.clients.bind_address = args.get("bind", "127.0.0.1");
-  s.node_port = args.port("node-port", 7002);
-  s.node_bind = args.get("node-bind", "127.0.0.1");
-  if (s.role == "rooms" && !s.tls && !is_loopback(s.node_bind)) {
-    if (!args.has("insecure-node"))
-      fail("--node-bind " + s.node_bind + " without TLS exposes the rooms unencrypted and "
-           "unauthenticated; give --tls-cert/--tls-key/--tls-ca, or --insecure-node");
-    std::cerr << "warning: plain node links on " << s.node_bind
-              << ": anyone who reaches this port can join the cluster\n";
-  }
-  if (s.role == "gateway") {
-    if (!args.has("rooms"))
-      fail("--role gateway needs --rooms HOST:PORT (the room node)");
-    s.rooms = parse_rooms(args.get("rooms", ""));
-    s.rooms.tls = s.tls;
-    s.rooms.report = [](const std::string& line) { std::cerr << "gateway: " + line + "\n"; };
-  }
-  return s;
+using session_actor = caf::stateful_actor<session_state>;
+
+void tell(session_actor* self, std::string line) {
+  self->send(self->state.conn, actors::send_atom::value, std::move(line));
 }
 
-// The room node: the lobby and its rooms, published for gateways.
-int run_rooms_node(caf::actor_system& sys, const settings& s) {
-  auto lobby = services::spawn_chat_lobby(sys, s.max_rooms);
-  // SO_REUSEADDR: a restarted room node gets its port back at once.
-  auto bind = s.node_bind.c_str();
-  auto published = s.tls ? caf::openssl::publish(lobby, s.node_port, bind, true)
-                         : sys.middleman().publish(lobby, s.node_port, bind, true);
-  if (!published) {
-    std::cerr << "error: cannot publish the rooms on " << s.node_bind << ":" << s.node_port
-              << ": " << sys.render(published.error()) << "\n";
-    caf::anon_send_exit(lobby, caf::exit_reason::user_shutdown);
-    return 1;
+void apply_line(session_actor* self, const std::string& line);
+
+// Applies held lines in order until one of them starts another join.
+void apply_held(session_actor* self) {
+  auto& st = self->state;
+  while (st.joins_in_flight == 0 && !st.held.empty()) {
+    auto line = std::move(st.held.front());
+    st.held.pop_front();
+    apply_line(self, line);
   }
-  std::cout << "listening on " << s.node_bind << ":" << *published << std::endl;
-  actors::wait_for_termination_signal();
-  caf::anon_send_exit(lobby, caf::exit_reason::user_shutdown);
-  return 0;
 }
 
-// Client connections with sessions that find rooms through `lobby` (the
-// lobby itself, or a gateway's rooms link); runs until a signal.
-int serve_clients(caf::actor_system& sys, const examples::command_line& args,
-                  const settings& s, const caf::actor& lobby) {
-  auto opts = s.clients;
-  auto log = examples::start_log(sys, args);
-  opts.connection.log = log;
-  auto srv = actors::listen(sys, opts, services::chat_sessions(sys, lobby));
-  auto rc = examples::serve_until_signal(sys, srv, log);
-  caf::anon_send_exit(lobby, caf::exit_reason::user_shutdown);
-  return rc;
+void join(session_actor* self, const std::string& name) {
+  self->state.wanted_room = name;
+  ++self->state.joins_in_flight;
+  self->request(self->state.lobby, std::chrono::seconds{10}, room_atom::value, name)
+    .then(
+      [=](const caf::actor& next) {
+        auto& st = self->state;
+        --st.joins_in_flight;
+        if (st.wanted_room == name && st.room != next) {
+          if (st.room)
+            self->send(st.room, leave_atom::value);
+          st.room = next;
+          self->send(next, join_atom::value, st.nick);
+        }
+        apply_held(self);
+      },
+      [=](const caf::error& err) {
+        --self->state.joins_in_flight;
+        auto& context = err.context();
+        tell(self, "cannot join #" + name + ": "
+                     + (context.match_elements<std::string>() ? context.get_as<std::string>(0)
+                                                              : self->system().render(err)));
+        apply_held(self);
+      });
 }
 
-} // namespace
+// Applies one typed line, then gives its unit of read credit back.
+void apply_line(session_actor* self, const std::string& line) {
+  auto& st = self->state;
+  auto argument = line.size() > 6 ? line.substr(6) : std::string{};
+  bool is_nick = line.rfind("/nick ", 0) == 0 && !argument.empty();
+  bool is_join = line.rfind("/join ", 0) == 0 && !argument.empty();
+  if ((is_nick || is_join) && argument.size() > max_name_length) {
+    tell(self, std::string{is_nick ? "nicks" : "room names"} + " have at most "
+                 + std::to_string(max_name_length) + " characters");
+  } else if (is_nick) {
+    st.nick = argument;
+    if (st.room)
+      self->send(st.room, rename_atom::value, st.nick);
+  } else if (is_join) {
+    join(self, argument);
+  } else if (line == "/quit") {
+    tell(self, "bye");
+    self->send(st.conn, actors::close_atom::value);
+  } else if (!line.empty() && line[0] == '/') {
+    tell(self, "unknown command: " + line + " (try /nick NAME, /join ROOM, /quit)");
+  } else if (st.room) {
+    self->send(st.room, say_atom::value, line);
+  } else {
+    tell(self, "not sent: you are not in a room right now");
+  }
+  self->send(st.conn, actors::credit_atom::value, std::uint32_t{1});
+}
+
+caf::behavior session(session_actor* self, caf::actor conn, caf::actor lobby_actor) {
+  self->state.conn = std::move(conn);
+  self->state.lobby = std::move(lobby_actor);
+  return {
+    [=](const actors::connected& up) {
+      self->state.nick = "guest" + std::to_string(up.id);
+      tell(self, "welcome " + self->state.nick + "! /nick NAME, /join ROOM, /quit");
+      join(self, "general");
+    },
+    [=](actors::frame_received& frame) {
+      self->state.held.push_back(std::move(frame.payload));
+      apply_held(self);
+    },
+    [=](line_atom, std::string& text) { tell(self, std::move(text)); },
+    [=](const actors::connection_error&) {},
+    [=](const actors::disconnected&) {
+      if (self->state.room)
+        self->send(self->state.room, leave_atom::value);
+      self->quit();
+    },
+  };
+}
+
+} // namespace chat
 
 int main(int argc, char** argv) {
-  auto args = examples::parse_command_line(
-    argc, argv,
-    {"role", "port", "bind", "max-rooms", "log", "node-port", "node-bind", "rooms", "tls-cert",
-     "tls-key", "tls-ca"},
-    {"insecure-node"}, usage);
+  auto args = actors::parse_command_line_or_exit(
+    argc, argv, {{"port", "bind", "max-rooms", "log"}, {}, chat::usage});
+  actors::server_options opts;
+  opts.port = actors::value_or_exit(args.port("port", 7001));
+  opts.bind_address = args.get("bind", "127.0.0.1");
+  auto max_rooms = actors::value_or_exit(args.number("max-rooms", 1000, 1, 1'000'000));
   actors::block_termination_signals();
   actors::system_config cfg;
-  services::add_chat_types(cfg);
-  auto s = parse_settings(args, cfg);
+  cfg.add_message_types<caf::id_block::chat_server>();
   caf::actor_system sys{cfg};
-  if (s.role == "rooms")
-    return run_rooms_node(sys, s);
-  if (s.role == "gateway")
-    return serve_clients(sys, args, s, services::spawn_rooms_link(sys, s.rooms));
-  return serve_clients(sys, args, s, services::spawn_chat_lobby(sys, s.max_rooms));
+  auto lobby = sys.spawn(chat::lobby, max_rooms);
+  auto log = examples::start_log(sys, args);
+  opts.connection.log = log;
+  auto srv = actors::listen(sys, opts, [&sys, lobby](const caf::actor& conn) {
+    return sys.spawn(chat::session, conn, lobby);
+  });
+  auto status = examples::serve_until_signal(sys, srv, log);
+  caf::anon_send_exit(lobby, caf::exit_reason::user_shutdown);
+  return status;
 }

@@ -1,20 +1,27 @@
 // echo_server: sends every line back to the client that sent it.
 //
 //   echo_server [--port N] [--bind ADDR] [--max-frame BYTES] [--max-connections N]
-//                   [--log FILE]
+//               [--log FILE]
 //
-// Each accepted connection is its own actor; each gets its own echo session
-// (see services/echo_service.cpp).
+// Each accepted connection is its own actor (libactors' connection), and
+// each gets its own echo session: the actor below, which receives the
+// connection's events and sends the frames back.
+
+#include <cstdint>
+#include <iostream>
+#include <utility>
 
 #include <caf/actor_system.hpp>
+#include <caf/io/broker.hpp>
 
+#include "actors/colocated.hpp"
+#include "actors/command_line.hpp"
 #include "actors/connection_protocol.hpp"
 #include "actors/server.hpp"
 #include "actors/system_config.hpp"
 #include "actors/termination_signal.hpp"
-#include "command_line.hpp"
+#include "log_option.hpp"
 #include "serve_until_signal.hpp"
-#include "services/echo_service.hpp"
 
 namespace {
 
@@ -27,24 +34,49 @@ Line echo server. Prints "listening on ADDR:PORT" first; exits on SIGINT/SIGTERM
   --log FILE         record every frame in and out to FILE
 )";
 
+// One per connection: echoes what arrives and gives the read credit back
+// only then, so the connection reads exactly as fast as we echo. Colocated
+// with its connection (actors/colocated.hpp), so its handlers stay short.
+caf::behavior echo_session(caf::io::broker* self, caf::actor conn) {
+  return {
+    [=](actors::frame_received& frame) {
+      self->send(conn, actors::send_atom::value, std::move(frame.payload));
+      self->send(conn, actors::credit_atom::value, std::uint32_t{1});
+    },
+    // With batch_frames: one message back and one credit grant per read.
+    [=](actors::frames_received& batch) {
+      auto count = static_cast<std::uint32_t>(batch.frames.size());
+      self->send(conn, actors::send_atom::value, std::move(batch.frames));
+      self->send(conn, actors::credit_atom::value, count);
+    },
+    [=](const actors::connected&) {},
+    [=](const actors::connection_error& err) {
+      std::cerr << "connection " << err.id << ": " << err.message << "\n";
+    },
+    [=](const actors::disconnected&) { self->quit(); },
+  };
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
-  auto args = examples::parse_command_line(argc, argv,
-                                           {"port", "bind", "max-frame", "max-connections", "log"}, {},
-                                           usage);
-  actors::block_termination_signals();
-  actors::system_config cfg;
-  caf::actor_system sys{cfg};
+  auto args = actors::parse_command_line_or_exit(
+    argc, argv, {{"port", "bind", "max-frame", "max-connections", "log"}, {}, usage});
   actors::server_options opts;
-  opts.port = args.port("port", 7000);
+  opts.port = actors::value_or_exit(args.port("port", 7000));
   opts.bind_address = args.get("bind", "127.0.0.1");
   opts.connection.batch_frames = true;
   opts.connection.framing.max_frame_size
-    = args.number("max-frame", 1024 * 1024, 1, 1024ul * 1024 * 1024);
-  opts.max_connections = args.number("max-connections", 1024, 1, 1'000'000);
+    = actors::value_or_exit(args.number("max-frame", 1024 * 1024, 1, 1024ul * 1024 * 1024));
+  opts.max_connections
+    = actors::value_or_exit(args.number("max-connections", 1024, 1, 1'000'000));
+  actors::block_termination_signals();
+  actors::system_config cfg;
+  caf::actor_system sys{cfg};
   auto log = examples::start_log(sys, args);
   opts.connection.log = log;
-  auto srv = actors::listen(sys, opts, services::echo_sessions(sys));
+  auto srv = actors::listen(sys, opts, [&sys](const caf::actor& conn) {
+    return actors::spawn_colocated(sys, echo_session, conn);
+  });
   return examples::serve_until_signal(sys, srv, log);
 }

@@ -13,7 +13,7 @@
 
 #include "actors/connection_protocol.hpp"
 #include "actors/log_writer.hpp"
-#include "command_line.hpp"
+#include "actors/command_line.hpp"
 
 namespace examples {
 
@@ -36,7 +36,7 @@ inline caf::behavior log_reporter(caf::event_based_actor* self, caf::actor write
 /// A log writer for `--log FILE`, or an invalid handle without the option.
 /// Its errors (cannot open, disk full) go to stderr; the program keeps
 /// working without the log.
-inline caf::actor start_log(caf::actor_system& sys, const command_line& args) {
+inline caf::actor start_log(caf::actor_system& sys, const actors::command_line& args) {
   if (!args.has("log"))
     return {};
   actors::log_writer_options opts;

@@ -1,4 +1,4 @@
-// chat_server as a cluster: a room node and gateways, as real processes on
+// chat_cluster: a room node and gateways, as real processes on
 // 127.0.0.1, linked by CAF's middleman (plain and over TLS), with real
 // clients on real sockets. Processes are killed with SIGKILL to model a
 // crashed node.
@@ -29,8 +29,8 @@ using testing_support::raw_socket;
 
 namespace {
 
-std::string chat_server() {
-  return std::string{ACTORS_EXAMPLES_DIR} + "/chat_server";
+std::string chat_cluster() {
+  return ACTORS_CHAT_CLUSTER_PATH;
 }
 
 std::string read_file(const std::string& path) {
@@ -121,7 +121,7 @@ private:
 struct tls_files {
   scratch_dir dir;
   tls_files() {
-    auto cmd = std::string{ACTORS_SOURCE_DIR} + "/examples/make_test_ca.sh '" + dir.path
+    auto cmd = std::string{ACTORS_SOURCE_DIR} + "/examples/chat_cluster/make_test_ca.sh '" + dir.path
                + "' rooms gateway > /dev/null";
     REQUIRE(std::system(cmd.c_str()) == 0);
   }
@@ -131,7 +131,7 @@ struct tls_files {
   }
 };
 
-// A running chat_server process and what it printed first.
+// A running chat_cluster process and what it printed first.
 struct node {
   std::unique_ptr<child_process> process;
   std::uint16_t port = 0;
@@ -169,7 +169,7 @@ public:
 
 private:
   node start(std::vector<std::string> args, const std::string& name) {
-    args.insert(args.begin(), chat_server());
+    args.insert(args.begin(), chat_cluster());
     if (tls_)
       for (auto& arg : tls_->args(name))
         args.push_back(arg);
@@ -291,7 +291,7 @@ TEST_CASE("cluster over TLS: a gateway without the cluster's certificates is ref
   cluster c{true};
   auto& rooms = c.start_rooms();
   scratch_dir dir;
-  child_process outsider{{chat_server(), "--role", "gateway", "--port", "0", "--rooms",
+  child_process outsider{{chat_cluster(), "--role", "gateway", "--port", "0", "--rooms",
                           "127.0.0.1:" + std::to_string(rooms.port)},
                          dir.path + "/outsider.err"};
   auto banner = outsider.read_line(10s);
@@ -307,7 +307,7 @@ TEST_CASE("cluster over TLS: a gateway without the cluster's certificates is ref
 TEST_CASE("cluster: bad node options are refused before anything starts") {
   scratch_dir dir;
   auto run = [&](std::vector<std::string> args) {
-    args.insert(args.begin(), chat_server());
+    args.insert(args.begin(), chat_cluster());
     child_process process{args, dir.path + "/err"};
     auto status = process.wait_exit(5s);
     REQUIRE(status);
@@ -338,7 +338,7 @@ TEST_CASE("cluster: plain node links off loopback need --insecure-node, and then
   // 192.0.2.1 (TEST-NET-1) is no address of this host: the bind fails after
   // the warning, so nothing is ever exposed.
   scratch_dir dir;
-  child_process rooms{{chat_server(), "--role", "rooms", "--node-port", "0", "--node-bind",
+  child_process rooms{{chat_cluster(), "--role", "rooms", "--node-port", "0", "--node-bind",
                        "192.0.2.1", "--insecure-node"},
                       dir.path + "/err"};
   auto status = rooms.wait_exit(5s);

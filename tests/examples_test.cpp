@@ -145,6 +145,25 @@ TEST_CASE("line_client sends stdin to ncat and prints what comes back") {
   CHECK(client);
 }
 
+TEST_CASE("line_client gets every echo of a 100,000-line file") {
+  // A file is read far faster than lines are echoed, so the connection is
+  // flooded with sends while its read credit runs out and returns; reading
+  // once stopped for good here (a lost resume, see docs/architecture.md).
+  char dir[] = "/tmp/actors-line-client-XXXXXX";
+  REQUIRE(mkdtemp(dir) != nullptr);
+  std::string input = std::string{dir} + "/in", output = std::string{dir} + "/out";
+  REQUIRE(std::system(("seq 1 100000 > " + input).c_str()) == 0);
+  auto [server, port] = start_server("echo_server");
+  child_process client{{"sh", "-c",
+                        example("line_client") + " --linger 2000 127.0.0.1 "
+                          + std::to_string(port) + " < " + input + " > " + output
+                          + "; echo $?; wc -l < " + output + "; tail -1 " + output}};
+  CHECK(client.read_line(60s) == std::optional<std::string>{"0"});
+  CHECK(client.read_line(5s) == std::optional<std::string>{"100000"});
+  CHECK(client.read_line(5s) == std::optional<std::string>{"100000"});
+  std::system(("rm -rf '" + std::string{dir} + "'").c_str());
+}
+
 TEST_CASE("examples reject malformed numbers with a message naming the option") {
   for (auto args : std::vector<std::vector<std::string>>{
          {example("echo_server"), "--max-frame", "lots"},

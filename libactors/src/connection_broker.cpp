@@ -6,8 +6,10 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
+#include <caf/io/network/multiplexer.hpp>
 #include <caf/io/system_messages.hpp>
 #include <caf/message_handler.hpp>
+#include <caf/send.hpp>
 #include <caf/unit.hpp>
 
 #include "actors/log_writer.hpp"
@@ -82,7 +84,13 @@ void resume_reading(connection_broker* self) {
       st.reading = read_state::reading;
       return;
     case read_state::halting:
-      self->delayed_send(self, std::chrono::milliseconds{1}, resume_atom::value);
+      // A function posted to the multiplexer runs in a later iteration, after
+      // the halt was applied. A 1 ms timer did not guarantee that: a broker
+      // draining a long mailbox stays in one iteration for longer, and the
+      // trigger was lost (reading stopped for good).
+      self->backend().post([me = caf::actor_cast<caf::actor>(self)] {
+        caf::anon_send(me, resume_atom::value);
+      });
       st.reading = read_state::resume_scheduled;
       return;
     case read_state::reading:

@@ -27,7 +27,8 @@ namespace actors::detail {
 ///   releases the scribe (nor its socket);
 /// - a halt takes effect at the end of the multiplexer's loop iteration and a
 ///   trigger before then is lost, so after a halt reading resumes only
-///   through a timer message, which always arrives in a later iteration.
+///   through a function posted to the multiplexer, which runs in a later
+///   iteration and sends us `resume_atom`.
 enum class read_state : std::uint8_t {
   /// No socket yet, or `configure_read` not called on it yet.
   unconfigured,
@@ -101,7 +102,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(actors_connection_internal, caf::first_custom_type_id + 
   CAF_ADD_ATOM(actors_connection_internal, actors::detail, idle_atom, "idle")
   /// Self-message: finish with this error (`fail_atom, error_kind, message`).
   CAF_ADD_ATOM(actors_connection_internal, actors::detail, fail_atom, "fail")
-  /// Timer: reading may resume now that an earlier halt took effect.
+  /// Posted: reading may resume now that an earlier halt took effect.
   CAF_ADD_ATOM(actors_connection_internal, actors::detail, resume_atom, "resume")
 
 CAF_END_TYPE_ID_BLOCK(actors_connection_internal)

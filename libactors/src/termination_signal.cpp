@@ -1,6 +1,7 @@
 #include "actors/termination_signal.hpp"
 
 #include <csignal>
+#include <ctime>
 #include <pthread.h>
 
 namespace actors {
@@ -31,6 +32,15 @@ int wait_for_termination_signal() {
   int signal_number = 0;
   sigwait(&set, &signal_number);
   return signal_number;
+}
+
+int wait_for_termination_signal(std::chrono::milliseconds timeout) {
+  auto set = termination_signals();
+  auto seconds = std::chrono::duration_cast<std::chrono::seconds>(timeout);
+  timespec span{static_cast<std::time_t>(seconds.count()),
+                static_cast<long>(std::chrono::nanoseconds{timeout - seconds}.count())};
+  auto signal_number = sigtimedwait(&set, nullptr, &span);
+  return signal_number > 0 ? signal_number : 0;
 }
 
 } // namespace actors

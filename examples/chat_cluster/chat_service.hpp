@@ -1,9 +1,9 @@
 #pragma once
 
-// The chat service behind examples/chat_server and the client's demo server:
-// a lobby actor that knows rooms by name, one actor per room, and one
-// session actor per connection. Clients type /nick NAME, /join ROOM, /quit;
-// any other line goes to everyone in their room.
+// The chat that a cluster's nodes share: a lobby actor that knows rooms by
+// name, one actor per room, and one session actor per connection. Clients
+// type /nick NAME, /join ROOM, /quit; any other line goes to everyone in
+// their room. Sessions and rooms may live on different nodes.
 
 #include <cstddef>
 
@@ -12,7 +12,7 @@
 
 #include "actors/server.hpp"
 
-namespace services {
+namespace chat {
 
 /// Spawns the lobby, which creates rooms on demand, at most `max_rooms`;
 /// joining one more is refused with a message to the client.
@@ -24,4 +24,4 @@ caf::actor spawn_chat_lobby(caf::actor_system& system,
 actors::session_factory chat_sessions(caf::actor_system& system,
                                       caf::actor lobby);
 
-} // namespace services
+} // namespace chat

@@ -1,4 +1,4 @@
-#include "services/chat_service.hpp"
+#include "chat_service.hpp"
 
 #include <chrono>
 #include <deque>
@@ -15,9 +15,9 @@
 #include <caf/stateful_actor.hpp>
 
 #include "actors/connection_protocol.hpp"
-#include "services/chat_protocol.hpp"
+#include "chat_protocol.hpp"
 
-namespace services {
+namespace chat {
 
 namespace {
 
@@ -268,4 +268,4 @@ actors::session_factory chat_sessions(caf::actor_system& system,
   };
 }
 
-} // namespace services
+} // namespace chat

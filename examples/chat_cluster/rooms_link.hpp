@@ -20,7 +20,7 @@
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>
 
-namespace services {
+namespace chat {
 
 /// Where the room node's lobby is published, and how to reach it.
 struct rooms_link_options {
@@ -39,4 +39,4 @@ struct rooms_link_options {
 /// Spawns the link; it starts connecting at once. Safe from any thread.
 caf::actor spawn_rooms_link(caf::actor_system& system, rooms_link_options options);
 
-} // namespace services
+} // namespace chat

@@ -1,4 +1,4 @@
-#include "services/rooms_link.hpp"
+#include "rooms_link.hpp"
 
 #include <algorithm>
 #include <set>
@@ -14,13 +14,11 @@
 #include <caf/openssl/manager.hpp>
 #include <caf/stateful_actor.hpp>
 
-#include "services/chat_protocol.hpp"
+#include "chat_protocol.hpp"
 
-namespace services {
+namespace chat {
 
 namespace {
-
-using retry_atom = caf::atom_constant<caf::atom("retry")>;
 
 struct link_state {
   rooms_link_options options;
@@ -136,4 +134,4 @@ caf::actor spawn_rooms_link(caf::actor_system& system, rooms_link_options option
   });
 }
 
-} // namespace services
+} // namespace chat

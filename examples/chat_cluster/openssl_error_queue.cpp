@@ -1,4 +1,4 @@
-// A fix for CAF 0.17.6's TLS node links, linked into chat_server only.
+// A fix for CAF 0.17.6's TLS node links, linked into chat_cluster only.
 //
 // OpenSSL keeps one error queue per thread, and SSL_get_error() reads it: it
 // must be empty before each SSL_read/SSL_write/SSL_connect/SSL_accept, or a

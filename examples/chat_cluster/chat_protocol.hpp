@@ -2,8 +2,10 @@
 
 // The messages between chat sessions, rooms and the lobby. In a cluster they
 // cross nodes over CAF's middleman (BASP), so each is a plain value type with
-// an `inspect` overload and a name announced by `add_chat_types`; a node that
-// did not announce them could not deserialize them.
+// an `inspect` overload and a type ID in the `chat_cluster` block below, which
+// every node registers (`cfg.add_message_types<caf::id_block::chat_cluster>()`)
+// before it creates its actor system; a node that did not could not
+// deserialize them.
 //
 // - session -> lobby: `room_atom, std::string name` replies the room actor
 //   (created on first use) or an error;
@@ -16,19 +18,10 @@
 
 #include <caf/actor.hpp>
 #include <caf/atom.hpp>
-#include <caf/fwd.hpp>
 #include <caf/meta/type_name.hpp>
+#include <caf/type_id.hpp>
 
-namespace services {
-
-/// `room_atom, name`: ask the lobby for the room called `name`.
-using room_atom = caf::atom_constant<caf::atom("room")>;
-/// `chat_watch_atom, session`: tell `session` when the rooms go and return.
-using chat_watch_atom = caf::atom_constant<caf::atom("chat_watch")>;
-/// The rooms are unreachable (the room node went away).
-using chat_rooms_down_atom = caf::atom_constant<caf::atom("rooms_down")>;
-/// The rooms are reachable again: sessions rejoin their room.
-using chat_rooms_up_atom = caf::atom_constant<caf::atom("rooms_up")>;
+namespace chat {
 
 /// A session enters a room under `nick`; the room monitors `member`.
 struct chat_join {
@@ -83,8 +76,24 @@ typename Inspector::result_type inspect(Inspector& f, chat_line& x) {
   return f(caf::meta::type_name("chat_line"), x.text);
 }
 
-/// Announces the chat messages to CAF. Every node of a chat cluster calls
-/// this on its configuration before it creates its actor system.
-void add_chat_types(caf::actor_system_config& cfg);
+} // namespace chat
 
-} // namespace services
+// examples/chat_server (a separate program) uses first_custom_type_id + 1000.
+CAF_BEGIN_TYPE_ID_BLOCK(chat_cluster, caf::first_custom_type_id + 1100)
+  CAF_ADD_TYPE_ID(chat_cluster, (chat::chat_join))
+  CAF_ADD_TYPE_ID(chat_cluster, (chat::chat_leave))
+  CAF_ADD_TYPE_ID(chat_cluster, (chat::chat_say))
+  CAF_ADD_TYPE_ID(chat_cluster, (chat::chat_rename))
+  CAF_ADD_TYPE_ID(chat_cluster, (chat::chat_line))
+
+  /// `room_atom, name`: ask the lobby for the room called `name`.
+  CAF_ADD_ATOM(chat_cluster, chat, room_atom, "room")
+  /// `chat_watch_atom, session`: tell `session` when the rooms go and return.
+  CAF_ADD_ATOM(chat_cluster, chat, chat_watch_atom, "chat_watch")
+  /// The rooms are unreachable (the room node went away).
+  CAF_ADD_ATOM(chat_cluster, chat, chat_rooms_down_atom, "rooms_down")
+  /// The rooms are reachable again: sessions rejoin their room.
+  CAF_ADD_ATOM(chat_cluster, chat, chat_rooms_up_atom, "rooms_up")
+  /// The rooms link's own timer: try to reach the room node again.
+  CAF_ADD_ATOM(chat_cluster, chat, retry_atom, "retry")
+CAF_END_TYPE_ID_BLOCK(chat_cluster)

@@ -1,0 +1,129 @@
+#include "actors/command_line.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <iostream>
+
+namespace actors {
+
+namespace {
+
+bool contains(const std::vector<std::string>& names, const std::string& name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+error_info invalid(std::string message) {
+  return {error_kind::invalid_argument, std::move(message)};
+}
+
+} // namespace
+
+expected<command_line> command_line::parse(const std::vector<std::string>& args,
+                                           const command_line_spec& spec) {
+  command_line result;
+  for (auto& arg : args)
+    if (arg == "--help" || arg == "-h") {
+      result.help_ = true;
+      return result;
+    }
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    auto& arg = args[i];
+    if (arg.rfind("--", 0) != 0) {
+      result.positionals_.push_back(arg);
+      continue;
+    }
+    auto name = arg.substr(2);
+    if (contains(spec.flags, name)) {
+      result.options_.emplace_back(name, "");
+    } else if (!contains(spec.valued, name)) {
+      return invalid("unknown option " + arg);
+    } else if (i + 1 == args.size()) {
+      return invalid(arg + " needs a value");
+    } else {
+      result.options_.emplace_back(name, args[++i]);
+    }
+  }
+  return result;
+}
+
+bool command_line::has(const std::string& name) const {
+  return std::any_of(options_.begin(), options_.end(),
+                     [&](auto& option) { return option.first == name; });
+}
+
+std::string command_line::get(const std::string& name, const std::string& fallback) const {
+  auto all = get_all(name);
+  return all.empty() ? fallback : all.back();
+}
+
+std::vector<std::string> command_line::get_all(const std::string& name) const {
+  std::vector<std::string> result;
+  for (auto& [key, value] : options_)
+    if (key == name)
+      result.push_back(value);
+  return result;
+}
+
+expected<unsigned long> command_line::number(const std::string& name, unsigned long fallback,
+                                             unsigned long min, unsigned long max) const {
+  if (!has(name))
+    return fallback;
+  return parse_number(get(name, ""), "--" + name, min, max);
+}
+
+expected<std::uint16_t> command_line::port(const std::string& name,
+                                           std::uint16_t fallback) const {
+  auto value = number(name, fallback, 0, 65535);
+  if (!value)
+    return value.error();
+  return static_cast<std::uint16_t>(*value);
+}
+
+expected<unsigned long> parse_number(const std::string& text, const std::string& label,
+                                     unsigned long min, unsigned long max) {
+  char* end = nullptr;
+  errno = 0;
+  auto value = std::strtoul(text.c_str(), &end, 10);
+  // strtoul accepts leading blanks and a sign (wrapping "-5" around): both
+  // are mistakes on a command line, so only digits pass.
+  bool digits_only = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+  if (!digits_only || *end != '\0' || errno != 0 || value < min || value > max)
+    return invalid(label + " needs a number from " + std::to_string(min) + " to "
+                   + std::to_string(max) + ", got '" + text + "'");
+  return value;
+}
+
+expected<host_port> parse_host_port(const std::string& text, const std::string& label) {
+  auto refused = invalid(label + " expects HOST:PORT with a port from 1 to 65535, got '"
+                         + text + "'");
+  auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0)
+    return refused;
+  auto port = parse_number(text.substr(colon + 1), label, 1, 65535);
+  if (!port)
+    return refused;
+  return host_port{text.substr(0, colon), static_cast<std::uint16_t>(*port)};
+}
+
+command_line parse_command_line_or_exit(int argc, const char* const* argv,
+                                        const command_line_spec& spec) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  auto result = command_line::parse(args, spec);
+  if (!result) {
+    std::cerr << "error: " << result.error().message << "\n\n" << spec.usage;
+    std::exit(2);
+  }
+  if (result->help_requested()) {
+    std::cout << spec.usage;
+    std::exit(0);
+  }
+  return std::move(*result);
+}
+
+void exit_on_bad_argument(const error_info& err) {
+  std::cerr << "error: " << err.message << "\n";
+  std::exit(2);
+}
+
+} // namespace actors

@@ -1,0 +1,96 @@
+// actors::command_line: the one parser of the examples and the client.
+
+#include "actors/command_line.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+using actors::command_line;
+
+namespace {
+
+const actors::command_line_spec spec{{"port", "bind", "connect"}, {"demo"}, "usage: test\n"};
+
+command_line parsed(const std::vector<std::string>& args) {
+  auto result = command_line::parse(args, spec);
+  REQUIRE(result);
+  return *result;
+}
+
+std::string error_of(const std::vector<std::string>& args) {
+  auto result = command_line::parse(args, spec);
+  REQUIRE_FALSE(result);
+  CHECK(result.error().kind == actors::error_kind::invalid_argument);
+  return result.error().message;
+}
+
+} // namespace
+
+TEST_CASE("options, flags and positionals are read in the order given") {
+  auto args = parsed({"--port", "7000", "host", "--demo", "--connect", "a:1", "--connect",
+                      "b:2", "extra"});
+  CHECK(args.has("port"));
+  CHECK(args.has("demo"));
+  CHECK_FALSE(args.has("bind"));
+  CHECK(args.get("bind", "127.0.0.1") == "127.0.0.1");
+  CHECK(args.get("connect", "") == "b:2");
+  CHECK(args.get_all("connect") == std::vector<std::string>{"a:1", "b:2"});
+  CHECK(args.positionals() == std::vector<std::string>{"host", "extra"});
+  CHECK_FALSE(args.help_requested());
+  CHECK(*args.port("port", 1) == 7000);
+  CHECK(*args.port("bind", 1) == 1); // absent: the fallback
+}
+
+TEST_CASE("an unknown option is refused by name") {
+  CHECK(error_of({"--port", "1", "--bogus"}) == "unknown option --bogus");
+  CHECK(error_of({"--demo=yes"}) == "unknown option --demo=yes");
+}
+
+TEST_CASE("an option without its value is refused by name") {
+  CHECK(error_of({"--demo", "--port"}) == "--port needs a value");
+}
+
+TEST_CASE("--help and -h win over everything else, even a bad option before them") {
+  CHECK(parsed({"--help"}).help_requested());
+  CHECK(parsed({"--bogus", "-h"}).help_requested());
+  CHECK(parsed({"--port", "x", "--help"}).help_requested());
+}
+
+TEST_CASE("a bad or out-of-range number names the option and the range") {
+  auto args = parsed({"--port", "70000", "--bind", "lots"});
+  auto port = args.port("port", 0);
+  REQUIRE_FALSE(port);
+  CHECK(port.error().message == "--port needs a number from 0 to 65535, got '70000'");
+  auto bind = args.number("bind", 5, 1, 10);
+  REQUIRE_FALSE(bind);
+  CHECK(bind.error().message == "--bind needs a number from 1 to 10, got 'lots'");
+  for (auto text : {"-5", "+5", " 5", "5x", "", "99999999999999999999999"}) {
+    INFO("'" << text << "'");
+    CHECK_FALSE(actors::parse_number(text, "N", 0, 100));
+  }
+  CHECK_FALSE(actors::parse_number("0", "N", 1, 100));
+  CHECK(*actors::parse_number("100", "N", 1, 100) == 100);
+}
+
+TEST_CASE("a positional number is named as the usage names it") {
+  auto port = actors::parse_number("http", "PORT", 0, 65535);
+  REQUIRE_FALSE(port);
+  CHECK(port.error().message == "PORT needs a number from 0 to 65535, got 'http'");
+}
+
+TEST_CASE("HOST:PORT needs a host and a port from 1 to 65535") {
+  auto ok = actors::parse_host_port("::1:7001", "--connect");
+  REQUIRE(ok);
+  CHECK(ok->host == "::1");
+  CHECK(ok->port == 7001);
+  for (auto text : {"nohost", ":7001", "host:", "host:0", "host:65536", "host:x"}) {
+    INFO(text);
+    auto bad = actors::parse_host_port(text, "--connect");
+    REQUIRE_FALSE(bad);
+    CHECK(bad.error().message
+          == "--connect expects HOST:PORT with a port from 1 to 65535, got '"
+               + std::string{text} + "'");
+  }
+}
