@@ -137,7 +137,7 @@ void listen_on(workbench_actor* self, const std::string& bind, std::uint16_t por
   auto srv = actors::listen(self->system(), opts, tag);
   if (!srv) {
     self->send_exit(tag, caf::exit_reason::user_shutdown);
-    self->send(st.bridge, actors::make_error_event(srv.error().kind, srv.error().message));
+    self->send(st.bridge, actors::make_error_event(actors::kind_of(srv.error()), actors::message_of(srv.error())));
     return;
   }
   st.listeners.push_back(srv->acceptor);

@@ -19,10 +19,10 @@ namespace examples {
 /// Returns the exit code: 1 if listening failed, 0 after a clean stop.
 /// Call `actors::block_termination_signals()` before creating the system.
 inline int serve_until_signal(caf::actor_system& sys,
-                              const actors::expected<actors::server>& srv,
+                              const caf::expected<actors::server>& srv,
                               const caf::actor& log = {}) {
   if (!srv) {
-    std::cerr << "error: " << srv.error().message << "\n";
+    std::cerr << "error: " << actors::message_of(srv.error()) << "\n";
     close_log(sys, log);
     return 1;
   }

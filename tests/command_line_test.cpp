@@ -22,8 +22,8 @@ command_line parsed(const std::vector<std::string>& args) {
 std::string error_of(const std::vector<std::string>& args) {
   auto result = command_line::parse(args, spec);
   REQUIRE_FALSE(result);
-  CHECK(result.error().kind == actors::error_kind::invalid_argument);
-  return result.error().message;
+  CHECK(actors::kind_of(result.error()) == actors::error_kind::invalid_argument);
+  return actors::message_of(result.error());
 }
 
 } // namespace
@@ -62,10 +62,10 @@ TEST_CASE("a bad or out-of-range number names the option and the range") {
   auto args = parsed({"--port", "70000", "--bind", "lots"});
   auto port = args.port("port", 0);
   REQUIRE_FALSE(port);
-  CHECK(port.error().message == "--port needs a number from 0 to 65535, got '70000'");
+  CHECK(actors::message_of(port.error()) == "--port needs a number from 0 to 65535, got '70000'");
   auto bind = args.number("bind", 5, 1, 10);
   REQUIRE_FALSE(bind);
-  CHECK(bind.error().message == "--bind needs a number from 1 to 10, got 'lots'");
+  CHECK(actors::message_of(bind.error()) == "--bind needs a number from 1 to 10, got 'lots'");
   for (auto text : {"-5", "+5", " 5", "5x", "", "99999999999999999999999"}) {
     INFO("'" << text << "'");
     CHECK_FALSE(actors::parse_number(text, "N", 0, 100));
@@ -77,7 +77,7 @@ TEST_CASE("a bad or out-of-range number names the option and the range") {
 TEST_CASE("a positional number is named as the usage names it") {
   auto port = actors::parse_number("http", "PORT", 0, 65535);
   REQUIRE_FALSE(port);
-  CHECK(port.error().message == "PORT needs a number from 0 to 65535, got 'http'");
+  CHECK(actors::message_of(port.error()) == "PORT needs a number from 0 to 65535, got 'http'");
 }
 
 TEST_CASE("HOST:PORT needs a host and a port from 1 to 65535") {
@@ -89,7 +89,7 @@ TEST_CASE("HOST:PORT needs a host and a port from 1 to 65535") {
     INFO(text);
     auto bad = actors::parse_host_port(text, "--connect");
     REQUIRE_FALSE(bad);
-    CHECK(bad.error().message
+    CHECK(actors::message_of(bad.error())
           == "--connect expects HOST:PORT with a port from 1 to 65535, got '"
                + std::string{text} + "'");
   }

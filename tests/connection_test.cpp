@@ -49,7 +49,7 @@ struct fixture {
   }
 
   // Listens and remembers the server for teardown.
-  expected<server> serve(server_options opts, caf::actor subscriber) {
+  caf::expected<server> serve(server_options opts, caf::actor subscriber) {
     auto srv = listen(sys, opts, subscriber);
     if (srv)
       acceptors.push_back(srv->acceptor);

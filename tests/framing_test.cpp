@@ -11,7 +11,7 @@ namespace {
 
 struct decoded {
   std::vector<std::string> frames;
-  std::optional<error_info> error;
+  caf::error error;
 };
 
 decoded feed_all(frame_decoder& dec, std::string_view bytes,
@@ -128,8 +128,8 @@ TEST_CASE("an oversize line is rejected before the buffer grows past the limit")
   std::string flood(1000, 'x');
   auto result = feed_all(dec, flood, 5);
   REQUIRE(result.error);
-  CHECK(result.error->kind == error_kind::frame_too_large);
-  CHECK_THAT(result.error->message, Catch::Contains("max_frame_size of 16"));
+  CHECK(kind_of(result.error) == error_kind::frame_too_large);
+  CHECK_THAT(message_of(result.error), Catch::Contains("max_frame_size of 16"));
   CHECK(dec.capacity() <= opts.max_frame_size + 1);
   CHECK(result.frames.empty());
 }
@@ -142,8 +142,8 @@ TEST_CASE("an oversize line inside one chunk is rejected with its size") {
   auto err = dec.feed("ok\ntoolong\nlater\n",
                       [&](std::string_view f) { frames.emplace_back(f); });
   REQUIRE(err);
-  CHECK(err->kind == error_kind::frame_too_large);
-  CHECK_THAT(err->message, Catch::Contains("7 bytes"));
+  CHECK(kind_of(err) == error_kind::frame_too_large);
+  CHECK_THAT(message_of(err), Catch::Contains("7 bytes"));
   CHECK(frames == std::vector<std::string>{"ok"});
 }
 
@@ -164,8 +164,8 @@ TEST_CASE("an oversize declared length is rejected before any payload") {
   std::string header{"\x40\x00\x00\x00", 4};
   auto result = feed_all(dec, header, 4);
   REQUIRE(result.error);
-  CHECK(result.error->kind == error_kind::frame_too_large);
-  CHECK_THAT(result.error->message,
+  CHECK(kind_of(result.error) == error_kind::frame_too_large);
+  CHECK_THAT(message_of(result.error),
              Catch::Contains("1073741824") && Catch::Contains("1024"));
   CHECK(dec.capacity() == 0);
 }
@@ -178,8 +178,8 @@ TEST_CASE("after an error the decoder refuses input until reset") {
   CHECK(dec.failed());
   auto again = dec.feed("ok\n", [](std::string_view) { FAIL("no frame"); });
   REQUIRE(again);
-  CHECK(again->kind == error_kind::decoder_failed);
-  CHECK_THAT(again->message, Catch::Contains("reset"));
+  CHECK(kind_of(again) == error_kind::decoder_failed);
+  CHECK_THAT(message_of(again), Catch::Contains("reset"));
   dec.reset();
   CHECK_FALSE(dec.failed());
   CHECK(feed_all(dec, "ok\n", 1).frames == std::vector<std::string>{"ok"});
@@ -219,20 +219,20 @@ TEST_CASE("encoders refuse payloads they cannot frame") {
   framing_options line;
   auto err = encode_frame(line, "two\nlines", out);
   REQUIRE(err);
-  CHECK(err->kind == error_kind::malformed_frame);
+  CHECK(kind_of(err) == error_kind::malformed_frame);
   CHECK(out.empty());
 
   framing_options small;
   small.max_frame_size = 3;
   err = encode_frame(small, "four", out);
   REQUIRE(err);
-  CHECK(err->kind == error_kind::frame_too_large);
+  CHECK(kind_of(err) == error_kind::frame_too_large);
 
   framing_options len16{framing_kind::length16};
   len16.max_frame_size = 1 << 20;
   err = encode_frame(len16, std::string(70000, 'x'), out);
   REQUIRE(err);
-  CHECK_THAT(err->message, Catch::Contains("65535"));
+  CHECK_THAT(message_of(err), Catch::Contains("65535"));
 }
 
 TEST_CASE("length encoders write big-endian headers") {

@@ -68,14 +68,14 @@ TEST_CASE("every byte value round-trips through the escape") {
 TEST_CASE("malformed lines are refused with a message saying what is wrong") {
   auto missing = parse_log_line("2025-11-25T02:40:00.123456789Z\tconn\tin\n");
   REQUIRE_FALSE(missing);
-  CHECK_THAT(missing.error().message, Catch::Contains("5 TAB-separated fields"));
+  CHECK_THAT(message_of(missing.error()), Catch::Contains("5 TAB-separated fields"));
   auto bad_dir = parse_log_line("2025-11-25T02:40:00.123456789Z\ts\tsideways\tinfo\tx");
   REQUIRE_FALSE(bad_dir);
-  CHECK_THAT(bad_dir.error().message, Catch::Contains("bad direction 'sideways'"));
+  CHECK_THAT(message_of(bad_dir.error()), Catch::Contains("bad direction 'sideways'"));
   auto bad_escape = parse_log_line("2025-11-25T02:40:00.123456789Z\ts\tin\tinfo\t\\q");
   REQUIRE_FALSE(bad_escape);
-  CHECK_THAT(bad_escape.error().message, Catch::Contains("unknown escape"));
+  CHECK_THAT(message_of(bad_escape.error()), Catch::Contains("unknown escape"));
   auto bad_hex = unescape("\\x4");
   REQUIRE_FALSE(bad_hex);
-  CHECK(bad_hex.error().kind == error_kind::malformed_frame);
+  CHECK(kind_of(bad_hex.error()) == error_kind::malformed_frame);
 }

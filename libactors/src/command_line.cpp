@@ -13,13 +13,13 @@ bool contains(const std::vector<std::string>& names, const std::string& name) {
   return std::find(names.begin(), names.end(), name) != names.end();
 }
 
-error_info invalid(std::string message) {
-  return {error_kind::invalid_argument, std::move(message)};
+caf::error invalid(std::string message) {
+  return caf::make_error(error_kind::invalid_argument, std::move(message));
 }
 
 } // namespace
 
-expected<command_line> command_line::parse(const std::vector<std::string>& args,
+caf::expected<command_line> command_line::parse(const std::vector<std::string>& args,
                                            const command_line_spec& spec) {
   command_line result;
   for (auto& arg : args)
@@ -65,14 +65,14 @@ std::vector<std::string> command_line::get_all(const std::string& name) const {
   return result;
 }
 
-expected<unsigned long> command_line::number(const std::string& name, unsigned long fallback,
+caf::expected<unsigned long> command_line::number(const std::string& name, unsigned long fallback,
                                              unsigned long min, unsigned long max) const {
   if (!has(name))
     return fallback;
   return parse_number(get(name, ""), "--" + name, min, max);
 }
 
-expected<std::uint16_t> command_line::port(const std::string& name,
+caf::expected<std::uint16_t> command_line::port(const std::string& name,
                                            std::uint16_t fallback) const {
   auto value = number(name, fallback, 0, 65535);
   if (!value)
@@ -80,7 +80,7 @@ expected<std::uint16_t> command_line::port(const std::string& name,
   return static_cast<std::uint16_t>(*value);
 }
 
-expected<unsigned long> parse_number(const std::string& text, const std::string& label,
+caf::expected<unsigned long> parse_number(const std::string& text, const std::string& label,
                                      unsigned long min, unsigned long max) {
   char* end = nullptr;
   errno = 0;
@@ -94,7 +94,7 @@ expected<unsigned long> parse_number(const std::string& text, const std::string&
   return value;
 }
 
-expected<host_port> parse_host_port(const std::string& text, const std::string& label) {
+caf::expected<host_port> parse_host_port(const std::string& text, const std::string& label) {
   auto refused = invalid(label + " expects HOST:PORT with a port from 1 to 65535, got '"
                          + text + "'");
   auto colon = text.rfind(':');
@@ -111,7 +111,7 @@ command_line parse_command_line_or_exit(int argc, const char* const* argv,
   std::vector<std::string> args(argv + 1, argv + argc);
   auto result = command_line::parse(args, spec);
   if (!result) {
-    std::cerr << "error: " << result.error().message << "\n\n" << spec.usage;
+    std::cerr << "error: " << message_of(result.error()) << "\n\n" << spec.usage;
     std::exit(2);
   }
   if (result->help_requested()) {
@@ -121,8 +121,8 @@ command_line parse_command_line_or_exit(int argc, const char* const* argv,
   return std::move(*result);
 }
 
-void exit_on_bad_argument(const error_info& err) {
-  std::cerr << "error: " << err.message << "\n";
+void exit_on_bad_argument(const caf::error& err) {
+  std::cerr << "error: " << message_of(err) << "\n";
   std::exit(2);
 }
 

@@ -145,8 +145,7 @@ void spawn_connector(connection_broker* self) {
        std::uint16_t port, milliseconds timeout) {
       auto result = connect_with_timeout(host, port, timeout);
       if (!result) {
-        connector->send(target, connect_failed_atom::value, result.error().kind,
-                        result.error().message);
+        connector->send(target, connect_failed_atom::value, result.error());
         return;
       }
       int fd = result->fd;
@@ -239,12 +238,12 @@ void on_data(connection_broker* self, caf::io::new_data_msg& msg) {
   if (!batch.empty())
     self->send(st.subscriber, frames_received{st.stats.id, std::move(batch)});
   if (err) {
-    notify_error(self, err->kind, err->message);
+    notify_error(self, kind_of(err), message_of(err));
     // CAF 0.17 crashes if a scribe is closed inside its own read handler
     // while activity tokens are in use; the closing state stops the reading
     // here and the close happens on the next message.
     st.reading = read_state::closing;
-    self->send(self, fail_atom::value, err->kind, err->message);
+    self->send(self, fail_atom::value, err);
   }
 }
 
@@ -272,7 +271,7 @@ void on_send(connection_broker* self, const Frames& frames, std::size_t count,
   for (std::size_t i = 0; i < count; ++i) {
     if (auto err = encode_frame(st.options.framing, frames[i], buf)) {
       buf.resize(before);
-      notify_error(self, err->kind, err->message + "; the frame was dropped");
+      notify_error(self, kind_of(err), message_of(err) + "; the frame was dropped");
       return;
     }
   }
@@ -360,8 +359,8 @@ caf::message_handler connection_handlers(connection_broker* self) {
     [=](stats_atom) { return self->state.stats; },
     [=](idle_atom) { on_idle_check(self); },
     [=](resume_atom) { on_resume(self); },
-    [=](fail_atom, error_kind kind, std::string& message) {
-      finish(self, kind, std::move(message));
+    [=](fail_atom, const caf::error& err) {
+      finish(self, kind_of(err), message_of(err));
     },
   };
 }
@@ -378,9 +377,9 @@ caf::message_handler client_handlers(connection_broker* self) {
       start(self, self->add_scribe(fd));
       return caf::unit;
     },
-    [=](connect_failed_atom, error_kind kind, std::string& message) {
-      notify_error(self, kind, message);
-      lost(self, kind, std::move(message));
+    [=](connect_failed_atom, const caf::error& err) {
+      notify_error(self, kind_of(err), message_of(err));
+      lost(self, kind_of(err), message_of(err));
     },
     [=](retry_atom) {
       if (!self->state.closing())

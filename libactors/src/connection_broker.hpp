@@ -94,13 +94,14 @@ CAF_BEGIN_TYPE_ID_BLOCK(actors_connection_internal, caf::first_custom_type_id + 
   /// Connector -> connection: adopt this connected socket (`adopt_atom, int fd`).
   CAF_ADD_ATOM(actors_connection_internal, actors::detail, adopt_atom, "adopt")
   /// Connector -> connection: connecting failed
-  /// (`connect_failed_atom, error_kind, std::string message`).
+  /// (`connect_failed_atom, caf::error`).
   CAF_ADD_ATOM(actors_connection_internal, actors::detail, connect_failed_atom, "conn_fail")
   /// Timer: try connecting again.
   CAF_ADD_ATOM(actors_connection_internal, actors::detail, retry_atom, "retry")
   /// Timer: check for idleness.
   CAF_ADD_ATOM(actors_connection_internal, actors::detail, idle_atom, "idle")
-  /// Self-message: finish with this error (`fail_atom, error_kind, message`).
+  /// Self-message: finish with this error (`fail_atom, caf::error`). Messages carry
+  /// errors as `caf::error`: CAF converts an `error_kind` element into one.
   CAF_ADD_ATOM(actors_connection_internal, actors::detail, fail_atom, "fail")
   /// Posted: reading may resume now that an earlier halt took effect.
   CAF_ADD_ATOM(actors_connection_internal, actors::detail, resume_atom, "resume")

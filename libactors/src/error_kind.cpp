@@ -1,5 +1,8 @@
 #include "actors/error_kind.hpp"
 
+#include <caf/actor_system_config.hpp>
+#include <caf/message.hpp>
+
 namespace actors {
 
 const char* to_string(error_kind kind) noexcept {
@@ -20,17 +23,46 @@ const char* to_string(error_kind kind) noexcept {
     case error_kind::listen_failed: return "listen_failed";
     case error_kind::io_failure: return "io_failure";
     case error_kind::invalid_argument: return "invalid_argument";
+    case error_kind::other: return "other";
   }
   return "unknown";
 }
 
-std::string to_string(const error_info& err) {
-  std::string result = to_string(err.kind);
-  if (!err.message.empty()) {
+error_kind kind_of(const caf::error& err) noexcept {
+  if (!err)
+    return error_kind::none;
+  if (err.category() != error_category || err.code() >= static_cast<std::uint8_t>(error_kind::other))
+    return error_kind::other;
+  return static_cast<error_kind>(err.code());
+}
+
+std::string message_of(const caf::error& err) {
+  if (kind_of(err) == error_kind::other)
+    return to_string(err);
+  const auto& context = err.context();
+  if (context.match_elements<std::string>())
+    return context.get_as<std::string>(0);
+  return {};
+}
+
+std::string describe(const caf::error& err) {
+  auto kind = kind_of(err);
+  if (kind == error_kind::other)
+    return to_string(err);
+  std::string result = to_string(kind);
+  auto message = message_of(err);
+  if (!message.empty()) {
     result += ": ";
-    result += err.message;
+    result += message;
   }
   return result;
+}
+
+void add_error_category(caf::actor_system_config& cfg) {
+  cfg.add_error_category(error_category, [](std::uint8_t code, caf::atom_value,
+                                            const caf::message& context) {
+    return describe(caf::error{code, error_category, context});
+  });
 }
 
 } // namespace actors

@@ -12,11 +12,11 @@ std::size_t header_size(framing_kind kind) noexcept {
   return kind == framing_kind::length16 ? 2 : 4;
 }
 
-error_info too_large(std::size_t size, std::size_t limit, const char* what) {
-  return {error_kind::frame_too_large,
+caf::error too_large(std::size_t size, std::size_t limit, const char* what) {
+  return caf::make_error(error_kind::frame_too_large,
           std::string{what} + " of " + std::to_string(size)
             + " bytes exceeds max_frame_size of " + std::to_string(limit)
-            + " bytes"};
+            + " bytes");
 }
 
 } // namespace
@@ -44,13 +44,13 @@ frame_decoder::frame_decoder(framing_options options) : options_(options) {
   options_.max_frame_size = std::max<std::size_t>(options_.max_frame_size, 1);
 }
 
-std::optional<error_info> frame_decoder::feed(std::string_view chunk,
+caf::error frame_decoder::feed(std::string_view chunk,
                                               void* context,
                                               frame_handler on_frame) {
   if (failed_)
-    return error_info{error_kind::decoder_failed,
-                      "decoder refuses input after an earlier error; "
-                      "reset() it first"};
+    return caf::make_error(error_kind::decoder_failed,
+                           "decoder refuses input after an earlier error; "
+                           "reset() it first");
   switch (options_.kind) {
     case framing_kind::line: return feed_line(chunk, context, on_frame);
     case framing_kind::length16:
@@ -67,7 +67,7 @@ void frame_decoder::reset() noexcept {
   failed_ = false;
 }
 
-std::optional<error_info> frame_decoder::fail(error_info err) {
+caf::error frame_decoder::fail(caf::error err) {
   failed_ = true;
   buffer_.clear();
   buffer_.shrink_to_fit();
@@ -84,13 +84,13 @@ void frame_decoder::append(std::string_view bytes) {
   buffer_.insert(buffer_.end(), bytes.begin(), bytes.end());
 }
 
-std::optional<error_info>
+caf::error
 frame_decoder::feed_line(std::string_view chunk, void* context,
                          frame_handler on_frame) {
   const bool strip_cr = options_.delimiter == '\n';
   // A pending CR may sit beyond the limit until we see whether LF follows.
   const std::size_t partial_limit = options_.max_frame_size + (strip_cr ? 1 : 0);
-  auto emit = [&](std::string_view frame) -> std::optional<error_info> {
+  auto emit = [&](std::string_view frame) -> caf::error {
     if (strip_cr && !frame.empty() && frame.back() == '\r')
       frame.remove_suffix(1);
     if (frame.size() > options_.max_frame_size)
@@ -127,7 +127,7 @@ frame_decoder::feed_line(std::string_view chunk, void* context,
   return {};
 }
 
-std::optional<error_info>
+caf::error
 frame_decoder::feed_length(std::string_view chunk, void* context,
                            frame_handler on_frame) {
   const auto hsize = header_size(options_.kind);
@@ -176,7 +176,7 @@ void frame_decoder::feed_raw(std::string_view chunk, void* context,
   }
 }
 
-std::optional<error_info> encode_frame(const framing_options& options,
+caf::error encode_frame(const framing_options& options,
                                        std::string_view payload,
                                        std::vector<char>& out) {
   if (payload.size() > options.max_frame_size)
@@ -184,23 +184,23 @@ std::optional<error_info> encode_frame(const framing_options& options,
   switch (options.kind) {
     case framing_kind::line:
       if (payload.find(options.delimiter) != std::string_view::npos)
-        return error_info{error_kind::malformed_frame,
-                          "a line payload must not contain the delimiter"};
+        return caf::make_error(error_kind::malformed_frame,
+                               "a line payload must not contain the delimiter");
       out.insert(out.end(), payload.begin(), payload.end());
       out.push_back(options.delimiter);
       return {};
     case framing_kind::length16:
       if (payload.size() > 0xFFFF)
-        return error_info{error_kind::frame_too_large,
-                          "payload of " + std::to_string(payload.size())
-                            + " bytes does not fit a 2-byte length (65535)"};
+        return caf::make_error(error_kind::frame_too_large,
+                               "payload of " + std::to_string(payload.size())
+                                 + " bytes does not fit a 2-byte length (65535)");
       out.push_back(static_cast<char>((payload.size() >> 8) & 0xFF));
       out.push_back(static_cast<char>(payload.size() & 0xFF));
       break;
     case framing_kind::length32:
       if (payload.size() > 0xFFFFFFFFu)
-        return error_info{error_kind::frame_too_large,
-                          "payload does not fit a 4-byte length"};
+        return caf::make_error(error_kind::frame_too_large,
+                               "payload does not fit a 4-byte length");
       for (int shift = 24; shift >= 0; shift -= 8)
         out.push_back(static_cast<char>((payload.size() >> shift) & 0xFF));
       break;

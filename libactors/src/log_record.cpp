@@ -111,8 +111,9 @@ std::optional<Enum> parse_name(std::string_view name, const Enum (&values)[N]) {
   return std::nullopt;
 }
 
-error_info malformed(std::string what) {
-  return {error_kind::malformed_frame, "malformed log line: " + std::move(what)};
+caf::error malformed(std::string what) {
+  return caf::make_error(error_kind::malformed_frame,
+                         "malformed log line: " + std::move(what));
 }
 
 } // namespace
@@ -170,7 +171,7 @@ void append_escaped(std::string& out, std::string_view text) {
   }
 }
 
-expected<std::string> unescape(std::string_view text) {
+caf::expected<std::string> unescape(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -220,7 +221,7 @@ std::string format_log_line(const log_record& record) {
   return out;
 }
 
-expected<log_record> parse_log_line(std::string_view line) {
+caf::expected<log_record> parse_log_line(std::string_view line) {
   if (!line.empty() && line.back() == '\n')
     line.remove_suffix(1);
   std::string_view fields[5];

@@ -10,7 +10,6 @@
 #include <caf/error.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/exit_reason.hpp>
-#include <caf/sec.hpp>
 #include <caf/stateful_actor.hpp>
 
 #include "actors/connection_protocol.hpp"
@@ -197,7 +196,7 @@ void on_record(front_actor* self, log_record& record) {
 caf::error drop_batch(front_state& st, std::size_t records) {
   st.stats.records_dropped += records;
   st.dropped_unreported += records;
-  return caf::make_error(caf::sec::runtime_error,
+  return caf::make_error(error_kind::io_failure,
                          "the log file is failing: " + std::to_string(records)
                            + " records dropped");
 }

@@ -103,14 +103,14 @@ caf::behavior acceptor(acceptor_broker* self, int listener_fd,
 
 } // namespace
 
-expected<server> listen(caf::actor_system& system, server_options options,
+caf::expected<server> listen(caf::actor_system& system, server_options options,
                         session_factory make_session) {
   if (!make_session)
-    return error_info{error_kind::invalid_argument,
-                      "listen needs a session factory or subscriber"};
+    return caf::make_error(error_kind::invalid_argument,
+                      "listen needs a session factory or subscriber");
   if (options.max_connections == 0)
-    return error_info{error_kind::invalid_argument,
-                      "max_connections must be at least 1"};
+    return caf::make_error(error_kind::invalid_argument,
+                      "max_connections must be at least 1");
   auto socket = detail::open_listener(options.bind_address, options.port, 128);
   if (!socket)
     return socket.error();
@@ -120,11 +120,11 @@ expected<server> listen(caf::actor_system& system, server_options options,
   return server{handle, socket->address, socket->port};
 }
 
-expected<server> listen(caf::actor_system& system, server_options options,
+caf::expected<server> listen(caf::actor_system& system, server_options options,
                         caf::actor subscriber) {
   if (!subscriber)
-    return error_info{error_kind::invalid_argument,
-                      "listen needs a subscriber actor"};
+    return caf::make_error(error_kind::invalid_argument,
+                      "listen needs a subscriber actor");
   return listen(system, std::move(options),
                 [subscriber](const caf::actor&) { return subscriber; });
 }

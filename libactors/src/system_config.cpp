@@ -3,6 +3,7 @@
 #include <caf/io/middleman.hpp>
 
 #include "actors/connection_protocol.hpp"
+#include "actors/error_kind.hpp"
 #include "actors/log_protocol.hpp"
 #include "actors/ui_protocol.hpp"
 
@@ -18,6 +19,7 @@ void add_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_types<caf::id_block::actors_connection>();
   cfg.add_message_types<caf::id_block::actors_ui>();
   cfg.add_message_types<caf::id_block::actors_log>();
+  add_error_category(cfg);
 }
 
 } // namespace actors

@@ -78,7 +78,7 @@ void close_socket(int& fd) noexcept {
   fd = -1;
 }
 
-expected<connected_socket>
+caf::expected<connected_socket>
 connect_with_timeout(const std::string& host, std::uint16_t port,
                      std::chrono::milliseconds timeout) {
   auto deadline = clock_type::now() + timeout;
@@ -89,8 +89,8 @@ connect_with_timeout(const std::string& host, std::uint16_t port,
   auto service = std::to_string(port);
   if (auto rc = ::getaddrinfo(host.c_str(), service.c_str(), &hints, &found);
       rc != 0)
-    return error_info{error_kind::host_unresolved,
-                      "cannot resolve host '" + host + "': " + gai_strerror(rc)};
+    return caf::make_error(error_kind::host_unresolved,
+                      "cannot resolve host '" + host + "': " + gai_strerror(rc));
   int last_error = 0;
   for (auto ai = found; ai != nullptr; ai = ai->ai_next) {
     int fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
@@ -115,22 +115,22 @@ connect_with_timeout(const std::string& host, std::uint16_t port,
   }
   ::freeaddrinfo(found);
   if (last_error == ETIMEDOUT)
-    return error_info{error_kind::connect_timeout,
+    return caf::make_error(error_kind::connect_timeout,
                       "connecting to " + where(host, port) + " timed out after "
-                        + std::to_string(timeout.count()) + " ms"};
+                        + std::to_string(timeout.count()) + " ms");
   if (last_error == ECONNREFUSED)
-    return error_info{error_kind::connection_refused,
-                      "connection to " + where(host, port) + " refused"};
-  return error_info{error_kind::io_failure,
+    return caf::make_error(error_kind::connection_refused,
+                      "connection to " + where(host, port) + " refused");
+  return caf::make_error(error_kind::io_failure,
                     "cannot connect to " + where(host, port) + ": "
-                      + std::strerror(last_error)};
+                      + std::strerror(last_error));
 }
 
-expected<listening_socket> open_listener(const std::string& address,
+caf::expected<listening_socket> open_listener(const std::string& address,
                                          std::uint16_t port, int backlog) {
   auto fail = [&](const std::string& why) {
-    return error_info{error_kind::listen_failed,
-                      "cannot listen on " + where(address, port) + ": " + why};
+    return caf::make_error(error_kind::listen_failed,
+                      "cannot listen on " + where(address, port) + ": " + why);
   };
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;

@@ -9,7 +9,9 @@
 #include <cstdint>
 #include <string>
 
-#include "actors/expected.hpp"
+#include <caf/expected.hpp>
+
+#include "actors/error_kind.hpp"
 
 namespace actors::detail {
 
@@ -29,13 +31,13 @@ struct listening_socket {
 /// Resolves `host` and connects within `timeout`. Blocks: call it only from
 /// a detached actor. Errors: host_unresolved, connection_refused,
 /// connect_timeout, io_failure.
-expected<connected_socket> connect_with_timeout(const std::string& host,
+caf::expected<connected_socket> connect_with_timeout(const std::string& host,
                                                 std::uint16_t port,
                                                 std::chrono::milliseconds timeout);
 
 /// Binds and listens on `address:port` (port 0 picks a free one).
 /// Error: listen_failed with the reason.
-expected<listening_socket> open_listener(const std::string& address,
+caf::expected<listening_socket> open_listener(const std::string& address,
                                          std::uint16_t port, int backlog);
 
 /// Returns "address:port" of the peer of `fd`, or "?" if unknown.

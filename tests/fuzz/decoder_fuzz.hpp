@@ -27,7 +27,7 @@ inline std::vector<std::string> decode(const actors::framing_options& opts,
     if (dec.capacity() > opts.max_frame_size + 1)
       std::abort();
     if (err) {
-      if (err->kind != actors::error_kind::frame_too_large)
+      if (actors::kind_of(err) != actors::error_kind::frame_too_large)
         std::abort();
       failed = true;
       break;

@@ -11,7 +11,10 @@
 #include <utility>
 #include <vector>
 
-#include "actors/expected.hpp"
+#include <caf/error.hpp>
+#include <caf/expected.hpp>
+
+#include "actors/error_kind.hpp"
 
 namespace actors {
 
@@ -32,7 +35,7 @@ public:
   /// wins over everything else. Any other argument starting with "--" must
   /// be in `spec`; the rest are positionals. Errors (invalid_argument): an
   /// unknown option, an option without its value; the message names it.
-  static expected<command_line> parse(const std::vector<std::string>& args,
+  static caf::expected<command_line> parse(const std::vector<std::string>& args,
                                       const command_line_spec& spec);
 
   /// True if --help or -h was given.
@@ -49,11 +52,11 @@ public:
 
   /// `--name` as a whole number in [min, max], or `fallback` when absent.
   /// Errors (invalid_argument) name the option and the range.
-  expected<unsigned long> number(const std::string& name, unsigned long fallback,
+  caf::expected<unsigned long> number(const std::string& name, unsigned long fallback,
                                  unsigned long min, unsigned long max) const;
 
   /// `--name` as a port (0-65535), or `fallback` when absent.
-  expected<std::uint16_t> port(const std::string& name, std::uint16_t fallback) const;
+  caf::expected<std::uint16_t> port(const std::string& name, std::uint16_t fallback) const;
 
   /// The arguments that are not options, in order.
   const std::vector<std::string>& positionals() const noexcept { return positionals_; }
@@ -66,7 +69,7 @@ private:
 
 /// `text` as a whole number in [min, max]. The error names `label` (an
 /// option such as "--port" or a positional such as "PORT") and the range.
-expected<unsigned long> parse_number(const std::string& text, const std::string& label,
+caf::expected<unsigned long> parse_number(const std::string& text, const std::string& label,
                                      unsigned long min, unsigned long max);
 
 /// A host and a port, as in "HOST:PORT".
@@ -78,7 +81,7 @@ struct host_port {
 };
 
 /// `text` as HOST:PORT with a port from 1 to 65535; the error names `label`.
-expected<host_port> parse_host_port(const std::string& text, const std::string& label);
+caf::expected<host_port> parse_host_port(const std::string& text, const std::string& label);
 
 /// For `main`: parses argv. After --help prints `spec.usage` to stdout and
 /// exits with status 0; on an error prints "error: ..." and the usage to
@@ -87,11 +90,11 @@ command_line parse_command_line_or_exit(int argc, const char* const* argv,
                                         const command_line_spec& spec);
 
 /// For `main`: prints "error: MESSAGE" to stderr and exits with status 2.
-[[noreturn]] void exit_on_bad_argument(const error_info& err);
+[[noreturn]] void exit_on_bad_argument(const caf::error& err);
 
 /// For `main`: the value, or `exit_on_bad_argument` with its error.
 template <class T>
-T value_or_exit(expected<T> result) {
+T value_or_exit(caf::expected<T> result) {
   if (!result)
     exit_on_bad_argument(result.error());
   return std::move(*result);

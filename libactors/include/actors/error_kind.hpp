@@ -3,6 +3,11 @@
 #include <cstdint>
 #include <string>
 
+#include <caf/error.hpp>
+#include <caf/make_message.hpp>
+#include <caf/message.hpp>
+#include <caf/fwd.hpp>
+
 namespace actors {
 
 /// What went wrong, as a value a program can switch on. Every error event and
@@ -39,20 +44,35 @@ enum class error_kind : std::uint8_t {
   io_failure,
   /// An argument or option is out of its valid range.
   invalid_argument,
+  /// An error of another category (CAF's own, e.g. a request timeout):
+  /// what `kind_of` says of an error that is not ours.
+  other,
 };
+
 
 /// Returns the stable, snake_case name of `kind` (e.g. "frame_too_large").
 const char* to_string(error_kind kind) noexcept;
 
-/// An error as a value: a kind to switch on and a message for a person.
-struct error_info {
-  /// What went wrong.
-  error_kind kind = error_kind::none;
-  /// A human-readable explanation, including the values involved.
-  std::string message;
-};
+/// The CAF error category of `error_kind`: `caf::make_error(kind, message)`
+/// makes a `caf::error` with this category, the kind as its code and the
+/// message (one sentence for people, naming the values involved) as its
+/// context. Every failed operation and reply in libactors is such an error.
+inline constexpr caf::atom_value error_category = caf::atom("actors");
 
-/// Renders an error as "kind: message".
-std::string to_string(const error_info& err);
+/// The kind of `err`: `none` for no error, `other` for another category.
+error_kind kind_of(const caf::error& err) noexcept;
+
+/// The sentence for people that `err` carries; for errors of other
+/// categories, CAF's rendering of it.
+std::string message_of(const caf::error& err);
+
+/// "kind: message", e.g. "listen_failed: cannot bind 127.0.0.1:80 (...)".
+std::string describe(const caf::error& err);
+
+/// Registers the category with CAF, so `actor_system::render` names our
+/// kinds. `actors::system_config` does this already.
+void add_error_category(caf::actor_system_config& cfg);
 
 } // namespace actors
+
+CAF_ERROR_CODE_ENUM(actors::error_kind, "actors")

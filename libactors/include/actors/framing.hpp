@@ -62,7 +62,7 @@ public:
   /// frame in order. Returns the error that stopped decoding, if any; frames
   /// before the error have been delivered.
   template <class OnFrame>
-  std::optional<error_info> feed(std::string_view chunk, OnFrame&& on_frame) {
+  caf::error feed(std::string_view chunk, OnFrame&& on_frame) {
     using handler_type = std::remove_reference_t<OnFrame>;
     return feed(chunk, const_cast<void*>(static_cast<const void*>(&on_frame)),
                 [](void* context, std::string_view frame) {
@@ -71,7 +71,7 @@ public:
   }
 
   /// Type-erased form of `feed`.
-  std::optional<error_info> feed(std::string_view chunk, void* context,
+  caf::error feed(std::string_view chunk, void* context,
                                  frame_handler on_frame);
 
   /// Drops any partial frame and clears the error state.
@@ -90,12 +90,12 @@ public:
   const framing_options& options() const noexcept { return options_; }
 
 private:
-  std::optional<error_info> feed_line(std::string_view chunk, void* context,
+  caf::error feed_line(std::string_view chunk, void* context,
                                       frame_handler on_frame);
-  std::optional<error_info> feed_length(std::string_view chunk, void* context,
+  caf::error feed_length(std::string_view chunk, void* context,
                                         frame_handler on_frame);
   void feed_raw(std::string_view chunk, void* context, frame_handler on_frame);
-  std::optional<error_info> fail(error_info err);
+  caf::error fail(caf::error err);
   void append(std::string_view bytes);
 
   framing_options options_;
@@ -109,7 +109,7 @@ private:
 /// Appends `payload` as one frame to `out`. Fails with frame_too_large when
 /// the payload exceeds max_frame_size (or 65535 bytes for length16), and with
 /// malformed_frame when a line payload contains the delimiter.
-std::optional<error_info> encode_frame(const framing_options& options,
+caf::error encode_frame(const framing_options& options,
                                        std::string_view payload,
                                        std::vector<char>& out);
 

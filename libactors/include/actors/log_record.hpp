@@ -20,9 +20,10 @@
 #include <string>
 #include <string_view>
 
+#include <caf/expected.hpp>
 #include <caf/meta/type_name.hpp>
 
-#include "actors/expected.hpp"
+#include "actors/error_kind.hpp"
 
 namespace actors {
 
@@ -74,7 +75,7 @@ std::chrono::nanoseconds log_clock_now() noexcept;
 void append_escaped(std::string& out, std::string_view text);
 
 /// Reverses `append_escaped`; fails on a malformed escape.
-expected<std::string> unescape(std::string_view text);
+caf::expected<std::string> unescape(std::string_view text);
 
 /// Appends the record's line, with its trailing newline, to `out`.
 void append_log_line(std::string& out, const log_record& record);
@@ -84,6 +85,6 @@ std::string format_log_line(const log_record& record);
 
 /// Parses one line (with or without its trailing newline) back into a record.
 /// Fails with `malformed_frame` and a message saying which field is wrong.
-expected<log_record> parse_log_line(std::string_view line);
+caf::expected<log_record> parse_log_line(std::string_view line);
 
 } // namespace actors

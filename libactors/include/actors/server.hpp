@@ -7,11 +7,12 @@
 #include <string>
 
 #include <caf/actor.hpp>
+#include <caf/expected.hpp>
 #include <caf/fwd.hpp>
 
 #include "actors/connection_options.hpp"
 #include "actors/connection_protocol.hpp"
-#include "actors/expected.hpp"
+#include "actors/error_kind.hpp"
 
 namespace actors {
 
@@ -56,11 +57,11 @@ struct server {
 /// Binding happens on the calling thread (it does not wait for peers).
 /// Errors: listen_failed, invalid_argument. Safe to call from any thread
 /// except a broker's handler.
-expected<server> listen(caf::actor_system& system, server_options options,
+caf::expected<server> listen(caf::actor_system& system, server_options options,
                         session_factory make_session);
 
 /// Like `listen`, with one subscriber shared by all connections.
-expected<server> listen(caf::actor_system& system, server_options options,
+caf::expected<server> listen(caf::actor_system& system, server_options options,
                         caf::actor subscriber);
 
 } // namespace actors

@@ -74,7 +74,7 @@ outcome scenario::start_server(scenario_session_factory make_session) {
                       return make_session(connection, bridge);
                     });
   if (!srv)
-    return outcome::failure("cannot start the server: " + to_string(srv.error()));
+    return outcome::failure("cannot start the server: " + describe(srv.error()));
   impl_->srv = *srv;
   return {};
 }
@@ -94,7 +94,7 @@ outcome scenario::connect(const std::string& name) {
     return outcome::failure("connect needs a server: add a `server` step first");
   auto peer = detail::tcp_peer::connect(st.srv->port, st.options.connection.framing);
   if (!peer)
-    return outcome::failure(name + " cannot connect: " + to_string(peer.error()));
+    return outcome::failure(name + " cannot connect: " + describe(peer.error()));
   st.tcp_peers.emplace(name, std::move(*peer));
   return {};
 }
@@ -113,7 +113,7 @@ outcome scenario::send(const std::string& name, const std::string& payload) {
   if (i == st.tcp_peers.end())
     return unknown_peer(name);
   if (auto err = i->second.send(payload, st.options.default_timeout))
-    return outcome::failure(name + " cannot send: " + to_string(*err));
+    return outcome::failure(name + " cannot send: " + describe(err));
   return {};
 }
 

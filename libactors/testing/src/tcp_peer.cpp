@@ -39,10 +39,10 @@ std::chrono::milliseconds until(clock_type::time_point deadline) {
 
 } // namespace
 
-expected<tcp_peer> tcp_peer::connect(std::uint16_t port, framing_options framing) {
+caf::expected<tcp_peer> tcp_peer::connect(std::uint16_t port, framing_options framing) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0)
-    return error_info{error_kind::io_failure, std::strerror(errno)};
+    return caf::make_error(error_kind::io_failure, std::string{std::strerror(errno)});
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(port);
@@ -50,10 +50,10 @@ expected<tcp_peer> tcp_peer::connect(std::uint16_t port, framing_options framing
   if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
     auto err = errno;
     ::close(fd);
-    return error_info{err == ECONNREFUSED ? error_kind::connection_refused
-                                          : error_kind::io_failure,
-                      "cannot connect to 127.0.0.1:" + std::to_string(port)
-                        + ": " + std::strerror(err)};
+    return caf::make_error(err == ECONNREFUSED ? error_kind::connection_refused
+                                               : error_kind::io_failure,
+                           "cannot connect to 127.0.0.1:" + std::to_string(port)
+                             + ": " + std::strerror(err));
   }
   ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL, 0) | O_NONBLOCK);
   int one = 1;
@@ -116,19 +116,19 @@ bool tcp_peer::drain(std::chrono::milliseconds stall) {
   return true;
 }
 
-std::optional<error_info> tcp_peer::send(const std::string& payload,
-                                         std::chrono::milliseconds timeout) {
+caf::error tcp_peer::send(const std::string& payload,
+                          std::chrono::milliseconds timeout) {
   if (!is_open())
-    return error_info{error_kind::not_connected, "the peer's connection is closed"};
+    return caf::make_error(error_kind::not_connected, "the peer's connection is closed");
   if (!drain(timeout))
-    return error_info{error_kind::write_buffer_full,
-                      "TCP took nothing for " + std::to_string(timeout.count()) + " ms"};
+    return caf::make_error(error_kind::write_buffer_full,
+                           "TCP took nothing for " + std::to_string(timeout.count()) + " ms");
   if (auto err = encode_frame(framing_, payload, unsent_))
     return err;
   if (!drain(timeout))
-    return error_info{error_kind::write_buffer_full,
-                      "TCP took nothing for " + std::to_string(timeout.count()) + " ms"};
-  return std::nullopt;
+    return caf::make_error(error_kind::write_buffer_full,
+                           "TCP took nothing for " + std::to_string(timeout.count()) + " ms");
+  return caf::none;
 }
 
 flood_result tcp_peer::flood(const std::string& prefix, std::uint64_t count,

@@ -12,7 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "actors/expected.hpp"
+#include <caf/error.hpp>
+#include <caf/expected.hpp>
+
 #include "actors/framing.hpp"
 
 namespace actors::testing::detail {
@@ -32,15 +34,14 @@ struct flood_result {
 class tcp_peer {
 public:
   /// Connects to 127.0.0.1:`port`. Errors: connection_refused, io_failure.
-  static expected<tcp_peer> connect(std::uint16_t port, framing_options framing);
+  static caf::expected<tcp_peer> connect(std::uint16_t port, framing_options framing);
 
   tcp_peer(tcp_peer&& other) noexcept;
   tcp_peer& operator=(tcp_peer&& other) noexcept;
   ~tcp_peer();
 
   /// Sends one frame, waiting up to `timeout` for TCP to take it.
-  std::optional<error_info> send(const std::string& payload,
-                                 std::chrono::milliseconds timeout);
+  caf::error send(const std::string& payload, std::chrono::milliseconds timeout);
 
   /// Sends frames "prefix0", "prefix1", ... until `count` are sent or TCP
   /// takes nothing for `stall`. Bytes of a frame cut short go out first on
