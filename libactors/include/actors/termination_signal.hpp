@@ -1,5 +1,10 @@
 #pragma once
 
+#include <chrono>
+
+#include <caf/actor.hpp>
+#include <caf/fwd.hpp>
+
 namespace actors {
 
 /// Blocks SIGINT and SIGTERM in the calling thread and every thread it
@@ -10,5 +15,15 @@ void block_termination_signals();
 /// Waits until SIGINT or SIGTERM arrives and returns its number. Blocks:
 /// call it from `main`, never from an actor or the UI thread.
 int wait_for_termination_signal();
+
+/// For a program whose main thread runs a UI loop, so cannot wait: spawns
+/// an actor that looks for a pending SIGINT or SIGTERM every `interval` and,
+/// at the first, sends `ui_bridge` a `ui_event` of kind `stop_requested`
+/// (the UI then closes as the user would) and quits. It never blocks a
+/// thread. Call `block_termination_signals` before creating the actor system;
+/// stop the actor with an exit message. Safe to call from any thread.
+caf::actor spawn_termination_watch(caf::actor_system& system, caf::actor ui_bridge,
+                                   std::chrono::milliseconds interval
+                                   = std::chrono::milliseconds{100});
 
 } // namespace actors
