@@ -1,15 +1,16 @@
 #include "runtime.hpp"
 
+#include <caf/exit_reason.hpp>
 #include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
 
 #include "actors/connection_protocol.hpp"
 #include "actors/server.hpp"
+#include "actors/termination_signal.hpp"
 #include "actors/ui_bridge.hpp"
 #include "services/chat_service.hpp"
 #include "services/echo_service.hpp"
 #include "workbench.hpp"
-#include "wx_ui_sink.hpp"
 
 namespace client {
 
@@ -81,19 +82,26 @@ std::optional<std::string> ParseCommandLine(const std::vector<std::string>& args
   return std::nullopt;
 }
 
-Runtime::Runtime(wxEvtHandler* ui) {
+Runtime::Runtime(wxEvtHandler& ui) : sink_(std::make_shared<actors::wx::ui_sink>(ui)) {
   // Backpressure must throttle before the hard limit drops anything: the
   // mark leaves room for what a connection reads after it, its credit (1024)
   // plus one 64 KiB read of the shortest lines (up to 65536 frames).
   actors::ui_bridge_options bridge_options;
   bridge_options.high_water = 80'000;
   bridge_options.max_batch = 5'000;
-  bridge_ = actors::spawn_ui_bridge(system_, std::make_shared<WxUiSink>(ui), bridge_options);
+  bridge_ = actors::spawn_ui_bridge(system_, sink_, bridge_options);
   workbench_ = spawn_workbench(system_, bridge_);
 }
 
 Runtime::~Runtime() {
   Shutdown();
+  // Members go in reverse order: the handles, then system_, whose destructor
+  // waits until every actor is done.
+}
+
+void Runtime::WatchTerminationSignals() {
+  if (!termination_watch_)
+    termination_watch_ = actors::spawn_termination_watch(system_, bridge_);
 }
 
 void Runtime::StartDemo() {
@@ -151,6 +159,8 @@ void Runtime::Shutdown() {
     self->send(acceptor, actors::close_atom::value);
   if (demo_lobby_)
     self->send_exit(demo_lobby_, caf::exit_reason::user_shutdown);
+  if (termination_watch_)
+    self->send_exit(termination_watch_, caf::exit_reason::user_shutdown);
   self->send(bridge_, actors::close_atom::value);
 }
 
