@@ -1,7 +1,6 @@
 #include "runtime.hpp"
 
 #include <caf/exit_reason.hpp>
-#include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
 
 #include "actors/connection_protocol.hpp"
@@ -151,17 +150,17 @@ void Runtime::Shutdown() {
   if (shut_down_)
     return;
   shut_down_ = true;
-  caf::scoped_actor self{system_};
-  // The workbench aborts its connections and closes the log (fsynced).
-  self->request(workbench_, std::chrono::seconds{3}, shutdown_atom::value)
-    .receive([](bool) {}, [](caf::error&) {});
+  // The workbench aborts its connections and closes the log (fsynced), then
+  // quits. Nobody waits for its answer here: the log writer is an actor too,
+  // so the actor system's join in ~Runtime waits for the flush.
+  caf::anon_send(workbench_, shutdown_atom::value);
   for (auto& acceptor : demo_acceptors_)
-    self->send(acceptor, actors::close_atom::value);
+    caf::anon_send(acceptor, actors::close_atom::value);
   if (demo_lobby_)
-    self->send_exit(demo_lobby_, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(demo_lobby_, caf::exit_reason::user_shutdown);
   if (termination_watch_)
-    self->send_exit(termination_watch_, caf::exit_reason::user_shutdown);
-  self->send(bridge_, actors::close_atom::value);
+    caf::anon_send_exit(termination_watch_, caf::exit_reason::user_shutdown);
+  caf::anon_send(bridge_, actors::close_atom::value);
 }
 
 } // namespace client

@@ -46,6 +46,8 @@ public:
   /// Starts the actor system, the UI bridge (posting to `ui`, which must
   /// outlive the runtime) and the workbench.
   explicit Runtime(wxEvtHandler& ui);
+  /// Shuts down, then waits until every actor is done (the log flushed and
+  /// fsynced): call it once the window is gone.
   ~Runtime();
 
   /// Opens what `options` asks for (demo servers, connections, listener, log).
@@ -55,8 +57,9 @@ public:
   /// window. The signals must be blocked since before the runtime started.
   void WatchTerminationSignals();
 
-  /// Closes everything, the log flushed and fsynced, within about a second.
-  /// Blocks the calling thread for that long; call it after the window is gone.
+  /// Tells every actor to finish: the workbench closes its connections and
+  /// the log, the demo servers and the bridge stop. Never blocks; the
+  /// destructor waits for them.
   void Shutdown();
 
   /// Where the bridge's batches arrive (the window receives them from it).
