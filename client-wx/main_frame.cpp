@@ -164,7 +164,6 @@ void MainFrame::Send(const std::string& payload, bool to_all) {
 }
 
 void MainFrame::LogTo(const std::string& path) {
-  log_path_ = path;
   log_state_ = path.empty() ? "log: off" : "log: " + wxString::FromUTF8(path);
   GetMenuBar()->Check(id_log, !path.empty());
   caf::anon_send(workbench_, log_to_atom::value, path);

@@ -78,7 +78,6 @@ private:
   std::uint64_t rx_frames_ = 0, tx_frames_ = 0, dropped_ = 0;
   std::uint64_t last_rx_ = 0, last_tx_ = 0;
   double rx_rate_ = 0, tx_rate_ = 0;
-  std::string log_path_;
   wxString log_state_ = "log: off";
 };
 
