@@ -343,8 +343,16 @@ TEST_CASE_METHOD(gui_fixture, "a listener and the peers it accepted appear in th
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
   REQUIRE(::send(fd, "hi there\n", 9, MSG_NOSIGNAL) == 9);
-  CHECK(pump_until([&] { return find_row("accepted by L1") >= 0; }, 10s));
+  REQUIRE(pump_until([&] { return find_row("accepted by L1") >= 0; }, 10s));
   CHECK(pump_until([&] { return shows_inbound(frame->Traffic().Model(), "hi there"); }, 10s));
+  // The send target is the selected row's connection; a listener row has none.
+  auto accepted = find_row("accepted by L1");
+  panel.SetItemState(accepted, wxLIST_STATE_SELECTED, wxLIST_STATE_SELECTED);
+  unsigned long long id = 0;
+  REQUIRE(panel.GetItemText(accepted, 0).ToULongLong(&id));
+  CHECK(panel.SelectedConnection() == id);
+  panel.SetItemState(find_row("listening"), wxLIST_STATE_SELECTED, wxLIST_STATE_SELECTED);
+  CHECK(panel.SelectedConnection() == 0);
   ::close(fd);
   CHECK(pump_until([&] { return find_row("closed") >= 0; }, 10s));
 }
