@@ -30,7 +30,10 @@ enum class ack_timing : std::uint8_t {
 /// for each, then sends `ui_ack_atom, batch.sequence` to the bridge, exactly
 /// once per batch (never for a batch that arrives after the receiver is
 /// gone). Typically a member of the window that shows the batches, so that
-/// batches stop reaching the window when it is destroyed.
+/// batches stop reaching the window when it is destroyed. A batch whose
+/// `next_turn` acknowledgement is still due when the receiver is destroyed
+/// is not acknowledged (the actor system may be gone by then): the bridge
+/// then posts nothing more, so give a bridge one receiver for its lifetime.
 /// Create, use and destroy it on the UI thread only.
 class batch_receiver {
 public:
