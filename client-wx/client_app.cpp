@@ -1,34 +1,33 @@
 #include "client_app.hpp"
 
-#include <csignal>
 #include <iostream>
-#include <thread>
 
-#include <wx/dcscreen.h>
 #include <wx/dcmemory.h>
+#include <wx/dcscreen.h>
 #include <wx/image.h>
-#include <wx/timer.h>
 
 #include "actors/termination_signal.hpp"
 #include "main_frame.hpp"
-#include "wx_ui_sink.hpp"
 
 namespace client {
 
 ClientApp::ClientApp(ClientOptions options) : options_(std::move(options)) {
-  Bind(EVT_UI_BATCH, &ClientApp::OnBatch, this);
 }
 
 bool ClientApp::OnInit() {
   SetAppName("actors-client");
-  WatchTerminationSignals();
+  // Before the actor system starts its threads, so that none of them takes
+  // SIGINT/SIGTERM: the runtime's watch does, and the window closes on it
+  // like the user would, the log complete.
+  actors::block_termination_signals();
   Launch(options_);
+  runtime_->WatchTerminationSignals();
   return true;
 }
 
 void ClientApp::Launch(const ClientOptions& options) {
-  runtime_ = std::make_unique<Runtime>(this);
-  frame_ = new MainFrame(runtime_->Workbench(), runtime_->Bridge());
+  runtime_ = std::make_unique<Runtime>(*this);
+  frame_ = new MainFrame(runtime_->Sink(), runtime_->Workbench(), runtime_->Bridge());
   frame_->Bind(wxEVT_CLOSE_WINDOW, [this](wxCloseEvent& event) {
     frame_ = nullptr;
     event.Skip(); // destroys the window; OnExit then shuts the actors down
@@ -39,32 +38,6 @@ void ClientApp::Launch(const ClientOptions& options) {
   runtime_->Start(options);
   if (!options.screenshot.empty())
     SaveScreenshot(options.screenshot);
-}
-
-// SIGINT/SIGTERM close the window like the user would: the log is complete.
-void ClientApp::WatchTerminationSignals() {
-  actors::block_termination_signals();
-  std::thread{[this] {
-    actors::wait_for_termination_signal();
-    CallAfter([this] {
-      if (frame_)
-        frame_->Close();
-    });
-  }}.detach();
-}
-
-void ClientApp::OnBatch(wxThreadEvent& event) {
-  auto batch_ptr = event.GetPayload<std::shared_ptr<const actors::ui_batch>>();
-  if (!frame_ || !batch_ptr)
-    return; // closing: the bridge is being shut down anyway
-  const auto& batch = *batch_ptr;
-  for (auto& ui_event : batch.events)
-    if (ui_event.kind == actors::ui_event_kind::frame
-        && ui_event.dir == actors::direction::inbound)
-      ++displayed_frames_;
-  frame_->ApplyBatch(batch);
-  if (batch_observer_)
-    batch_observer_(displayed_frames_);
 }
 
 void ClientApp::SaveScreenshot(const std::string& path) {
@@ -94,14 +67,12 @@ void ClientApp::Stop() {
   }
   if (runtime_)
     runtime_->Shutdown();
+  // Waits for the actors, none of which needs the UI thread any more.
   runtime_.reset();
 }
 
 int ClientApp::OnExit() {
   Stop();
-  // For scripts and tests: what the window showed, to compare with a log.
-  std::cout << "actors-client: displayed " << displayed_frames_ << " inbound frames"
-            << std::endl;
   return wxApp::OnExit();
 }
 

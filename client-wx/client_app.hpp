@@ -1,13 +1,11 @@
 #pragma once
 
-// The wxApp of the client: parses the command line, owns the runtime and the
-// window, and hands each UI bridge batch to the window.
+// The wxApp of the client: owns the runtime and the window. Batches from the
+// UI bridge arrive at the app (it outlives the bridge) and go to the window,
+// which receives them with an actors::wx::batch_receiver.
 
-#include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
-#include <utility>
 
 #include <wx/app.h>
 #include <wx/timer.h>
@@ -36,30 +34,17 @@ public:
   /// this; tests call it once per case, with Stop in between).
   void Launch(const ClientOptions& options);
 
-  /// Destroys the window and shuts the actors down (log flushed).
+  /// Destroys the window, shuts the actors down and waits until they are
+  /// done (log flushed): the UI loop no longer runs the window by then.
   void Stop();
 
-  /// Inbound frames the window has shown so far.
-  std::uint64_t DisplayedFrames() const { return displayed_frames_; }
-
-  /// Calls `observer` on the UI thread right after each batch is applied to
-  /// the window, with DisplayedFrames(): where benchmarks stop the clock on
-  /// the path from a socket to the screen. Empty to stop observing.
-  void ObserveBatches(std::function<void(std::uint64_t)> observer) {
-    batch_observer_ = std::move(observer);
-  }
-
 private:
-  void OnBatch(wxThreadEvent& event);
-  void WatchTerminationSignals();
   void SaveScreenshot(const std::string& path);
 
   ClientOptions options_;
   std::unique_ptr<Runtime> runtime_;
   MainFrame* frame_ = nullptr;
   wxTimer screenshot_timer_;
-  std::uint64_t displayed_frames_ = 0;
-  std::function<void(std::uint64_t)> batch_observer_;
 };
 
 } // namespace client

@@ -14,9 +14,16 @@ long ConnectionPanel::RowOf(std::uint64_t connection) {
   auto i = rows_.find(connection);
   if (i != rows_.end())
     return i->second;
-  auto row = InsertItem(GetItemCount(), wxString::Format("%llu",
-                                        static_cast<unsigned long long>(connection)));
+  auto row = AppendRow(wxString::Format("%llu", static_cast<unsigned long long>(connection)),
+                       connection);
   rows_[connection] = row;
+  return row;
+}
+
+long ConnectionPanel::AppendRow(const wxString& label, std::uint64_t connection) {
+  auto row = InsertItem(GetItemCount(), label);
+  row_connections_.resize(static_cast<std::size_t>(GetItemCount()), 0);
+  row_connections_[static_cast<std::size_t>(row)] = connection;
   return row;
 }
 
@@ -32,8 +39,8 @@ void ConnectionPanel::Apply(const std::vector<actors::ui_event>& events) {
   using kind = actors::ui_event_kind;
   for (auto& event : events) {
     if (event.kind == kind::listening) {
-      auto row = InsertItem(GetItemCount(), wxString::Format("L%llu",
-                              static_cast<unsigned long long>(event.count)));
+      auto row = AppendRow(wxString::Format("L%llu", static_cast<unsigned long long>(event.count)),
+                           0);
       SetItem(row, 1, wxString::FromUTF8(event.payload));
       SetItem(row, 2, "listening");
       continue;
@@ -72,11 +79,9 @@ void ConnectionPanel::Apply(const std::vector<actors::ui_event>& events) {
 
 std::uint64_t ConnectionPanel::SelectedConnection() const {
   auto row = GetNextItem(-1, wxLIST_NEXT_ALL, wxLIST_STATE_SELECTED);
-  if (row < 0)
+  if (row < 0 || static_cast<std::size_t>(row) >= row_connections_.size())
     return 0;
-  unsigned long long id = 0; // listener rows ("L1") are not connections
-  GetItemText(row, 0).ToULongLong(&id);
-  return id;
+  return row_connections_[static_cast<std::size_t>(row)];
 }
 
 } // namespace client

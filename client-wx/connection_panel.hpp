@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <set>
+#include <vector>
 
 #include <wx/listctrl.h>
 
@@ -27,9 +28,13 @@ public:
 
 private:
   long RowOf(std::uint64_t connection);
+  long AppendRow(const wxString& label, std::uint64_t connection);
   void SetState(std::uint64_t connection, const wxString& peer, const wxString& state);
 
   std::map<std::uint64_t, long> rows_;
+  // The connection of each row, by row index; 0 for a listener. Rows are
+  // only ever appended, so the indexes stay valid.
+  std::vector<std::uint64_t> row_connections_;
   std::set<std::uint64_t> open_;
 };
 

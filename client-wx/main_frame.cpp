@@ -13,7 +13,6 @@
 #include <wx/textctrl.h>
 
 #include "actors/connection_protocol.hpp"
-#include "actors/ui_protocol.hpp"
 #include "connection_panel.hpp"
 #include "endpoint_dialogs.hpp"
 #include "send_bar.hpp"
@@ -40,9 +39,13 @@ enum StatusField { field_connections, field_rx, field_tx, field_dropped, field_l
 
 } // namespace
 
-MainFrame::MainFrame(caf::actor workbench, caf::actor bridge)
+MainFrame::MainFrame(const actors::wx::ui_sink& sink, caf::actor workbench,
+                     caf::actor bridge)
   : wxFrame(nullptr, wxID_ANY, "actors client", wxDefaultPosition, wxSize(1100, 700)),
-    workbench_(std::move(workbench)), bridge_(std::move(bridge)), second_timer_(this) {
+    workbench_(std::move(workbench)), second_timer_(this),
+    batches_(sink, std::move(bridge),
+             [this](const actors::ui_batch& batch) { ApplyBatch(batch); },
+             actors::wx::ack_timing::next_turn) {
   BuildMenus();
   auto* root = new wxPanel(this);
   info_bar_ = new wxInfoBar(root);
@@ -72,9 +75,6 @@ MainFrame::MainFrame(caf::actor workbench, caf::actor bridge)
   CreateStatusBar(field_count);
   Bind(wxEVT_TIMER, &MainFrame::OnSecond, this);
   second_timer_.Start(1000);
-  ack_timer_.Bind(wxEVT_TIMER, [this](wxTimerEvent&) {
-    caf::anon_send(bridge_, actors::ui_ack_atom::value, applied_sequence_);
-  });
   UpdateStatus();
   send_bar_->FocusInput();
 }
@@ -142,12 +142,12 @@ void MainFrame::ApplyBatch(const actors::ui_batch& batch) {
   }
   connections_->Apply(batch.events);
   traffic_->AddEvents(batch.events);
-  // Applied: the bridge may post the next batch, but only once the event
-  // loop has had a turn. Acknowledging here would let the next batch arrive
-  // while wx is still draining its pending events, and a flood would then
-  // keep the loop from painting or running timers for many batches in a row.
-  applied_sequence_ = batch.sequence;
-  ack_timer_.StartOnce(0);
+  // After applying, so the window closes with everything it was shown.
+  for (auto& event : batch.events)
+    if (event.kind == actors::ui_event_kind::stop_requested) {
+      Close();
+      break;
+    }
 }
 
 void MainFrame::Send(const std::string& payload, bool to_all) {
@@ -164,7 +164,6 @@ void MainFrame::Send(const std::string& payload, bool to_all) {
 }
 
 void MainFrame::LogTo(const std::string& path) {
-  log_path_ = path;
   log_state_ = path.empty() ? "log: off" : "log: " + wxString::FromUTF8(path);
   GetMenuBar()->Check(id_log, !path.empty());
   caf::anon_send(workbench_, log_to_atom::value, path);

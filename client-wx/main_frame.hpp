@@ -13,6 +13,8 @@
 #include <wx/timer.h>
 
 #include "actors/ui_sink.hpp"
+#include "actors/wx/batch_receiver.hpp"
+#include "actors/wx/ui_sink.hpp"
 
 class wxInfoBar;
 class wxTextCtrl;
@@ -28,11 +30,9 @@ class ThroughputGraph;
 /// The client's window.
 class MainFrame : public wxFrame {
 public:
-  /// `workbench` carries out commands; `bridge` receives acknowledgements.
-  MainFrame(caf::actor workbench, caf::actor bridge);
-
-  /// Shows a batch, then acknowledges it to the bridge. UI thread only.
-  void ApplyBatch(const actors::ui_batch& batch);
+  /// Shows the batches of `sink`, acknowledging them to `bridge`;
+  /// `workbench` carries out commands.
+  MainFrame(const actors::wx::ui_sink& sink, caf::actor workbench, caf::actor bridge);
 
   /// Sends `payload` to the selected connection, or to all. UI thread only.
   void Send(const std::string& payload, bool to_all);
@@ -46,8 +46,11 @@ public:
   ConnectionPanel& Connections() { return *connections_; }
   /// The send bar.
   SendBar& Sender() { return *send_bar_; }
+  /// Receives the bridge's batches (tests and benchmarks observe it).
+  actors::wx::batch_receiver& Batches() { return batches_; }
 
 private:
+  void ApplyBatch(const actors::ui_batch& batch);
   void BuildMenus();
   wxWindow* BuildFilterRow(wxWindow* parent);
   void OnConnect(wxCommandEvent&);
@@ -60,7 +63,6 @@ private:
   void UpdateStatus();
 
   caf::actor workbench_;
-  caf::actor bridge_;
   TrafficView* traffic_;
   ConnectionPanel* connections_;
   SendBar* send_bar_;
@@ -69,13 +71,13 @@ private:
   wxTextCtrl* filter_text_;
   wxCheckBox* filter_selected_;
   wxTimer second_timer_;
-  // Acknowledges the applied batch one event-loop turn later (see ApplyBatch).
-  wxTimer ack_timer_;
-  std::uint64_t applied_sequence_ = 0;
+  // Acknowledges each batch one event-loop turn after applying it, so a
+  // flood cannot keep wx draining batches back to back without painting or
+  // running timers.
+  actors::wx::batch_receiver batches_;
   std::uint64_t rx_frames_ = 0, tx_frames_ = 0, dropped_ = 0;
   std::uint64_t last_rx_ = 0, last_tx_ = 0;
   double rx_rate_ = 0, tx_rate_ = 0;
-  std::string log_path_;
   wxString log_state_ = "log: off";
 };
 

@@ -1,14 +1,14 @@
 #include "runtime.hpp"
 
-#include <caf/scoped_actor.hpp>
+#include <caf/exit_reason.hpp>
 #include <caf/send.hpp>
 
 #include "actors/connection_protocol.hpp"
 #include "actors/server.hpp"
+#include "actors/termination_signal.hpp"
 #include "actors/ui_bridge.hpp"
 #include "demo_server.hpp"
 #include "workbench.hpp"
-#include "wx_ui_sink.hpp"
 
 namespace client {
 
@@ -16,19 +16,26 @@ ClientConfig::ClientConfig() {
   add_demo_message_types(*this);
 }
 
-Runtime::Runtime(wxEvtHandler* ui) {
+Runtime::Runtime(wxEvtHandler& ui) : sink_(std::make_shared<actors::wx::ui_sink>(ui)) {
   // Backpressure must throttle before the hard limit drops anything: the
   // mark leaves room for what a connection reads after it, its credit (1024)
   // plus one 64 KiB read of the shortest lines (up to 65536 frames).
   actors::ui_bridge_options bridge_options;
   bridge_options.high_water = 80'000;
   bridge_options.max_batch = 5'000;
-  bridge_ = actors::spawn_ui_bridge(system_, std::make_shared<WxUiSink>(ui), bridge_options);
+  bridge_ = actors::spawn_ui_bridge(system_, sink_, bridge_options);
   workbench_ = spawn_workbench(system_, bridge_);
 }
 
 Runtime::~Runtime() {
   Shutdown();
+  // Members go in reverse order: the handles, then system_, whose destructor
+  // waits until every actor is done.
+}
+
+void Runtime::WatchTerminationSignals() {
+  if (!termination_watch_)
+    termination_watch_ = actors::spawn_termination_watch(system_, bridge_);
 }
 
 void Runtime::StartDemo() {
@@ -78,15 +85,17 @@ void Runtime::Shutdown() {
   if (shut_down_)
     return;
   shut_down_ = true;
-  caf::scoped_actor self{system_};
-  // The workbench aborts its connections and closes the log (fsynced).
-  self->request(workbench_, std::chrono::seconds{3}, shutdown_atom::value)
-    .receive([](bool) {}, [](caf::error&) {});
+  // The workbench aborts its connections and closes the log (fsynced), then
+  // quits. Nobody waits for its answer here: the log writer is an actor too,
+  // so the actor system's join in ~Runtime waits for the flush.
+  caf::anon_send(workbench_, shutdown_atom::value);
   for (auto& acceptor : demo_acceptors_)
-    self->send(acceptor, actors::close_atom::value);
+    caf::anon_send(acceptor, actors::close_atom::value);
   if (demo_room_)
-    self->send_exit(demo_room_, caf::exit_reason::user_shutdown);
-  self->send(bridge_, actors::close_atom::value);
+    caf::anon_send_exit(demo_room_, caf::exit_reason::user_shutdown);
+  if (termination_watch_)
+    caf::anon_send_exit(termination_watch_, caf::exit_reason::user_shutdown);
+  caf::anon_send(bridge_, actors::close_atom::value);
 }
 
 } // namespace client

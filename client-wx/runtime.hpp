@@ -14,8 +14,7 @@
 #include <caf/actor_system.hpp>
 
 #include "actors/system_config.hpp"
-
-class wxEvtHandler;
+#include "actors/wx/ui_sink.hpp"
 
 namespace client {
 
@@ -43,16 +42,25 @@ class Runtime {
 public:
   /// Starts the actor system, the UI bridge (posting to `ui`, which must
   /// outlive the runtime) and the workbench.
-  explicit Runtime(wxEvtHandler* ui);
+  explicit Runtime(wxEvtHandler& ui);
+  /// Shuts down, then waits until every actor is done (the log flushed and
+  /// fsynced): call it once the window is gone.
   ~Runtime();
 
   /// Opens what `options` asks for (demo servers, connections, listener, log).
   void Start(const ClientOptions& options);
 
-  /// Closes everything, the log flushed and fsynced, within about a second.
-  /// Blocks the calling thread for that long; call it after the window is gone.
+  /// Turns the first SIGINT or SIGTERM into a `stop_requested` event for the
+  /// window. The signals must be blocked since before the runtime started.
+  void WatchTerminationSignals();
+
+  /// Tells every actor to finish: the workbench closes its connections and
+  /// the log, the demo servers and the bridge stop. Never blocks; the
+  /// destructor waits for them.
   void Shutdown();
 
+  /// Where the bridge's batches arrive (the window receives them from it).
+  const actors::wx::ui_sink& Sink() const { return *sink_; }
   /// The actor the UI sends commands to.
   const caf::actor& Workbench() const { return workbench_; }
   /// The UI bridge (the UI acknowledges batches to it).
@@ -65,8 +73,10 @@ private:
 
   ClientConfig config_;
   caf::actor_system system_{config_};
+  std::shared_ptr<actors::wx::ui_sink> sink_;
   caf::actor bridge_;
   caf::actor workbench_;
+  caf::actor termination_watch_;
   std::vector<caf::actor> demo_acceptors_;
   caf::actor demo_room_;
   std::pair<std::uint16_t, std::uint16_t> demo_ports_{0, 0};

@@ -45,7 +45,6 @@ struct workbench_state {
   std::vector<caf::actor> listeners;
   std::vector<caf::actor> listener_tags;
   caf::actor log;
-  std::string log_path;
 
   static inline const char* name = "client.workbench";
 };
@@ -113,7 +112,6 @@ void log_to(workbench_actor* self, const std::string& path) {
   if (st.log)
     self->send(st.log, actors::close_atom::value);
   st.log = nullptr;
-  st.log_path = path;
   if (path.empty()) {
     tell_ui(self, "logging stopped");
     return;

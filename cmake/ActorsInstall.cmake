@@ -1,5 +1,7 @@
 # Installs libactors so that a downstream project can
-#   find_package(actors) and target_link_libraries(app PRIVATE actors::actors).
+#   find_package(actors) and target_link_libraries(app PRIVATE actors::actors),
+# and, when actors::wx was built,
+#   find_package(actors COMPONENTS wx) and link actors::wx.
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
@@ -13,6 +15,16 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/libactors/include/actors
 
 set(_actors_cmake_dir ${CMAKE_INSTALL_LIBDIR}/cmake/actors)
 install(EXPORT actorsTargets NAMESPACE actors:: DESTINATION ${_actors_cmake_dir})
+if(TARGET actors_wx)
+  install(TARGETS actors_wx EXPORT actorsWxTargets
+    ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+    LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+    RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
+    INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+  install(DIRECTORY ${PROJECT_SOURCE_DIR}/libactors/wx/include/actors
+    DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+  install(EXPORT actorsWxTargets NAMESPACE actors:: DESTINATION ${_actors_cmake_dir})
+endif()
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/actorsConfig.cmake.in
   ${PROJECT_BINARY_DIR}/actorsConfig.cmake
   INSTALL_DESTINATION ${_actors_cmake_dir})

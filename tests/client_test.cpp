@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <thread>
 #include <unistd.h>
+#include <utility>
 
 #include <wx/evtloop.h>
 #include <wx/init.h>
@@ -202,7 +203,28 @@ TEST_CASE_METHOD(gui_fixture, "the UI keeps handling timers while a peer floods 
                  << " timer ticks; longest gap between ticks " << longest_ms << " ms");
 }
 
-TEST_CASE("closing the client during a flood exits promptly with every displayed line logged") {
+namespace {
+
+// Reads a client log: the number of inbound records, and whether they are
+// the peer's numbered lines in order with none missing.
+std::pair<std::uint64_t, bool> read_inbound_log(const std::string& path) {
+  std::ifstream in{path};
+  std::uint64_t inbound = 0;
+  bool in_order = true;
+  for (std::string line; std::getline(in, line);) {
+    auto record = actors::parse_log_line(line);
+    REQUIRE(record);
+    if (record->dir != actors::log_direction::in)
+      continue;
+    in_order = in_order && record->payload == std::to_string(inbound);
+    ++inbound;
+  }
+  return {inbound, in_order};
+}
+
+} // namespace
+
+TEST_CASE("SIGTERM during a flood closes the client promptly with a complete log") {
   if (std::getenv("DISPLAY") == nullptr)
     FAIL("DISPLAY is not set: run the GUI tests under xvfb-run");
   flooding_peer peer{5'000'000};
@@ -229,25 +251,38 @@ TEST_CASE("closing the client during a flood exits promptly with every displayed
   REQUIRE(status);
   CHECK(*status == 0);
   WARN("closing during the flood took " << close_ms.count() << " ms");
-  std::uint64_t displayed = 0;
-  while (auto line = client.read_line(1s))
-    if (line->rfind("actors-client: displayed ", 0) == 0)
-      displayed = std::stoull(line->substr(25));
-  std::ifstream in{log};
-  std::uint64_t inbound = 0;
-  bool in_order = true;
-  for (std::string line; std::getline(in, line);) {
-    auto record = actors::parse_log_line(line);
-    REQUIRE(record);
-    if (record->dir != actors::log_direction::in)
-      continue;
-    in_order = in_order && record->payload == std::to_string(inbound);
-    ++inbound;
-  }
-  INFO(displayed << " lines displayed, " << inbound << " logged");
-  CHECK(displayed > 0);
+  // Every record whole, the lines in order from the first, nothing lost
+  // of what was logged before the signal.
+  auto [inbound, in_order] = read_inbound_log(log);
+  INFO(lines_so_far << " lines logged before the signal, " << inbound << " after");
   CHECK(in_order);
-  CHECK(inbound >= displayed);
+  CHECK(inbound >= lines_so_far);
+  std::system(("rm -rf '" + std::string{dir} + "'").c_str());
+}
+
+TEST_CASE_METHOD(gui_fixture, "once the client has stopped, the log holds every line the window showed") {
+  flooding_peer peer{5'000'000};
+  char dir[] = "/tmp/actors-client-log-XXXXXX";
+  REQUIRE(mkdtemp(dir) != nullptr);
+  client::ClientOptions opts;
+  opts.connects.emplace_back("127.0.0.1", peer.port);
+  opts.log = std::string{dir} + "/traffic.log";
+  the_app.Launch(opts);
+  auto* frame = the_app.Frame();
+  REQUIRE(frame != nullptr);
+  auto& model = frame->Traffic().Model();
+  REQUIRE(pump_until([&] { return model.InboundFrames() >= 100'000; }, 60s));
+  // Stopped mid-flood: nothing more is shown, the actors finish, the log is
+  // flushed; the UI thread sends messages and then joins the actor system.
+  auto shown = model.InboundFrames();
+  auto stop_start = clock_type::now();
+  the_app.Stop();
+  auto stop_ms = std::chrono::duration<double, std::milli>(clock_type::now() - stop_start);
+  WARN("stopping during the flood took " << stop_ms.count() << " ms");
+  auto [inbound, in_order] = read_inbound_log(opts.log);
+  INFO(shown << " lines shown, " << inbound << " logged");
+  CHECK(in_order);
+  CHECK(inbound >= shown);
   std::system(("rm -rf '" + std::string{dir} + "'").c_str());
 }
 
@@ -308,8 +343,16 @@ TEST_CASE_METHOD(gui_fixture, "a listener and the peers it accepted appear in th
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
   REQUIRE(::send(fd, "hi there\n", 9, MSG_NOSIGNAL) == 9);
-  CHECK(pump_until([&] { return find_row("accepted by L1") >= 0; }, 10s));
+  REQUIRE(pump_until([&] { return find_row("accepted by L1") >= 0; }, 10s));
   CHECK(pump_until([&] { return shows_inbound(frame->Traffic().Model(), "hi there"); }, 10s));
+  // The send target is the selected row's connection; a listener row has none.
+  auto accepted = find_row("accepted by L1");
+  panel.SetItemState(accepted, wxLIST_STATE_SELECTED, wxLIST_STATE_SELECTED);
+  unsigned long long id = 0;
+  REQUIRE(panel.GetItemText(accepted, 0).ToULongLong(&id));
+  CHECK(panel.SelectedConnection() == id);
+  panel.SetItemState(find_row("listening"), wxLIST_STATE_SELECTED, wxLIST_STATE_SELECTED);
+  CHECK(panel.SelectedConnection() == 0);
   ::close(fd);
   CHECK(pump_until([&] { return find_row("closed") >= 0; }, 10s));
 }

@@ -242,6 +242,29 @@ TEST_CASE_METHOD(deterministic_fixture,
   CHECK(st.peak_buffered == ui_bridge_hard_limit_factor * opts.high_water);
 }
 
+TEST_CASE_METHOD(deterministic_fixture,
+                 "a stop request passes every bound: it arrives after events that were dropped") {
+  ui_bridge_options opts;
+  opts.high_water = 10;
+  opts.policy = overflow_policy::drop;
+  start(opts);
+  for (int i = 0; i < 30; ++i)
+    self->send(bridge, numbered(i));
+  ui_event stop;
+  stop.kind = ui_event_kind::stop_requested;
+  stop.message = "SIGTERM";
+  self->send(bridge, stop);
+  driver.run();
+  CHECK(stats().events_dropped > 0);
+  for (std::uint64_t sequence = 1; sequence <= 3; ++sequence)
+    ack(sequence);
+  REQUIRE_FALSE(sink->batches.empty());
+  auto& last = sink->batches.back().events;
+  REQUIRE_FALSE(last.empty());
+  CHECK(last.back().kind == ui_event_kind::stop_requested);
+  CHECK(last.back().message == "SIGTERM");
+}
+
 TEST_CASE_METHOD(deterministic_fixture, "connection events become value-only UI events") {
   start();
   auto conn = sys.spawn(credit_counter);

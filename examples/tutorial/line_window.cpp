@@ -17,34 +17,17 @@
 #include "actors/connection_protocol.hpp"
 #include "actors/system_config.hpp"
 #include "actors/ui_bridge.hpp"
-#include "actors/ui_protocol.hpp"
-
-// [step 1: the sink]
-// The one place where actor events cross into the UI thread.
-wxDEFINE_EVENT(EVT_BATCH, wxThreadEvent);
-
-class WindowSink : public actors::ui_sink {
-public:
-  explicit WindowSink(wxEvtHandler* target) : target_(target) {}
-
-  // Called on an actor's thread: wxQueueEvent is thread-safe.
-  void post(actors::ui_batch batch) override {
-    auto* event = new wxThreadEvent(EVT_BATCH);
-    event->SetPayload(std::move(batch));
-    wxQueueEvent(target_, event);
-  }
-
-private:
-  wxEvtHandler* target_;
-};
-// [end]
+#include "actors/wx/batch_receiver.hpp"
+#include "actors/wx/ui_sink.hpp"
 
 // [step 2: the window]
 class LineWindow : public wxFrame {
 public:
-  LineWindow(caf::actor bridge, caf::actor connection)
-    : wxFrame(nullptr, wxID_ANY, "line window"),
-      bridge_(std::move(bridge)), connection_(std::move(connection)) {
+  // Batches come from `sink`; `batches_` applies each with Apply and then
+  // acknowledges it to `bridge`, so the bridge may post the next one.
+  LineWindow(const actors::wx::ui_sink& sink, caf::actor bridge, caf::actor connection)
+    : wxFrame(nullptr, wxID_ANY, "line window"), connection_(std::move(connection)),
+      batches_(sink, std::move(bridge), [this](const actors::ui_batch& batch) { Apply(batch); }) {
     lines_ = new wxListBox(this, wxID_ANY);
     input_ = new wxTextCtrl(this, wxID_ANY, {}, wxDefaultPosition, wxDefaultSize,
                             wxTE_PROCESS_ENTER);
@@ -55,8 +38,8 @@ public:
     input_->Bind(wxEVT_TEXT_ENTER, &LineWindow::OnEnter, this);
   }
 
-  // Applies a batch on the UI thread, then acknowledges it: only then does
-  // the bridge post the next one.
+private:
+  // Called on the UI thread with one batch: values only, already ours.
   void Apply(const actors::ui_batch& batch) {
     for (auto& event : batch.events) {
       if (event.kind == actors::ui_event_kind::frame)
@@ -64,10 +47,8 @@ public:
       else if (!event.message.empty())
         lines_->Append("* " + wxString::FromUTF8(event.message));
     }
-    caf::anon_send(bridge_, actors::ui_ack_atom::value, batch.sequence);
   }
 
-private:
   // Never blocks: the command goes to the connection actor as a message.
   void OnEnter(wxCommandEvent&) {
     caf::anon_send(connection_, actors::send_atom::value,
@@ -75,8 +56,8 @@ private:
     input_->Clear();
   }
 
-  caf::actor bridge_;
   caf::actor connection_;
+  actors::wx::batch_receiver batches_;
   wxListBox* lines_;
   wxTextCtrl* input_;
 };
@@ -96,15 +77,15 @@ public:
       return false;
     }
     system_ = std::make_unique<caf::actor_system>(config_);
-    auto bridge = actors::spawn_ui_bridge(*system_, std::make_shared<WindowSink>(this));
+    // The sink posts to the app, which outlives the bridge (the window may
+    // close first); the window's batch_receiver picks the batches up there.
+    auto sink = std::make_shared<actors::wx::ui_sink>(*this);
+    auto bridge = actors::spawn_ui_bridge(*system_, sink);
     // The bridge is the connection's subscriber: it turns connection events
     // into UI events and manages the connection's read credit.
     auto connection = actors::connect(*system_, argv[1].ToStdString(),
                                       static_cast<std::uint16_t>(port), bridge);
-    auto* window = new LineWindow(bridge, connection);
-    Bind(EVT_BATCH, [window](wxThreadEvent& event) {
-      window->Apply(event.GetPayload<actors::ui_batch>());
-    });
+    auto* window = new LineWindow(*sink, bridge, connection);
     window->Show();
     bridge_ = bridge;
     connection_ = connection;

@@ -2,11 +2,21 @@
 
 #include <csignal>
 #include <ctime>
+#include <optional>
 #include <pthread.h>
+
+#include <caf/actor_system.hpp>
+#include <caf/atom.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/send.hpp>
+
+#include "actors/ui_event.hpp"
 
 namespace actors {
 
 namespace {
+
+using check_atom = caf::atom_constant<caf::atom("sig_check")>;
 
 sigset_t termination_signals() {
   sigset_t set;
@@ -14,6 +24,36 @@ sigset_t termination_signals() {
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
   return set;
+}
+
+// Takes a pending SIGINT or SIGTERM without waiting; nullopt when none is.
+std::optional<int> take_termination_signal() {
+  auto set = termination_signals();
+  timespec no_wait{0, 0};
+  auto signal_number = sigtimedwait(&set, nullptr, &no_wait);
+  if (signal_number < 0)
+    return std::nullopt;
+  return signal_number;
+}
+
+caf::behavior termination_watch(caf::event_based_actor* self, caf::actor ui_bridge,
+                                std::chrono::milliseconds interval) {
+  self->delayed_send(self, interval, check_atom::value);
+  return {
+    [=](check_atom) {
+      auto signal_number = take_termination_signal();
+      if (!signal_number) {
+        self->delayed_send(self, interval, check_atom::value);
+        return;
+      }
+      ui_event event;
+      event.kind = ui_event_kind::stop_requested;
+      event.time = ui_clock_now();
+      event.message = *signal_number == SIGINT ? "SIGINT" : "SIGTERM";
+      self->send(ui_bridge, std::move(event));
+      self->quit();
+    },
+  };
 }
 
 } // namespace
@@ -41,6 +81,11 @@ int wait_for_termination_signal(std::chrono::milliseconds timeout) {
                 static_cast<long>(std::chrono::nanoseconds{timeout - seconds}.count())};
   auto signal_number = sigtimedwait(&set, nullptr, &span);
   return signal_number > 0 ? signal_number : 0;
+}
+
+caf::actor spawn_termination_watch(caf::actor_system& system, caf::actor ui_bridge,
+                                   std::chrono::milliseconds interval) {
+  return system.spawn(termination_watch, std::move(ui_bridge), interval);
 }
 
 } // namespace actors

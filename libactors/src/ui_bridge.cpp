@@ -93,8 +93,11 @@ void count_drop(bridge_state& st) {
 bool admit(bridge_state& st, ui_event event) {
   ++st.stats.events_received;
   auto bytes = event_bytes(event);
-  bool drop = st.options.policy == overflow_policy::drop ? at_high_water(st)
-                                                          : past_hard_limit(st, bytes);
+  // A stop request is one small event, and dropping it would leave the
+  // program running: it passes every bound.
+  bool drop = event.kind != ui_event_kind::stop_requested
+              && (st.options.policy == overflow_policy::drop ? at_high_water(st)
+                                                             : past_hard_limit(st, bytes));
   if (drop) {
     count_drop(st);
     return false;

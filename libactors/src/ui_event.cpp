@@ -14,6 +14,7 @@ const char* to_string(ui_event_kind kind) noexcept {
     case ui_event_kind::dropped: return "dropped";
     case ui_event_kind::message: return "message";
     case ui_event_kind::listening: return "listening";
+    case ui_event_kind::stop_requested: return "stop_requested";
   }
   return "unknown";
 }
@@ -22,7 +23,8 @@ std::optional<ui_event_kind> parse_ui_event_kind(std::string_view name) noexcept
   for (auto kind : {ui_event_kind::connected, ui_event_kind::frame,
                     ui_event_kind::error, ui_event_kind::reconnecting,
                     ui_event_kind::disconnected, ui_event_kind::dropped,
-                    ui_event_kind::message, ui_event_kind::listening})
+                    ui_event_kind::message, ui_event_kind::listening,
+                    ui_event_kind::stop_requested})
     if (name == to_string(kind))
       return kind;
   return std::nullopt;

@@ -7,8 +7,9 @@
 //                                 lines one at a time through the send bar,
 //                                 timing each until its echo is in the view
 //
-// "In the view" is the moment ClientApp has applied the batch holding it to
-// the traffic view (ObserveBatches); the list repaints in the same loop turn.
+// "In the view" is the moment the window has applied the batch holding it to
+// the traffic view (its batch receiver's observer hook, where this bench
+// counts the inbound frames); the list repaints in the same loop turn.
 // While measuring, a 5 ms timer records the gaps between its ticks: a gap is
 // how long the UI loop could not run anything else. Prints "key value" lines.
 
@@ -17,6 +18,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -24,6 +26,8 @@
 #include <wx/init.h>
 #include <wx/timer.h>
 
+#include "actors/ui_sink.hpp"
+#include "actors/wx/batch_receiver.hpp"
 #include "client_app.hpp"
 #include "connection_panel.hpp"
 #include "main_frame.hpp"
@@ -89,6 +93,29 @@ private:
   std::vector<double> gaps_ms_;
 };
 
+// Counts the inbound frames the window has shown, calling `on_shown` with
+// the total on the UI thread right after each batch is applied.
+class shown_frames {
+public:
+  shown_frames(client::ClientApp& app, std::function<void(std::uint64_t)> on_shown)
+    : receiver_(app.Frame()->Batches()) {
+    receiver_.observe([this, on_shown](const actors::ui_batch& batch) {
+      for (auto& event : batch.events)
+        if (event.kind == actors::ui_event_kind::frame
+            && event.dir == actors::direction::inbound)
+          ++count_;
+      on_shown(count_);
+    });
+  }
+  ~shown_frames() { receiver_.observe(nullptr); }
+
+  std::uint64_t count() const { return count_; }
+
+private:
+  actors::wx::batch_receiver& receiver_;
+  std::uint64_t count_ = 0;
+};
+
 // Gives up on a run that does not finish: a benchmark must not hang.
 class deadline {
 public:
@@ -111,7 +138,7 @@ void measure_flood(client::ClientApp& app, std::uint64_t lines) {
   loop_gaps gaps;
   clock_type::time_point first{};
   double seconds = 0;
-  app.ObserveBatches([&](std::uint64_t shown) {
+  shown_frames shown_so_far{app, [&](std::uint64_t shown) {
     if (first == clock_type::time_point{} && shown > 0) {
       first = clock_type::now();
       gaps.start();
@@ -121,11 +148,10 @@ void measure_flood(client::ClientApp& app, std::uint64_t lines) {
       gaps.stop();
       app.ExitMainLoop();
     }
-  });
+  }};
   deadline limit{600};
   app.OnRun();
-  app.ObserveBatches(nullptr);
-  std::cout << "lines " << app.DisplayedFrames() << "\n"
+  std::cout << "lines " << shown_so_far.count() << "\n"
             << "lines_per_second " << static_cast<double>(lines) / seconds << "\n"
             << "rss_kib " << status_kib("VmRSS") << "\n"
             << "peak_rss_kib " << status_kib("VmHWM") << "\n";
@@ -147,16 +173,15 @@ public:
       }
     });
     poll_.Start(10);
-    app_.ObserveBatches([this](std::uint64_t shown) {
+    shown_frames shown_so_far{app_, [this](std::uint64_t shown) {
       if (shown <= echoed_)
         return; // a batch without our echo (the outbound line, a state change)
       echoed_ = shown;
       latencies_us_.push_back(ms_since(sent_at_) * 1000);
       app_.CallAfter([this] { send_next(); });
-    });
+    }};
     deadline limit{120};
     app_.OnRun();
-    app_.ObserveBatches(nullptr);
   }
 
   void print() const {

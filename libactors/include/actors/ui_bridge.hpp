@@ -63,7 +63,8 @@ struct ui_bridge_options {
 /// in flight are coalesced into the next batch, posted as soon as the UI
 /// acknowledges the previous one (see `ui_sink`). Memory is bounded: at most
 /// `ui_bridge_hard_limit_factor` times the high-water marks (events and
-/// bytes) are ever buffered, plus one `dropped` marker.
+/// bytes) are ever buffered, plus one `dropped` marker (and any
+/// `stop_requested` event, which is never dropped).
 /// `sink` must not be null. The bridge runs until it receives `close_atom`
 /// or an exit message. Safe to call from any thread.
 caf::actor spawn_ui_bridge(caf::actor_system& system,

@@ -32,6 +32,10 @@ enum class ui_event_kind : std::uint8_t {
   /// A listener accepts peers: `payload` is its "address:port", `count` its
   /// number (peers it accepted carry that number in their `connected` event).
   listening,
+  /// The program was asked to stop (SIGINT or SIGTERM; `message` names the
+  /// signal): the UI closes as if the user had closed it. The UI bridge
+  /// never drops this event.
+  stop_requested,
 };
 
 /// Returns the stable, snake_case name of `kind` (e.g. "disconnected").

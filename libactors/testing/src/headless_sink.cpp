@@ -60,7 +60,8 @@ std::optional<ui_counter> kind_counter(ui_event_kind kind) {
     case ui_event_kind::reconnecting: return ui_counter::reconnecting;
     case ui_event_kind::disconnected: return ui_counter::disconnected;
     case ui_event_kind::message:
-    case ui_event_kind::listening: return ui_counter::messages;
+    case ui_event_kind::listening:
+    case ui_event_kind::stop_requested: return ui_counter::messages;
     case ui_event_kind::dropped: return std::nullopt;
   }
   return std::nullopt;
