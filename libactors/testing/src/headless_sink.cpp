@@ -59,8 +59,8 @@ std::optional<ui_counter> kind_counter(ui_event_kind kind) {
     case ui_event_kind::error: return ui_counter::errors;
     case ui_event_kind::reconnecting: return ui_counter::reconnecting;
     case ui_event_kind::disconnected: return ui_counter::disconnected;
-    case ui_event_kind::message:
-    case ui_event_kind::listening: return ui_counter::messages;
+    case ui_event_kind::message: return ui_counter::messages;
+    case ui_event_kind::listening: return ui_counter::listening;
     case ui_event_kind::dropped: return std::nullopt;
   }
   return std::nullopt;
@@ -211,6 +211,7 @@ const char* to_string(ui_counter counter) noexcept {
     case ui_counter::errors: return "errors";
     case ui_counter::reconnecting: return "reconnecting";
     case ui_counter::messages: return "messages";
+    case ui_counter::listening: return "listening";
     case ui_counter::dropped: return "dropped";
     case ui_counter::largest_batch: return "largest_batch";
     case ui_counter::overlaps: return "overlaps";

@@ -18,6 +18,7 @@
 #include "actors/testing/deterministic_driver.hpp"
 #include "actors/testing/headless_sink.hpp"
 #include "actors/testing/scenario.hpp"
+#include "actors/ui_event.hpp"
 #include "tcp_peer.hpp"
 
 namespace actors::testing {
@@ -60,7 +61,7 @@ struct scenario::impl {
   // Real mode: whether the last flood of a peer was held back by TCP.
   std::map<std::string, bool> flood_blocked;
   // Per ui_event_kind: the index after the last event an expectation matched.
-  std::array<std::uint64_t, 7> cursors{};
+  std::array<std::uint64_t, ui_event_kind_count> cursors{};
 };
 
 template <class T, class... Ts>
