@@ -194,7 +194,8 @@ TEST_CASE_METHOD(fixture, "the subscriber learns why an oversize frame closed th
 }
 
 TEST_CASE_METHOD(fixture, "connecting to a closed port reports connection_refused") {
-  auto port = testing_support::unused_port();
+  testing_support::refused_port closed;
+  auto port = closed.port();
   connect(sys, "127.0.0.1", port, self);
   auto err = expect<connection_error>();
   CHECK(err.kind == error_kind::connection_refused);
@@ -325,19 +326,13 @@ TEST_CASE_METHOD(fixture, "a flooding peer cannot grow memory when no credit is 
 }
 
 TEST_CASE_METHOD(fixture, "our client talks to socat as an echo server") {
-  auto port = testing_support::unused_port();
+  // Port 0: the kernel picks a free port; we read it once socat listens.
   testing_support::child_process socat{
-    {"socat", "TCP-LISTEN:" + std::to_string(port) + ",bind=127.0.0.1,reuseaddr",
-     "EXEC:cat"}};
-  // socat needs a moment to listen: let reconnect absorb that race.
-  connection_options opts;
-  opts.reconnect.enabled = true;
-  opts.reconnect.initial_delay = 20ms;
-  auto conn = connect(sys, "127.0.0.1", port, self, opts);
-  for (bool up = false; !up;)
-    self->receive([&](const connected&) { up = true; },
-                  [](const reconnecting&) {}, [](const connection_error&) {},
-                  caf::after(5s) >> [] { FAIL("socat did not come up"); });
+    {"socat", "TCP-LISTEN:0,bind=127.0.0.1", "EXEC:cat"}};
+  auto port = socat.listening_port(5s);
+  REQUIRE(port);
+  auto conn = connect(sys, "127.0.0.1", *port, self);
+  expect<connected>();
   self->send(conn, send_atom::value, std::string{"one"});
   self->send(conn, send_atom::value, std::string{"two"});
   CHECK(expect<frame_received>().payload == "one");
