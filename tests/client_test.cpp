@@ -61,6 +61,8 @@ bool pump_until(Predicate done, std::chrono::milliseconds timeout) {
     while (loop.Pending())
       loop.Dispatch();
     wxTheApp->ProcessPendingEvents();
+    // Not a synchronization: `done()` is checked again after each pass; the
+    // pause keeps this loop from spinning a core while it waits.
     std::this_thread::sleep_for(1ms);
   }
   return true;
@@ -212,7 +214,8 @@ TEST_CASE("closing the client during a flood exits promptly with every displayed
   testing_support::child_process client{{ACTORS_CLIENT_PATH, "--connect",
                                          "127.0.0.1:" + std::to_string(peer.port),
                                          "--log", log}};
-  // Let the flood run until the log holds a good part of it.
+  // Let the flood run until the log holds a good part of it. A file's
+  // growth sends no event: poll it, bounded at 30 s.
   auto deadline = clock_type::now() + 30s;
   std::size_t lines_so_far = 0;
   while (clock_type::now() < deadline && lines_so_far < 100'000) {
