@@ -61,10 +61,14 @@ TEST_CASE("servers exit cleanly on SIGINT and SIGTERM") {
 
 TEST_CASE("a server reports a port that is already taken") {
   auto [first, port] = start_server("echo_server");
-  child_process second{{example("echo_server"), "--port", std::to_string(port)}};
+  child_process second{{example("echo_server"), "--port", std::to_string(port)},
+                       testing_support::stderr_to::pipe};
+  auto message = second.read_stderr(5s);
   auto status = second.wait_exit(5s);
   REQUIRE(status);
   CHECK(*status == 1);
+  CHECK_THAT(message, Catch::Contains(std::to_string(port))
+                        && Catch::Contains("Address already in use"));
 }
 
 TEST_CASE("examples explain themselves with --help and reject bad options") {
@@ -74,8 +78,10 @@ TEST_CASE("examples explain themselves with --help and reject bad options") {
     REQUIRE(first);
     CHECK_THAT(*first, Catch::StartsWith("usage: "));
     CHECK(help.wait_exit(5s) == 0);
-    child_process bad{{example(name), "--bogus"}};
+    child_process bad{{example(name), "--bogus"}, testing_support::stderr_to::pipe};
+    auto message = bad.read_stderr(5s);
     CHECK(bad.wait_exit(5s) == 2);
+    CHECK_THAT(message, Catch::Contains("--bogus") && Catch::Contains("usage: "));
   }
 }
 
