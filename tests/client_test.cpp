@@ -26,6 +26,7 @@
 #include "main_frame.hpp"
 #include "send_bar.hpp"
 #include "support/child_process.hpp"
+#include "support/raw_socket.hpp"
 #include "traffic_view.hpp"
 
 using namespace std::chrono_literals;
@@ -280,9 +281,15 @@ TEST_CASE("the client explains bad arguments without needing a display") {
   REQUIRE(first);
   CHECK_THAT(*first, Catch::StartsWith("usage: actors-client"));
   CHECK(help.wait_exit(5s) == std::optional<int>{0});
-  testing_support::child_process bad_connect{{ACTORS_CLIENT_PATH, "--connect", "nohost"}};
+  testing_support::child_process bad_connect{{ACTORS_CLIENT_PATH, "--connect", "nohost"},
+                                             testing_support::stderr_to::pipe};
+  CHECK_THAT(bad_connect.read_stderr(5s),
+             Catch::Contains("--connect needs HOST:PORT") && Catch::Contains("'nohost'"));
   CHECK(bad_connect.wait_exit(5s) == std::optional<int>{2});
-  testing_support::child_process bad_listen{{ACTORS_CLIENT_PATH, "--listen", "99999"}};
+  testing_support::child_process bad_listen{{ACTORS_CLIENT_PATH, "--listen", "99999"},
+                                            testing_support::stderr_to::pipe};
+  CHECK_THAT(bad_listen.read_stderr(5s),
+             Catch::Contains("--listen needs a port") && Catch::Contains("'99999'"));
   CHECK(bad_listen.wait_exit(5s) == std::optional<int>{2});
 }
 
@@ -304,16 +311,13 @@ TEST_CASE_METHOD(gui_fixture, "a listener and the peers it accepted appear in th
   CHECK(panel.GetItemText(find_row("listening"), 0) == "L1");
   unsigned long port = 0;
   REQUIRE(address.AfterLast(':').ToULong(&port));
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<std::uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
-  REQUIRE(::send(fd, "hi there\n", 9, MSG_NOSIGNAL) == 9);
-  CHECK(pump_until([&] { return find_row("accepted by L1") >= 0; }, 10s));
-  CHECK(pump_until([&] { return shows_inbound(frame->Traffic().Model(), "hi there"); }, 10s));
-  ::close(fd);
+  {
+    testing_support::raw_socket peer{static_cast<std::uint16_t>(port)};
+    REQUIRE(peer.write_all("hi there\n"));
+    CHECK(pump_until([&] { return find_row("accepted by L1") >= 0; }, 10s));
+    CHECK(pump_until([&] { return shows_inbound(frame->Traffic().Model(), "hi there"); },
+                     10s));
+  }
   CHECK(pump_until([&] { return find_row("closed") >= 0; }, 10s));
 }
 

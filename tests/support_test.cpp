@@ -63,6 +63,7 @@ TEST_CASE("write_draining to a peer that never reads reports an incomplete write
   std::string lots(64 * 1024 * 1024, 'x');
   auto result = sock.write_draining(lots, 300ms);
   CHECK_FALSE(result.complete);
+  CHECK_FALSE(result.closed_by_peer);
   CHECK(result.written > 0);
   CHECK(result.written < lots.size());
 }

@@ -118,15 +118,19 @@ drained_write raw_socket::write_draining(const std::string& bytes,
       return result;
     if (ready & POLLIN) {
       auto n = ::recv(fd_, buf, sizeof(buf), MSG_DONTWAIT);
-      if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK))
+      if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
+        result.closed_by_peer = true;
         return result;
+      }
       result.read += static_cast<std::size_t>(std::max<ssize_t>(n, 0));
     }
     if (ready & (POLLOUT | POLLERR | POLLHUP)) {
       auto n = send_now(fd_, bytes.data() + result.written,
                         bytes.size() - result.written);
-      if (n < 0)
+      if (n < 0) {
+        result.closed_by_peer = true;
         return result;
+      }
       result.written += static_cast<std::size_t>(n);
     }
   }

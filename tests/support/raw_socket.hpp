@@ -20,9 +20,11 @@ struct drained_write {
   std::size_t written = 0;
   /// Bytes read (and discarded) meanwhile.
   std::size_t read = 0;
-  /// True if every byte was written; false if the peer went away or the
-  /// deadline passed first.
+  /// True if every byte was written.
   bool complete = false;
+  /// True if the peer closed or reset the connection first (false after a
+  /// write that ended at its deadline).
+  bool closed_by_peer = false;
 };
 
 /// A loopback client socket whose every call has a deadline. Move-only; closes on destruction.
