@@ -8,6 +8,7 @@
 #include <vector>
 
 #include <caf/actor_system.hpp>
+#include <caf/exit_reason.hpp>
 #include <caf/message_view.hpp>
 #include <caf/others.hpp>
 #include <caf/scoped_actor.hpp>
@@ -29,9 +30,12 @@ struct fixture {
   caf::actor_system sys{cfg};
   caf::scoped_actor self{sys};
   std::vector<caf::actor> acceptors;
+  std::vector<caf::actor> sessions;
 
   // Servers must stop before the actor system can shut down. Bounded: a
-  // server that does not stop is a failure, not a hang.
+  // server that does not stop is a failure, not a hang. Echo sessions never
+  // quit on their own, so they are stopped last rather than left to the last
+  // reference going away (fault_test hung in ~actor_system on one).
   ~fixture() {
     for (auto& acceptor : acceptors) {
       self->monitor(acceptor);
@@ -44,6 +48,14 @@ struct fixture {
                       for (auto& acceptor : acceptors)
                         self->send_exit(acceptor, caf::exit_reason::kill);
                     });
+    for (auto& session : sessions)
+      self->send_exit(session, caf::exit_reason::kill);
+  }
+
+  // An echo session that the fixture stops at the end.
+  caf::actor echo_session() {
+    sessions.push_back(sys.spawn(testing_support::echo_session));
+    return sessions.back();
   }
 
   // Listens and remembers the server for teardown.
@@ -55,7 +67,7 @@ struct fixture {
   }
 
   server start_echo_server(server_options opts = {}) {
-    auto srv = serve(opts, sys.spawn(testing_support::echo_session));
+    auto srv = serve(opts, echo_session());
     REQUIRE(srv);
     return *srv;
   }
@@ -281,8 +293,7 @@ TEST_CASE_METHOD(fixture, "a client reconnects after the server restarts") {
     self->receive(
       [&](const reconnecting&) {
         if (!restarted) {
-          auto echo = sys.spawn(testing_support::echo_session);
-          restarted = static_cast<bool>(serve(again, echo));
+          restarted = static_cast<bool>(serve(again, echo_session()));
         }
       },
       [&](const connection_error& err) {
