@@ -27,6 +27,7 @@
 #include "main_frame.hpp"
 #include "send_bar.hpp"
 #include "support/child_process.hpp"
+#include "support/raw_socket.hpp"
 #include "traffic_view.hpp"
 
 using namespace std::chrono_literals;
@@ -62,6 +63,8 @@ bool pump_until(Predicate done, std::chrono::milliseconds timeout) {
     while (loop.Pending())
       loop.Dispatch();
     wxTheApp->ProcessPendingEvents();
+    // Not a synchronization: `done()` is checked again after each pass; the
+    // pause keeps this loop from spinning a core while it waits.
     std::this_thread::sleep_for(1ms);
   }
   return true;
@@ -234,7 +237,8 @@ TEST_CASE("SIGTERM during a flood closes the client promptly with a complete log
   testing_support::child_process client{{ACTORS_CLIENT_PATH, "--connect",
                                          "127.0.0.1:" + std::to_string(peer.port),
                                          "--log", log}};
-  // Let the flood run until the log holds a good part of it.
+  // Let the flood run until the log holds a good part of it. A file's
+  // growth sends no event: poll it, bounded at 30 s.
   auto deadline = clock_type::now() + 30s;
   std::size_t lines_so_far = 0;
   while (clock_type::now() < deadline && lines_so_far < 100'000) {
@@ -312,9 +316,15 @@ TEST_CASE("the client explains bad arguments without needing a display") {
   REQUIRE(first);
   CHECK_THAT(*first, Catch::StartsWith("usage: actors-client"));
   CHECK(help.wait_exit(5s) == std::optional<int>{0});
-  testing_support::child_process bad_connect{{ACTORS_CLIENT_PATH, "--connect", "nohost"}};
+  testing_support::child_process bad_connect{{ACTORS_CLIENT_PATH, "--connect", "nohost"},
+                                             testing_support::stderr_to::pipe};
+  CHECK_THAT(bad_connect.read_stderr(5s),
+             Catch::Contains("--connect expects HOST:PORT") && Catch::Contains("'nohost'"));
   CHECK(bad_connect.wait_exit(5s) == std::optional<int>{2});
-  testing_support::child_process bad_listen{{ACTORS_CLIENT_PATH, "--listen", "99999"}};
+  testing_support::child_process bad_listen{{ACTORS_CLIENT_PATH, "--listen", "99999"},
+                                            testing_support::stderr_to::pipe};
+  CHECK_THAT(bad_listen.read_stderr(5s),
+             Catch::Contains("--listen needs a number from 0 to 65535") && Catch::Contains("'99999'"));
   CHECK(bad_listen.wait_exit(5s) == std::optional<int>{2});
 }
 
@@ -336,24 +346,21 @@ TEST_CASE_METHOD(gui_fixture, "a listener and the peers it accepted appear in th
   CHECK(panel.GetItemText(find_row("listening"), 0) == "L1");
   unsigned long port = 0;
   REQUIRE(address.AfterLast(':').ToULong(&port));
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<std::uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
-  REQUIRE(::send(fd, "hi there\n", 9, MSG_NOSIGNAL) == 9);
-  REQUIRE(pump_until([&] { return find_row("accepted by L1") >= 0; }, 10s));
-  CHECK(pump_until([&] { return shows_inbound(frame->Traffic().Model(), "hi there"); }, 10s));
-  // The send target is the selected row's connection; a listener row has none.
-  auto accepted = find_row("accepted by L1");
-  panel.SetItemState(accepted, wxLIST_STATE_SELECTED, wxLIST_STATE_SELECTED);
-  unsigned long long id = 0;
-  REQUIRE(panel.GetItemText(accepted, 0).ToULongLong(&id));
-  CHECK(panel.SelectedConnection() == id);
-  panel.SetItemState(find_row("listening"), wxLIST_STATE_SELECTED, wxLIST_STATE_SELECTED);
-  CHECK(panel.SelectedConnection() == 0);
-  ::close(fd);
+  {
+    testing_support::raw_socket peer{static_cast<std::uint16_t>(port)};
+    REQUIRE(peer.write_all("hi there\n"));
+    REQUIRE(pump_until([&] { return find_row("accepted by L1") >= 0; }, 10s));
+    CHECK(pump_until([&] { return shows_inbound(frame->Traffic().Model(), "hi there"); },
+                     10s));
+    // The send target is the selected row's connection; a listener row has none.
+    auto accepted = find_row("accepted by L1");
+    panel.SetItemState(accepted, wxLIST_STATE_SELECTED, wxLIST_STATE_SELECTED);
+    unsigned long long id = 0;
+    REQUIRE(panel.GetItemText(accepted, 0).ToULongLong(&id));
+    CHECK(panel.SelectedConnection() == id);
+    panel.SetItemState(find_row("listening"), wxLIST_STATE_SELECTED, wxLIST_STATE_SELECTED);
+    CHECK(panel.SelectedConnection() == 0);
+  }
   CHECK(pump_until([&] { return find_row("closed") >= 0; }, 10s));
 }
 

@@ -38,7 +38,8 @@ std::string read_file(const std::string& path) {
   return {std::istreambuf_iterator<char>{in}, {}};
 }
 
-// The file's text once it contains `text`, or after 10 s.
+// The file's text once it contains `text`, or after 10 s. A file's growth
+// sends no event, so this polls, bounded by the deadline.
 std::string eventually_contains(const std::string& path, const std::string& text) {
   auto deadline = std::chrono::steady_clock::now() + 10s;
   auto content = read_file(path);

@@ -9,6 +9,7 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/error.hpp>
+#include <caf/exit_reason.hpp>
 #include <caf/sec.hpp>
 #include <caf/message_view.hpp>
 #include <caf/others.hpp>
@@ -31,9 +32,12 @@ struct fixture {
   caf::actor_system sys{cfg};
   caf::scoped_actor self{sys};
   std::vector<caf::actor> acceptors;
+  std::vector<caf::actor> sessions;
 
   // Servers must stop before the actor system can shut down. Bounded: a
-  // server that does not stop is a failure, not a hang.
+  // server that does not stop is a failure, not a hang. Echo sessions never
+  // quit on their own, so they are stopped last rather than left to the last
+  // reference going away (fault_test hung in ~actor_system on one).
   ~fixture() {
     for (auto& acceptor : acceptors) {
       self->monitor(acceptor);
@@ -46,6 +50,14 @@ struct fixture {
                       for (auto& acceptor : acceptors)
                         self->send_exit(acceptor, caf::exit_reason::kill);
                     });
+    for (auto& session : sessions)
+      self->send_exit(session, caf::exit_reason::kill);
+  }
+
+  // An echo session that the fixture stops at the end.
+  caf::actor echo_session() {
+    sessions.push_back(sys.spawn(testing_support::echo_session));
+    return sessions.back();
   }
 
   // Listens and remembers the server for teardown.
@@ -57,7 +69,7 @@ struct fixture {
   }
 
   server start_echo_server(server_options opts = {}) {
-    auto srv = serve(opts, sys.spawn(testing_support::echo_session));
+    auto srv = serve(opts, echo_session());
     REQUIRE(srv);
     return *srv;
   }
@@ -196,7 +208,8 @@ TEST_CASE_METHOD(fixture, "the subscriber learns why an oversize frame closed th
 }
 
 TEST_CASE_METHOD(fixture, "connecting to a closed port reports connection_refused") {
-  auto port = testing_support::unused_port();
+  testing_support::refused_port closed;
+  auto port = closed.port();
   connect(sys, "127.0.0.1", port, self);
   auto err = expect<connection_error>();
   CHECK(err.kind == error_kind::connection_refused);
@@ -282,8 +295,7 @@ TEST_CASE_METHOD(fixture, "a client reconnects after the server restarts") {
     self->receive(
       [&](const reconnecting&) {
         if (!restarted) {
-          auto echo = sys.spawn(testing_support::echo_session);
-          restarted = static_cast<bool>(serve(again, echo));
+          restarted = static_cast<bool>(serve(again, echo_session()));
         }
       },
       [&](const connection_error& err) {
@@ -327,19 +339,13 @@ TEST_CASE_METHOD(fixture, "a flooding peer cannot grow memory when no credit is 
 }
 
 TEST_CASE_METHOD(fixture, "our client talks to socat as an echo server") {
-  auto port = testing_support::unused_port();
+  // Port 0: the kernel picks a free port; we read it once socat listens.
   testing_support::child_process socat{
-    {"socat", "TCP-LISTEN:" + std::to_string(port) + ",bind=127.0.0.1,reuseaddr",
-     "EXEC:cat"}};
-  // socat needs a moment to listen: let reconnect absorb that race.
-  connection_options opts;
-  opts.reconnect.enabled = true;
-  opts.reconnect.initial_delay = 20ms;
-  auto conn = connect(sys, "127.0.0.1", port, self, opts);
-  for (bool up = false; !up;)
-    self->receive([&](const connected&) { up = true; },
-                  [](const reconnecting&) {}, [](const connection_error&) {},
-                  caf::after(5s) >> [] { FAIL("socat did not come up"); });
+    {"socat", "TCP-LISTEN:0,bind=127.0.0.1", "EXEC:cat"}};
+  auto port = socat.listening_port(5s);
+  REQUIRE(port);
+  auto conn = connect(sys, "127.0.0.1", *port, self);
+  expect<connected>();
   self->send(conn, send_atom::value, std::string{"one"});
   self->send(conn, send_atom::value, std::string{"two"});
   CHECK(expect<frame_received>().payload == "one");

@@ -61,10 +61,14 @@ TEST_CASE("servers exit cleanly on SIGINT and SIGTERM") {
 
 TEST_CASE("a server reports a port that is already taken") {
   auto [first, port] = start_server("echo_server");
-  child_process second{{example("echo_server"), "--port", std::to_string(port)}};
+  child_process second{{example("echo_server"), "--port", std::to_string(port)},
+                       testing_support::stderr_to::pipe};
+  auto message = second.read_stderr(5s);
   auto status = second.wait_exit(5s);
   REQUIRE(status);
   CHECK(*status == 1);
+  CHECK_THAT(message, Catch::Contains(std::to_string(port))
+                        && Catch::Contains("Address already in use"));
 }
 
 TEST_CASE("examples explain themselves with --help and reject bad options") {
@@ -74,8 +78,10 @@ TEST_CASE("examples explain themselves with --help and reject bad options") {
     REQUIRE(first);
     CHECK_THAT(*first, Catch::StartsWith("usage: "));
     CHECK(help.wait_exit(5s) == 0);
-    child_process bad{{example(name), "--bogus"}};
+    child_process bad{{example(name), "--bogus"}, testing_support::stderr_to::pipe};
+    auto message = bad.read_stderr(5s);
     CHECK(bad.wait_exit(5s) == 2);
+    CHECK_THAT(message, Catch::Contains("--bogus") && Catch::Contains("usage: "));
   }
 }
 
@@ -121,28 +127,18 @@ TEST_CASE("chat_server applies lines typed before the first join completes in or
 }
 
 TEST_CASE("line_client sends stdin to ncat and prints what comes back") {
-  auto port = testing_support::unused_port();
-  child_process ncat{{"ncat", "-l", "127.0.0.1", std::to_string(port),
-                      "--exec", "/bin/cat"}};
-  // ncat needs a moment to listen; retry connecting with a bounded loop.
-  std::optional<child_process> client;
-  for (int attempt = 0; attempt < 50; ++attempt) {
-    child_process candidate{{example("line_client"), "--linger", "300",
-                             "--timeout", "1000", "127.0.0.1",
-                             std::to_string(port)}};
-    candidate.write("alpha\nbeta\n");
-    candidate.close_stdin();
-    auto first = candidate.read_line(2s);
-    if (first) {
-      CHECK(*first == "alpha");
-      CHECK(candidate.read_line(2s) == std::optional<std::string>{"beta"});
-      CHECK(candidate.wait_exit(5s) == 0);
-      client.emplace(std::move(candidate));
-      break;
-    }
-    candidate.wait_exit(2s);
-  }
-  CHECK(client);
+  // Port 0: the kernel picks a free port. ncat does not print it, so we
+  // read it from /proc once ncat listens.
+  child_process ncat{{"ncat", "-l", "127.0.0.1", "0", "--exec", "/bin/cat"}};
+  auto port = ncat.listening_port(5s);
+  REQUIRE(port);
+  child_process client{{example("line_client"), "--linger", "300", "--timeout",
+                        "1000", "127.0.0.1", std::to_string(*port)}};
+  client.write("alpha\nbeta\n");
+  client.close_stdin();
+  CHECK(client.read_line(5s) == std::optional<std::string>{"alpha"});
+  CHECK(client.read_line(5s) == std::optional<std::string>{"beta"});
+  CHECK(client.wait_exit(5s) == 0);
 }
 
 TEST_CASE("line_client gets every echo of a 100,000-line file") {
@@ -165,21 +161,33 @@ TEST_CASE("line_client gets every echo of a 100,000-line file") {
 }
 
 TEST_CASE("examples reject malformed numbers with a message naming the option") {
-  for (auto args : std::vector<std::vector<std::string>>{
-         {example("echo_server"), "--max-frame", "lots"},
-         {example("echo_server"), "--port", "70000"},
-         {example("line_client"), "--timeout", "-5", "127.0.0.1", "1"},
-         {example("line_client"), "127.0.0.1", "http"}}) {
-    child_process bad{args};
-    CHECK(bad.wait_exit(5s) == 2);
+  struct bad_number {
+    std::vector<std::string> args;
+    std::string option;
+  };
+  for (auto& bad : std::vector<bad_number>{
+         {{example("echo_server"), "--max-frame", "lots"}, "--max-frame"},
+         {{example("echo_server"), "--port", "70000"}, "--port"},
+         {{example("line_client"), "--timeout", "-5", "127.0.0.1", "1"}, "--timeout"},
+         {{example("line_client"), "127.0.0.1", "http"}, "PORT"}}) {
+    INFO(bad.args[0] << " " << bad.args[1] << " " << bad.args[2]);
+    child_process program{bad.args, testing_support::stderr_to::pipe};
+    auto message = program.read_stderr(5s);
+    CHECK(program.wait_exit(5s) == 2);
+    CHECK_THAT(message, Catch::Contains(bad.option));
   }
 }
 
 TEST_CASE("line_client fails clearly when the connection is refused") {
+  testing_support::refused_port closed;
   child_process client{{example("line_client"), "127.0.0.1",
-                        std::to_string(testing_support::unused_port())}};
+                        std::to_string(closed.port())},
+                       testing_support::stderr_to::pipe};
   client.close_stdin();
+  auto message = client.read_stderr(5s);
   CHECK(client.wait_exit(5s) == 1);
+  CHECK_THAT(message, Catch::Contains("refused")
+                        && Catch::Contains(std::to_string(closed.port())));
 }
 
 TEST_CASE("chat_server refuses rooms past --max-rooms and over-long names") {

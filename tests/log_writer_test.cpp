@@ -198,7 +198,8 @@ TEST_CASE_METHOD(fixture, "/dev/full gives one log_error and every other actor k
     self->send(writer, make_log_record("app", log_direction::event, "r" + std::to_string(round)));
     self->request(echo, 2s, round).receive([&](int x) { CHECK(x == round); },
                                            [](caf::error& err) { FAIL(to_string(err)); });
-    std::this_thread::sleep_for(25ms); // let several retries fail
+    // The writer answers in mailbox order: this reply means it has the record.
+    CHECK(stats(writer).records_received == static_cast<std::uint64_t>(round) + 1);
   }
   int errors = 0;
   std::string message;
@@ -210,6 +211,8 @@ TEST_CASE_METHOD(fixture, "/dev/full gives one log_error and every other actor k
         message = err.message;
         CHECK(err.failure == log_failure::write_failed);
       },
+      // Part of the scenario, not a synchronization: retries run every 20 ms,
+      // so 300 ms without a further log_error spans a dozen failed retries.
       caf::after(300ms) >> [&] { more = false; });
   CHECK(errors == 1);
   CHECK_THAT(message, Catch::Contains("cannot write /dev/full")
@@ -322,6 +325,8 @@ TEST_CASE_METHOD(fixture, "a subscriber that arrives during a failure is told at
   opts.path = dir.path + "/missing/app.log";
   opts.retry_interval = 20ms;
   auto writer = spawn_log_writer(sys, opts);
+  // Nothing tells a non-subscriber that a failure began (that is what this
+  // test is about), so poll the stats, bounded at 5 s.
   for (int i = 0; i < 500 && stats(writer).failures == 0; ++i)
     std::this_thread::sleep_for(10ms);
   REQUIRE(stats(writer).failures == 1);

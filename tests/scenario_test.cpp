@@ -3,8 +3,10 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <set>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
@@ -41,6 +43,26 @@ caf::behavior ping_session(caf::event_based_actor* self, caf::actor connection,
     [=](const connection_error&) {},
     [=](const disconnected&) { self->quit(); },
   };
+}
+
+// The one step of `line`, parsed as a script of its own.
+script_step parse_step(const std::string& line) {
+  auto parsed = parse_script(line);
+  INFO(line << ": " << (parsed.error ? parsed.error->message : std::string{}));
+  REQUIRE(parsed);
+  REQUIRE(parsed.value.steps.size() == 1);
+  return parsed.value.steps.front();
+}
+
+// An event of `kind` with every field set, so each kind has a text to show.
+ui_event event_of(ui_event_kind kind, const std::string& text) {
+  ui_event event;
+  event.kind = kind;
+  event.payload = text;
+  event.message = text;
+  event.error = error_kind::peer_reset;
+  event.count = 3;
+  return event;
 }
 
 } // namespace
@@ -158,4 +180,70 @@ TEST_CASE("a passing real script reports success") {
   INFO(log.str());
   CHECK(report.passed);
   CHECK(report.failed_line == 0);
+}
+
+TEST_CASE("every UI event kind parses and runs as an expectation, and a wrong text fails it") {
+  scenario s{deterministic_options()};
+  for (std::size_t i = 0; i < ui_event_kind_count; ++i) {
+    auto kind = static_cast<ui_event_kind>(i);
+    std::string name = to_string(kind);
+    INFO("kind " << name);
+    caf::anon_send(s.bridge(), event_of(kind, "first " + name));
+    caf::anon_send(s.bridge(), event_of(kind, "second " + name));
+    auto any = parse_step("expect ui event " + name + " within 1s");
+    REQUIRE(any.event == kind);
+    CHECK(run_step(s, any));
+    auto wrong = run_step(s, parse_step("expect ui event " + name
+                                        + " \"no such text\" within 1s"));
+    REQUIRE_FALSE(wrong);
+    CHECK_THAT(wrong.message(), Catch::Contains("`" + name + "` event")
+                                  && Catch::Contains("expected \"no such text\""));
+  }
+}
+
+TEST_CASE("every UI counter parses and runs as an expectation of its exact value") {
+  scenario s{deterministic_options()};
+  for (std::size_t i = 0; i < ui_event_kind_count; ++i)
+    caf::anon_send(s.bridge(), event_of(static_cast<ui_event_kind>(i), "x"));
+  REQUIRE(s.expect_ui_at_least(ui_counter::events, ui_event_kind_count, 1s));
+  auto record = s.ui_snapshot();
+  for (std::size_t i = 0; i < ui_counter_count; ++i) {
+    auto counter = static_cast<ui_counter>(i);
+    auto value = std::to_string(record.get(counter));
+    std::string name = to_string(counter);
+    INFO("counter " << name << " = " << value);
+    auto exact = parse_step("expect ui " + name + " " + value + " within 1s");
+    REQUIRE(exact.counter == counter);
+    CHECK(run_step(s, exact));
+    CHECK(run_step(s, parse_step("expect ui " + name + " >= " + value)));
+    CHECK_FALSE(run_step(s, parse_step("expect ui " + name + " >= "
+                                       + std::to_string(record.get(counter) + 1)
+                                       + " within 10ms")));
+  }
+}
+
+TEST_CASE("each UI event kind but dropped is counted by a counter of its own") {
+  scenario s{deterministic_options()};
+  std::set<std::size_t> own_counters;
+  for (std::size_t i = 0; i < ui_event_kind_count; ++i) {
+    auto kind = static_cast<ui_event_kind>(i);
+    if (kind == ui_event_kind::dropped)
+      continue;
+    INFO("kind " << to_string(kind));
+    auto before = s.ui_snapshot();
+    caf::anon_send(s.bridge(), event_of(kind, "x"));
+    REQUIRE(s.expect_ui_at_least(ui_counter::events,
+                                 before.get(ui_counter::events) + 1, 1s));
+    auto after = s.ui_snapshot();
+    std::vector<std::size_t> grown;
+    for (std::size_t j = 0; j < ui_counter_count; ++j) {
+      auto counter = static_cast<ui_counter>(j);
+      bool general = counter == ui_counter::events || counter == ui_counter::batches
+                     || counter == ui_counter::largest_batch;
+      if (!general && after.get(counter) != before.get(counter))
+        grown.push_back(j);
+    }
+    REQUIRE(grown.size() == 1);
+    CHECK(own_counters.insert(grown.front()).second);
+  }
 }

@@ -20,13 +20,11 @@ const char* to_string(ui_event_kind kind) noexcept {
 }
 
 std::optional<ui_event_kind> parse_ui_event_kind(std::string_view name) noexcept {
-  for (auto kind : {ui_event_kind::connected, ui_event_kind::frame,
-                    ui_event_kind::error, ui_event_kind::reconnecting,
-                    ui_event_kind::disconnected, ui_event_kind::dropped,
-                    ui_event_kind::message, ui_event_kind::listening,
-                    ui_event_kind::stop_requested})
+  for (std::size_t i = 0; i < ui_event_kind_count; ++i) {
+    auto kind = static_cast<ui_event_kind>(i);
     if (name == to_string(kind))
       return kind;
+  }
   return std::nullopt;
 }
 

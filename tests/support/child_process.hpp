@@ -1,14 +1,24 @@
 #pragma once
 
 // Real processes for tests: examples and third-party peers (socat, ncat),
-// with their stdin and stdout as pipes.
+// with their stdin and stdout (and, if asked, stderr) as pipes. Every read,
+// write and wait has a deadline.
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace testing_support {
+
+/// Where a child's standard error goes.
+enum class stderr_to : std::uint8_t {
+  /// To ours (the test's output).
+  ours,
+  /// To a pipe the test reads with `read_stderr`.
+  pipe,
+};
 
 /// A child process; killed (SIGKILL) and reaped on destruction if still
 /// running. Move-only.
@@ -18,6 +28,9 @@ public:
   /// stderr goes to `stderr_file` if given, else to ours.
   explicit child_process(const std::vector<std::string>& argv,
                          const std::string& stderr_file = {});
+
+  /// Starts argv[0] with pipes for stdin and stdout, and stderr going `where`.
+  child_process(const std::vector<std::string>& argv, stderr_to where);
   child_process(child_process&& other) noexcept;
   child_process& operator=(child_process&&) = delete;
   ~child_process();
@@ -25,11 +38,22 @@ public:
   /// Reads one line of stdout (without the newline); nullopt on timeout/EOF.
   std::optional<std::string> read_line(std::chrono::milliseconds timeout);
 
-  /// Writes to the child's stdin.
-  void write(const std::string& text);
+  /// Reads the child's stderr until it closes it (usually at its exit) or
+  /// `timeout` passed; returns what was read. Needs `stderr_to::pipe`.
+  std::string read_stderr(std::chrono::milliseconds timeout);
+
+  /// Writes to the child's stdin within `timeout`; throws std::runtime_error
+  /// if the child does not take it all by then.
+  void write(const std::string& text,
+             std::chrono::milliseconds timeout = std::chrono::seconds{30});
 
   /// Closes the child's stdin (the child sees EOF).
   void close_stdin();
+
+  /// The TCP port the child listens on, once it does (found in /proc, so
+  /// it works for peers such as ncat that do not print a port they were
+  /// given as 0); nullopt if it does not listen within `timeout`.
+  std::optional<std::uint16_t> listening_port(std::chrono::milliseconds timeout);
 
   /// Sends a signal.
   void signal(int signal_number);
@@ -42,6 +66,7 @@ private:
   int pid_ = -1;
   int stdin_fd_ = -1;
   int stdout_fd_ = -1;
+  int stderr_fd_ = -1;
   std::string pending_;
 };
 

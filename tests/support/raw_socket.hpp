@@ -10,17 +10,42 @@
 
 namespace testing_support {
 
-/// A blocking loopback client socket. Move-only; closes on destruction.
+/// How long a call in tests/support waits at most unless told otherwise: a
+/// test whose peer stopped reading or writing fails instead of hanging.
+constexpr std::chrono::milliseconds io_timeout{30'000};
+
+/// The result of `raw_socket::write_draining`.
+struct drained_write {
+  /// Bytes the kernel took.
+  std::size_t written = 0;
+  /// Bytes read (and discarded) meanwhile.
+  std::size_t read = 0;
+  /// True if every byte was written.
+  bool complete = false;
+  /// True if the peer closed or reset the connection first (false after a
+  /// write that ended at its deadline).
+  bool closed_by_peer = false;
+};
+
+/// A loopback client socket whose every call has a deadline. Move-only; closes on destruction.
 class raw_socket {
 public:
-  /// Connects to 127.0.0.1:port; throws std::runtime_error on failure.
-  explicit raw_socket(std::uint16_t port);
+  /// Connects to 127.0.0.1:port within `timeout`; throws
+  /// std::runtime_error on failure.
+  explicit raw_socket(std::uint16_t port, std::chrono::milliseconds timeout = io_timeout);
   raw_socket(raw_socket&& other) noexcept;
   raw_socket& operator=(raw_socket&&) = delete;
   ~raw_socket();
 
-  /// Writes all of `bytes`; returns false if the peer is gone.
-  bool write_all(const std::string& bytes);
+  /// Writes all of `bytes` within `timeout`; returns false if the peer is
+  /// gone or stopped taking bytes (TCP pushed back) until the deadline.
+  bool write_all(const std::string& bytes, std::chrono::milliseconds timeout = io_timeout);
+
+  /// Writes all of `bytes` within `timeout` while reading and discarding
+  /// what the peer sends meanwhile, so a peer that answers (an echo) cannot
+  /// block both sides once the socket buffers are full.
+  drained_write write_draining(const std::string& bytes,
+                               std::chrono::milliseconds timeout = io_timeout);
 
   /// Reads until `count` bytes arrived or `timeout` passed; returns them.
   std::string read_exactly(std::size_t count, std::chrono::milliseconds timeout);
@@ -69,11 +94,23 @@ private:
 std::size_t flood(raw_socket& sock, std::size_t limit,
                   std::chrono::milliseconds stall);
 
-/// Runs a shell command and returns its standard output.
-std::string run_command(const std::string& command);
+/// A port on 127.0.0.1 that refuses connections for as long as this object
+/// lives: a socket bound to port 0 (the kernel picks a free port) that never
+/// listens, so nothing else can take the port meanwhile.
+class refused_port {
+public:
+  refused_port();
+  ~refused_port();
+  refused_port(const refused_port&) = delete;
+  refused_port& operator=(const refused_port&) = delete;
 
-/// A port on 127.0.0.1 that nothing listens on right now.
-std::uint16_t unused_port();
+  /// The port; connecting to it is refused.
+  std::uint16_t port() const noexcept { return port_; }
+
+private:
+  int fd_ = -1;
+  std::uint16_t port_ = 0;
+};
 
 /// The resident set size of this process in bytes (from /proc/self/statm).
 std::size_t resident_memory();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -37,6 +38,14 @@ enum class ui_event_kind : std::uint8_t {
   /// never drops this event.
   stop_requested,
 };
+
+/// The number of `ui_event_kind` values, for tables indexed by kind.
+constexpr std::size_t ui_event_kind_count = 9;
+
+// A new kind goes last; this fails until the count above follows it.
+static_assert(static_cast<std::size_t>(ui_event_kind::stop_requested) + 1
+                == ui_event_kind_count,
+              "ui_event_kind_count must follow the last ui_event_kind");
 
 /// Returns the stable, snake_case name of `kind` (e.g. "disconnected").
 const char* to_string(ui_event_kind kind) noexcept;

@@ -59,9 +59,9 @@ std::optional<ui_counter> kind_counter(ui_event_kind kind) {
     case ui_event_kind::error: return ui_counter::errors;
     case ui_event_kind::reconnecting: return ui_counter::reconnecting;
     case ui_event_kind::disconnected: return ui_counter::disconnected;
-    case ui_event_kind::message:
-    case ui_event_kind::listening:
-    case ui_event_kind::stop_requested: return ui_counter::messages;
+    case ui_event_kind::message: return ui_counter::messages;
+    case ui_event_kind::listening: return ui_counter::listening;
+    case ui_event_kind::stop_requested: return ui_counter::stop_requests;
     case ui_event_kind::dropped: return std::nullopt;
   }
   return std::nullopt;
@@ -212,10 +212,12 @@ const char* to_string(ui_counter counter) noexcept {
     case ui_counter::errors: return "errors";
     case ui_counter::reconnecting: return "reconnecting";
     case ui_counter::messages: return "messages";
+    case ui_counter::listening: return "listening";
     case ui_counter::dropped: return "dropped";
     case ui_counter::largest_batch: return "largest_batch";
     case ui_counter::overlaps: return "overlaps";
     case ui_counter::out_of_order: return "out_of_order";
+    case ui_counter::stop_requests: return "stop_requests";
   }
   return "unknown";
 }

@@ -1,12 +1,10 @@
 #include "actors/testing/scenario.hpp"
 
-#include <thread>
 #include <utility>
 
 #include <caf/exit_reason.hpp>
 #include <caf/send.hpp>
 
-#include "actors/testing/test_config.hpp"
 #include "actors/ui_protocol.hpp"
 #include "scenario_impl.hpp"
 
@@ -55,78 +53,24 @@ std::ostream& operator<<(std::ostream& out, const outcome& x) {
 }
 
 scenario::impl::impl(scenario_options opts) : options(std::move(opts)) {
-  if (deterministic())
-    cfg = std::make_unique<deterministic_config>();
-  else
-    cfg = std::make_unique<test_config>();
-  sys = std::make_unique<caf::actor_system>(*cfg);
-  self = std::make_unique<caf::scoped_actor>(*sys);
-  if (deterministic())
-    driver.emplace(*sys);
-  sink = std::make_shared<headless_sink>(*sys, options.sink);
-  bridge = spawn_ui_bridge(*sys, sink, options.bridge);
+  runtime = options.mode == scenario_mode::deterministic
+              ? detail::make_simulated_runtime(options)
+              : detail::make_real_runtime(options);
+  sink = std::make_shared<headless_sink>(runtime->system(), options.sink);
+  bridge = spawn_ui_bridge(runtime->system(), sink, options.bridge);
   sink->attach(bridge);
-  settle();
+  runtime->settle();
 }
 
 scenario::impl::~impl() {
-  tcp_peers.clear();
-  if (srv) {
-    (*self)->send(srv->acceptor, close_atom::value);
-    settle();
-    if (!deterministic())
-      (*self)->wait_for(srv->acceptor);
-  }
-  for (auto& entry : simulated_peers)
-    caf::anon_send_exit(entry.second, caf::exit_reason::user_shutdown);
-  (*self)->send(bridge, close_atom::value);
+  peers.clear();
+  runtime->stop_server();
+  runtime->self()->send(bridge, close_atom::value);
   caf::anon_send_exit(sink->ui(), caf::exit_reason::user_shutdown);
-  settle();
+  runtime->settle();
   sink.reset();
   bridge = nullptr;
-  self.reset();
-  driver.reset();
-  sys.reset();
-}
-
-void scenario::impl::settle() {
-  if (driver)
-    driver->run();
-}
-
-std::optional<ui_record>
-scenario::impl::await_count(ui_condition condition,
-                            std::chrono::milliseconds timeout) {
-  std::optional<ui_record> result;
-  if (deterministic()) {
-    auto holds = [&] {
-      result = ask<ui_record>(sink->ui(), record_atom::value);
-      return result && result->get(condition.counter) >= condition.at_least;
-    };
-    return driver->run_until(holds, timeout) ? result : std::nullopt;
-  }
-  (*self)
-    ->request(sink->ui(), timeout, await_atom::value, condition)
-    .receive([&](ui_record& x) { result = std::move(x); }, [](caf::error&) {});
-  return result;
-}
-
-std::optional<indexed_ui_event>
-scenario::impl::await_event(ui_event_query query,
-                            std::chrono::milliseconds timeout) {
-  std::optional<indexed_ui_event> result;
-  if (deterministic()) {
-    auto found = [&] {
-      result = ask<indexed_ui_event>(sink->ui(), peek_atom::value, query);
-      return result && result->found;
-    };
-    return driver->run_until(found, timeout) ? result : std::nullopt;
-  }
-  (*self)
-    ->request(sink->ui(), timeout, await_atom::value, query)
-    .receive([&](indexed_ui_event& x) { result = std::move(x); },
-             [](caf::error&) {});
-  return result;
+  runtime.reset();
 }
 
 scenario::scenario(scenario_options options)
@@ -141,7 +85,7 @@ scenario_mode scenario::mode() const noexcept {
 }
 
 caf::actor_system& scenario::system() noexcept {
-  return *impl_->sys;
+  return impl_->runtime->system();
 }
 
 const caf::actor& scenario::bridge() const noexcept {
@@ -157,41 +101,39 @@ std::chrono::milliseconds scenario::default_timeout() const noexcept {
 }
 
 outcome scenario::post(const std::string& text) {
-  (*impl_->self)->send(impl_->bridge, make_message_event(text));
-  impl_->settle();
+  impl_->runtime->self()->send(impl_->bridge, make_message_event(text));
+  impl_->runtime->settle();
   return {};
 }
 
 outcome scenario::stall_sink() {
   impl_->sink->stall();
-  impl_->settle();
+  impl_->runtime->settle();
   return {};
 }
 
 outcome scenario::resume_sink() {
   impl_->sink->resume();
-  impl_->settle();
+  impl_->runtime->settle();
   return {};
 }
 
 outcome scenario::slow_sink(std::chrono::milliseconds per_batch) {
   impl_->sink->slow(per_batch);
-  impl_->settle();
+  impl_->runtime->settle();
   return {};
 }
 
 outcome scenario::wait(std::chrono::milliseconds duration) {
-  if (impl_->deterministic())
-    impl_->driver->advance(duration);
-  else
-    std::this_thread::sleep_for(duration);
+  impl_->runtime->wait(duration);
   return {};
 }
 
 outcome scenario::expect_ui_event(ui_event_kind kind, const std::string& text,
                                   std::chrono::milliseconds timeout) {
   auto& cursor = impl_->cursors.at(static_cast<std::size_t>(kind));
-  auto found = impl_->await_event(ui_event_query{kind, cursor}, timeout);
+  auto found = impl_->runtime->await_event(impl_->sink->ui(),
+                                           ui_event_query{kind, cursor}, timeout);
   std::string what = std::string{"`"} + to_string(kind) + "` event";
   if (!found) {
     auto record = ui_snapshot();
@@ -210,7 +152,8 @@ outcome scenario::expect_ui_event(ui_event_kind kind, const std::string& text,
 
 outcome scenario::expect_ui_count(ui_counter counter, std::uint64_t value,
                                   std::chrono::milliseconds timeout) {
-  auto record = impl_->await_count(ui_condition{counter, value}, timeout);
+  auto record = impl_->runtime->await_count(impl_->sink->ui(),
+                                            ui_condition{counter, value}, timeout);
   std::string what = std::string{"UI "} + to_string(counter) + ": expected "
                      + std::to_string(value) + ", got ";
   if (!record)
@@ -224,7 +167,8 @@ outcome scenario::expect_ui_count(ui_counter counter, std::uint64_t value,
 
 outcome scenario::expect_ui_at_least(ui_counter counter, std::uint64_t value,
                                      std::chrono::milliseconds timeout) {
-  if (impl_->await_count(ui_condition{counter, value}, timeout))
+  if (impl_->runtime->await_count(impl_->sink->ui(), ui_condition{counter, value},
+                                 timeout))
     return {};
   return outcome::failure(std::string{"UI "} + to_string(counter)
                           + ": expected at least " + std::to_string(value)
@@ -233,12 +177,13 @@ outcome scenario::expect_ui_at_least(ui_counter counter, std::uint64_t value,
 }
 
 ui_record scenario::ui_snapshot() {
-  auto record = impl_->ask<ui_record>(impl_->sink->ui(), record_atom::value);
+  auto record = impl_->runtime->ask_for<ui_record>(impl_->sink->ui(), record_atom::value);
   return record ? *record : ui_record{};
 }
 
 ui_bridge_stats scenario::bridge_stats() {
-  auto stats = impl_->ask<ui_bridge_stats>(impl_->bridge, ui_stats_atom::value);
+  auto stats = impl_->runtime->ask_for<ui_bridge_stats>(impl_->bridge,
+                                                      ui_stats_atom::value);
   return stats ? *stats : ui_bridge_stats{};
 }
 

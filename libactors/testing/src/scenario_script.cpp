@@ -13,6 +13,27 @@ namespace {
 using detail::parse_number;
 using detail::token;
 
+// "a, b or c": every name of an enum with `count` values, from the enum
+// itself, so a new value shows up in the parser's advice without an edit.
+template <class Enum>
+std::string names_of(std::size_t count) {
+  std::string result;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (i > 0)
+      result += i + 1 == count ? " or " : ", ";
+    result += to_string(static_cast<Enum>(i));
+  }
+  return result;
+}
+
+std::string kind_names() {
+  return names_of<ui_event_kind>(ui_event_kind_count);
+}
+
+std::string counter_names() {
+  return names_of<ui_counter>(ui_counter_count);
+}
+
 // Parses the tokens of one line into a step. Every parse function returns
 // an error message, or an empty string on success.
 class line_parser {
@@ -181,15 +202,15 @@ std::string line_parser::parse_expect_ui(script_step& step) {
     auto kind_name = next();
     auto kind = parse_ui_event_kind(kind_name);
     if (!kind)
-      return "unknown event kind \"" + kind_name + "\" (use connected, frame, "
-             "error, reconnecting, disconnected, dropped or message)";
+      return "unknown event kind \"" + kind_name + "\" (use " + kind_names() + ")";
     step.event = *kind;
     step.text = rest_as_text();
     return {};
   }
   auto counter = parse_ui_counter(what);
   if (!counter)
-    return "expect ui needs `event KIND` or a counter, not \"" + what + "\"";
+    return "expect ui needs `event KIND` or a counter (" + counter_names()
+           + "), not \"" + what + "\"";
   step.kind = step_kind::expect_ui_count;
   step.counter = *counter;
   if (!done() && tokens_[pos_].text == ">=" && !tokens_[pos_].quoted) {

@@ -40,6 +40,8 @@ enum class ui_counter : std::uint8_t {
   reconnecting,
   /// `message` events.
   messages,
+  /// `listening` events.
+  listening,
   /// The sum of the counts of all `dropped` events: how many events the
   /// bridge dropped before they reached the UI.
   dropped,
@@ -50,10 +52,17 @@ enum class ui_counter : std::uint8_t {
   overlaps,
   /// Batches whose sequence number was not the previous one plus one.
   out_of_order,
+  /// `stop_requested` events.
+  stop_requests,
 };
 
-/// The number of `ui_counter` values.
-constexpr std::size_t ui_counter_count = 12;
+/// The number of `ui_counter` values, for tables indexed by counter.
+constexpr std::size_t ui_counter_count = 14;
+
+// A new counter goes last; this fails until the count above follows it.
+static_assert(static_cast<std::size_t>(ui_counter::stop_requests) + 1
+                == ui_counter_count,
+              "ui_counter_count must follow the last ui_counter");
 
 /// Returns the name of `counter` as used in scenario scripts (e.g. "frames").
 const char* to_string(ui_counter counter) noexcept;

@@ -169,9 +169,9 @@ public:
   outcome expect_blocked(const std::string& name);
 
   /// The UI receives, after the previous event of `kind` it matched, an
-  /// event of `kind` whose text is `text`: the payload (frame, connected),
-  /// the message (message), the error kind (error, disconnected) or the
-  /// count (dropped, reconnecting). An empty `text` matches any event.
+  /// event of `kind` whose text is `text`: the payload (frame, connected,
+  /// listening), the message (message), the error kind (error, disconnected)
+  /// or the count (dropped, reconnecting). An empty `text` matches any event.
   outcome expect_ui_event(ui_event_kind kind, const std::string& text,
                           std::chrono::milliseconds timeout);
 
