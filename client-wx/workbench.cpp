@@ -9,6 +9,7 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/send.hpp>
 #include <caf/stateful_actor.hpp>
+#include <caf/type_id.hpp>
 
 #include "actors/connection.hpp"
 #include "actors/connection_protocol.hpp"
@@ -16,11 +17,15 @@
 #include "actors/server.hpp"
 #include "actors/ui_event.hpp"
 
+CAF_BEGIN_TYPE_ID_BLOCK(client_workbench_internal, caf::first_custom_type_id + 1450)
+
+  CAF_ADD_ATOM(client_workbench_internal, client, accepted_atom, "wb_acc")
+
+CAF_END_TYPE_ID_BLOCK(client_workbench_internal)
+
 namespace client {
 
 namespace {
-
-using accepted_atom = caf::atom_constant<caf::atom("wb_acc")>;
 
 // The subscriber of one listener's connections: it tags each `connected` with
 // the listener's number and passes everything on with the sender kept.

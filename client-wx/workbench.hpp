@@ -10,7 +10,7 @@
 
 #include <caf/actor.hpp>
 #include <caf/allowed_unsafe_message_type.hpp>
-#include <caf/atom.hpp>
+#include <caf/type_id.hpp>
 #include <caf/fwd.hpp>
 
 #include "actors/connection_options.hpp"
@@ -21,18 +21,6 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::connection_options)
 
 namespace client {
 
-/// UI → workbench: open a client connection (`connect_atom, host, port, options`).
-using connect_atom = caf::atom_constant<caf::atom("wb_conn")>;
-/// UI → workbench: listen (`listen_atom, bind address, port, options`).
-using listen_atom = caf::atom_constant<caf::atom("wb_listen")>;
-/// UI → workbench: send to every open connection (`send_all_atom, payload`).
-using send_all_atom = caf::atom_constant<caf::atom("wb_sendall")>;
-/// UI → workbench: log every frame to a file (`log_to_atom, path`), or stop
-/// logging with an empty path.
-using log_to_atom = caf::atom_constant<caf::atom("wb_log")>;
-/// A request: close everything (listeners, connections, the log, fsynced)
-/// and answer `true` when done. The workbench then exits.
-using shutdown_atom = caf::atom_constant<caf::atom("wb_down")>;
 
 /// Spawns the workbench, which reports to `bridge`. Besides the atoms above
 /// it takes `actors::send_atom, id, payload` and `actors::close_atom, id`.
@@ -40,3 +28,20 @@ using shutdown_atom = caf::atom_constant<caf::atom("wb_down")>;
 caf::actor spawn_workbench(caf::actor_system& system, caf::actor bridge);
 
 } // namespace client
+
+CAF_BEGIN_TYPE_ID_BLOCK(client_workbench, caf::first_custom_type_id + 1400)
+
+  /// UI → workbench: open a client connection (`connect_atom, host, port, options`).
+  CAF_ADD_ATOM(client_workbench, client, connect_atom, "wb_conn")
+  /// UI → workbench: listen (`listen_atom, bind address, port, options`).
+  CAF_ADD_ATOM(client_workbench, client, listen_atom, "wb_listen")
+  /// UI → workbench: send to every open connection (`send_all_atom, payload`).
+  CAF_ADD_ATOM(client_workbench, client, send_all_atom, "wb_sendall")
+  /// UI → workbench: log every frame to a file (`log_to_atom, path`), or stop
+  /// logging with an empty path.
+  CAF_ADD_ATOM(client_workbench, client, log_to_atom, "wb_log")
+  /// A request: close everything (listeners, connections, the log, fsynced)
+  /// and answer `true` when done. The workbench then exits.
+  CAF_ADD_ATOM(client_workbench, client, shutdown_atom, "wb_down")
+
+CAF_END_TYPE_ID_BLOCK(client_workbench)

@@ -6,17 +6,22 @@
 #include <pthread.h>
 
 #include <caf/actor_system.hpp>
-#include <caf/atom.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/send.hpp>
+#include <caf/type_id.hpp>
 
 #include "actors/ui_event.hpp"
+
+CAF_BEGIN_TYPE_ID_BLOCK(actors_signal_internal, caf::first_custom_type_id + 940)
+
+  /// Timer: look for a pending SIGINT or SIGTERM again.
+  CAF_ADD_ATOM(actors_signal_internal, actors, check_atom, "sig_check")
+
+CAF_END_TYPE_ID_BLOCK(actors_signal_internal)
 
 namespace actors {
 
 namespace {
-
-using check_atom = caf::atom_constant<caf::atom("sig_check")>;
 
 sigset_t termination_signals() {
   sigset_t set;

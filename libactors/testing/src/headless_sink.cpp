@@ -10,15 +10,20 @@
 #include <caf/response_promise.hpp>
 #include <caf/send.hpp>
 #include <caf/stateful_actor.hpp>
+#include <caf/type_id.hpp>
 
 #include "actors/ui_protocol.hpp"
+
+CAF_BEGIN_TYPE_ID_BLOCK(actors_testing_internal, caf::first_custom_type_id + 960)
+
+  /// Timer: acknowledge batch `sequence` now (`delayed_ack_atom, uint64_t`).
+  CAF_ADD_ATOM(actors_testing_internal, actors::testing, delayed_ack_atom, "ui_ack_dl")
+
+CAF_END_TYPE_ID_BLOCK(actors_testing_internal)
 
 namespace actors::testing {
 
 namespace {
-
-// Timer: acknowledge batch `sequence` now (`delayed_ack_atom, uint64_t`).
-using delayed_ack_atom = caf::atom_constant<caf::atom("ui_ack_dl")>;
 
 // A pending `await_atom` question: exactly one of the two is set.
 struct waiter {
