@@ -39,9 +39,9 @@ void ConnectionPanel::Apply(const std::vector<actors::ui_event>& events) {
   using kind = actors::ui_event_kind;
   for (auto& event : events) {
     if (event.kind == kind::listening) {
-      auto row = AppendRow(wxString::Format("L%llu", static_cast<unsigned long long>(event.count)),
+      auto row = AppendRow(wxString::Format("L%llu", static_cast<unsigned long long>(event.listener)),
                            0);
-      SetItem(row, 1, wxString::FromUTF8(event.payload));
+      SetItem(row, 1, wxString::FromUTF8(event.address));
       SetItem(row, 2, "listening");
       continue;
     }
@@ -50,18 +50,18 @@ void ConnectionPanel::Apply(const std::vector<actors::ui_event>& events) {
     switch (event.kind) {
       case kind::connected:
         open_.insert(event.connection);
-        SetState(event.connection, wxString::FromUTF8(event.payload),
-                 event.count == 0 ? wxString{"connected"}
-                                  : wxString::Format("accepted by L%llu",
-                                      static_cast<unsigned long long>(event.count)));
+        SetState(event.connection, wxString::FromUTF8(event.address),
+                 event.listener == 0 ? wxString{"connected"}
+                                     : wxString::Format("accepted by L%llu",
+                                         static_cast<unsigned long long>(event.listener)));
         // Something is always selected, so the send bar works at once.
         if (GetSelectedItemCount() == 0)
           SetItemState(RowOf(event.connection), wxLIST_STATE_SELECTED,
                        wxLIST_STATE_SELECTED);
         break;
       case kind::reconnecting:
-        SetState(event.connection, {}, wxString::Format("reconnecting (%llu)",
-                                         static_cast<unsigned long long>(event.count)));
+        SetState(event.connection, {}, wxString::Format("reconnecting (%u)",
+                                         static_cast<unsigned>(event.attempt)));
         break;
       case kind::disconnected: {
         open_.erase(event.connection);

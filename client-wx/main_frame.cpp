@@ -134,9 +134,9 @@ void MainFrame::ApplyBatch(const actors::ui_batch& batch) {
   for (auto& event : batch.events) {
     using kind = actors::ui_event_kind;
     if (event.kind == kind::frame)
-      ++(event.dir == actors::direction::inbound ? rx_frames_ : tx_frames_);
+      ++(event.dir == actors::direction::in ? rx_frames_ : tx_frames_);
     else if (event.kind == kind::dropped)
-      dropped_ += event.count;
+      dropped_ += event.dropped;
     else if (event.kind == kind::error)
       ShowError(wxString::FromUTF8(event.message));
   }

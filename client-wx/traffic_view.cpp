@@ -19,7 +19,7 @@ namespace {
 const char* direction_label(const TrafficModel::Row& row) {
   if (row.kind != actors::ui_event_kind::frame)
     return actors::to_string(row.kind);
-  return row.dir == actors::direction::inbound ? "in" : "out";
+  return row.dir == actors::direction::in ? "in" : "out";
 }
 
 wxString time_label(std::int64_t ns) {
@@ -59,17 +59,17 @@ void TrafficModel::Add(const actors::ui_event& event) {
   switch (event.kind) {
     case actors::ui_event_kind::frame:
       AppendText(row, event.payload);
-      if (event.dir == actors::direction::inbound)
+      if (event.dir == actors::direction::in)
         ++inbound_;
       break;
     case actors::ui_event_kind::connected:
-      AppendText(row, (event.count == 0 ? "connected to " : "accepted ") + event.payload);
+      AppendText(row, (event.listener == 0 ? "connected to " : "accepted ") + event.address);
       break;
     case actors::ui_event_kind::dropped:
-      AppendText(row, std::to_string(event.count) + " events dropped: " + event.message);
+      AppendText(row, std::to_string(event.dropped) + " events dropped: " + event.message);
       break;
     case actors::ui_event_kind::reconnecting:
-      AppendText(row, "reconnecting, attempt " + std::to_string(event.count));
+      AppendText(row, "reconnecting, attempt " + std::to_string(event.attempt));
       break;
     default:
       AppendText(row, event.message);

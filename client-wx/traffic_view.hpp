@@ -30,7 +30,7 @@ public:
     std::uint32_t block = 0;  // the text block holding the text
     std::uint32_t offset = 0; // where in that block it starts
     std::uint32_t size = 0;
-    actors::direction dir = actors::direction::none;
+    actors::direction dir = actors::direction::event;
     actors::ui_event_kind kind = actors::ui_event_kind::message;
   };
 

@@ -66,7 +66,7 @@ std::string log_source(actors::connection_id id) {
 }
 
 void log_frame(workbench_actor* self, actors::connection_id id,
-               actors::log_direction dir, std::string_view payload) {
+               actors::direction dir, std::string_view payload) {
   auto& st = self->state;
   if (st.log)
     self->send(st.log, actors::make_log_record(log_source(id), dir, std::string{payload}));
@@ -85,7 +85,7 @@ void log_then_show(workbench_actor* self, actors::frames_received ev) {
   auto source = log_source(ev.id);
   for (std::size_t i = 0; i < ev.frames.size(); ++i)
     records.push_back(
-      actors::make_log_record(source, actors::log_direction::in, std::string{ev.frames[i]}));
+      actors::make_log_record(source, actors::direction::in, std::string{ev.frames[i]}));
   auto conn = caf::actor_cast<caf::actor>(self->current_sender());
   auto read = std::make_shared<actors::frames_received>(std::move(ev));
   auto show = [=] { caf::send_as(conn, self->state.bridge, std::move(*read)); };
@@ -107,8 +107,8 @@ void send_to(workbench_actor* self, actors::connection_id id, const std::string&
     return;
   }
   self->send(i->second, actors::send_atom::value, payload);
-  log_frame(self, id, actors::log_direction::out, payload);
-  self->send(st.bridge, actors::make_frame_event(id, actors::direction::outbound, payload));
+  log_frame(self, id, actors::direction::out, payload);
+  self->send(st.bridge, actors::make_frame_event(id, actors::direction::out, payload));
 }
 
 // Starts or stops logging; the writer's failures become UI errors.
@@ -147,9 +147,9 @@ void listen_on(workbench_actor* self, const std::string& bind, std::uint16_t por
   st.listener_tags.push_back(tag);
   actors::ui_event event;
   event.kind = actors::ui_event_kind::listening;
-  event.payload = srv->address + ":" + std::to_string(srv->port);
-  event.count = number;
-  event.message = "listening on " + event.payload;
+  event.address = srv->address + ":" + std::to_string(srv->port);
+  event.listener = number;
+  event.message = "listening on " + event.address;
   self->send(st.bridge, std::move(event));
 }
 
@@ -189,7 +189,7 @@ caf::behavior workbench(workbench_actor* self, caf::actor bridge) {
     [=](accepted_atom, std::uint64_t listener, actors::connected& ev) {
       self->state.connections[ev.id] = ev.handle;
       auto event = actors::to_ui_event(std::move(ev));
-      event.count = listener;
+      event.listener = listener;
       self->send(self->state.bridge, std::move(event));
     },
     [=](actors::frames_received& ev) {
@@ -200,7 +200,7 @@ caf::behavior workbench(workbench_actor* self, caf::actor bridge) {
       log_then_show(self, std::move(ev));
     },
     [=](actors::frame_received& ev) {
-      log_frame(self, ev.id, actors::log_direction::in, ev.payload);
+      log_frame(self, ev.id, actors::direction::in, ev.payload);
       self->delegate(self->state.bridge, std::move(ev));
     },
     [=](actors::connection_error& ev) { self->delegate(self->state.bridge, std::move(ev)); },

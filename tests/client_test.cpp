@@ -75,7 +75,7 @@ bool pump_until(Predicate done, std::chrono::milliseconds timeout) {
 bool shows_inbound_ending(const client::TrafficModel& model, std::string_view text) {
   for (std::size_t i = 0; i < model.Size(); ++i) {
     auto line = model.Text(i);
-    if (model.At(i).dir == actors::direction::inbound && line.size() >= text.size()
+    if (model.At(i).dir == actors::direction::in && line.size() >= text.size()
         && line.substr(line.size() - text.size()) == text)
       return true;
   }
@@ -84,7 +84,7 @@ bool shows_inbound_ending(const client::TrafficModel& model, std::string_view te
 
 bool shows_inbound(const client::TrafficModel& model, std::string_view text) {
   for (std::size_t i = 0; i < model.Size(); ++i)
-    if (model.At(i).dir == actors::direction::inbound && model.Text(i) == text)
+    if (model.At(i).dir == actors::direction::in && model.Text(i) == text)
       return true;
   return false;
 }
@@ -217,7 +217,7 @@ std::pair<std::uint64_t, bool> read_inbound_log(const std::string& path) {
   for (std::string line; std::getline(in, line);) {
     auto record = actors::parse_log_line(line);
     REQUIRE(record);
-    if (record->dir != actors::log_direction::in)
+    if (record->dir != actors::direction::in)
       continue;
     in_order = in_order && record->payload == std::to_string(inbound);
     ++inbound;

@@ -235,9 +235,9 @@ TEST_CASE("echo_server --log records every frame in and out, complete after SIGT
   for (std::string line; std::getline(in, line);) {
     auto record = actors::parse_log_line(line);
     REQUIRE(record);
-    if (record->dir == actors::log_direction::in)
+    if (record->dir == actors::direction::in)
       CHECK(record->payload == "line " + std::to_string(in_count++));
-    else if (record->dir == actors::log_direction::out)
+    else if (record->dir == actors::direction::out)
       CHECK(record->payload == "line " + std::to_string(out_count++));
     else
       ++events;

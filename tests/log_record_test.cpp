@@ -13,7 +13,7 @@ log_record sample(std::string payload) {
   log_record record;
   record.time = 1'764'038'400'123'456'789ns;
   record.source = "conn 7";
-  record.dir = log_direction::in;
+  record.dir = direction::in;
   record.level = log_level::warning;
   record.payload = std::move(payload);
   return record;
@@ -47,7 +47,7 @@ TEST_CASE("newlines, NULs, tabs and invalid UTF-8 stay on one line and round-tri
   REQUIRE(parsed);
   CHECK(parsed->payload == nasty);
   CHECK(parsed->source == "conn 7");
-  CHECK(parsed->dir == log_direction::in);
+  CHECK(parsed->dir == direction::in);
   CHECK(parsed->level == log_level::warning);
   CHECK(parsed->time == sample("").time);
 }

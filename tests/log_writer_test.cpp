@@ -62,7 +62,7 @@ caf::behavior producer(caf::event_based_actor* self, caf::actor writer, int id,
     }
     std::vector<log_record> records;
     for (int i = 0; i < batch && *next < count; ++i, ++*next)
-      records.push_back(make_log_record("p" + std::to_string(id), log_direction::out,
+      records.push_back(make_log_record("p" + std::to_string(id), direction::out,
                                         std::to_string(*next)));
     self->request(writer, caf::infinite, std::move(records))
       .then([=](log_ack_atom) { (*send_batch)(); });
@@ -129,7 +129,7 @@ TEST_CASE_METHOD(fixture, "rotation keeps N files and never loses or splits a re
   auto writer = spawn_log_writer(sys, opts);
   constexpr int count = 3000; // about 180 KB: a dozen files
   for (int i = 0; i < count; ++i)
-    self->send(writer, make_log_record("rot", log_direction::event, std::to_string(i)));
+    self->send(writer, make_log_record("rot", direction::event, std::to_string(i)));
   close(writer);
   CHECK(exists(opts.path + ".5"));
   CHECK_FALSE(exists(opts.path + ".21"));
@@ -160,7 +160,7 @@ TEST_CASE_METHOD(fixture, "rotation with keep_files 2 keeps exactly PATH, PATH.1
   opts.keep_files = 2;
   auto writer = spawn_log_writer(sys, opts);
   for (int i = 0; i < 2000; ++i)
-    self->send(writer, make_log_record("keep", log_direction::event, std::to_string(i)));
+    self->send(writer, make_log_record("keep", direction::event, std::to_string(i)));
   close(writer);
   CHECK(exists(opts.path));
   CHECK(exists(opts.path + ".1"));
@@ -177,7 +177,7 @@ TEST_CASE_METHOD(fixture, "flush answers once the records reached the OS") {
   opts.path = dir.path + "/flush.log";
   opts.flush_interval = 1h; // only the flush can write
   auto writer = spawn_log_writer(sys, opts);
-  self->send(writer, make_log_record("ui", log_direction::event, "first"));
+  self->send(writer, make_log_record("ui", direction::event, "first"));
   self->request(writer, 5s, log_flush_atom::value)
     .receive([](log_ack_atom) {}, [](caf::error& err) { FAIL(to_string(err)); });
   auto lines = read_lines(opts.path);
@@ -195,7 +195,7 @@ TEST_CASE_METHOD(fixture, "/dev/full gives one log_error and every other actor k
   self->send(writer, log_subscribe_atom::value, caf::actor{self});
   auto echo = sys.spawn([]() -> caf::behavior { return {[](int x) { return x; }}; });
   for (int round = 0; round < 10; ++round) {
-    self->send(writer, make_log_record("app", log_direction::event, "r" + std::to_string(round)));
+    self->send(writer, make_log_record("app", direction::event, "r" + std::to_string(round)));
     self->request(echo, 2s, round).receive([&](int x) { CHECK(x == round); },
                                            [](caf::error& err) { FAIL(to_string(err)); });
     // The writer answers in mailbox order: this reply means it has the record.
@@ -238,7 +238,7 @@ TEST_CASE_METHOD(fixture, "a missing directory is one open error; writing resume
     caf::after(5s) >> [] { FAIL("no log_error"); });
   constexpr int sent = 500; // ~30 KB: far past the 4 KiB backlog
   for (int i = 0; i < sent; ++i)
-    self->send(writer, make_log_record("app", log_direction::event, std::to_string(i)));
+    self->send(writer, make_log_record("app", direction::event, std::to_string(i)));
   auto during = stats(writer);
   CHECK(during.backlog_bytes <= opts.max_backlog_bytes + 256);
   CHECK(during.records_dropped > 0);
@@ -286,7 +286,7 @@ TEST_CASE_METHOD(fixture, "during a failure a batch that finds no room is answer
   for (int batch = 0; batch < 20; ++batch) {
     std::vector<log_record> records;
     for (int i = 0; i < 20; ++i, ++sent)
-      records.push_back(make_log_record("app", log_direction::event, std::to_string(sent)));
+      records.push_back(make_log_record("app", direction::event, std::to_string(sent)));
     self->request(writer, 2s, std::move(records))
       .receive([&](log_ack_atom) { ++acked; },
                [&](caf::error& err) {
@@ -350,7 +350,7 @@ TEST_CASE_METHOD(fixture, "an exit message writes everything sent before it") {
   opts.path = dir.path + "/exit.log";
   auto writer = spawn_log_writer(sys, opts);
   for (int i = 0; i < 10'000; ++i)
-    self->send(writer, make_log_record("x", log_direction::in, std::to_string(i)));
+    self->send(writer, make_log_record("x", direction::in, std::to_string(i)));
   self->send_exit(writer, caf::exit_reason::user_shutdown);
   self->wait_for(writer);
   auto lines = read_lines(opts.path);

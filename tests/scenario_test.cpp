@@ -59,9 +59,12 @@ ui_event event_of(ui_event_kind kind, const std::string& text) {
   ui_event event;
   event.kind = kind;
   event.payload = text;
+  event.address = text;
   event.message = text;
   event.error = error_kind::peer_reset;
-  event.count = 3;
+  event.listener = 2;
+  event.attempt = 3;
+  event.dropped = 3;
   return event;
 }
 

@@ -156,7 +156,7 @@ TEST_CASE_METHOD(deterministic_fixture,
   REQUIRE(events.size() == 10);
   CHECK(events[8].message == "event 9");
   CHECK(events[9].kind == ui_event_kind::dropped);
-  CHECK(events[9].count == 91);
+  CHECK(events[9].dropped == 91);
   auto st = stats();
   CHECK(st.events_received == 101);
   CHECK(st.events_dropped == 91);
@@ -217,7 +217,7 @@ TEST_CASE_METHOD(deterministic_fixture,
   for (auto& batch : sink->batches)
     for (auto& event : batch.events) {
       CHECK(event.kind == ui_event_kind::frame);
-      CHECK(event.dir == direction::inbound);
+      CHECK(event.dir == direction::in);
       seen.push_back(event.payload);
     }
   REQUIRE(seen.size() == 16);
@@ -277,12 +277,12 @@ TEST_CASE_METHOD(deterministic_fixture, "connection events become value-only UI 
   REQUIRE(sink->batches.size() == 2);
   auto& first = sink->batches[0].events.at(0);
   CHECK(first.kind == ui_event_kind::connected);
-  CHECK(first.payload == "127.0.0.1:9");
+  CHECK(first.address == "127.0.0.1:9");
   CHECK(first.time.count() > 0);
   auto& rest = sink->batches[1].events;
   REQUIRE(rest.size() == 3);
   CHECK(rest[0].kind == ui_event_kind::frame);
-  CHECK(rest[0].dir == direction::inbound);
+  CHECK(rest[0].dir == direction::in);
   CHECK(rest[0].payload == "payload");
   CHECK(rest[1].error == error_kind::frame_too_large);
   CHECK(rest[2].kind == ui_event_kind::disconnected);

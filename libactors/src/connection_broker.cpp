@@ -23,7 +23,7 @@ using std::chrono::milliseconds;
 using std::chrono::steady_clock;
 
 // Sends a record to the connection's log writer, if it has one.
-void log(connection_broker* self, log_direction dir, std::string_view payload,
+void log(connection_broker* self, direction dir, std::string_view payload,
          log_level level = log_level::info) {
   auto& st = self->state;
   if (st.options.log)
@@ -34,7 +34,7 @@ void log(connection_broker* self, log_direction dir, std::string_view payload,
 
 void notify_error(connection_broker* self, error_kind kind, std::string msg) {
   auto& st = self->state;
-  log(self, log_direction::event, msg, log_level::error);
+  log(self, direction::event, msg, log_level::error);
   self->send(st.subscriber, connection_error{st.stats.id, kind, std::move(msg)});
 }
 
@@ -49,7 +49,7 @@ void finish(connection_broker* self, error_kind reason, std::string msg) {
     self->close(*st.hdl);
   }
   st.hdl.reset();
-  log(self, log_direction::event, "disconnected: " + msg);
+  log(self, direction::event, "disconnected: " + msg);
   self->send(st.subscriber,
              disconnected{st.stats.id, reason, std::move(msg), st.stats});
   self->quit();
@@ -130,7 +130,7 @@ void start(connection_broker* self, caf::io::connection_handle hdl) {
   self->ack_writes(hdl, true);
   st.reading = read_state::unconfigured;
   resume_reading(self);
-  log(self, log_direction::event, "connected to " + st.peer);
+  log(self, direction::event, "connected to " + st.peer);
   self->send(st.subscriber, connected{st.stats.id, st.peer,
                                       caf::actor_cast<caf::actor>(self)});
   if (st.options.idle_timeout.count() > 0)
@@ -229,7 +229,7 @@ void on_data(connection_broker* self, caf::io::new_data_msg& msg) {
   auto err = st.decoder.feed(bytes, [&](std::string_view frame) {
     ++st.stats.frames_in;
     --st.credit;
-    log(self, log_direction::in, frame);
+    log(self, direction::in, frame);
     if (st.options.batch_frames)
       batch.add(frame);
     else
@@ -277,7 +277,7 @@ void on_send(connection_broker* self, const Frames& frames, std::size_t count,
   }
   if (st.options.log)
     for (std::size_t i = 0; i < count; ++i)
-      log(self, log_direction::out, frames[i]);
+      log(self, direction::out, frames[i]);
   auto added = buf.size() - before;
   st.queued_bytes += added;
   st.stats.bytes_out += added;

@@ -118,15 +118,6 @@ caf::error malformed(std::string what) {
 
 } // namespace
 
-const char* to_string(log_direction dir) noexcept {
-  switch (dir) {
-    case log_direction::in: return "in";
-    case log_direction::out: return "out";
-    case log_direction::event: return "event";
-  }
-  return "event";
-}
-
 const char* to_string(log_level level) noexcept {
   switch (level) {
     case log_level::debug: return "debug";
@@ -135,11 +126,6 @@ const char* to_string(log_level level) noexcept {
     case log_level::error: return "error";
   }
   return "info";
-}
-
-std::chrono::nanoseconds log_clock_now() noexcept {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-    std::chrono::system_clock::now().time_since_epoch());
 }
 
 void append_escaped(std::string& out, std::string_view text) {
@@ -240,8 +226,8 @@ caf::expected<log_record> parse_log_line(std::string_view line) {
   if (!time)
     return malformed("bad time '" + std::string{fields[0]} + "'");
   record.time = *time;
-  auto dir = parse_name(fields[2], {log_direction::in, log_direction::out,
-                                    log_direction::event});
+  auto dir = parse_name(fields[2], {direction::in, direction::out,
+                                    direction::event});
   if (!dir)
     return malformed("bad direction '" + std::string{fields[2]} + "'");
   record.dir = *dir;

@@ -70,7 +70,7 @@ bool backlog_full(const front_state& st) {
 
 void append(front_state& st, log_record& record) {
   if (record.time.count() == 0)
-    record.time = log_clock_now();
+    record.time = wall_clock_now();
   if (st.backlog.empty() || st.backlog.back().data.size() >= st.options.chunk_bytes)
     st.backlog.emplace_back();
   auto& last = st.backlog.back();
@@ -96,7 +96,7 @@ void report_drops(front_actor* self) {
     return;
   auto count = st.dropped_unreported;
   st.dropped_unreported = 0;
-  auto record = make_log_record("log_writer", log_direction::event,
+  auto record = make_log_record("log_writer", direction::event,
                                 std::to_string(count)
                                   + " records dropped: the disk fell behind",
                                 log_level::warning);
@@ -315,10 +315,10 @@ caf::actor spawn_log_writer(caf::actor_system& system, log_writer_options option
   return system.spawn(log_front, std::move(options));
 }
 
-log_record make_log_record(std::string source, log_direction dir,
+log_record make_log_record(std::string source, direction dir,
                            std::string payload, log_level level) {
   log_record record;
-  record.time = log_clock_now();
+  record.time = wall_clock_now();
   record.source = std::move(source);
   record.dir = dir;
   record.level = level;

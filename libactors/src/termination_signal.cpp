@@ -53,7 +53,7 @@ caf::behavior termination_watch(caf::event_based_actor* self, caf::actor ui_brid
       }
       ui_event event;
       event.kind = ui_event_kind::stop_requested;
-      event.time = ui_clock_now();
+      event.time = wall_clock_now();
       event.message = *signal_number == SIGINT ? "SIGINT" : "SIGTERM";
       self->send(ui_bridge, std::move(event));
       self->quit();

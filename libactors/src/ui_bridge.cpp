@@ -49,7 +49,7 @@ struct bridge_state {
 using bridge_actor = caf::stateful_actor<bridge_state>;
 
 std::size_t event_bytes(const ui_event& event) {
-  return event.payload.size() + event.message.size();
+  return event.payload.size() + event.address.size() + event.message.size();
 }
 
 std::size_t buffered_events(const bridge_state& st) {
@@ -76,13 +76,13 @@ bool past_hard_limit(const bridge_state& st, std::size_t bytes) {
 void count_drop(bridge_state& st) {
   ++st.stats.events_dropped;
   if (st.marker_open) {
-    ++st.pending.back().count;
+    ++st.pending.back().dropped;
     return;
   }
   ui_event marker;
   marker.kind = ui_event_kind::dropped;
-  marker.time = ui_clock_now();
-  marker.count = 1;
+  marker.time = wall_clock_now();
+  marker.dropped = 1;
   marker.message = "the UI fell behind; events were dropped here";
   st.pending_bytes += event_bytes(marker);
   st.pending.push_back(std::move(marker));
@@ -103,7 +103,7 @@ bool admit(bridge_state& st, ui_event event) {
     return false;
   }
   if (event.time.count() == 0)
-    event.time = ui_clock_now();
+    event.time = wall_clock_now();
   st.pending.push_back(std::move(event));
   st.pending_bytes += bytes;
   st.marker_open = false;
@@ -186,7 +186,7 @@ void on_frame(bridge_actor* self, frame_received& frame) {
 void on_frames(bridge_actor* self, const frames_received& batch) {
   auto& frames = batch.frames;
   for (std::size_t i = 0; i < frames.size(); ++i)
-    admit(self->state, make_frame_event(batch.id, direction::inbound,
+    admit(self->state, make_frame_event(batch.id, direction::in,
                                         std::string{frames[i]}));
   return_credit(self, batch.id, frames.size());
   post_next(self);

@@ -28,24 +28,10 @@ std::optional<ui_event_kind> parse_ui_event_kind(std::string_view name) noexcept
   return std::nullopt;
 }
 
-const char* to_string(direction dir) noexcept {
-  switch (dir) {
-    case direction::none: return "none";
-    case direction::inbound: return "inbound";
-    case direction::outbound: return "outbound";
-  }
-  return "unknown";
-}
-
-std::chrono::nanoseconds ui_clock_now() noexcept {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-    std::chrono::system_clock::now().time_since_epoch());
-}
-
 ui_event make_message_event(std::string text) {
   ui_event result;
   result.kind = ui_event_kind::message;
-  result.time = ui_clock_now();
+  result.time = wall_clock_now();
   result.message = std::move(text);
   return result;
 }
@@ -55,7 +41,7 @@ ui_event make_error_event(error_kind kind, std::string message,
   ui_event result;
   result.kind = ui_event_kind::error;
   result.connection = connection;
-  result.time = ui_clock_now();
+  result.time = wall_clock_now();
   result.error = kind;
   result.message = std::move(message);
   return result;
@@ -66,7 +52,7 @@ ui_event make_frame_event(connection_id connection, direction dir,
   ui_event result;
   result.kind = ui_event_kind::frame;
   result.connection = connection;
-  result.time = ui_clock_now();
+  result.time = wall_clock_now();
   result.dir = dir;
   result.payload = std::move(payload);
   return result;
@@ -76,13 +62,13 @@ ui_event to_ui_event(connected event) {
   ui_event result;
   result.kind = ui_event_kind::connected;
   result.connection = event.id;
-  result.time = ui_clock_now();
-  result.payload = std::move(event.peer);
+  result.time = wall_clock_now();
+  result.address = std::move(event.peer);
   return result;
 }
 
 ui_event to_ui_event(frame_received event) {
-  return make_frame_event(event.id, direction::inbound,
+  return make_frame_event(event.id, direction::in,
                           std::move(event.payload));
 }
 
@@ -94,8 +80,8 @@ ui_event to_ui_event(reconnecting event) {
   ui_event result;
   result.kind = ui_event_kind::reconnecting;
   result.connection = event.id;
-  result.time = ui_clock_now();
-  result.count = event.attempt;
+  result.time = wall_clock_now();
+  result.attempt = event.attempt;
   result.message = "retry " + std::to_string(event.attempt) + " in "
                    + std::to_string(event.delay_ms) + " ms";
   return result;
@@ -105,7 +91,7 @@ ui_event to_ui_event(disconnected event) {
   ui_event result;
   result.kind = ui_event_kind::disconnected;
   result.connection = event.id;
-  result.time = ui_clock_now();
+  result.time = wall_clock_now();
   result.error = event.reason;
   result.message = std::move(event.message);
   return result;
@@ -113,7 +99,7 @@ ui_event to_ui_event(disconnected event) {
 
 ui_event to_ui_event(peer_refused event) {
   auto result = make_error_event(event.reason, std::move(event.message));
-  result.payload = std::move(event.peer);
+  result.address = std::move(event.peer);
   return result;
 }
 

@@ -46,7 +46,7 @@ result fwrite_loop(const std::string& path, long records) {
   std::string line;
   for (long i = 0; i < records; ++i) {
     line.clear();
-    actors::append_log_line(line, actors::make_log_record("bench", actors::log_direction::in,
+    actors::append_log_line(line, actors::make_log_record("bench", actors::direction::in,
                                                           payload));
     std::fwrite(line.data(), 1, line.size(), file);
   }
@@ -69,7 +69,7 @@ caf::behavior producer(caf::event_based_actor* self, caf::actor writer, long cou
     }
     std::vector<actors::log_record> batch;
     for (int i = 0; i < 1000 && *sent < count; ++i, ++*sent)
-      batch.push_back(actors::make_log_record("bench", actors::log_direction::in, payload));
+      batch.push_back(actors::make_log_record("bench", actors::direction::in, payload));
     self->request(writer, caf::infinite, std::move(batch))
       .then([=](actors::log_ack_atom) { (*next)(); });
   };

@@ -102,7 +102,7 @@ public:
     receiver_.observe([this, on_shown](const actors::ui_batch& batch) {
       for (auto& event : batch.events)
         if (event.kind == actors::ui_event_kind::frame
-            && event.dir == actors::direction::inbound)
+            && event.dir == actors::direction::in)
           ++count_;
       on_shown(count_);
     });

@@ -23,25 +23,14 @@
 #include <caf/expected.hpp>
 #include <caf/meta/type_name.hpp>
 
+#include "actors/direction.hpp"
 #include "actors/error_kind.hpp"
+#include "actors/wall_clock.hpp"
 
 namespace actors {
 
-/// Which way the logged data went, or that it is an event.
-enum class log_direction : std::uint8_t {
-  /// Received from a peer.
-  in,
-  /// Sent to a peer.
-  out,
-  /// Anything else: a state change, an error, a note.
-  event,
-};
-
 /// How important a record is.
 enum class log_level : std::uint8_t { debug, info, warning, error };
-
-/// Returns "in", "out" or "event".
-const char* to_string(log_direction dir) noexcept;
 
 /// Returns "debug", "info", "warning" or "error".
 const char* to_string(log_level level) noexcept;
@@ -53,7 +42,7 @@ struct log_record {
   /// Who logs: a connection ("conn 7") or a component ("ui", "chat").
   std::string source;
   /// In, out or event.
-  log_direction dir = log_direction::event;
+  direction dir = direction::event;
   /// Importance.
   log_level level = log_level::info;
   /// The frame or message; binary-safe.
@@ -67,9 +56,6 @@ typename Inspector::result_type inspect(Inspector& f, log_record& x) {
   return f(caf::meta::type_name("log_record"), x.time, x.source, x.dir, x.level,
            x.payload);
 }
-
-/// The current system-clock time as stored in `log_record::time`.
-std::chrono::nanoseconds log_clock_now() noexcept;
 
 /// Appends `text` to `out`, escaped as described at the top of this header.
 void append_escaped(std::string& out, std::string_view text);

@@ -49,7 +49,7 @@ struct log_writer_options {
 caf::actor spawn_log_writer(caf::actor_system& system, log_writer_options options);
 
 /// A record for the log, stamped now. Safe to call from any thread.
-log_record make_log_record(std::string source, log_direction dir,
+log_record make_log_record(std::string source, direction dir,
                            std::string payload, log_level level = log_level::info);
 
 } // namespace actors

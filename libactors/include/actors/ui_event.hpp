@@ -10,28 +10,33 @@
 #include <caf/meta/type_name.hpp>
 
 #include "actors/connection_protocol.hpp"
+#include "actors/direction.hpp"
 #include "actors/error_kind.hpp"
+#include "actors/wall_clock.hpp"
 
 namespace actors {
 
+/// Numbers a program's listeners 1, 2, ... (0: no listener).
+using listener_id = std::uint64_t;
+
 /// What a UI event reports.
 enum class ui_event_kind : std::uint8_t {
-  /// A connection is established; `payload` is the peer ("address:port").
+  /// A connection is established; `address` is the peer ("address:port").
   connected,
   /// A frame went in or out; `payload` is the frame, `dir` says which way.
   frame,
   /// Something went wrong; `error` and `message` say what.
   error,
-  /// A connection lost its peer and retries; `count` is the next attempt.
+  /// A connection lost its peer and retries; `attempt` is the next attempt.
   reconnecting,
   /// A connection is gone; `error` is the reason (none after a local close).
   disconnected,
-  /// `count` events were dropped at this point because the UI fell behind.
+  /// `dropped` events were dropped at this point because the UI fell behind.
   dropped,
   /// A message for people from any actor (app status, a log error, ...).
   message,
-  /// A listener accepts peers: `payload` is its "address:port", `count` its
-  /// number (peers it accepted carry that number in their `connected` event).
+  /// A listener accepts peers: `address` is its "address:port", `listener`
+  /// its number (peers it accepted carry that number in their `connected`).
   listening,
   /// The program was asked to stop (SIGINT or SIGTERM; `message` names the
   /// signal): the UI closes as if the user had closed it. The UI bridge
@@ -53,19 +58,6 @@ const char* to_string(ui_event_kind kind) noexcept;
 /// Parses the names produced by `to_string(ui_event_kind)`.
 std::optional<ui_event_kind> parse_ui_event_kind(std::string_view name) noexcept;
 
-/// Which way a frame travelled, seen from this program.
-enum class direction : std::uint8_t {
-  /// Not a frame.
-  none,
-  /// Received from the peer.
-  inbound,
-  /// Sent to the peer.
-  outbound,
-};
-
-/// Returns "none", "inbound" or "outbound".
-const char* to_string(direction dir) noexcept;
-
 /// One thing for the UI to show. It carries values only (ids, numbers,
 /// strings), never a pointer or reference into an actor or a widget, so it
 /// can cross into the UI thread and live there as long as the UI likes.
@@ -77,18 +69,25 @@ struct ui_event {
   /// When it happened: system-clock time since the UNIX epoch. Zero means
   /// "now": the UI bridge stamps such events when they arrive.
   std::chrono::nanoseconds time{0};
-  /// Which way a frame travelled; `none` for other kinds.
-  direction dir = direction::none;
-  /// The frame's payload (binary-safe), or the peer for `connected`.
+  /// `frame`: which way it travelled; `event` for every other kind.
+  direction dir = direction::event;
+  /// `frame`: its payload (binary-safe).
   std::string payload;
-  /// What went wrong, for `error` and `disconnected`.
+  /// `connected`: the peer's "address:port"; `listening`: the listener's
+  /// own; `error` about a peer a server refused: that peer's.
+  std::string address;
+  /// `listening`: the listener's number (1, 2, ...); `connected`: the number
+  /// of the listener that accepted the peer, 0 for connections this program
+  /// opened.
+  listener_id listener = 0;
+  /// `reconnecting`: which attempt comes next (1 for the first retry).
+  std::uint32_t attempt = 0;
+  /// `dropped`: how many events the bridge dropped at this point.
+  std::uint64_t dropped = 0;
+  /// `error` and `disconnected`: what went wrong (none after a local close).
   error_kind error = error_kind::none;
   /// Text for people: the error, the reason, or the message itself.
   std::string message;
-  /// The number of dropped events, the reconnect attempt, or the listener
-  /// (for `listening`, and for `connected` when a listener accepted the peer;
-  /// 0 for connections this program opened).
-  std::uint64_t count = 0;
 };
 
 /// Makes `ui_event` inspectable: CAF serializes and prints it with this.
@@ -96,11 +95,9 @@ struct ui_event {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, ui_event& x) {
   return f(caf::meta::type_name("ui_event"), x.kind, x.connection, x.time,
-           x.dir, x.payload, x.error, x.message, x.count);
+           x.dir, x.payload, x.address, x.listener, x.attempt, x.dropped,
+           x.error, x.message);
 }
-
-/// The current system-clock time as stored in `ui_event::time`.
-std::chrono::nanoseconds ui_clock_now() noexcept;
 
 /// A `message` event with `text`, for any actor that wants to tell the user
 /// something. Safe to call from any thread.
@@ -111,7 +108,7 @@ ui_event make_message_event(std::string text);
 ui_event make_error_event(error_kind kind, std::string message,
                           connection_id connection = 0);
 
-/// A `frame` event, e.g. for a frame the program sent (`direction::outbound`).
+/// A `frame` event, e.g. for a frame the program sent (`direction::out`).
 /// Safe to call from any thread.
 ui_event make_frame_event(connection_id connection, direction dir,
                           std::string payload);

@@ -77,7 +77,7 @@ void record_event(headless_ui_state& st, ui_event& event) {
   if (auto which = kind_counter(event.kind))
     ++counter(st, *which);
   else
-    counter(st, ui_counter::dropped) += event.count;
+    counter(st, ui_counter::dropped) += event.dropped;
   st.log.push_back(std::move(event));
   if (st.log.size() > st.options.max_recorded_events) {
     st.log.pop_front();

@@ -24,14 +24,14 @@ std::string quoted(const std::string& text) {
 std::string event_text(const ui_event& event) {
   switch (event.kind) {
     case ui_event_kind::connected:
-    case ui_event_kind::listening:
+    case ui_event_kind::listening: return event.address;
     case ui_event_kind::frame: return event.payload;
     case ui_event_kind::message:
     case ui_event_kind::stop_requested: return event.message;
     case ui_event_kind::error:
     case ui_event_kind::disconnected: return to_string(event.error);
-    case ui_event_kind::dropped:
-    case ui_event_kind::reconnecting: return std::to_string(event.count);
+    case ui_event_kind::dropped: return std::to_string(event.dropped);
+    case ui_event_kind::reconnecting: return std::to_string(event.attempt);
   }
   return {};
 }
