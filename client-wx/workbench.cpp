@@ -49,7 +49,7 @@ struct workbench_state {
   std::map<actors::connection_id, caf::actor> connections;
   std::vector<caf::actor> listeners;
   std::vector<caf::actor> listener_tags;
-  caf::actor log;
+  actors::log_writer_actor log;
 
   static inline const char* name = "client.workbench";
 };

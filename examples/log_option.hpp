@@ -11,14 +11,15 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/scoped_actor.hpp>
 
+#include "actors/command_line.hpp"
 #include "actors/connection_protocol.hpp"
 #include "actors/log_writer.hpp"
-#include "actors/command_line.hpp"
 
 namespace examples {
 
 /// Prints the log writer's events to stderr; ends with the writer.
-inline caf::behavior log_reporter(caf::event_based_actor* self, caf::actor writer) {
+inline caf::behavior log_reporter(caf::event_based_actor* self,
+                                  actors::log_writer_actor writer) {
   self->send(writer, actors::log_subscribe_atom::value, caf::actor{self});
   self->monitor(writer);
   self->set_down_handler([=](caf::down_msg&) { self->quit(); });
@@ -36,7 +37,8 @@ inline caf::behavior log_reporter(caf::event_based_actor* self, caf::actor write
 /// A log writer for `--log FILE`, or an invalid handle without the option.
 /// Its errors (cannot open, disk full) go to stderr; the program keeps
 /// working without the log.
-inline caf::actor start_log(caf::actor_system& sys, const actors::command_line& args) {
+inline actors::log_writer_actor start_log(caf::actor_system& sys,
+                                          const actors::command_line& args) {
   if (!args.has("log"))
     return {};
   actors::log_writer_options opts;
@@ -48,7 +50,7 @@ inline caf::actor start_log(caf::actor_system& sys, const actors::command_line& 
 
 /// Closes the log writer (if any) and waits until every record sent before
 /// is in the file and fsynced.
-inline void close_log(caf::actor_system& sys, const caf::actor& writer) {
+inline void close_log(caf::actor_system& sys, const actors::log_writer_actor& writer) {
   if (!writer)
     return;
   caf::scoped_actor self{sys};

@@ -20,7 +20,7 @@ namespace examples {
 /// Call `actors::block_termination_signals()` before creating the system.
 inline int serve_until_signal(caf::actor_system& sys,
                               const caf::expected<actors::server>& srv,
-                              const caf::actor& log = {}) {
+                              const actors::log_writer_actor& log = {}) {
   if (!srv) {
     std::cerr << "error: " << actors::message_of(srv.error()) << "\n";
     close_log(sys, log);

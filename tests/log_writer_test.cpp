@@ -50,7 +50,7 @@ bool exists(const std::string& path) {
 
 // Sends `count` records as batch requests of `batch` records, each after the
 // previous one was acknowledged: the lossless way to produce.
-caf::behavior producer(caf::event_based_actor* self, caf::actor writer, int id,
+caf::behavior producer(caf::event_based_actor* self, log_writer_actor writer, int id,
                        int count, int batch, caf::actor done) {
   auto next = std::make_shared<int>(0);
   auto send_batch = std::make_shared<std::function<void()>>();
@@ -77,13 +77,13 @@ struct fixture {
   caf::scoped_actor self{sys};
   temp_dir dir;
 
-  void close(const caf::actor& writer) {
+  void close(const log_writer_actor& writer) {
     self->request(writer, 10s, close_atom::value)
       .receive([](log_ack_atom) {},
                [](caf::error& err) { FAIL("close failed: " << to_string(err)); });
   }
 
-  log_stats stats(const caf::actor& writer) {
+  log_stats stats(const log_writer_actor& writer) {
     log_stats result;
     self->request(writer, 5s, log_stats_atom::value)
       .receive([&](log_stats& st) { result = st; },

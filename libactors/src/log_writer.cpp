@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include <caf/actor_cast.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/error.hpp>
 #include <caf/event_based_actor.hpp>
@@ -311,8 +312,8 @@ const char* to_string(log_failure failure) noexcept {
   return "write_failed";
 }
 
-caf::actor spawn_log_writer(caf::actor_system& system, log_writer_options options) {
-  return system.spawn(log_front, std::move(options));
+log_writer_actor spawn_log_writer(caf::actor_system& system, log_writer_options options) {
+  return caf::actor_cast<log_writer_actor>(system.spawn(log_front, std::move(options)));
 }
 
 log_record make_log_record(std::string source, direction dir,

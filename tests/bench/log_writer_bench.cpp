@@ -57,7 +57,7 @@ result fwrite_loop(const std::string& path, long records) {
 }
 
 // One producer: batches of 1000 records as requests, each after the last ack.
-caf::behavior producer(caf::event_based_actor* self, caf::actor writer, long count,
+caf::behavior producer(caf::event_based_actor* self, actors::log_writer_actor writer, long count,
                        caf::actor done) {
   auto sent = std::make_shared<long>(0);
   auto next = std::make_shared<std::function<void()>>();

@@ -7,6 +7,7 @@
 #include <caf/actor.hpp>
 
 #include "actors/framing.hpp"
+#include "actors/log_protocol.hpp"
 
 namespace actors {
 
@@ -41,7 +42,7 @@ struct connection_options {
   /// A log writer (log_writer.hpp), or none. When set, the connection logs
   /// every frame in and out and its connects, errors and disconnect, as
   /// records from source "conn ID".
-  caf::actor log;
+  log_writer_actor log;
   /// Largest number of bytes taken from the socket per read. Each connection
   /// starts with a read buffer of `initial_read_chunk_size` bytes and doubles
   /// it, up to this, whenever a read fills it: idle connections stay small

@@ -24,10 +24,14 @@
 #include <string>
 #include <vector>
 
+#include <caf/actor.hpp>
 #include <caf/atom.hpp>
 #include <caf/meta/type_name.hpp>
+#include <caf/replies_to.hpp>
 #include <caf/type_id.hpp>
+#include <caf/typed_actor.hpp>
 
+#include "actors/connection_protocol.hpp"
 #include "actors/log_record.hpp"
 
 namespace actors {
@@ -140,3 +144,19 @@ CAF_BEGIN_TYPE_ID_BLOCK(actors_log, caf::first_custom_type_id + 100)
   CAF_ADD_ATOM(actors_log, actors, log_stats_atom, "log_stats")
 
 CAF_END_TYPE_ID_BLOCK(actors_log)
+
+namespace actors {
+
+/// A handle to a log writer: every message above, checked by the compiler
+/// at each send. The writer itself is dynamically typed inside, so that the
+/// messages between its two halves and its timer stay private (a CAF 0.17
+/// typed actor can have no handler outside its interface).
+using log_writer_actor = caf::typed_actor<
+  caf::reacts_to<log_record>,
+  caf::replies_to<std::vector<log_record>>::with<log_ack_atom>,
+  caf::replies_to<log_flush_atom>::with<log_ack_atom>,
+  caf::reacts_to<log_subscribe_atom, caf::actor>,
+  caf::replies_to<log_stats_atom>::with<log_stats>,
+  caf::replies_to<close_atom>::with<log_ack_atom>>;
+
+} // namespace actors

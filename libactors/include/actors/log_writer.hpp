@@ -46,7 +46,7 @@ struct log_writer_options {
 /// subscribers, never exceptions; the writer keeps retrying.
 /// Stop it with `close_atom` (or an exit message) to get every record sent
 /// before that into the file, fsynced. Safe to call from any thread.
-caf::actor spawn_log_writer(caf::actor_system& system, log_writer_options options);
+log_writer_actor spawn_log_writer(caf::actor_system& system, log_writer_options options);
 
 /// A record for the log, stamped now. Safe to call from any thread.
 log_record make_log_record(std::string source, direction dir,
