@@ -1,17 +1,18 @@
 #pragma once
 
-// The client's one actor of its own: it owns every connection and listener
-// the user opened, forwards their events to the UI bridge, logs frames when
-// logging is on, and carries out the UI's commands. The UI talks to it only
-// with anon_send; it never touches a widget.
+// The actor that carries out the UI's commands: it opens connections and
+// listeners (whose connections report to its connection relay, see
+// connection_relay.hpp), starts and stops the log, and passes the
+// per-connection commands to the relay. The UI talks to it only with
+// anon_send; it never touches a widget.
 
 #include <cstdint>
 #include <string>
 
 #include <caf/actor.hpp>
 #include <caf/allowed_unsafe_message_type.hpp>
-#include <caf/type_id.hpp>
 #include <caf/fwd.hpp>
+#include <caf/type_id.hpp>
 
 #include "actors/connection_options.hpp"
 
@@ -20,7 +21,6 @@
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::connection_options)
 
 namespace client {
-
 
 /// Spawns the workbench, which reports to `bridge`. Besides the atoms above
 /// it takes `actors::send_atom, id, payload` and `actors::close_atom, id`.

@@ -1,0 +1,174 @@
+#include "connection_relay.hpp"
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/send.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include "actors/log_writer.hpp"
+#include "actors/ui_event.hpp"
+#include "workbench.hpp"
+
+namespace client {
+
+namespace {
+
+struct relay_state {
+  caf::actor bridge;
+  std::map<actors::connection_id, caf::actor> connections;
+  // Connections a listener accepted, until their `connected` arrives.
+  std::map<caf::actor_addr, actors::listener_id> accepted_by;
+  actors::log_writer_actor log;
+
+  static inline const char* name = "client.connection_relay";
+};
+
+using relay_actor = caf::stateful_actor<relay_state>;
+
+// A connection's name in log records.
+std::string log_source(actors::connection_id id) {
+  return "conn " + std::to_string(id);
+}
+
+void log_frame(relay_actor* self, actors::connection_id id, actors::direction dir,
+               std::string_view payload) {
+  auto& st = self->state;
+  if (st.log)
+    self->send(st.log, actors::make_log_record(log_source(id), dir, std::string{payload}));
+}
+
+// The log must hold every line the window shows, even when the window is
+// faster than the disk. So the records of a read go to the log writer as a
+// request, which waits for room instead of being dropped, and the read goes
+// on to the bridge (as if from its connection, so credit flows back there)
+// only once the log has it. `await` holds back the relay's other messages
+// meanwhile, which keeps every connection's events in order; the
+// connection's read credit bounds what piles up.
+void log_then_show(relay_actor* self, actors::frames_received ev) {
+  std::vector<actors::log_record> records;
+  records.reserve(ev.frames.size());
+  auto source = log_source(ev.id);
+  for (std::size_t i = 0; i < ev.frames.size(); ++i)
+    records.push_back(
+      actors::make_log_record(source, actors::direction::in, std::string{ev.frames[i]}));
+  auto conn = caf::actor_cast<caf::actor>(self->current_sender());
+  auto read = std::make_shared<actors::frames_received>(std::move(ev));
+  auto show = [=] { caf::send_as(conn, self->state.bridge, std::move(*read)); };
+  self->request(self->state.log, caf::infinite, std::move(records))
+    .await([=](actors::log_ack_atom) { show(); },
+           // The log was replaced or stopped, or its file is failing (the
+           // records were dropped and counted): show the lines anyway.
+           [=](caf::error&) { show(); });
+}
+
+void send_to(relay_actor* self, actors::connection_id id, const std::string& payload) {
+  auto& st = self->state;
+  auto i = st.connections.find(id);
+  if (i == st.connections.end()) {
+    self->send(st.bridge, actors::make_error_event(actors::error_kind::not_connected,
+                                                   "connection " + std::to_string(id)
+                                                     + " is not open",
+                                                   id));
+    return;
+  }
+  self->send(i->second, actors::send_atom::value, payload);
+  log_frame(self, id, actors::direction::out, payload);
+  self->send(st.bridge, actors::make_frame_event(id, actors::direction::out, payload));
+}
+
+void on_connected(relay_actor* self, actors::connected& ev) {
+  auto& st = self->state;
+  st.connections[ev.id] = ev.handle;
+  auto accepted
+    = st.accepted_by.find(caf::actor_cast<caf::actor_addr>(self->current_sender()));
+  if (accepted == st.accepted_by.end()) {
+    self->delegate(st.bridge, std::move(ev));
+    return;
+  }
+  auto event = actors::to_ui_event(std::move(ev));
+  event.listener = accepted->second;
+  st.accepted_by.erase(accepted);
+  self->send(st.bridge, std::move(event));
+}
+
+// Aborts every connection and closes the log (fsynced); answers when done.
+caf::result<bool> shut_down(relay_actor* self) {
+  auto& st = self->state;
+  for (auto& conn : st.connections)
+    self->send(conn.second, actors::abort_atom::value);
+  auto promise = self->make_response_promise<bool>();
+  auto done = [=]() mutable {
+    promise.deliver(true);
+    self->quit();
+  };
+  if (!st.log) {
+    done();
+    return promise;
+  }
+  self->request(st.log, std::chrono::seconds{5}, actors::close_atom::value)
+    .then([=](actors::log_ack_atom) mutable { done(); },
+          [=](caf::error&) mutable { done(); });
+  return promise;
+}
+
+caf::behavior connection_relay(relay_actor* self, caf::actor bridge) {
+  self->state.bridge = std::move(bridge);
+  auto pass = [=](auto& ev) { self->delegate(self->state.bridge, std::move(ev)); };
+  return {
+    [=](accepted_atom, actors::listener_id listener, const caf::actor& conn) {
+      self->state.accepted_by[conn.address()] = listener;
+    },
+    [=](actors::connected& ev) { on_connected(self, ev); },
+    [=](actors::frames_received& ev) {
+      if (self->state.log)
+        log_then_show(self, std::move(ev));
+      else
+        pass(ev);
+    },
+    [=](actors::frame_received& ev) {
+      log_frame(self, ev.id, actors::direction::in, ev.payload);
+      pass(ev);
+    },
+    [=](actors::connection_error& ev) { pass(ev); },
+    [=](actors::reconnecting& ev) { pass(ev); },
+    [=](actors::peer_refused& ev) { pass(ev); },
+    [=](actors::disconnected& ev) {
+      self->state.connections.erase(ev.id);
+      pass(ev);
+    },
+    [=](actors::send_atom, actors::connection_id id, const std::string& payload) {
+      send_to(self, id, payload);
+    },
+    [=](send_all_atom, const std::string& payload) {
+      for (auto& conn : self->state.connections)
+        send_to(self, conn.first, payload);
+    },
+    [=](actors::close_atom, actors::connection_id id) {
+      auto i = self->state.connections.find(id);
+      if (i != self->state.connections.end())
+        self->send(i->second, actors::close_atom::value);
+    },
+    [=](use_log_atom, actors::log_writer_actor& next) {
+      auto& st = self->state;
+      if (st.log)
+        self->send(st.log, actors::close_atom::value);
+      st.log = std::move(next);
+    },
+    [=](actors::log_ack_atom) {}, // a closed writer's answer
+    [=](shutdown_atom) { return shut_down(self); },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_connection_relay(caf::actor_system& system, caf::actor bridge) {
+  return system.spawn(connection_relay, std::move(bridge));
+}
+
+} // namespace client

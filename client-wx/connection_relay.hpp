@@ -1,0 +1,38 @@
+#pragma once
+
+// The subscriber of every connection the client opens or accepts. It passes
+// their events on to the UI bridge with the sender kept (so read credit flows
+// from the bridge straight back to the connection), keeps the open
+// connections by id for the send bar, and logs every frame when a log is
+// set. Internal to the client: the workbench spawns it and talks to it.
+
+#include <caf/actor.hpp>
+#include <caf/fwd.hpp>
+#include <caf/type_id.hpp>
+
+#include "actors/connection_protocol.hpp"
+#include "actors/log_protocol.hpp"
+
+CAF_BEGIN_TYPE_ID_BLOCK(client_relay, caf::first_custom_type_id + 1450)
+
+  /// A listener's session factory -> relay: the connection `caf::actor` was
+  /// accepted by listener `actors::listener_id` (`accepted_atom, number,
+  /// connection`); it arrives before that connection's `connected`.
+  CAF_ADD_ATOM(client_relay, client, accepted_atom, "rl_acc")
+  /// Workbench -> relay: log frames to this writer from now on, closing the
+  /// one before (`use_log_atom, actors::log_writer_actor`; null: stop).
+  CAF_ADD_ATOM(client_relay, client, use_log_atom, "rl_log")
+
+CAF_END_TYPE_ID_BLOCK(client_relay)
+
+namespace client {
+
+/// Spawns the relay, which reports to `bridge`. Besides connection events
+/// and the two atoms above it takes the workbench's per-connection commands
+/// (`actors::send_atom, id, payload`, `send_all_atom, payload`,
+/// `actors::close_atom, id`) and `shutdown_atom` (a request: aborts every
+/// connection, closes the log, fsynced, answers `true` and exits).
+/// Safe to call from any thread.
+caf::actor spawn_connection_relay(caf::actor_system& system, caf::actor bridge);
+
+} // namespace client
