@@ -28,6 +28,7 @@
 #include "send_bar.hpp"
 #include "support/child_process.hpp"
 #include "support/raw_socket.hpp"
+#include "support/wx_test_app.hpp"
 #include "traffic_view.hpp"
 
 using namespace std::chrono_literals;
@@ -37,38 +38,11 @@ namespace {
 
 // wx is initialized once per process, with our app object.
 client::ClientApp& app() {
-  static client::ClientApp* instance = [] {
-    if (std::getenv("DISPLAY") == nullptr)
-      FAIL("DISPLAY is not set: run the GUI tests under xvfb-run");
-    auto* created = new client::ClientApp(client::ClientOptions{});
-    wxApp::SetInstance(created);
-    static int argc = 1;
-    static char name[] = "client_test";
-    static char* argv[] = {name, nullptr};
-    REQUIRE(wxEntryStart(argc, argv));
-    return created;
-  }();
-  return *instance;
+  return testing_support::wx_app_once<client::ClientApp>(
+    [] { return new client::ClientApp(client::ClientOptions{}); });
 }
 
-// Runs the wx event loop until `done()` or the deadline; true if done.
-template <class Predicate>
-bool pump_until(Predicate done, std::chrono::milliseconds timeout) {
-  wxGUIEventLoop loop;
-  wxEventLoopActivator activate(&loop);
-  auto deadline = clock_type::now() + timeout;
-  while (!done()) {
-    if (clock_type::now() > deadline)
-      return false;
-    while (loop.Pending())
-      loop.Dispatch();
-    wxTheApp->ProcessPendingEvents();
-    // Not a synchronization: `done()` is checked again after each pass; the
-    // pause keeps this loop from spinning a core while it waits.
-    std::this_thread::sleep_for(1ms);
-  }
-  return true;
-}
+using testing_support::pump_until;
 
 // Whether an inbound line ends with `text` ("hello", or "<guest3> hello"
 // from a chat room).

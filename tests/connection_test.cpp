@@ -20,6 +20,7 @@
 #include "support/child_process.hpp"
 #include "support/echo_session.hpp"
 #include "support/raw_socket.hpp"
+#include "support/server_teardown.hpp"
 
 using namespace actors;
 using namespace std::chrono_literals;
@@ -34,25 +35,8 @@ struct fixture {
   std::vector<caf::actor> acceptors;
   std::vector<caf::actor> sessions;
 
-  // Servers must stop before the actor system can shut down. Bounded: a
-  // server that does not stop is a failure, not a hang. Echo sessions never
-  // quit on their own, so they are stopped last rather than left to the last
-  // reference going away (fault_test hung in ~actor_system on one).
-  ~fixture() {
-    for (auto& acceptor : acceptors) {
-      self->monitor(acceptor);
-      self->send(acceptor, close_atom::value);
-    }
-    for (std::size_t i = 0; i < acceptors.size(); ++i)
-      self->receive([](const caf::down_msg&) {},
-                    caf::after(10s) >> [&] {
-                      CHECK_FALSE("a server did not stop within 10 s of close");
-                      for (auto& acceptor : acceptors)
-                        self->send_exit(acceptor, caf::exit_reason::kill);
-                    });
-    for (auto& session : sessions)
-      self->send_exit(session, caf::exit_reason::kill);
-  }
+  ~fixture() { testing_support::stop_servers(self, acceptors, sessions); }
+
 
   // An echo session that the fixture stops at the end.
   caf::actor echo_session() {

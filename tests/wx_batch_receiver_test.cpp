@@ -23,6 +23,7 @@
 #include "actors/system_config.hpp"
 #include "actors/ui_bridge.hpp"
 #include "actors/wx/ui_sink.hpp"
+#include "support/wx_test_app.hpp"
 
 using namespace std::chrono_literals;
 using clock_type = std::chrono::steady_clock;
@@ -31,36 +32,10 @@ namespace {
 
 // wx is initialized once per process; the app is the sinks' target.
 wxApp& app() {
-  static wxApp* instance = [] {
-    if (std::getenv("DISPLAY") == nullptr)
-      FAIL("DISPLAY is not set: run the GUI tests under xvfb-run");
-    auto* created = new wxApp;
-    wxApp::SetInstance(created);
-    static int argc = 1;
-    static char name[] = "wx_batch_receiver_test";
-    static char* argv[] = {name, nullptr};
-    REQUIRE(wxEntryStart(argc, argv));
-    return created;
-  }();
-  return *instance;
+  return testing_support::wx_app_once<wxApp>([] { return new wxApp; });
 }
 
-// Runs the wx event loop until `done()` or the deadline; true if done.
-template <class Predicate>
-bool pump_until(Predicate done, std::chrono::milliseconds timeout) {
-  wxGUIEventLoop loop;
-  wxEventLoopActivator activate(&loop);
-  auto deadline = clock_type::now() + timeout;
-  while (!done()) {
-    if (clock_type::now() > deadline)
-      return false;
-    while (loop.Pending())
-      loop.Dispatch();
-    wxTheApp->ProcessPendingEvents();
-    std::this_thread::sleep_for(1ms);
-  }
-  return true;
-}
+using testing_support::pump_until;
 
 struct bridge_fixture {
   wxApp& the_app = app();

@@ -67,6 +67,10 @@ struct ui_bridge_options {
 /// `stop_requested` event, which is never dropped).
 /// `sink` must not be null. The bridge runs until it receives `close_atom`
 /// or an exit message. Safe to call from any thread.
+/// Its handle is a dynamically typed `caf::actor`, not a `caf::typed_actor`:
+/// it is a connection's subscriber (`connect`, `listen` and `subscribe_atom`
+/// take any actor), and CAF 0.17 turns a typed handle into a `caf::actor`
+/// only through an explicit `actor_cast` at each of those calls.
 caf::actor spawn_ui_bridge(caf::actor_system& system,
                            std::shared_ptr<ui_sink> sink,
                            ui_bridge_options options = {});
