@@ -1,5 +1,6 @@
 #include "demo_server.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -7,6 +8,7 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
+#include <caf/error.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
 
@@ -85,8 +87,15 @@ void apply_line(caf::event_based_actor* self, const caf::actor& conn, const caf:
     else
       self->send(chat_room, demo_rename_atom::value, line.substr(6));
   } else if (line == "/quit") {
-    tell(self, conn, "bye");
-    self->send(conn, actors::close_atom::value);
+    // Bye once the room has answered the leave: the room's lines for this
+    // client sent before it (the echo of a line typed just before /quit)
+    // arrive first, as one sender's messages keep their order.
+    auto bye = [=] {
+      tell(self, conn, "bye");
+      self->send(conn, actors::close_atom::value);
+    };
+    self->request(chat_room, std::chrono::seconds{10}, demo_leave_atom::value)
+      .then([=] { bye(); }, [=](const caf::error&) { bye(); });
   } else if (!line.empty() && line[0] == '/') {
     tell(self, conn,
          "unknown command: " + line + " (this demo has one room; try /nick NAME, /quit)");

@@ -128,6 +128,7 @@ struct session_state {
   std::string wanted_room; // the latest /join, so an older answer loses
   int joins_in_flight = 0;
   std::deque<std::string> held;
+  bool quitting = false; // after /quit, later lines are not applied
 };
 
 using session_actor = caf::stateful_actor<session_state>;
@@ -141,7 +142,7 @@ void apply_line(session_actor* self, const std::string& line);
 // Applies held lines in order until one of them starts another join.
 void apply_held(session_actor* self) {
   auto& st = self->state;
-  while (st.joins_in_flight == 0 && !st.held.empty()) {
+  while (st.joins_in_flight == 0 && !st.quitting && !st.held.empty()) {
     auto line = std::move(st.held.front());
     st.held.pop_front();
     apply_line(self, line);
@@ -174,6 +175,24 @@ void join(session_actor* self, const std::string& name) {
       });
 }
 
+// /quit: says bye and closes once the room has answered the leave, so that
+// the room's lines for this client sent before it (the echo of a line typed
+// just before /quit) arrive first: one sender's messages keep their order.
+void quit_after_room(session_actor* self) {
+  auto& st = self->state;
+  st.quitting = true;
+  auto bye = [=] {
+    tell(self, "bye");
+    self->send(self->state.conn, actors::close_atom::value);
+  };
+  if (!st.room) {
+    bye();
+    return;
+  }
+  self->request(std::exchange(st.room, nullptr), std::chrono::seconds{10}, leave_atom::value)
+    .then([=] { bye(); }, [=](const caf::error&) { bye(); });
+}
+
 // Applies one typed line, then gives its unit of read credit back.
 void apply_line(session_actor* self, const std::string& line) {
   auto& st = self->state;
@@ -190,8 +209,7 @@ void apply_line(session_actor* self, const std::string& line) {
   } else if (is_join) {
     join(self, argument);
   } else if (line == "/quit") {
-    tell(self, "bye");
-    self->send(st.conn, actors::close_atom::value);
+    quit_after_room(self);
   } else if (!line.empty() && line[0] == '/') {
     tell(self, "unknown command: " + line + " (try /nick NAME, /join ROOM, /quit)");
   } else if (st.room) {

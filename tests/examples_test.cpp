@@ -126,6 +126,15 @@ TEST_CASE("chat_server applies lines typed before the first join completes in or
   CHECK_THAT(bob.read_until("<bob> second", 5s), !Catch::Contains("not sent"));
 }
 
+TEST_CASE("chat_server echoes a line typed just before /quit, then says bye") {
+  auto [server, port] = start_server("chat_server");
+  raw_socket amy{port};
+  REQUIRE(amy.write_all("last words\n/quit\nnever applied\n"));
+  auto seen = amy.read_until("bye", 5s);
+  CHECK_THAT(seen, Catch::EndsWith("> last words\nbye\n"));
+  CHECK(amy.closed_by_peer(5s));
+}
+
 TEST_CASE("line_client sends stdin to ncat and prints what comes back") {
   // Port 0: the kernel picks a free port. ncat does not print it, so we
   // read it from /proc once ncat listens.

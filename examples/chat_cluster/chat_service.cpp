@@ -207,8 +207,19 @@ void handle_line(session_actor* self, caf::actor lobby_actor, caf::actor conn,
     else
       join(self, lobby_actor, conn, std::move(name));
   } else if (line == "/quit") {
-    send_line(self, conn, "bye");
-    self->send(conn, actors::close_atom::value);
+    // Bye once the room has answered the leave: the room's lines for this
+    // client sent before it arrive first (one sender's messages keep order).
+    auto bye = [=] {
+      send_line(self, conn, "bye");
+      self->send(conn, actors::close_atom::value);
+    };
+    if (!st.room) {
+      bye();
+      return;
+    }
+    self->request(std::exchange(st.room, nullptr), std::chrono::seconds{10},
+                  chat_leave{caf::actor{self}})
+      .then([=] { bye(); }, [=](const caf::error&) { bye(); });
   } else if (!line.empty() && line[0] == '/') {
     send_line(self, conn, "unknown command: " + line
                             + " (try /nick NAME, /join ROOM, /quit)");
