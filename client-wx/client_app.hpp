@@ -19,7 +19,7 @@ class MainFrame;
 /// The application object; app.cpp instantiates it with wxIMPLEMENT_APP.
 class ClientApp : public wxApp {
 public:
-  /// `options` come from ParseCommandLine, checked before wx starts.
+  /// `options` come from the command line (app.cpp), checked before wx starts.
   explicit ClientApp(ClientOptions options);
 
   bool OnInit() override;
