@@ -20,13 +20,13 @@
 #include <caf/atom.hpp>
 #include <caf/error.hpp>
 #include <caf/exit_reason.hpp>
-#include <caf/sec.hpp>
 #include <caf/send.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/type_id.hpp>
 
 #include "actors/command_line.hpp"
 #include "actors/connection_protocol.hpp"
+#include "actors/error_kind.hpp"
 #include "actors/server.hpp"
 #include "actors/system_config.hpp"
 #include "actors/termination_signal.hpp"
@@ -108,9 +108,9 @@ caf::behavior lobby(caf::stateful_actor<std::map<std::string, caf::actor>>* self
     if (auto i = rooms.find(name); i != rooms.end())
       return i->second;
     if (rooms.size() >= max_rooms)
-      return caf::make_error(caf::sec::runtime_error, "the server's limit of "
-                                                        + std::to_string(max_rooms)
-                                                        + " rooms is reached");
+      return caf::make_error(actors::error_kind::limit_reached,
+                             "the server's limit of " + std::to_string(max_rooms)
+                               + " rooms is reached");
     // Linked: the rooms end with the lobby, at shutdown.
     return rooms.emplace(name, self->spawn<caf::linked>(room, name)).first->second;
   };
@@ -167,10 +167,7 @@ void join(session_actor* self, const std::string& name) {
       },
       [=](const caf::error& err) {
         --self->state.joins_in_flight;
-        auto& context = err.context();
-        tell(self, "cannot join #" + name + ": "
-                     + (context.match_elements<std::string>() ? context.get_as<std::string>(0)
-                                                              : self->system().render(err)));
+        tell(self, "cannot join #" + name + ": " + actors::message_of(err));
         apply_held(self);
       });
 }

@@ -15,6 +15,7 @@
 #include <caf/stateful_actor.hpp>
 
 #include "actors/connection_protocol.hpp"
+#include "actors/error_kind.hpp"
 #include "chat_protocol.hpp"
 
 namespace chat {
@@ -29,12 +30,11 @@ void send_line(caf::event_based_actor* self, const caf::actor& conn,
   self->send(conn, actors::send_atom::value, std::move(line));
 }
 
-// An error as a client should read it: our own errors carry one sentence as
-// their context; CAF's are rendered as CAF names them.
+// An error as a client should read it: ours (actors::error_kind) carry one
+// sentence; of CAF's own, a timeout is the one a client can meet.
 std::string describe(caf::event_based_actor* self, const caf::error& err) {
-  const auto& context = err.context();
-  if (err == caf::sec::runtime_error && context.match_elements<std::string>())
-    return context.get_as<std::string>(0);
+  if (actors::kind_of(err) != actors::error_kind::other)
+    return actors::message_of(err);
   if (err == caf::sec::request_timeout)
     return "no answer from the room service";
   return self->system().render(err);
@@ -107,7 +107,7 @@ caf::behavior lobby(caf::stateful_actor<std::map<std::string, caf::actor>>* self
       if (i != rooms.end())
         return i->second;
       if (rooms.size() >= max_rooms)
-        return caf::make_error(caf::sec::runtime_error,
+        return caf::make_error(actors::error_kind::limit_reached,
                                "the server's limit of "
                                  + std::to_string(max_rooms) + " rooms is reached");
       // Linked: the rooms end with the lobby (e.g. at shutdown), even while

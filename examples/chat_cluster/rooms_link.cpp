@@ -14,6 +14,7 @@
 #include <caf/openssl/manager.hpp>
 #include <caf/stateful_actor.hpp>
 
+#include "actors/error_kind.hpp"
 #include "chat_protocol.hpp"
 
 namespace chat {
@@ -116,7 +117,7 @@ caf::actor spawn_rooms_link(caf::actor_system& system, rooms_link_options option
       [=](room_atom atom, std::string& name) -> caf::result<caf::actor> {
         auto& st = self->state;
         if (!st.lobby)
-          return caf::make_error(caf::sec::runtime_error,
+          return caf::make_error(actors::error_kind::not_connected,
                                  "the room node at " + endpoint(st.options)
                                    + " is unreachable; you rejoin when it is back");
         self->delegate(st.lobby, atom, std::move(name));

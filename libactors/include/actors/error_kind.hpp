@@ -44,6 +44,9 @@ enum class error_kind : std::uint8_t {
   io_failure,
   /// An argument or option is out of its valid range.
   invalid_argument,
+  /// A configured limit (of rooms, entries, ...) is reached; for
+  /// connections, see too_many_connections.
+  limit_reached,
   /// An error of another category (CAF's own, e.g. a request timeout):
   /// what `kind_of` says of an error that is not ours.
   other,
