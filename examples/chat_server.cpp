@@ -67,7 +67,7 @@ using room_actor = caf::stateful_actor<std::map<caf::actor, std::string>>;
 
 void broadcast(room_actor* self, const std::string& text) {
   for (auto& [member, nick] : self->state)
-    self->send(member, line_atom::value, text);
+    self->send(member, line_atom_v, text);
 }
 
 caf::actor sender_of(room_actor* self) {
@@ -152,16 +152,16 @@ void apply_held(session_actor* self) {
 void join(session_actor* self, const std::string& name) {
   self->state.wanted_room = name;
   ++self->state.joins_in_flight;
-  self->request(self->state.lobby, std::chrono::seconds{10}, room_atom::value, name)
+  self->request(self->state.lobby, std::chrono::seconds{10}, room_atom_v, name)
     .then(
       [=](const caf::actor& next) {
         auto& st = self->state;
         --st.joins_in_flight;
         if (st.wanted_room == name && st.room != next) {
           if (st.room)
-            self->send(st.room, leave_atom::value);
+            self->send(st.room, leave_atom_v);
           st.room = next;
-          self->send(next, join_atom::value, st.nick);
+          self->send(next, join_atom_v, st.nick);
         }
         apply_held(self);
       },
@@ -186,7 +186,7 @@ void quit_after_room(session_actor* self) {
     bye();
     return;
   }
-  self->request(std::exchange(st.room, nullptr), std::chrono::seconds{10}, leave_atom::value)
+  self->request(std::exchange(st.room, nullptr), std::chrono::seconds{10}, leave_atom_v)
     .then([=] { bye(); }, [=](const caf::error&) { bye(); });
 }
 
@@ -202,7 +202,7 @@ void apply_line(session_actor* self, const std::string& line) {
   } else if (is_nick) {
     st.nick = argument;
     if (st.room)
-      self->send(st.room, rename_atom::value, st.nick);
+      self->send(st.room, rename_atom_v, st.nick);
   } else if (is_join) {
     join(self, argument);
   } else if (line == "/quit") {
@@ -210,7 +210,7 @@ void apply_line(session_actor* self, const std::string& line) {
   } else if (!line.empty() && line[0] == '/') {
     tell(self, "unknown command: " + line + " (try /nick NAME, /join ROOM, /quit)");
   } else if (st.room) {
-    self->send(st.room, say_atom::value, line);
+    self->send(st.room, say_atom_v, line);
   } else {
     tell(self, "not sent: you are not in a room right now");
   }
@@ -234,7 +234,7 @@ caf::behavior session(session_actor* self, caf::actor conn, caf::actor lobby_act
     [=](const actors::connection_error&) {},
     [=](const actors::disconnected&) {
       if (self->state.room)
-        self->send(self->state.room, leave_atom::value);
+        self->send(self->state.room, leave_atom_v);
       self->quit();
     },
   };

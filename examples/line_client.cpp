@@ -78,12 +78,12 @@ caf::behavior printer(caf::stateful_actor<printer_state>* self, caf::actor main_
       ++self->state.frames;
       self->send(self->state.conn, actors::credit_atom::value, std::uint32_t{1});
     },
-    [=](eof_atom) { self->delayed_send(self, linger, linger_atom::value, self->state.frames); },
+    [=](eof_atom) { self->delayed_send(self, linger, linger_atom_v, self->state.frames); },
     [=](linger_atom, std::uint64_t frames_before) {
       if (self->state.frames == frames_before)
         self->send(self->state.conn, actors::close_atom::value);
       else
-        self->delayed_send(self, linger, linger_atom::value, self->state.frames);
+        self->delayed_send(self, linger, linger_atom_v, self->state.frames);
     },
     [=](const actors::connection_error& err) { std::cerr << "error: " << err.message << "\n"; },
     [=](const actors::disconnected& down) {
@@ -101,7 +101,7 @@ caf::behavior printer(caf::stateful_actor<printer_state>* self, caf::actor main_
 // and nothing else.
 caf::behavior stdin_reader(caf::stateful_actor<std::string>* self, caf::actor conn,
                            caf::actor print, std::size_t max_line) {
-  self->send(self, wait_atom::value);
+  self->send(self, wait_atom_v);
   return [=](wait_atom) {
     pollfd input{STDIN_FILENO, POLLIN, 0};
     char buffer[64 * 1024];
@@ -112,7 +112,7 @@ caf::behavior stdin_reader(caf::stateful_actor<std::string>* self, caf::actor co
       // Like std::getline, the last line needs no newline.
       if (!partial.empty())
         self->send(conn, actors::send_atom::value, partial);
-      self->send(print, eof_atom::value);
+      self->send(print, eof_atom_v);
       self->quit();
       return;
     }
@@ -135,17 +135,17 @@ caf::behavior stdin_reader(caf::stateful_actor<std::string>* self, caf::actor co
     }
     partial.erase(0, begin);
     send_lines();
-    self->send(self, wait_atom::value);
+    self->send(self, wait_atom_v);
   };
 }
 
 // Tells main `false` on SIGINT or SIGTERM. Detached, and it waits 100 ms at
 // a time, for the same reason as the reader.
 caf::behavior signal_watcher(caf::event_based_actor* self, caf::actor main_actor) {
-  self->send(self, wait_atom::value);
+  self->send(self, wait_atom_v);
   return [=](wait_atom) {
     if (actors::wait_for_termination_signal(100ms) == 0)
-      return self->send(self, wait_atom::value);
+      return self->send(self, wait_atom_v);
     self->send(main_actor, false);
     self->quit();
   };

@@ -43,12 +43,12 @@ std::optional<int> take_termination_signal() {
 
 caf::behavior termination_watch(caf::event_based_actor* self, caf::actor ui_bridge,
                                 std::chrono::milliseconds interval) {
-  self->delayed_send(self, interval, check_atom::value);
+  self->delayed_send(self, interval, check_atom_v);
   return {
     [=](check_atom) {
       auto signal_number = take_termination_signal();
       if (!signal_number) {
-        self->delayed_send(self, interval, check_atom::value);
+        self->delayed_send(self, interval, check_atom_v);
         return;
       }
       ui_event event;

@@ -108,7 +108,7 @@ void maybe_ack(headless_ui_actor* self) {
     return;
   if (st.delay.count() > 0) {
     st.ack_scheduled = true;
-    self->delayed_send(self, st.delay, delayed_ack_atom::value, *st.unacked);
+    self->delayed_send(self, st.delay, delayed_ack_atom_v, *st.unacked);
     return;
   }
   acknowledge(self);
