@@ -164,7 +164,7 @@ def with_display(cmd):
     """GUI benchmarks need an X server: Xvfb when there is no display."""
     if os.environ.get("DISPLAY"):
         return cmd
-    return ["xvfb-run", "-a"] + cmd
+    return ["xvfb-run", "-a", "-s", "-screen 0 1280x1024x24 -noreset"] + cmd
 
 
 def ui_designs(build, bench):
