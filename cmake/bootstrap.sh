@@ -99,7 +99,7 @@ run_tests() {
   run_sanitized thread "$root/build-tsan" \
     --targets "connection_test ui_bridge_test scenario_test examples_test" \
     --tests '^(connection_test|ui_bridge_test|scenario_test|examples_test):' \
-    --skip '200 concurrent|floods|memory|drop count|close_timeout|shutdown_grace'
+    --skip '200 concurrent|floods|memory|drop count|close_timeout|shutdown_grace|100,000-line'
 }
 
 # run_sanitized SANITIZERS DIR: the library, examples and tests built with

@@ -395,6 +395,10 @@ void init(connection_broker* self, connection_options options) {
   st.credit = options.read_credit;
   st.stats.id = self->id();
   st.rng.seed(static_cast<std::uint32_t>(self->id()));
+  // A message the connection does not understand (an event sent back to
+  // it, a stranger's command) is answered with unexpected_message and
+  // dropped, without CAF's printing to stdout, which races under TSan.
+  self->set_default_handler(caf::drop);
   self->set_down_handler([self](caf::down_msg& msg) {
     if (msg.source == self->state.subscriber) {
       self->state.reading = read_state::closing;
