@@ -21,7 +21,7 @@ namespace {
 
 struct relay_state {
   caf::actor bridge;
-  std::map<actors::connection_id, caf::actor> connections;
+  std::map<actors::connection_id, actors::connection_actor> connections;
   // Connections a listener accepted, until their `connected` arrives.
   std::map<caf::actor_addr, actors::listener_id> accepted_by;
   actors::log_writer_actor log;
@@ -121,8 +121,8 @@ caf::behavior connection_relay(relay_actor* self, caf::actor bridge) {
   self->state.bridge = std::move(bridge);
   auto pass = [=](auto& ev) { self->delegate(self->state.bridge, std::move(ev)); };
   return {
-    [=](accepted_atom, actors::listener_id listener, const caf::actor& conn) {
-      self->state.accepted_by[conn.address()] = listener;
+    [=](accepted_atom, actors::listener_id listener, const caf::actor_addr& conn) {
+      self->state.accepted_by[conn] = listener;
     },
     [=](actors::connected& ev) { on_connected(self, ev); },
     [=](actors::frames_received& ev) {

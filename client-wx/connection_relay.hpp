@@ -15,9 +15,9 @@
 
 CAF_BEGIN_TYPE_ID_BLOCK(client_relay, caf::first_custom_type_id + 1450)
 
-  /// A listener's session factory -> relay: the connection `caf::actor` was
-  /// accepted by listener `actors::listener_id` (`accepted_atom, number,
-  /// connection`); it arrives before that connection's `connected`.
+  /// A listener's session factory -> relay: the connection with this address
+  /// was accepted by listener `actors::listener_id` (`accepted_atom, number,
+  /// caf::actor_addr`); it arrives before that connection's `connected`.
   CAF_ADD_ATOM(client_relay, client, accepted_atom, "rl_acc")
   /// Workbench -> relay: log frames to this writer from now on, closing the
   /// one before (`use_log_atom, actors::log_writer_actor`; null: stop).

@@ -21,7 +21,7 @@ namespace {
 // Longest nick a client may choose.
 constexpr std::size_t max_nick_length = 32;
 
-caf::behavior echo_session(caf::event_based_actor* self, caf::actor conn) {
+caf::behavior echo_session(caf::event_based_actor* self, actors::connection_actor conn) {
   return {
     [=](actors::frame_received& frame) {
       self->send(conn, actors::send_atom::value, std::move(frame.payload));
@@ -72,14 +72,14 @@ caf::behavior room(room_actor* self) {
   };
 }
 
-void tell(caf::event_based_actor* self, const caf::actor& conn, std::string line) {
+void tell(caf::event_based_actor* self, const actors::connection_actor& conn, std::string line) {
   self->send(conn, actors::send_atom::value, std::move(line));
 }
 
 // Applies one typed line. The session joins at once and the room is the
 // same actor throughout, so everything it sends the room arrives in the
 // order typed (CAF keeps the order between two actors).
-void apply_line(caf::event_based_actor* self, const caf::actor& conn, const caf::actor& chat_room,
+void apply_line(caf::event_based_actor* self, const actors::connection_actor& conn, const caf::actor& chat_room,
            const std::string& line) {
   if (line.rfind("/nick ", 0) == 0 && line.size() > 6) {
     if (line.size() - 6 > max_nick_length)
@@ -104,7 +104,7 @@ void apply_line(caf::event_based_actor* self, const caf::actor& conn, const caf:
   }
 }
 
-caf::behavior chat_session(caf::event_based_actor* self, caf::actor conn, caf::actor chat_room) {
+caf::behavior chat_session(caf::event_based_actor* self, actors::connection_actor conn, caf::actor chat_room) {
   return {
     [=](const actors::connected& up) {
       auto nick = "guest" + std::to_string(up.id);
@@ -131,7 +131,7 @@ void add_demo_message_types(caf::actor_system_config& cfg) {
 }
 
 actors::session_factory demo_echo_sessions(caf::actor_system& system) {
-  return [&system](const caf::actor& conn) { return system.spawn(echo_session, conn); };
+  return [&system](const actors::connection_actor& conn) { return system.spawn(echo_session, conn); };
 }
 
 caf::actor spawn_demo_room(caf::actor_system& system) {
@@ -139,7 +139,7 @@ caf::actor spawn_demo_room(caf::actor_system& system) {
 }
 
 actors::session_factory demo_chat_sessions(caf::actor_system& system, caf::actor chat_room) {
-  return [&system, chat_room](const caf::actor& conn) {
+  return [&system, chat_room](const actors::connection_actor& conn) {
     return system.spawn(chat_session, conn, chat_room);
   };
 }

@@ -13,6 +13,7 @@
 #include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
 
+#include "actors/server.hpp"
 #include "actors/system_config.hpp"
 #include "actors/wx/ui_sink.hpp"
 
@@ -77,7 +78,7 @@ private:
   caf::actor bridge_;
   caf::actor workbench_;
   caf::actor termination_watch_;
-  std::vector<caf::actor> demo_acceptors_;
+  std::vector<actors::server_actor> demo_acceptors_;
   caf::actor demo_room_;
   std::pair<std::uint16_t, std::uint16_t> demo_ports_{0, 0};
   bool shut_down_ = false;

@@ -23,7 +23,7 @@ struct workbench_state {
   caf::actor bridge;
   // Subscriber of every connection; runs the per-connection commands.
   caf::actor relay;
-  std::vector<caf::actor> listeners;
+  std::vector<actors::server_actor> listeners;
 
   static inline const char* name = "client.workbench";
 };
@@ -66,10 +66,12 @@ void listen_on(workbench_actor* self, const std::string& bind, std::uint16_t por
   opts.connection = std::move(options);
   auto number = static_cast<actors::listener_id>(st.listeners.size() + 1);
   auto relay = st.relay;
-  auto srv = actors::listen(self->system(), opts, [relay, number](const caf::actor& conn) {
-    caf::anon_send(relay, accepted_atom::value, number, conn);
-    return relay;
-  });
+  auto srv = actors::listen(self->system(), opts,
+                            [relay, number](const actors::connection_actor& conn) {
+                              caf::anon_send(relay, accepted_atom::value, number,
+                                             conn.address());
+                              return relay;
+                            });
   if (!srv) {
     report_error(self, srv.error());
     return;

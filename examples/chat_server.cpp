@@ -121,7 +121,7 @@ caf::behavior lobby(caf::stateful_actor<std::map<std::string, caf::actor>>* self
 // its unit of the connection's read credit, so the client cannot run ahead
 // (a /nick typed right after connecting renames after the first join).
 struct session_state {
-  caf::actor conn;
+  actors::connection_actor conn;
   caf::actor lobby;
   std::string nick;
   caf::actor room;
@@ -217,7 +217,8 @@ void apply_line(session_actor* self, const std::string& line) {
   self->send(st.conn, actors::credit_atom::value, std::uint32_t{1});
 }
 
-caf::behavior session(session_actor* self, caf::actor conn, caf::actor lobby_actor) {
+caf::behavior session(session_actor* self, actors::connection_actor conn,
+                      caf::actor lobby_actor) {
   self->state.conn = std::move(conn);
   self->state.lobby = std::move(lobby_actor);
   return {
@@ -256,7 +257,7 @@ int main(int argc, char** argv) {
   auto lobby = sys.spawn(chat::lobby, max_rooms);
   auto log = examples::start_log(sys, args);
   opts.connection.log = log;
-  auto srv = actors::listen(sys, opts, [&sys, lobby](const caf::actor& conn) {
+  auto srv = actors::listen(sys, opts, [&sys, lobby](const actors::connection_actor& conn) {
     return sys.spawn(chat::session, conn, lobby);
   });
   auto status = examples::serve_until_signal(sys, srv, log);

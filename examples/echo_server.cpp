@@ -37,7 +37,7 @@ Line echo server. Prints "listening on ADDR:PORT" first; exits on SIGINT/SIGTERM
 // One per connection: echoes what arrives and gives the read credit back
 // only then, so the connection reads exactly as fast as we echo. Colocated
 // with its connection (actors/colocated.hpp), so its handlers stay short.
-caf::behavior echo_session(caf::io::broker* self, caf::actor conn) {
+caf::behavior echo_session(caf::io::broker* self, actors::connection_actor conn) {
   return {
     [=](actors::frame_received& frame) {
       self->send(conn, actors::send_atom::value, std::move(frame.payload));
@@ -75,7 +75,7 @@ int main(int argc, char** argv) {
   caf::actor_system sys{cfg};
   auto log = examples::start_log(sys, args);
   opts.connection.log = log;
-  auto srv = actors::listen(sys, opts, [&sys](const caf::actor& conn) {
+  auto srv = actors::listen(sys, opts, [&sys](const actors::connection_actor& conn) {
     return actors::spawn_colocated(sys, echo_session, conn);
   });
   return examples::serve_until_signal(sys, srv, log);

@@ -58,7 +58,7 @@ SIGINT or SIGTERM ends it, with the log complete.
 )";
 
 struct printer_state {
-  caf::actor conn;
+  actors::connection_actor conn;
   std::uint64_t frames = 0;
 };
 
@@ -99,7 +99,8 @@ caf::behavior printer(caf::stateful_actor<printer_state>* self, caf::actor main_
 // (the peer left first) ends it between waits. Lines go one batch per read;
 // one longer than `max_line` goes alone, so that the connection refuses it
 // and nothing else.
-caf::behavior stdin_reader(caf::stateful_actor<std::string>* self, caf::actor conn,
+caf::behavior stdin_reader(caf::stateful_actor<std::string>* self,
+                           actors::connection_actor conn,
                            caf::actor print, std::size_t max_line) {
   self->send(self, wait_atom_v);
   return [=](wait_atom) {

@@ -32,7 +32,7 @@ struct fixture {
   system_config cfg;
   caf::actor_system sys{cfg};
   caf::scoped_actor self{sys};
-  std::vector<caf::actor> acceptors;
+  std::vector<server_actor> acceptors;
   std::vector<caf::actor> sessions;
 
   ~fixture() { testing_support::stop_servers(self, acceptors, sessions); }
@@ -97,7 +97,7 @@ TEST_CASE_METHOD(fixture, "200 concurrent clients each get 1000 lines back in or
   auto srv = start_echo_server();
   connection_options opts;
   opts.read_credit = lines;
-  std::map<connection_id, caf::actor> conns;
+  std::map<connection_id, connection_actor> conns;
   for (int i = 0; i < clients; ++i)
     connect(sys, "127.0.0.1", srv.port, self, opts);
   for (int i = 0; i < clients; ++i) {
@@ -444,7 +444,8 @@ TEST_CASE_METHOD(fixture, "a connection error event sent to a connection is not 
   expect<connected>();
   // Events are what a connection emits; one sent back to it (by mistake or
   // by a stranger) must neither drop nor reconnect it. CAF tells the sender.
-  self->send(conn, connection_error{0, error_kind::peer_reset, "forged"});
+  self->send(caf::actor_cast<caf::actor>(conn),
+             connection_error{0, error_kind::peer_reset, "forged"});
   CHECK(expect<caf::error>() == caf::sec::unexpected_message);
   self->send(conn, send_atom::value, std::string{"still here"});
   CHECK(expect<frame_received>().payload == "still here");

@@ -36,7 +36,7 @@ struct fixture {
   system_config cfg;
   caf::actor_system sys{cfg};
   caf::scoped_actor self{sys};
-  std::vector<caf::actor> acceptors;
+  std::vector<server_actor> acceptors;
   std::vector<caf::actor> sessions;
 
   ~fixture() { testing_support::stop_servers(self, acceptors, sessions); }

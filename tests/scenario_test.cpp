@@ -29,7 +29,7 @@ scenario_options deterministic_options() {
 
 // An app session for the user-defined server test: answers "ping" with
 // "pong" and tells the UI about every ping.
-caf::behavior ping_session(caf::event_based_actor* self, caf::actor connection,
+caf::behavior ping_session(caf::event_based_actor* self, connection_actor connection,
                            caf::actor bridge) {
   return {
     [=](frame_received& frame) {
@@ -97,7 +97,7 @@ TEST_CASE("a peer reset reaches the UI as peer_reset") {
 
 TEST_CASE("a user-defined app runs under a real scenario") {
   scenario s;
-  REQUIRE(s.start_server([&s](const caf::actor& connection, const caf::actor& bridge) {
+  REQUIRE(s.start_server([&s](const connection_actor& connection, const caf::actor& bridge) {
     return s.system().spawn(ping_session, connection, bridge);
   }));
   REQUIRE(s.connect("c1"));

@@ -268,7 +268,8 @@ TEST_CASE_METHOD(deterministic_fixture,
 TEST_CASE_METHOD(deterministic_fixture, "connection events become value-only UI events") {
   start();
   auto conn = sys.spawn(credit_counter);
-  caf::send_as(conn, bridge, connected{7, "127.0.0.1:9", conn});
+  caf::send_as(conn, bridge,
+               connected{7, "127.0.0.1:9", caf::actor_cast<connection_actor>(conn)});
   frame_from(conn, "payload");
   caf::send_as(conn, bridge, connection_error{7, error_kind::frame_too_large, "too big"});
   caf::send_as(conn, bridge, disconnected{7, error_kind::peer_reset, "reset", {}});
@@ -301,7 +302,7 @@ struct real_fixture {
   std::shared_ptr<actors::testing::headless_sink> sink
     = std::make_shared<actors::testing::headless_sink>(sys);
   caf::actor bridge;
-  std::vector<caf::actor> acceptors;
+  std::vector<server_actor> acceptors;
 
   ~real_fixture() {
     for (auto& acceptor : acceptors)

@@ -25,7 +25,7 @@ namespace {
 // Longest nick or room name a client may choose.
 constexpr std::size_t max_name_length = 32;
 
-void send_line(caf::event_based_actor* self, const caf::actor& conn,
+void send_line(caf::event_based_actor* self, const actors::connection_actor& conn,
                std::string line) {
   self->send(conn, actors::send_atom::value, std::move(line));
 }
@@ -143,11 +143,11 @@ void leave_room(session_actor* self) {
   st.room = nullptr;
 }
 
-void handle_line(session_actor* self, caf::actor lobby_actor, caf::actor conn,
+void handle_line(session_actor* self, caf::actor lobby_actor, actors::connection_actor conn,
                  const std::string& line);
 
 // Applies one typed line and gives its unit of read credit back.
-void apply_typed(session_actor* self, caf::actor lobby_actor, caf::actor conn,
+void apply_typed(session_actor* self, caf::actor lobby_actor, actors::connection_actor conn,
                  const std::string& line) {
   handle_line(self, lobby_actor, conn, line);
   self->send(conn, actors::credit_atom::value, std::uint32_t{1});
@@ -155,7 +155,7 @@ void apply_typed(session_actor* self, caf::actor lobby_actor, caf::actor conn,
 
 // Applies the lines that waited for a join, in order, until one of them
 // starts another join.
-void apply_waiting(session_actor* self, caf::actor lobby_actor, caf::actor conn) {
+void apply_waiting(session_actor* self, caf::actor lobby_actor, actors::connection_actor conn) {
   auto& st = self->state;
   while (st.joins_in_flight == 0 && !st.typed_while_joining.empty()) {
     auto line = std::move(st.typed_while_joining.front());
@@ -164,7 +164,7 @@ void apply_waiting(session_actor* self, caf::actor lobby_actor, caf::actor conn)
   }
 }
 
-void join(session_actor* self, caf::actor lobby_actor, caf::actor conn,
+void join(session_actor* self, caf::actor lobby_actor, actors::connection_actor conn,
           std::string name) {
   self->state.wanted_room = name;
   ++self->state.joins_in_flight;
@@ -187,7 +187,7 @@ void join(session_actor* self, caf::actor lobby_actor, caf::actor conn,
       });
 }
 
-void handle_line(session_actor* self, caf::actor lobby_actor, caf::actor conn,
+void handle_line(session_actor* self, caf::actor lobby_actor, actors::connection_actor conn,
                  const std::string& line) {
   auto& st = self->state;
   if (line.rfind("/nick ", 0) == 0 && line.size() > 6) {
@@ -230,7 +230,7 @@ void handle_line(session_actor* self, caf::actor lobby_actor, caf::actor conn,
   }
 }
 
-caf::behavior session(session_actor* self, caf::actor conn,
+caf::behavior session(session_actor* self, actors::connection_actor conn,
                       caf::actor lobby_actor) {
   return {
     [=](const actors::connected& up) {
@@ -274,7 +274,7 @@ caf::actor spawn_chat_lobby(caf::actor_system& system, std::size_t max_rooms) {
 
 actors::session_factory chat_sessions(caf::actor_system& system,
                                       caf::actor lobby_actor) {
-  return [&system, lobby_actor](const caf::actor& conn) {
+  return [&system, lobby_actor](const actors::connection_actor& conn) {
     return system.spawn(session, conn, lobby_actor);
   };
 }

@@ -25,7 +25,8 @@ class LineWindow : public wxFrame {
 public:
   // Batches come from `sink`; `batches_` applies each with Apply and then
   // acknowledges it to `bridge`, so the bridge may post the next one.
-  LineWindow(const actors::wx::ui_sink& sink, caf::actor bridge, caf::actor connection)
+  LineWindow(const actors::wx::ui_sink& sink, caf::actor bridge,
+             actors::connection_actor connection)
     : wxFrame(nullptr, wxID_ANY, "line window"), connection_(std::move(connection)),
       batches_(sink, std::move(bridge), [this](const actors::ui_batch& batch) { Apply(batch); }) {
     lines_ = new wxListBox(this, wxID_ANY);
@@ -56,7 +57,7 @@ private:
     input_->Clear();
   }
 
-  caf::actor connection_;
+  actors::connection_actor connection_;
   actors::wx::batch_receiver batches_;
   wxListBox* lines_;
   wxTextCtrl* input_;
@@ -103,7 +104,7 @@ private:
   actors::system_config config_;
   std::unique_ptr<caf::actor_system> system_;
   caf::actor bridge_;
-  caf::actor connection_;
+  actors::connection_actor connection_;
 };
 
 wxIMPLEMENT_APP(LineApp);

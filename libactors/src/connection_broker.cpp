@@ -132,7 +132,7 @@ void start(connection_broker* self, caf::io::connection_handle hdl) {
   resume_reading(self);
   log(self, direction::event, "connected to " + st.peer);
   self->send(st.subscriber, connected{st.stats.id, st.peer,
-                                      caf::actor_cast<caf::actor>(self)});
+                                      caf::actor_cast<connection_actor>(self)});
   if (st.options.idle_timeout.count() > 0)
     self->delayed_send(self, st.options.idle_timeout, idle_atom::value);
 }

@@ -86,8 +86,8 @@ caf::behavior accepted_connection(connection_broker* self,
 
 } // namespace actors::detail
 
-// The connection's private messages: to itself (timers, a deferred failure)
-// and from its connector. None is a public event, so a subscriber's or
+// The private messages of connections and acceptors: to themselves (timers, a
+// deferred failure) and from a connection's connector. None is a public event, so a subscriber's or
 // stranger's message can never be taken for one of these commands.
 CAF_BEGIN_TYPE_ID_BLOCK(actors_connection_internal, caf::first_custom_type_id + 900)
 
@@ -105,5 +105,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(actors_connection_internal, caf::first_custom_type_id + 
   CAF_ADD_ATOM(actors_connection_internal, actors::detail, fail_atom, "fail")
   /// Posted: reading may resume now that an earlier halt took effect.
   CAF_ADD_ATOM(actors_connection_internal, actors::detail, resume_atom, "resume")
+  /// Timer, acceptor -> itself: `shutdown_grace` is over; abort whoever is
+  /// still flushing.
+  CAF_ADD_ATOM(actors_connection_internal, actors::detail, grace_over_atom, "grace_over")
 
 CAF_END_TYPE_ID_BLOCK(actors_connection_internal)

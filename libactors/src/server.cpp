@@ -2,6 +2,7 @@
 
 #include <unordered_map>
 
+#include <caf/actor_cast.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/io/broker.hpp>
 #include <caf/io/middleman.hpp>
@@ -54,7 +55,7 @@ void accept(acceptor_broker* self, caf::io::connection_handle hdl) {
                          st.options.connection);
   self->monitor(conn);
   st.connections.emplace(conn.id(), conn);
-  auto subscriber = st.make_session(conn);
+  auto subscriber = st.make_session(caf::actor_cast<connection_actor>(conn));
   if (!subscriber) {
     self->send(conn, abort_atom::value);
     return;
@@ -90,10 +91,11 @@ caf::behavior acceptor(acceptor_broker* self, int listener_fd,
       for (auto& entry : st.connections)
         self->send(entry.second, close_atom::value);
       if (!st.connections.empty())
-        self->delayed_send(self, st.options.shutdown_grace, abort_atom::value);
+        self->delayed_send(self, st.options.shutdown_grace,
+                           detail::grace_over_atom_v);
       quit_when_done(self);
     },
-    [=](abort_atom) {
+    [=](detail::grace_over_atom) {
       // Still here after shutdown_grace: abort whoever is still flushing.
       for (auto& entry : self->state.connections)
         self->send(entry.second, abort_atom::value);
@@ -117,7 +119,8 @@ caf::expected<server> listen(caf::actor_system& system, server_options options,
   auto handle = system.middleman().spawn_broker(acceptor, socket->fd,
                                                 std::move(options),
                                                 std::move(make_session));
-  return server{handle, socket->address, socket->port};
+  return server{caf::actor_cast<server_actor>(std::move(handle)),
+                socket->address, socket->port};
 }
 
 caf::expected<server> listen(caf::actor_system& system, server_options options,
@@ -126,7 +129,7 @@ caf::expected<server> listen(caf::actor_system& system, server_options options,
     return caf::make_error(error_kind::invalid_argument,
                       "listen needs a subscriber actor");
   return listen(system, std::move(options),
-                [subscriber](const caf::actor&) { return subscriber; });
+                [subscriber](const connection_actor&) { return subscriber; });
 }
 
 } // namespace actors

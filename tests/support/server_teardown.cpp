@@ -6,11 +6,10 @@
 #include <caf/system_messages.hpp>
 #include <catch2/catch.hpp>
 
-#include "actors/connection_protocol.hpp"
 
 namespace testing_support {
 
-void stop_servers(caf::scoped_actor& self, const std::vector<caf::actor>& acceptors,
+void stop_servers(caf::scoped_actor& self, const std::vector<actors::server_actor>& acceptors,
                   const std::vector<caf::actor>& sessions) {
   for (auto& acceptor : acceptors) {
     self->monitor(acceptor);

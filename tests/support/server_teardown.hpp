@@ -7,6 +7,8 @@
 #include <caf/actor.hpp>
 #include <caf/scoped_actor.hpp>
 
+#include "actors/server.hpp"
+
 namespace testing_support {
 
 /// Closes every acceptor and waits (at most 10 s each) until it is gone,
@@ -15,7 +17,7 @@ namespace testing_support {
 /// not a hang. Echo sessions never quit on their own, so they are stopped
 /// here rather than left to the last reference going away (fault_test hung
 /// in ~actor_system on one).
-void stop_servers(caf::scoped_actor& self, const std::vector<caf::actor>& acceptors,
+void stop_servers(caf::scoped_actor& self, const std::vector<actors::server_actor>& acceptors,
                   const std::vector<caf::actor>& sessions);
 
 } // namespace testing_support

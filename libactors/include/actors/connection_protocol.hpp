@@ -10,7 +10,9 @@
 
 #include <caf/actor.hpp>
 #include <caf/meta/type_name.hpp>
+#include <caf/replies_to.hpp>
 #include <caf/type_id.hpp>
+#include <caf/typed_actor.hpp>
 
 #include "actors/error_kind.hpp"
 
@@ -18,24 +20,6 @@ namespace actors {
 
 /// Identifies a connection for its whole life, across reconnects.
 using connection_id = std::uint64_t;
-
-/// Event: the connection is established (again, after a reconnect).
-struct connected {
-  /// The connection's id.
-  connection_id id = 0;
-  /// The peer as "address:port".
-  std::string peer;
-  /// The connection actor; send commands here.
-  caf::actor handle;
-};
-
-/// Event: one whole frame arrived. Consumes one unit of read credit.
-struct frame_received {
-  /// The connection's id.
-  connection_id id = 0;
-  /// The frame's payload (binary-safe; framing bytes removed).
-  std::string payload;
-};
 
 /// Several frames in one buffer: what one read delivers with
 /// `connection_options::batch_frames`, and what `send_atom` accepts to send
@@ -80,6 +64,96 @@ private:
   std::vector<std::uint32_t> ends_;
 };
 
+/// Traffic counters of one connection.
+struct connection_stats {
+  /// The connection's id.
+  connection_id id = 0;
+  /// Frames delivered to the subscriber.
+  std::uint64_t frames_in = 0;
+  /// Bytes read from the socket.
+  std::uint64_t bytes_in = 0;
+  /// Frames accepted by `send`.
+  std::uint64_t frames_out = 0;
+  /// Bytes (with framing) handed to the socket.
+  std::uint64_t bytes_out = 0;
+};
+
+// Declared here, defined below: the type-ID block names them, and the
+// typed handle `connection_actor` (which `connected` carries) needs the atoms.
+struct connected;
+struct frame_received;
+struct frames_received;
+struct connection_error;
+struct reconnecting;
+struct disconnected;
+struct peer_refused;
+
+} // namespace actors
+
+CAF_BEGIN_TYPE_ID_BLOCK(actors_connection, caf::first_custom_type_id)
+
+  CAF_ADD_TYPE_ID(actors_connection, (actors::connected))
+  CAF_ADD_TYPE_ID(actors_connection, (actors::frame_received))
+  CAF_ADD_TYPE_ID(actors_connection, (actors::frame_batch))
+  CAF_ADD_TYPE_ID(actors_connection, (actors::frames_received))
+  CAF_ADD_TYPE_ID(actors_connection, (actors::connection_error))
+  CAF_ADD_TYPE_ID(actors_connection, (actors::reconnecting))
+  CAF_ADD_TYPE_ID(actors_connection, (actors::connection_stats))
+  CAF_ADD_TYPE_ID(actors_connection, (actors::disconnected))
+  CAF_ADD_TYPE_ID(actors_connection, (actors::peer_refused))
+
+  /// Command: send one frame (`send_atom, std::string payload`) or several
+  /// (`send_atom, frame_batch`).
+  CAF_ADD_ATOM(actors_connection, actors, send_atom, "send")
+  /// Command: close after flushing what was queued.
+  CAF_ADD_ATOM(actors_connection, actors, close_atom, "close")
+  /// Command: close at once, dropping what was queued.
+  CAF_ADD_ATOM(actors_connection, actors, abort_atom, "abort")
+  /// Command: grant read credit (`credit_atom, uint32_t frames`).
+  CAF_ADD_ATOM(actors_connection, actors, credit_atom, "credit")
+  /// Command: route events to another actor (`subscribe_atom, caf::actor`).
+  CAF_ADD_ATOM(actors_connection, actors, subscribe_atom, "subscribe")
+  /// Request: reply with the current `connection_stats`.
+  CAF_ADD_ATOM(actors_connection, actors, stats_atom, "stats")
+
+CAF_END_TYPE_ID_BLOCK(actors_connection)
+
+namespace actors {
+
+/// A handle to a connection actor: every command above, checked by the
+/// compiler at each send. The connection is a CAF broker, which is dynamically
+/// typed inside (its socket events and private timers are not part of the
+/// interface; a CAF 0.17 typed actor can have no handler outside it), so
+/// `connect` and servers hand out this view of it through `caf::actor_cast`.
+/// Subscribers stay `caf::actor`: they are your actors, with behaviors of
+/// their own, and need handle only the events they care about.
+using connection_actor = caf::typed_actor<
+  caf::reacts_to<send_atom, std::string>,
+  caf::reacts_to<send_atom, frame_batch>,
+  caf::reacts_to<close_atom>,
+  caf::reacts_to<abort_atom>,
+  caf::reacts_to<credit_atom, std::uint32_t>,
+  caf::reacts_to<subscribe_atom, caf::actor>,
+  caf::replies_to<stats_atom>::with<connection_stats>>;
+
+/// Event: the connection is established (again, after a reconnect).
+struct connected {
+  /// The connection's id.
+  connection_id id = 0;
+  /// The peer as "address:port".
+  std::string peer;
+  /// The connection actor; send commands here.
+  connection_actor handle;
+};
+
+/// Event: one whole frame arrived. Consumes one unit of read credit.
+struct frame_received {
+  /// The connection's id.
+  connection_id id = 0;
+  /// The frame's payload (binary-safe; framing bytes removed).
+  std::string payload;
+};
+
 /// Event: the frames of one read, with `connection_options::batch_frames`.
 /// Consumes one unit of read credit per frame.
 struct frames_received {
@@ -107,20 +181,6 @@ struct reconnecting {
   std::uint32_t attempt = 0;
   /// Milliseconds until that attempt.
   std::uint64_t delay_ms = 0;
-};
-
-/// Traffic counters of one connection.
-struct connection_stats {
-  /// The connection's id.
-  connection_id id = 0;
-  /// Frames delivered to the subscriber.
-  std::uint64_t frames_in = 0;
-  /// Bytes read from the socket.
-  std::uint64_t bytes_in = 0;
-  /// Frames accepted by `send`.
-  std::uint64_t frames_out = 0;
-  /// Bytes (with framing) handed to the socket.
-  std::uint64_t bytes_out = 0;
 };
 
 /// Event: the connection is gone for good; the actor exits after this.
@@ -204,31 +264,3 @@ typename Inspector::result_type inspect(Inspector& f, peer_refused& x) {
 }
 
 } // namespace actors
-
-CAF_BEGIN_TYPE_ID_BLOCK(actors_connection, caf::first_custom_type_id)
-
-  CAF_ADD_TYPE_ID(actors_connection, (actors::connected))
-  CAF_ADD_TYPE_ID(actors_connection, (actors::frame_received))
-  CAF_ADD_TYPE_ID(actors_connection, (actors::frame_batch))
-  CAF_ADD_TYPE_ID(actors_connection, (actors::frames_received))
-  CAF_ADD_TYPE_ID(actors_connection, (actors::connection_error))
-  CAF_ADD_TYPE_ID(actors_connection, (actors::reconnecting))
-  CAF_ADD_TYPE_ID(actors_connection, (actors::connection_stats))
-  CAF_ADD_TYPE_ID(actors_connection, (actors::disconnected))
-  CAF_ADD_TYPE_ID(actors_connection, (actors::peer_refused))
-
-  /// Command: send one frame (`send_atom, std::string payload`) or several
-  /// (`send_atom, frame_batch`).
-  CAF_ADD_ATOM(actors_connection, actors, send_atom, "send")
-  /// Command: close after flushing what was queued.
-  CAF_ADD_ATOM(actors_connection, actors, close_atom, "close")
-  /// Command: close at once, dropping what was queued.
-  CAF_ADD_ATOM(actors_connection, actors, abort_atom, "abort")
-  /// Command: grant read credit (`credit_atom, uint32_t frames`).
-  CAF_ADD_ATOM(actors_connection, actors, credit_atom, "credit")
-  /// Command: route events to another actor (`subscribe_atom, caf::actor`).
-  CAF_ADD_ATOM(actors_connection, actors, subscribe_atom, "subscribe")
-  /// Request: reply with the current `connection_stats`.
-  CAF_ADD_ATOM(actors_connection, actors, stats_atom, "stats")
-
-CAF_END_TYPE_ID_BLOCK(actors_connection)

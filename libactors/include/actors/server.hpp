@@ -9,6 +9,8 @@
 #include <caf/actor.hpp>
 #include <caf/expected.hpp>
 #include <caf/fwd.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
 
 #include "actors/connection_options.hpp"
 #include "actors/connection_protocol.hpp"
@@ -36,14 +38,21 @@ struct server_options {
 
 /// Chooses the subscriber for a newly accepted connection actor. It runs
 /// inside the server's broker: return quickly (spawning an actor is fine).
-using session_factory = std::function<caf::actor(const caf::actor& connection)>;
+/// Returning an invalid actor refuses the peer (its connection is aborted).
+using session_factory
+  = std::function<caf::actor(const connection_actor& connection)>;
+
+/// A handle to a server's acceptor. Its one command is `close_atom`: stop
+/// accepting and close every connection it accepted (aborting those still
+/// flushing after `shutdown_grace`); it exits when they are gone. Like a
+/// connection, the acceptor is a CAF broker, dynamically typed inside, and
+/// this is the typed view of it that `listen` hands out.
+using server_actor = caf::typed_actor<caf::reacts_to<close_atom>>;
 
 /// A listening server.
 struct server {
-  /// The acceptor actor. Send it `close_atom` to stop accepting and close
-  /// every connection it accepted (aborting those still flushing after
-  /// `shutdown_grace`); it exits when they are gone.
-  caf::actor acceptor;
+  /// The acceptor actor; send it `close_atom` to stop (see `server_actor`).
+  server_actor acceptor;
   /// The bound address, e.g. "127.0.0.1".
   std::string address;
   /// The bound port (the real one when 0 was requested).

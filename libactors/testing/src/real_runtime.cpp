@@ -156,7 +156,7 @@ public:
     opts.connection = options_.connection;
     opts.observer = bridge;
     auto srv = listen(system(), opts,
-                      [make_session, bridge](const caf::actor& connection) {
+                      [make_session, bridge](const connection_actor& connection) {
                         return make_session(connection, bridge);
                       });
     if (!srv)

@@ -15,19 +15,21 @@ namespace {
 // A built-in echo session: sends each frame back and shows every event in
 // the UI. Events go to the bridge as if the connection had sent them, so the
 // bridge manages the connection's read credit.
-caf::behavior echo_session(caf::event_based_actor* self, caf::actor connection,
-                           caf::actor bridge) {
+caf::behavior echo_session(caf::event_based_actor* self,
+                           connection_actor connection, caf::actor bridge) {
+  // caf::send_as takes a dynamically typed sender.
+  auto as_connection = caf::actor_cast<caf::actor>(connection);
   return {
     [=](frame_received& frame) {
       self->send(connection, send_atom::value, frame.payload);
-      caf::send_as(connection, bridge, std::move(frame));
+      caf::send_as(as_connection, bridge, std::move(frame));
     },
-    [=](connected& event) { caf::send_as(connection, bridge, std::move(event)); },
+    [=](connected& event) { caf::send_as(as_connection, bridge, std::move(event)); },
     [=](connection_error& event) {
-      caf::send_as(connection, bridge, std::move(event));
+      caf::send_as(as_connection, bridge, std::move(event));
     },
     [=](disconnected& event) {
-      caf::send_as(connection, bridge, std::move(event));
+      caf::send_as(as_connection, bridge, std::move(event));
       self->quit();
     },
   };
@@ -65,11 +67,12 @@ outcome end_peer(detail::peer_map& peers, const std::string& name, End end) {
 
 outcome scenario::start_server(server_kind kind) {
   if (kind == server_kind::sink)
-    return start_server([](const caf::actor&, const caf::actor& bridge) {
+    return start_server([](const connection_actor&, const caf::actor& bridge) {
       return bridge;
     });
   auto& sys = impl_->runtime->system();
-  return start_server([&sys](const caf::actor& connection, const caf::actor& bridge) {
+  return start_server([&sys](const connection_actor& connection,
+                             const caf::actor& bridge) {
     return sys.spawn(echo_session, connection, bridge);
   });
 }

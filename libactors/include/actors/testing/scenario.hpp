@@ -12,6 +12,7 @@
 #include <caf/fwd.hpp>
 
 #include "actors/connection_options.hpp"
+#include "actors/connection_protocol.hpp"
 #include "actors/testing/headless_sink.hpp"
 #include "actors/ui_bridge.hpp"
 
@@ -82,10 +83,12 @@ struct scenario_options {
 
 /// Chooses the subscriber of an accepted connection in a real scenario;
 /// it gets the connection and the UI bridge (forward events there, e.g.
-/// with `caf::send_as(connection, bridge, event)` so the bridge manages the
-/// connection's read credit).
+/// with `caf::send_as(caf::actor_cast<caf::actor>(connection), bridge, event)`
+/// so the bridge manages the connection's read credit; `send_as` takes a
+/// dynamically typed sender).
 using scenario_session_factory =
-  std::function<caf::actor(const caf::actor& connection, const caf::actor& bridge)>;
+  std::function<caf::actor(const connection_actor& connection,
+                           const caf::actor& bridge)>;
 
 /// A headless, scripted run of an actor app: a UI bridge feeding a headless
 /// UI, a server (real mode), named peers, faults, and expectations that wait
