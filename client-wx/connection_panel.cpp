@@ -59,6 +59,9 @@ void ConnectionPanel::Apply(const std::vector<actors::ui_event>& events) {
           SetItemState(RowOf(event.connection), wxLIST_STATE_SELECTED,
                        wxLIST_STATE_SELECTED);
         break;
+      case kind::peer_finished:
+        SetState(event.connection, {}, "peer finished sending");
+        break;
       case kind::reconnecting:
         SetState(event.connection, {}, wxString::Format("reconnecting (%u)",
                                          static_cast<unsigned>(event.attempt)));

@@ -138,6 +138,7 @@ caf::behavior connection_relay(relay_actor* self, caf::actor bridge) {
     [=](actors::connection_error& ev) { pass(ev); },
     [=](actors::reconnecting& ev) { pass(ev); },
     [=](actors::peer_refused& ev) { pass(ev); },
+    [=](actors::peer_finished& ev) { pass(ev); },
     [=](actors::disconnected& ev) {
       self->state.connections.erase(ev.id);
       pass(ev);

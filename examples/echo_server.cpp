@@ -50,6 +50,10 @@ caf::behavior echo_session(caf::io::broker* self, actors::connection_actor conn)
       self->send(conn, actors::credit_atom::value, count);
     },
     [=](const actors::connected&) {},
+    // The client finished sending (ncat and socat do at the end of stdin):
+    // every line before it was echoed above, so close, which sends what is
+    // queued first.
+    [=](const actors::peer_finished&) { self->send(conn, actors::close_atom_v); },
     [=](const actors::connection_error& err) {
       std::cerr << "connection " << err.id << ": " << err.message << "\n";
     },

@@ -118,18 +118,24 @@ TEST_CASE_METHOD(fixture, "200 concurrent clients each get 1000 lines back in or
   CHECK(next.size() == clients);
 }
 
-TEST_CASE_METHOD(fixture, "a peer that closes mid-frame is reported with the lost bytes") {
+TEST_CASE_METHOD(fixture, "a peer that finishes mid-frame is reported as truncated_frame with the lost bytes") {
   auto srv = serve({}, self);
   REQUIRE(srv);
   {
     raw_socket peer{srv->port};
-    expect<connected>();
+    auto up = expect<connected>();
     peer.write_all("complete\npartial");
     CHECK(expect<frame_received>().payload == "complete");
+    peer.finish();
+    auto err = expect<connection_error>();
+    CHECK(err.kind == error_kind::truncated_frame);
+    CHECK_THAT(err.message, Catch::Contains("mid-frame") && Catch::Contains("7 bytes"));
+    CHECK(expect<peer_finished>().id == up.id);
+    self->send(up.handle, close_atom_v);
   }
   auto down = expect<disconnected>();
   CHECK(down.reason == error_kind::peer_closed);
-  CHECK_THAT(down.message, Catch::Contains("mid-frame") && Catch::Contains("7 bytes"));
+  CHECK_THAT(down.message, Catch::Contains("finished sending"));
 }
 
 TEST_CASE_METHOD(fixture, "a peer reset is told apart from an orderly close") {
@@ -270,6 +276,7 @@ TEST_CASE_METHOD(fixture, "a client reconnects after the server restarts") {
   for (bool retrying = false; !retrying;)
     self->receive([&](const reconnecting& r) { CHECK(r.attempt == 1); retrying = true; },
                   [](const connection_error&) {},
+                  [](const peer_finished&) {},
                   caf::after(5s) >> [] { FAIL("no reconnect attempt"); });
   server_options again;
   again.port = srv.port;

@@ -14,6 +14,7 @@
 
 #include "actors/log_writer.hpp"
 #include "tcp_socket.hpp"
+#include "tcp_transport.hpp"
 
 namespace actors::detail {
 
@@ -95,6 +96,7 @@ void resume_reading(connection_broker* self) {
       return;
     case read_state::reading:
     case read_state::resume_scheduled:
+    case read_state::peer_finished:
     case read_state::closing:
       return;
   }
@@ -125,6 +127,9 @@ void start(connection_broker* self, caf::io::connection_handle hdl) {
   st.peer = peer_name(static_cast<int>(hdl.id()));
   st.decoder.reset();
   st.queued_bytes = 0;
+  st.write_finished = false;
+  st.close_reason = error_kind::none;
+  st.close_message = "closed";
   st.failed_attempts = 0;
   st.last_read = steady_clock::now();
   self->ack_writes(hdl, true);
@@ -190,7 +195,7 @@ void lost(connection_broker* self, error_kind reason, std::string msg) {
 void on_closed(connection_broker* self) {
   auto& st = self->state;
   if (st.closing()) {
-    finish(self, error_kind::none, "closed");
+    finish(self, self->state.close_reason, self->state.close_message);
     return;
   }
   // CAF delivers connection_closed_msg synchronously from its failed read,
@@ -252,10 +257,11 @@ template <class Frames>
 void on_send(connection_broker* self, const Frames& frames, std::size_t count,
              std::size_t bytes) {
   auto& st = self->state;
-  if (!st.hdl || st.closing()) {
+  if (!st.hdl || st.closing() || st.write_finished) {
     notify_error(self, error_kind::not_connected,
-                 st.closing() ? "send after close: the frame was dropped"
-                            : "not connected: the frame was dropped");
+                 st.closing()         ? "send after close: the frame was dropped"
+                 : st.write_finished ? "send after finish: the frame was dropped"
+                                     : "not connected: the frame was dropped");
     return;
   }
   if (st.queued_bytes + bytes > st.options.write_high_water) {
@@ -289,19 +295,19 @@ void on_close(connection_broker* self) {
   auto& st = self->state;
   stop_reading(self);
   if (!st.hdl) {
-    finish(self, error_kind::none, "closed");
+    finish(self, self->state.close_reason, self->state.close_message);
     return;
   }
   if (st.queued_bytes == 0)
-    finish(self, error_kind::none, "closed");
+    finish(self, self->state.close_reason, self->state.close_message);
   else
     self->delayed_send(self, st.options.close_timeout, abort_atom::value);
 }
 
 void on_idle_check(connection_broker* self) {
   auto& st = self->state;
-  if (!st.hdl)
-    return;
+  if (!st.hdl || st.reading == read_state::peer_finished)
+    return; // nothing more can arrive: finish_timeout takes over
   auto idle = std::chrono::duration_cast<milliseconds>(steady_clock::now()
                                                         - st.last_read);
   if (idle < st.options.idle_timeout) {
@@ -315,6 +321,70 @@ void on_idle_check(connection_broker* self) {
   lost(self, error_kind::idle_timeout, std::move(msg));
 }
 
+// The peer finished sending (FIN); every frame before it was delivered.
+void on_read_closed(connection_broker* self) {
+  auto& st = self->state;
+  if (st.closing() || !st.hdl)
+    return;
+  if (auto partial = st.decoder.buffered(); partial > 0) {
+    notify_error(self, error_kind::truncated_frame,
+                 "peer " + st.peer + " finished sending mid-frame; "
+                   + std::to_string(partial)
+                   + " bytes of an incomplete frame were discarded");
+    st.decoder.reset();
+  }
+  st.reading = read_state::peer_finished;
+  log(self, direction::event, "peer " + st.peer + " finished sending");
+  self->send(st.subscriber, peer_finished{st.stats.id});
+  if (st.write_finished) {
+    on_close(self); // both directions are done, ours first
+    return;
+  }
+  // The peer ended the conversation; whoever closes now follows it.
+  st.close_reason = error_kind::peer_closed;
+  st.close_message = "peer " + st.peer + " finished sending; closed";
+  if (!st.host.empty() && st.options.reconnect.enabled) {
+    // A reconnecting client takes the FIN as the end of this socket: what
+    // is queued still goes out (the scribe flushes before its FIN), then
+    // it connects again.
+    self->close(*st.hdl);
+    lost(self, error_kind::peer_closed, "peer " + st.peer + " closed the connection");
+    return;
+  }
+  if (st.options.finish_timeout.count() > 0)
+    self->delayed_send(self, st.options.finish_timeout, finish_timeout_atom_v);
+}
+
+// The subscriber did not close within finish_timeout after peer_finished.
+void on_finish_timeout(connection_broker* self) {
+  auto& st = self->state;
+  if (st.reading != read_state::peer_finished)
+    return; // closed already, or a timer from an earlier socket
+  st.close_message = "peer " + st.peer + " finished sending; closed after "
+                     + std::to_string(st.options.finish_timeout.count())
+                     + " ms (finish_timeout)";
+  log(self, direction::event, st.close_message);
+  on_close(self);
+}
+
+// Our half-close: send what is queued, then a FIN; go on reading.
+void on_finish(connection_broker* self) {
+  auto& st = self->state;
+  if (!st.hdl || st.closing()) {
+    notify_error(self, error_kind::not_connected,
+                 "finish on a connection that is not open");
+    return;
+  }
+  if (st.write_finished)
+    return;
+  st.write_finished = true;
+  if (auto* scribe = tcp_scribe_of(self, *st.hdl))
+    scribe->finish_writing();
+  log(self, direction::event, "finished sending");
+  if (st.reading == read_state::peer_finished)
+    on_close(self); // both directions are done
+}
+
 // Handlers shared by client and accepted connections.
 caf::message_handler connection_handlers(connection_broker* self) {
   return {
@@ -324,7 +394,7 @@ caf::message_handler connection_handlers(connection_broker* self) {
       auto& st = self->state;
       st.queued_bytes = msg.remaining;
       if (st.closing() && st.queued_bytes == 0)
-        finish(self, error_kind::none, "closed");
+        finish(self, self->state.close_reason, self->state.close_message);
     },
     [=](const caf::io::connection_passivated_msg&) { continue_reading(self); },
     [=](send_atom, const std::string& payload) {
@@ -335,6 +405,9 @@ caf::message_handler connection_handlers(connection_broker* self) {
       on_send(self, frames, frames.size(), frames.bytes());
     },
     [=](close_atom) { on_close(self); },
+    [=](finish_atom) { on_finish(self); },
+    [=](const read_closed_msg&) { on_read_closed(self); },
+    [=](finish_timeout_atom) { on_finish_timeout(self); },
     [=](abort_atom) {
       auto& st = self->state;
       auto pending = st.queued_bytes;
@@ -374,7 +447,10 @@ caf::message_handler client_handlers(connection_broker* self) {
         close_socket(fd);
         return caf::unit;
       }
-      start(self, self->add_scribe(fd));
+      auto scribe = make_tcp_scribe(self, fd);
+      auto hdl = scribe->hdl();
+      self->add_scribe(std::move(scribe));
+      start(self, hdl);
       return caf::unit;
     },
     [=](connect_failed_atom, const caf::error& err) {

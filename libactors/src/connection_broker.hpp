@@ -40,6 +40,8 @@ enum class read_state : std::uint8_t {
   halting,
   /// Halting, and the timer that resumes reading is on its way.
   resume_scheduled,
+  /// The peer finished sending (FIN): nothing more to read; writing goes on.
+  peer_finished,
   /// Closing for good: nothing is read any more.
   closing,
 };
@@ -57,6 +59,12 @@ struct connection_state {
   // Bytes asked of the socket per read: grows while reads fill it.
   std::size_t read_chunk = 0;
   std::size_t queued_bytes = 0;
+  // Our side sent its FIN (finish_atom): nothing more may be sent.
+  bool write_finished = false;
+  // What `disconnected` says after a close: none and "closed", unless the
+  // peer finished sending first.
+  error_kind close_reason = error_kind::none;
+  std::string close_message = "closed";
   connection_stats stats;
   std::chrono::steady_clock::time_point last_read;
   // Client connections only.
@@ -105,6 +113,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(actors_connection_internal, caf::first_custom_type_id + 
   CAF_ADD_ATOM(actors_connection_internal, actors::detail, fail_atom, "fail")
   /// Posted: reading may resume now that an earlier halt took effect.
   CAF_ADD_ATOM(actors_connection_internal, actors::detail, resume_atom, "resume")
+  /// Timer: the subscriber had `finish_timeout` to close after peer_finished.
+  CAF_ADD_ATOM(actors_connection_internal, actors::detail, finish_timeout_atom, "fin_tmo")
   /// Timer, acceptor -> itself: `shutdown_grace` is over; abort whoever is
   /// still flushing.
   CAF_ADD_ATOM(actors_connection_internal, actors::detail, grace_over_atom, "grace_over")

@@ -11,6 +11,7 @@
 
 #include "connection_broker.hpp"
 #include "tcp_socket.hpp"
+#include "tcp_transport.hpp"
 
 namespace actors {
 
@@ -73,7 +74,10 @@ caf::behavior acceptor(acceptor_broker* self, int listener_fd,
   auto& st = self->state;
   st.options = std::move(options);
   st.make_session = std::move(make_session);
-  st.listener = self->add_doorman(listener_fd);
+  // Our doorman: its peers get our TCP scribe (see tcp_transport.hpp).
+  auto doorman = detail::make_tcp_doorman(self, listener_fd);
+  st.listener = doorman->hdl();
+  self->add_doorman(std::move(doorman));
   self->set_down_handler([self](caf::down_msg& msg) {
     self->state.connections.erase(msg.source.id());
     quit_when_done(self);

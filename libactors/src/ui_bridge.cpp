@@ -242,6 +242,13 @@ caf::behavior ui_bridge(bridge_actor* self, std::shared_ptr<ui_sink> sink,
       on_event(self, event);
     },
     [=](peer_refused& event) { on_event(self, event); },
+    [=](peer_finished& event) {
+      // A UI cannot answer a half-close on its own: close (what is queued
+      // is still sent), as ncat does; `disconnected` follows.
+      if (auto conn = caf::actor_cast<connection_actor>(self->current_sender()))
+        self->send(conn, close_atom_v);
+      on_event(self, event);
+    },
     [=](ui_ack_atom, std::uint64_t sequence) { on_ack(self, sequence); },
     [=](ui_stats_atom) { return current_stats(self->state); },
     [=](close_atom) { self->quit(); },

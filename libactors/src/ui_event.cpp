@@ -15,6 +15,7 @@ const char* to_string(ui_event_kind kind) noexcept {
     case ui_event_kind::message: return "message";
     case ui_event_kind::listening: return "listening";
     case ui_event_kind::stop_requested: return "stop_requested";
+    case ui_event_kind::peer_finished: return "peer_finished";
   }
   return "unknown";
 }
@@ -94,6 +95,15 @@ ui_event to_ui_event(disconnected event) {
   result.time = wall_clock_now();
   result.error = event.reason;
   result.message = std::move(event.message);
+  return result;
+}
+
+ui_event to_ui_event(peer_finished event) {
+  ui_event result;
+  result.kind = ui_event_kind::peer_finished;
+  result.connection = event.id;
+  result.time = wall_clock_now();
+  result.message = "the peer finished sending";
   return result;
 }
 

@@ -193,6 +193,10 @@ bool raw_socket::closed_by_peer(std::chrono::milliseconds timeout) {
   return false;
 }
 
+void raw_socket::finish() {
+  ::shutdown(fd_, SHUT_WR);
+}
+
 void raw_socket::reset() {
   linger lg{1, 0};
   ::setsockopt(fd_, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));

@@ -61,6 +61,9 @@ public:
   /// True if the peer closed (read returns 0 or an error) within `timeout`.
   bool closed_by_peer(std::chrono::milliseconds timeout);
 
+  /// Half-closes: sends a FIN (shutdown SHUT_WR); reading goes on.
+  void finish();
+
   /// Sends an RST instead of a FIN: SO_LINGER 0, then close.
   void reset();
 

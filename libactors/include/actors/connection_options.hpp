@@ -58,6 +58,11 @@ struct connection_options {
   /// `close_atom` waits at most this long for queued bytes to be written,
   /// then aborts: a peer that stopped reading cannot hold a close forever.
   std::chrono::milliseconds close_timeout{2'000};
+  /// After the peer finished sending (`peer_finished`), the connection
+  /// closes itself (flushing what is queued) if its subscriber has not
+  /// closed it within this time, so half-open sockets cannot pile up; zero
+  /// waits forever.
+  std::chrono::milliseconds finish_timeout{10'000};
   /// Closes the connection after this long without receiving anything;
   /// zero disables the check.
   std::chrono::milliseconds idle_timeout{0};

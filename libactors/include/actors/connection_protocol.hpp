@@ -85,6 +85,7 @@ struct frame_received;
 struct frames_received;
 struct connection_error;
 struct reconnecting;
+struct peer_finished;
 struct disconnected;
 struct peer_refused;
 
@@ -98,6 +99,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(actors_connection, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(actors_connection, (actors::frames_received))
   CAF_ADD_TYPE_ID(actors_connection, (actors::connection_error))
   CAF_ADD_TYPE_ID(actors_connection, (actors::reconnecting))
+  CAF_ADD_TYPE_ID(actors_connection, (actors::peer_finished))
   CAF_ADD_TYPE_ID(actors_connection, (actors::connection_stats))
   CAF_ADD_TYPE_ID(actors_connection, (actors::disconnected))
   CAF_ADD_TYPE_ID(actors_connection, (actors::peer_refused))
@@ -107,6 +109,9 @@ CAF_BEGIN_TYPE_ID_BLOCK(actors_connection, caf::first_custom_type_id)
   CAF_ADD_ATOM(actors_connection, actors, send_atom, "send")
   /// Command: close after flushing what was queued.
   CAF_ADD_ATOM(actors_connection, actors, close_atom, "close")
+  /// Command: half-close; send what is queued, then a FIN (the peer sees
+  /// the end of the stream), and go on reading until the peer closes.
+  CAF_ADD_ATOM(actors_connection, actors, finish_atom, "finish")
   /// Command: close at once, dropping what was queued.
   CAF_ADD_ATOM(actors_connection, actors, abort_atom, "abort")
   /// Command: grant read credit (`credit_atom, uint32_t frames`).
@@ -131,6 +136,7 @@ using connection_actor = caf::typed_actor<
   caf::reacts_to<send_atom, std::string>,
   caf::reacts_to<send_atom, frame_batch>,
   caf::reacts_to<close_atom>,
+  caf::reacts_to<finish_atom>,
   caf::reacts_to<abort_atom>,
   caf::reacts_to<credit_atom, std::uint32_t>,
   caf::reacts_to<subscribe_atom, caf::actor>,
@@ -183,11 +189,22 @@ struct reconnecting {
   std::uint64_t delay_ms = 0;
 };
 
+/// Event: the peer finished sending (it half-closed: a FIN). Every frame it
+/// sent came before this event; nothing more is read. Our side stays open
+/// for writing: answer, then `close_atom` (which flushes). A connection its
+/// subscriber leaves open closes itself after `finish_timeout`. After our
+/// own `finish_atom`, this is followed by `disconnected` at once.
+struct peer_finished {
+  /// The connection's id.
+  connection_id id = 0;
+};
+
 /// Event: the connection is gone for good; the actor exits after this.
 struct disconnected {
   /// The connection's id.
   connection_id id = 0;
-  /// Why: none after a local `close`, an error kind otherwise.
+  /// Why: none after a local `close` (or `finish`) we began, peer_closed
+  /// after a close that followed `peer_finished`, another kind after errors.
   error_kind reason = error_kind::none;
   /// Why, for people.
   std::string message;
@@ -238,6 +255,13 @@ typename Inspector::result_type inspect(Inspector& f, connection_error& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, reconnecting& x) {
   return f(caf::meta::type_name("reconnecting"), x.id, x.attempt, x.delay_ms);
+}
+
+/// Makes `peer_finished` inspectable: CAF serializes and prints it with this.
+/// @relates peer_finished
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, peer_finished& x) {
+  return f(caf::meta::type_name("peer_finished"), x.id);
 }
 
 /// Makes `connection_stats` inspectable: CAF serializes and prints it with this.

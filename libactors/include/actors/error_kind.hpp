@@ -30,7 +30,8 @@ enum class error_kind : std::uint8_t {
   idle_timeout,
   /// The peer reset the connection (TCP RST).
   peer_reset,
-  /// The peer closed the connection in an orderly way.
+  /// The peer closed the connection in an orderly way, or finished sending
+  /// (`peer_finished`) before we closed.
   peer_closed,
   /// A command needs an established connection, and there is none (yet).
   not_connected,
@@ -44,6 +45,9 @@ enum class error_kind : std::uint8_t {
   io_failure,
   /// An argument or option is out of its valid range.
   invalid_argument,
+  /// The peer finished sending in the middle of a frame: the partial frame
+  /// was not delivered.
+  truncated_frame,
   /// A configured limit (of rooms, entries, ...) is reached; for
   /// connections, see too_many_connections.
   limit_reached,

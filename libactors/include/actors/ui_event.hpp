@@ -42,13 +42,17 @@ enum class ui_event_kind : std::uint8_t {
   /// signal): the UI closes as if the user had closed it. The UI bridge
   /// never drops this event.
   stop_requested,
+  /// A connection's peer finished sending (half-closed); `message` says so.
+  /// The UI bridge then closes that connection (flushing what is queued),
+  /// so `disconnected` follows.
+  peer_finished,
 };
 
 /// The number of `ui_event_kind` values, for tables indexed by kind.
-constexpr std::size_t ui_event_kind_count = 9;
+constexpr std::size_t ui_event_kind_count = 10;
 
 // A new kind goes last; this fails until the count above follows it.
-static_assert(static_cast<std::size_t>(ui_event_kind::stop_requested) + 1
+static_assert(static_cast<std::size_t>(ui_event_kind::peer_finished) + 1
                 == ui_event_kind_count,
               "ui_event_kind_count must follow the last ui_event_kind");
 
@@ -131,5 +135,8 @@ ui_event to_ui_event(disconnected event);
 
 /// @copydoc to_ui_event(connected)
 ui_event to_ui_event(peer_refused event);
+
+/// @copydoc to_ui_event(connected)
+ui_event to_ui_event(peer_finished event);
 
 } // namespace actors

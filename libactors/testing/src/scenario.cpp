@@ -27,7 +27,8 @@ std::string event_text(const ui_event& event) {
     case ui_event_kind::listening: return event.address;
     case ui_event_kind::frame: return event.payload;
     case ui_event_kind::message:
-    case ui_event_kind::stop_requested: return event.message;
+    case ui_event_kind::stop_requested:
+    case ui_event_kind::peer_finished: return event.message;
     case ui_event_kind::error:
     case ui_event_kind::disconnected: return to_string(event.error);
     case ui_event_kind::dropped: return std::to_string(event.dropped);

@@ -28,6 +28,11 @@ caf::behavior echo_session(caf::event_based_actor* self,
     [=](connection_error& event) {
       caf::send_as(as_connection, bridge, std::move(event));
     },
+    // Everything before the FIN was echoed already: close after it.
+    [=](peer_finished& event) {
+      self->send(connection, close_atom_v);
+      caf::send_as(as_connection, bridge, std::move(event));
+    },
     [=](disconnected& event) {
       caf::send_as(as_connection, bridge, std::move(event));
       self->quit();

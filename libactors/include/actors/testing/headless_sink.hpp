@@ -54,13 +54,15 @@ enum class ui_counter : std::uint8_t {
   out_of_order,
   /// `stop_requested` events.
   stop_requests,
+  /// `peer_finished` events.
+  peer_finished,
 };
 
 /// The number of `ui_counter` values, for tables indexed by counter.
-constexpr std::size_t ui_counter_count = 14;
+constexpr std::size_t ui_counter_count = 15;
 
 // A new counter goes last; this fails until the count above follows it.
-static_assert(static_cast<std::size_t>(ui_counter::stop_requests) + 1
+static_assert(static_cast<std::size_t>(ui_counter::peer_finished) + 1
                 == ui_counter_count,
               "ui_counter_count must follow the last ui_counter");
 

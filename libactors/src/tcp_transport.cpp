@@ -1,0 +1,307 @@
+#include "tcp_transport.hpp"
+
+#include <cerrno>
+#include <sys/socket.h>
+
+#include <caf/actor_system_config.hpp>
+#include <caf/config_value.hpp>
+#include <caf/defaults.hpp>
+#include <caf/io/abstract_broker.hpp>
+#include <caf/io/network/default_multiplexer.hpp>
+#include <caf/mailbox_element.hpp>
+#include <caf/message_id.hpp>
+
+#include "connection_broker.hpp"
+
+namespace actors::detail {
+
+namespace net = caf::io::network;
+
+// -- tcp_socket_handler -------------------------------------------------------
+
+tcp_socket_handler::tcp_socket_handler(net::default_multiplexer& mpx,
+                                       net::native_socket fd)
+  : event_handler(mpx, fd),
+    max_consecutive_reads_(caf::get_or(mpx.system().config(),
+                                       "middleman.max-consecutive-reads",
+                                       caf::defaults::middleman::max_consecutive_reads)) {
+}
+
+void tcp_socket_handler::handle_event(net::operation op) {
+  switch (op) {
+    case net::operation::read:
+      read_some();
+      break;
+    case net::operation::write:
+      write_some();
+      break;
+    case net::operation::propagate_error:
+      // Hang-up or socket error while neither reading nor writing.
+      if (reader_)
+        reader_->io_failure(&backend(), net::operation::read);
+      if (writer_)
+        writer_->io_failure(&backend(), net::operation::write);
+      break;
+  }
+}
+
+void tcp_socket_handler::removed_from_loop(net::operation op) {
+  // A read removal can land after reading was started again (the
+  // multiplexer applies changes at the end of its iteration): keep the
+  // reader then.
+  if (op == net::operation::read && !reading_)
+    reader_.reset();
+  else if (op == net::operation::write)
+    writer_.reset();
+}
+
+void tcp_socket_handler::graceful_shutdown() {
+  // CAF calls this when the broker closes the connection: FIN after the
+  // queue; the scribe detaches, and the socket closes with the last reference.
+  finish_writing();
+}
+
+void tcp_socket_handler::start_reading(tcp_scribe* owner) {
+  if (peer_finished_)
+    return; // nothing more will come
+  reader_.reset(owner);
+  if (!reading_) {
+    reading_ = true;
+    activate();
+  }
+}
+
+void tcp_socket_handler::stop_reading() {
+  if (reading_) {
+    reading_ = false;
+    passivate();
+  }
+}
+
+void tcp_socket_handler::flush(tcp_scribe* owner) {
+  if (queued_.empty() || state_.writing)
+    return;
+  backend().add(net::operation::write, fd(), this);
+  writer_.reset(owner);
+  state_.writing = true;
+  next_write();
+}
+
+void tcp_socket_handler::finish_writing() {
+  fin_pending_ = true;
+  if (!state_.writing)
+    shutdown_write();
+}
+
+void tcp_socket_handler::read_some() {
+  for (std::size_t reads = 0; reads < max_consecutive_reads_; ++reads) {
+    if (!reading_ || !reader_)
+      return;
+    read_buf_.resize(max_read_);
+    auto n = ::recv(fd(), read_buf_.data(), read_buf_.size(), 0);
+    if (n < 0) {
+      if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+        return;
+      auto reader = reader_;
+      stop_reading();
+      reader->io_failure(&backend(), net::operation::read);
+      return;
+    }
+    if (n == 0) {
+      // The peer finished sending; our side stays open for writing.
+      peer_finished_ = true;
+      auto reader = reader_;
+      stop_reading();
+      reader->on_peer_finished(&backend());
+      return;
+    }
+    if (!reader_->consume(&backend(), read_buf_.data(), static_cast<std::size_t>(n))) {
+      stop_reading();
+      return;
+    }
+  }
+}
+
+void tcp_socket_handler::write_some() {
+  if (!writer_)
+    return;
+  auto n = ::send(fd(), writing_.data() + written_, writing_.size() - written_,
+                  MSG_NOSIGNAL);
+  if (n < 0) {
+    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+      return;
+    auto writer = writer_;
+    backend().del(net::operation::write, fd(), this);
+    writer->io_failure(&backend(), net::operation::write);
+    return;
+  }
+  written_ += static_cast<std::size_t>(n);
+  auto remaining = writing_.size() - written_;
+  if (state_.ack_writes)
+    writer_->data_transferred(&backend(), static_cast<std::size_t>(n),
+                              remaining + queued_.size());
+  if (remaining == 0)
+    next_write();
+}
+
+void tcp_socket_handler::next_write() {
+  written_ = 0;
+  writing_.clear();
+  if (queued_.empty()) {
+    state_.writing = false;
+    backend().del(net::operation::write, fd(), this);
+    if (fin_pending_)
+      shutdown_write();
+  } else {
+    writing_.swap(queued_);
+  }
+}
+
+void tcp_socket_handler::shutdown_write() {
+  if (write_shut_)
+    return;
+  write_shut_ = true;
+  ::shutdown(fd(), SHUT_WR);
+}
+
+// -- tcp_scribe ---------------------------------------------------------------
+
+tcp_scribe::tcp_scribe(net::default_multiplexer& mpx, net::native_socket fd)
+  : scribe(net::conn_hdl_from_socket(fd)), handler_(mpx, fd) {
+}
+
+void tcp_scribe::configure_read(caf::io::receive_policy::config config) {
+  handler_.max_read(config.second);
+  if (!launched_)
+    launch();
+}
+
+void tcp_scribe::ack_writes(bool enable) {
+  handler_.ack_writes(enable);
+}
+
+std::vector<char>& tcp_scribe::wr_buf() {
+  return handler_.queue();
+}
+
+std::vector<char>& tcp_scribe::rd_buf() {
+  return handler_.read_buffer();
+}
+
+void tcp_scribe::graceful_shutdown() {
+  handler_.graceful_shutdown();
+  detach(&handler_.backend(), false);
+}
+
+void tcp_scribe::flush() {
+  handler_.flush(this);
+}
+
+std::string tcp_scribe::addr() const {
+  auto x = net::remote_addr_of_fd(handler_.fd());
+  return x ? *x : std::string{};
+}
+
+std::uint16_t tcp_scribe::port() const {
+  auto x = net::remote_port_of_fd(handler_.fd());
+  return x ? *x : 0;
+}
+
+void tcp_scribe::launch() {
+  launched_ = true;
+  handler_.start_reading(this);
+}
+
+void tcp_scribe::add_to_loop() {
+  handler_.start_reading(this);
+}
+
+void tcp_scribe::remove_from_loop() {
+  handler_.stop_reading();
+}
+
+void tcp_scribe::on_peer_finished(caf::execution_unit* ctx) {
+  if (detached())
+    return;
+  // Delivered at once, like new_data_msg, so it follows the last data.
+  auto guard = parent_;
+  caf::mailbox_element_vals<read_closed_msg> msg{nullptr, caf::make_message_id(),
+                                                 {}, read_closed_msg{hdl()}};
+  invoke_mailbox_element_impl(ctx, msg);
+}
+
+tcp_scribe* tcp_scribe_of(caf::io::abstract_broker* self,
+                          caf::io::connection_handle hdl) {
+  // CAF 0.17 has no lookup by handle for outsiders: take the scribe out of
+  // the broker's table and put it back.
+  auto ptr = self->take(hdl);
+  if (!ptr)
+    return nullptr;
+  auto* ours = dynamic_cast<tcp_scribe*>(ptr.get());
+  self->move_scribe(std::move(ptr));
+  return ours;
+}
+
+// -- tcp_doorman --------------------------------------------------------------
+
+tcp_doorman::tcp_doorman(net::default_multiplexer& mpx, net::native_socket fd)
+  : doorman(net::accept_hdl_from_socket(fd)), acceptor_(mpx, fd) {
+}
+
+bool tcp_doorman::new_connection() {
+  if (detached())
+    return false;
+  auto& mpx = acceptor_.backend();
+  auto scribe = caf::make_counted<tcp_scribe>(mpx, acceptor_.accepted_socket());
+  auto hdl = scribe->hdl();
+  parent()->add_scribe(std::move(scribe));
+  return doorman::new_connection(&mpx, hdl);
+}
+
+void tcp_doorman::graceful_shutdown() {
+  acceptor_.graceful_shutdown();
+  detach(&acceptor_.backend(), false);
+}
+
+void tcp_doorman::launch() {
+  acceptor_.start(this);
+}
+
+std::string tcp_doorman::addr() const {
+  auto x = net::local_addr_of_fd(acceptor_.fd());
+  return x ? *x : std::string{};
+}
+
+std::uint16_t tcp_doorman::port() const {
+  auto x = net::local_port_of_fd(acceptor_.fd());
+  return x ? *x : 0;
+}
+
+void tcp_doorman::add_to_loop() {
+  acceptor_.activate(this);
+}
+
+void tcp_doorman::remove_from_loop() {
+  acceptor_.passivate();
+}
+
+// -- factories ----------------------------------------------------------------
+
+namespace {
+
+net::default_multiplexer& multiplexer_of(caf::io::abstract_broker* self) {
+  // Brokers run in the middleman's default multiplexer.
+  return static_cast<net::default_multiplexer&>(self->backend());
+}
+
+} // namespace
+
+caf::io::scribe_ptr make_tcp_scribe(caf::io::abstract_broker* self, int fd) {
+  return caf::make_counted<tcp_scribe>(multiplexer_of(self), fd);
+}
+
+caf::io::doorman_ptr make_tcp_doorman(caf::io::abstract_broker* self, int fd) {
+  return caf::make_counted<tcp_doorman>(multiplexer_of(self), fd);
+}
+
+} // namespace actors::detail
