@@ -28,6 +28,8 @@ caf::behavior echo_session(caf::event_based_actor* self, actors::connection_acto
       self->send(conn, actors::credit_atom::value, std::uint32_t{1});
     },
     [](const actors::connected&) {},
+    // Every line before the client's FIN was echoed: close (flushes first).
+    [=](const actors::peer_finished&) { self->send(conn, actors::close_atom_v); },
     [](const actors::connection_error&) {},
     [=](const actors::disconnected&) { self->quit(); },
   };
@@ -115,6 +117,8 @@ caf::behavior chat_session(caf::event_based_actor* self, actors::connection_acto
       apply_line(self, conn, chat_room, frame.payload);
       self->send(conn, actors::credit_atom::value, std::uint32_t{1});
     },
+    // The client finished sending: leave as if it had typed /quit last.
+    [=](const actors::peer_finished&) { apply_line(self, conn, chat_room, "/quit"); },
     [=](demo_line_atom, std::string& text) { tell(self, conn, std::move(text)); },
     [](const actors::connection_error&) {},
     [=](const actors::disconnected&) {

@@ -231,6 +231,11 @@ caf::behavior session(session_actor* self, actors::connection_actor conn,
       self->state.held.push_back(std::move(frame.payload));
       apply_held(self);
     },
+    // The client finished sending: leave as if it had typed /quit last.
+    [=](const actors::peer_finished&) {
+      self->state.held.push_back("/quit");
+      apply_held(self);
+    },
     [=](line_atom, std::string& text) { tell(self, std::move(text)); },
     [=](const actors::connection_error&) {},
     [=](const actors::disconnected&) {

@@ -34,10 +34,6 @@
 #include "log_option.hpp"
 
 CAF_BEGIN_TYPE_ID_BLOCK(line_client, caf::first_custom_type_id + 1200)
-  /// stdin reader -> printer: stdin ended.
-  CAF_ADD_ATOM(line_client, client, eof_atom, "eof")
-  /// printer -> itself, `linger_atom, frames seen`: is the peer quiet yet?
-  CAF_ADD_ATOM(line_client, client, linger_atom, "linger")
   /// stdin reader and signal watcher -> themselves: wait once more.
   CAF_ADD_ATOM(line_client, client, wait_atom, "wait")
 CAF_END_TYPE_ID_BLOCK(line_client)
@@ -46,45 +42,31 @@ namespace client {
 
 using namespace std::chrono_literals;
 
-constexpr const char* usage = R"(usage: line_client [--framing KIND] [--timeout MS] [--linger MS] [--log FILE] HOST PORT
+constexpr const char* usage = R"(usage: line_client [--framing KIND] [--timeout MS] [--log FILE] HOST PORT
 Sends each line of stdin as one frame; prints each frame received as a line.
-Exits when stdin ends (after the queued frames are written) or the peer leaves.
+When stdin ends it half-closes, as ncat does: the peer sees the end of the
+stream after the last line, and replies are printed until the peer closes.
+Exits when the peer closes or finishes sending.
   --framing KIND  line (default), length16 or length32
   --timeout MS    connect timeout in milliseconds (default 5000)
-  --linger MS     after stdin ends, close once the peer was quiet this long
-                  (default 500)
   --log FILE      record every frame in and out to FILE
 SIGINT or SIGTERM ends it, with the log complete.
 )";
 
-struct printer_state {
-  actors::connection_actor conn;
-  std::uint64_t frames = 0;
-};
-
 // Prints frames and tells main whether the connection came up, then how it
-// ended. After stdin ends it closes the connection once the peer has been
-// quiet for `linger`: CAF 0.17 cannot half-close, so replies still in
-// flight would be lost if we closed at once.
-caf::behavior printer(caf::stateful_actor<printer_state>* self, caf::actor main_actor,
-                      std::chrono::milliseconds linger) {
+// ended. The peer's end of the stream ends the run, as in ncat.
+caf::behavior printer(caf::stateful_actor<actors::connection_actor>* self,
+                      caf::actor main_actor) {
   return {
     [=](const actors::connected& up) {
-      self->state.conn = up.handle;
+      self->state = up.handle;
       self->send(main_actor, true);
     },
     [=](const actors::frame_received& frame) {
       std::cout << frame.payload << '\n' << std::flush;
-      ++self->state.frames;
-      self->send(self->state.conn, actors::credit_atom::value, std::uint32_t{1});
+      self->send(self->state, actors::credit_atom::value, std::uint32_t{1});
     },
-    [=](eof_atom) { self->delayed_send(self, linger, linger_atom_v, self->state.frames); },
-    [=](linger_atom, std::uint64_t frames_before) {
-      if (self->state.frames == frames_before)
-        self->send(self->state.conn, actors::close_atom::value);
-      else
-        self->delayed_send(self, linger, linger_atom_v, self->state.frames);
-    },
+    [=](const actors::peer_finished&) { self->send(self->state, actors::close_atom_v); },
     [=](const actors::connection_error& err) { std::cerr << "error: " << err.message << "\n"; },
     [=](const actors::disconnected& down) {
       self->send(main_actor, down.reason == actors::error_kind::none
@@ -94,14 +76,14 @@ caf::behavior printer(caf::stateful_actor<printer_state>* self, caf::actor main_
   };
 }
 
-// Sends each line of stdin to `conn`, then `eof_atom` to `print`. Detached:
+// Sends each line of stdin to `conn`, then `finish_atom` (a FIN after the
+// last line; the connection keeps reading). Detached:
 // it waits for input at most 100 ms at a time, so an exit message from main
 // (the peer left first) ends it between waits. Lines go one batch per read;
 // one longer than `max_line` goes alone, so that the connection refuses it
 // and nothing else.
 caf::behavior stdin_reader(caf::stateful_actor<std::string>* self,
-                           actors::connection_actor conn,
-                           caf::actor print, std::size_t max_line) {
+                           actors::connection_actor conn, std::size_t max_line) {
   self->send(self, wait_atom_v);
   return [=](wait_atom) {
     pollfd input{STDIN_FILENO, POLLIN, 0};
@@ -113,7 +95,7 @@ caf::behavior stdin_reader(caf::stateful_actor<std::string>* self,
       // Like std::getline, the last line needs no newline.
       if (!partial.empty())
         self->send(conn, actors::send_atom::value, partial);
-      self->send(print, eof_atom_v);
+      self->send(conn, actors::finish_atom_v);
       self->quit();
       return;
     }
@@ -158,14 +140,13 @@ struct settings {
   std::string host;
   std::uint16_t port = 0;
   actors::connection_options connection;
-  std::chrono::milliseconds linger{0};
   std::size_t max_line = 0; // the longest line the framing can send
 };
 
 settings parse_settings(int argc, char** argv) {
   settings s;
   s.args = actors::parse_command_line_or_exit(argc, argv,
-                                              {{"framing", "timeout", "linger", "log"}, {}, usage});
+                                              {{"framing", "timeout", "log"}, {}, usage});
   auto& args = s.args;
   if (args.positionals().size() != 2) {
     std::cerr << "error: expected HOST and PORT\n\n" << usage;
@@ -182,8 +163,6 @@ settings parse_settings(int argc, char** argv) {
   s.host = args.positionals()[0];
   s.port = static_cast<std::uint16_t>(
     actors::value_or_exit(actors::parse_number(args.positionals()[1], "PORT", 1, 65535)));
-  s.linger
-    = std::chrono::milliseconds{actors::value_or_exit(args.number("linger", 500, 0, 3'600'000))};
   s.max_line = *framing == actors::framing_kind::length16
                  ? std::min<std::size_t>(s.connection.framing.max_frame_size, 0xFFFF)
                  : s.connection.framing.max_frame_size;
@@ -202,13 +181,13 @@ int main(int argc, char** argv) {
   auto log = examples::start_log(sys, s.args);
   s.connection.log = log;
   auto watcher = sys.spawn<caf::detached>(client::signal_watcher, caf::actor{self});
-  auto print = sys.spawn(client::printer, caf::actor{self}, s.linger);
+  auto print = sys.spawn(client::printer, caf::actor{self});
   auto conn = actors::connect(sys, s.host, s.port, print, s.connection);
   bool ok = false;
   self->receive([&](bool up) { ok = up; });
   caf::actor reader;
   if (ok) {
-    reader = sys.spawn<caf::detached>(client::stdin_reader, conn, print, s.max_line);
+    reader = sys.spawn<caf::detached>(client::stdin_reader, conn, s.max_line);
     self->receive([&](bool clean) { ok = clean; });
   }
   // Whatever ended the run, end every actor (a connection that is already

@@ -20,61 +20,14 @@
 #include "support/child_process.hpp"
 #include "support/echo_session.hpp"
 #include "support/raw_socket.hpp"
+#include "support/actor_fixture.hpp"
 #include "support/server_teardown.hpp"
 
 using namespace actors;
 using namespace std::chrono_literals;
 using testing_support::raw_socket;
 
-namespace {
-
-struct fixture {
-  system_config cfg;
-  caf::actor_system sys{cfg};
-  caf::scoped_actor self{sys};
-  std::vector<server_actor> acceptors;
-  std::vector<caf::actor> sessions;
-
-  ~fixture() { testing_support::stop_servers(self, acceptors, sessions); }
-
-
-  // An echo session that the fixture stops at the end.
-  caf::actor echo_session() {
-    sessions.push_back(sys.spawn(testing_support::echo_session));
-    return sessions.back();
-  }
-
-  // Listens and remembers the server for teardown.
-  caf::expected<server> serve(server_options opts, caf::actor subscriber) {
-    auto srv = listen(sys, opts, subscriber);
-    if (srv)
-      acceptors.push_back(srv->acceptor);
-    return srv;
-  }
-
-  server start_echo_server(server_options opts = {}) {
-    auto srv = serve(opts, echo_session());
-    REQUIRE(srv);
-    return *srv;
-  }
-
-  // Receives the next message, which must be of type T.
-  template <class T>
-  T expect(std::chrono::milliseconds timeout = 5s) {
-    T result;
-    bool got = false;
-    self->receive([&](T& x) { result = std::move(x); got = true; },
-                  caf::others >> [&](caf::message_view& x) -> caf::result<caf::message> {
-                    FAIL("unexpected message: " << to_string(x.copy_content_to_message()));
-                    return caf::message{};
-                  },
-                  caf::after(timeout) >> [&] { FAIL("timeout waiting"); });
-    REQUIRE(got);
-    return result;
-  }
-};
-
-} // namespace
+using fixture = testing_support::actor_fixture;
 
 TEST_CASE_METHOD(fixture, "an echo server sends a line back") {
   auto srv = start_echo_server();

@@ -27,12 +27,7 @@ std::string example(const std::string& name) {
 
 // Starts a server example on a free port and returns it with its port.
 std::pair<child_process, unsigned short> start_server(const std::string& name) {
-  child_process server{{example(name), "--port", "0"}};
-  auto banner = server.read_line(5s);
-  REQUIRE(banner);
-  auto port = testing_support::port_from_banner(*banner);
-  REQUIRE(port != 0);
-  return {std::move(server), port};
+  return testing_support::start_listening_server({example(name), "--port", "0"});
 }
 
 } // namespace
@@ -135,14 +130,15 @@ TEST_CASE("chat_server echoes a line typed just before /quit, then says bye") {
   CHECK(amy.closed_by_peer(5s));
 }
 
-TEST_CASE("line_client sends stdin to ncat and prints what comes back") {
-  // Port 0: the kernel picks a free port. ncat does not print it, so we
-  // read it from /proc once ncat listens.
-  child_process ncat{{"ncat", "-l", "127.0.0.1", "0", "--exec", "/bin/cat"}};
-  auto port = ncat.listening_port(5s);
+TEST_CASE("line_client sends stdin to socat and prints what comes back") {
+  // Port 0: the kernel picks a free port. socat does not print it, so we
+  // read it from /proc once socat listens. Not `ncat -l --exec`: it closes
+  // as soon as the client half-closes, before cat has answered.
+  child_process socat{{"socat", "TCP-LISTEN:0,bind=127.0.0.1", "EXEC:/bin/cat"}};
+  auto port = socat.listening_port(5s);
   REQUIRE(port);
-  child_process client{{example("line_client"), "--linger", "300", "--timeout",
-                        "1000", "127.0.0.1", std::to_string(*port)}};
+  child_process client{{example("line_client"), "--timeout", "1000", "127.0.0.1",
+                        std::to_string(*port)}};
   client.write("alpha\nbeta\n");
   client.close_stdin();
   CHECK(client.read_line(5s) == std::optional<std::string>{"alpha"});
@@ -160,7 +156,7 @@ TEST_CASE("line_client gets every echo of a 100,000-line file") {
   REQUIRE(std::system(("seq 1 100000 > " + input).c_str()) == 0);
   auto [server, port] = start_server("echo_server");
   child_process client{{"sh", "-c",
-                        example("line_client") + " --linger 2000 127.0.0.1 "
+                        example("line_client") + " 127.0.0.1 "
                           + std::to_string(port) + " < " + input + " > " + output
                           + "; echo $?; wc -l < " + output + "; tail -1 " + output}};
   CHECK(client.read_line(60s) == std::optional<std::string>{"0"});

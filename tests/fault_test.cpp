@@ -24,7 +24,7 @@
 #include "actors/system_config.hpp"
 #include "support/echo_session.hpp"
 #include "support/raw_socket.hpp"
-#include "support/server_teardown.hpp"
+#include "support/actor_fixture.hpp"
 
 using namespace actors;
 using namespace std::chrono_literals;
@@ -32,25 +32,12 @@ using testing_support::raw_socket;
 
 namespace {
 
-struct fixture {
-  system_config cfg;
-  caf::actor_system sys{cfg};
-  caf::scoped_actor self{sys};
-  std::vector<server_actor> acceptors;
-  std::vector<caf::actor> sessions;
-
-  ~fixture() { testing_support::stop_servers(self, acceptors, sessions); }
-
-
+struct fixture : testing_support::actor_fixture {
   server echo_server(framing_kind kind, std::size_t max_frame = 1024 * 1024) {
     server_options opts;
     opts.connection.framing.kind = kind;
     opts.connection.framing.max_frame_size = max_frame;
-    sessions.push_back(sys.spawn(testing_support::echo_session));
-    auto srv = listen(sys, opts, sessions.back());
-    REQUIRE(srv);
-    acceptors.push_back(srv->acceptor);
-    return *srv;
+    return start_echo_server(opts);
   }
 };
 

@@ -246,6 +246,13 @@ caf::behavior session(session_actor* self, actors::connection_actor conn,
       else
         apply_typed(self, lobby_actor, conn, frame.payload);
     },
+    // The client finished sending: leave as if it had typed /quit last.
+    [=](const actors::peer_finished&) {
+      if (self->state.joins_in_flight > 0)
+        self->state.typed_while_joining.push_back("/quit");
+      else
+        handle_line(self, lobby_actor, conn, "/quit");
+    },
     [=](chat_line& line) { send_line(self, conn, std::move(line.text)); },
     [=](chat_rooms_down_atom) {
       self->state.room = nullptr;

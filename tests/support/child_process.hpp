@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace testing_support {
@@ -72,5 +73,11 @@ private:
 
 /// Parses the port from a "listening on ADDR:PORT" line; 0 if malformed.
 unsigned short port_from_banner(const std::string& line);
+
+/// Starts a server program that prints "listening on ADDR:PORT" first, as
+/// the examples do; returns it with that port. Fails the test (REQUIRE) if
+/// no such line comes within 5 s.
+std::pair<child_process, unsigned short>
+start_listening_server(const std::vector<std::string>& argv);
 
 } // namespace testing_support

@@ -18,6 +18,11 @@ inline caf::behavior echo_session(caf::event_based_actor* self) {
       self->send(conn, actors::send_atom::value, std::move(frame.payload));
       self->send(conn, actors::credit_atom::value, std::uint32_t{1});
     },
+    // Every frame before the peer's FIN was echoed: close (flushes first).
+    [=](const actors::peer_finished&) {
+      self->send(caf::actor_cast<caf::actor>(self->current_sender()),
+                 actors::close_atom_v);
+    },
     [=](const actors::connection_error&) {},
     [=](const actors::disconnected&) {},
   };
