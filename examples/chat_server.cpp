@@ -1,6 +1,7 @@
 // chat_server: a line-based chat with rooms, in one process.
 //
 //   chat_server [--port N] [--bind ADDR] [--max-rooms N] [--log FILE]
+//               [--tls-cert FILE --tls-key FILE]
 //
 // Commands a client can type: /nick NAME, /join ROOM, /quit. Any other line
 // goes to everyone in the client's room. Three kinds of actor:
@@ -31,6 +32,7 @@
 #include "actors/system_config.hpp"
 #include "actors/termination_signal.hpp"
 #include "log_option.hpp"
+#include "tls_option.hpp"
 #include "serve_until_signal.hpp"
 
 // What sessions, rooms and the lobby say to each other. A room knows a
@@ -50,13 +52,15 @@ CAF_END_TYPE_ID_BLOCK(chat_server)
 
 namespace chat {
 
-constexpr const char* usage = R"(usage: chat_server [--port N] [--bind ADDR] [--max-rooms N] [--log FILE]
+constexpr const char* usage = R"(usage: chat_server [--port N] [--bind ADDR] [--max-rooms N] [--log FILE] [--tls-cert FILE --tls-key FILE]
 Line chat with rooms. Prints "listening on ADDR:PORT" first; exits on SIGINT/SIGTERM.
 Clients type: /nick NAME, /join ROOM, /quit; other lines go to their room.
   --port N       port to listen on; 0 picks a free one (default 7001)
   --bind ADDR    address to bind (default 127.0.0.1)
   --max-rooms N  most rooms that may exist at once (default 1000)
   --log FILE     record every frame in and out to FILE
+  --tls-cert FILE  speak TLS with this certificate chain (PEM)
+  --tls-key FILE   and this private key (PEM)
 )";
 
 // Longest nick or room name a client may choose.
@@ -250,10 +254,11 @@ caf::behavior session(session_actor* self, actors::connection_actor conn,
 
 int main(int argc, char** argv) {
   auto args = actors::parse_command_line_or_exit(
-    argc, argv, {{"port", "bind", "max-rooms", "log"}, {}, chat::usage});
+    argc, argv, {{"port", "bind", "max-rooms", "log", "tls-cert", "tls-key"}, {}, chat::usage});
   actors::server_options opts;
   opts.port = actors::value_or_exit(args.port("port", 7001));
   opts.bind_address = args.get("bind", "127.0.0.1");
+  opts.connection.tls = examples::server_tls(args);
   auto max_rooms = actors::value_or_exit(args.number("max-rooms", 1000, 1, 1'000'000));
   actors::block_termination_signals();
   actors::system_config cfg;

@@ -1,7 +1,7 @@
 // echo_server: sends every line back to the client that sent it.
 //
 //   echo_server [--port N] [--bind ADDR] [--max-frame BYTES] [--max-connections N]
-//               [--log FILE]
+//               [--log FILE] [--tls-cert FILE --tls-key FILE]
 //
 // Each accepted connection is its own actor (libactors' connection), and
 // each gets its own echo session: the actor below, which receives the
@@ -21,17 +21,20 @@
 #include "actors/system_config.hpp"
 #include "actors/termination_signal.hpp"
 #include "log_option.hpp"
+#include "tls_option.hpp"
 #include "serve_until_signal.hpp"
 
 namespace {
 
-constexpr const char* usage = R"(usage: echo_server [--port N] [--bind ADDR] [--max-frame BYTES] [--max-connections N] [--log FILE]
+constexpr const char* usage = R"(usage: echo_server [--port N] [--bind ADDR] [--max-frame BYTES] [--max-connections N] [--log FILE] [--tls-cert FILE --tls-key FILE]
 Line echo server. Prints "listening on ADDR:PORT" first; exits on SIGINT/SIGTERM.
   --port N           port to listen on; 0 picks a free one (default 7000)
   --bind ADDR        address to bind (default 127.0.0.1)
   --max-frame BYTES  longest line accepted (default 1048576)
   --max-connections N  peers served at once; more are refused (default 1024)
   --log FILE         record every frame in and out to FILE
+  --tls-cert FILE    speak TLS with this certificate chain (PEM)
+  --tls-key FILE     and this private key (PEM)
 )";
 
 // One per connection: echoes what arrives and gives the read credit back
@@ -65,11 +68,13 @@ caf::behavior echo_session(caf::io::broker* self, actors::connection_actor conn)
 
 int main(int argc, char** argv) {
   auto args = actors::parse_command_line_or_exit(
-    argc, argv, {{"port", "bind", "max-frame", "max-connections", "log"}, {}, usage});
+    argc, argv, {{"port", "bind", "max-frame", "max-connections", "log", "tls-cert", "tls-key"},
+                       {}, usage});
   actors::server_options opts;
   opts.port = actors::value_or_exit(args.port("port", 7000));
   opts.bind_address = args.get("bind", "127.0.0.1");
   opts.connection.batch_frames = true;
+  opts.connection.tls = examples::server_tls(args);
   opts.connection.framing.max_frame_size
     = actors::value_or_exit(args.number("max-frame", 1024 * 1024, 1, 1024ul * 1024 * 1024));
   opts.max_connections

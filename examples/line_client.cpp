@@ -1,7 +1,8 @@
 // line_client: our framework's ncat. Lines from stdin are sent as frames;
 // frames received are printed to stdout, one per line.
 //
-//   line_client [--framing line|length16|length32] [--log FILE] HOST PORT
+//   line_client [--framing line|length16|length32] [--log FILE]
+//               [--tls [--ca FILE] [--insecure]] HOST PORT
 //
 // Reading stdin and waiting for a signal both block, so each happens in a
 // detached actor (a thread of its own) that only sends messages; the
@@ -32,6 +33,7 @@
 #include "actors/system_config.hpp"
 #include "actors/termination_signal.hpp"
 #include "log_option.hpp"
+#include "tls_option.hpp"
 
 CAF_BEGIN_TYPE_ID_BLOCK(line_client, caf::first_custom_type_id + 1200)
   /// stdin reader and signal watcher -> themselves: wait once more.
@@ -42,7 +44,7 @@ namespace client {
 
 using namespace std::chrono_literals;
 
-constexpr const char* usage = R"(usage: line_client [--framing KIND] [--timeout MS] [--log FILE] HOST PORT
+constexpr const char* usage = R"(usage: line_client [--framing KIND] [--timeout MS] [--log FILE] [--tls [--ca FILE] [--insecure]] HOST PORT
 Sends each line of stdin as one frame; prints each frame received as a line.
 When stdin ends it half-closes, as ncat does: the peer sees the end of the
 stream after the last line, and replies are printed until the peer closes.
@@ -50,6 +52,10 @@ Exits when the peer closes or finishes sending.
   --framing KIND  line (default), length16 or length32
   --timeout MS    connect timeout in milliseconds (default 5000)
   --log FILE      record every frame in and out to FILE
+  --tls           speak TLS; the server's certificate must be valid for HOST
+  --ca FILE       verify it against these CA certificates (PEM) instead of
+                  the system's
+  --insecure      do not verify it at all (anyone on the path can listen in)
 SIGINT or SIGTERM ends it, with the log complete.
 )";
 
@@ -146,7 +152,7 @@ struct settings {
 settings parse_settings(int argc, char** argv) {
   settings s;
   s.args = actors::parse_command_line_or_exit(argc, argv,
-                                              {{"framing", "timeout", "log"}, {}, usage});
+                                              {{"framing", "timeout", "log", "ca"}, {"tls", "insecure"}, usage});
   auto& args = s.args;
   if (args.positionals().size() != 2) {
     std::cerr << "error: expected HOST and PORT\n\n" << usage;
@@ -158,6 +164,7 @@ settings parse_settings(int argc, char** argv) {
     std::exit(2);
   }
   s.connection.framing.kind = *framing;
+  s.connection.tls = examples::client_tls(args);
   s.connection.connect_timeout
     = std::chrono::milliseconds{actors::value_or_exit(args.number("timeout", 5000, 1, 3'600'000))};
   s.host = args.positionals()[0];

@@ -269,7 +269,7 @@ TEST_CASE_METHOD(deterministic_fixture, "connection events become value-only UI 
   start();
   auto conn = sys.spawn(credit_counter);
   caf::send_as(conn, bridge,
-               connected{7, "127.0.0.1:9", caf::actor_cast<connection_actor>(conn)});
+               connected{7, "127.0.0.1:9", caf::actor_cast<connection_actor>(conn), {}, {}});
   frame_from(conn, "payload");
   caf::send_as(conn, bridge, connection_error{7, error_kind::frame_too_large, "too big"});
   caf::send_as(conn, bridge, disconnected{7, error_kind::peer_reset, "reset", {}});

@@ -119,6 +119,30 @@ void stop_reading(connection_broker* self) {
   st.reading = read_state::closing;
 }
 
+// Tells the subscriber the connection is up (after the TLS handshake, if any).
+void announce(connection_broker* self, std::string tls_version, std::string tls_cipher) {
+  auto& st = self->state;
+  log(self, direction::event,
+      "connected to " + st.peer
+        + (tls_version.empty() ? "" : " (" + tls_version + ", " + tls_cipher + ")"));
+  self->send(st.subscriber, connected{st.stats.id, st.peer,
+                                      caf::actor_cast<connection_actor>(self),
+                                      std::move(tls_version), std::move(tls_cipher)});
+}
+
+// The TLS handshake did not finish within handshake_timeout.
+void on_tls_timeout(connection_broker* self, std::uint64_t serial) {
+  auto& st = self->state;
+  if (serial != st.socket_serial || st.secured || !st.hdl || st.closing())
+    return;
+  auto msg = "TLS handshake with " + st.peer + " did not finish within "
+             + std::to_string(st.options.tls.handshake_timeout.count())
+             + " ms (handshake_timeout)";
+  notify_error(self, error_kind::tls_handshake_failed, msg);
+  st.reading = read_state::closing;
+  finish(self, error_kind::tls_handshake_failed, std::move(msg));
+}
+
 // Takes ownership of a connected socket handle and announces it.
 void start(connection_broker* self, caf::io::connection_handle hdl) {
   auto& st = self->state;
@@ -135,9 +159,24 @@ void start(connection_broker* self, caf::io::connection_handle hdl) {
   self->ack_writes(hdl, true);
   st.reading = read_state::unconfigured;
   resume_reading(self);
-  log(self, direction::event, "connected to " + st.peer);
-  self->send(st.subscriber, connected{st.stats.id, st.peer,
-                                      caf::actor_cast<connection_actor>(self)});
+  ++st.socket_serial;
+  st.secured = false;
+  if (st.tls.ctx) {
+    // `connected` waits for the handshake (tls_established_msg).
+    auto* scribe = tcp_scribe_of(self, hdl);
+    auto failure = scribe ? scribe->start_tls(st.tls, st.peer)
+                          : std::string{"TLS needs our own TCP scribe"};
+    if (!failure.empty()) {
+      notify_error(self, error_kind::tls_error, failure);
+      st.reading = read_state::closing;
+      self->send(self, fail_atom_v, caf::make_error(error_kind::tls_error, failure));
+      return;
+    }
+    self->delayed_send(self, st.options.tls.handshake_timeout, tls_timeout_atom_v,
+                       st.socket_serial);
+  } else {
+    announce(self, {}, {});
+  }
   if (st.options.idle_timeout.count() > 0)
     self->delayed_send(self, st.options.idle_timeout, idle_atom::value);
 }
@@ -147,7 +186,17 @@ void spawn_connector(connection_broker* self) {
   auto broker = caf::actor_cast<caf::actor>(self);
   self->system().spawn<caf::detached>(
     [](caf::event_based_actor* connector, caf::actor target, std::string host,
-       std::uint16_t port, milliseconds timeout) {
+       std::uint16_t port, milliseconds timeout, tls_options tls_opts) {
+      // Loading certificates reads files: here, not on the network thread.
+      tls_context tls;
+      if (tls_opts.enabled) {
+        auto made = make_tls_context(tls_opts, tls_role::client, host);
+        if (!made) {
+          connector->send(target, connect_failed_atom::value, made.error());
+          return;
+        }
+        tls = std::move(*made);
+      }
       auto result = connect_with_timeout(host, port, timeout);
       if (!result) {
         connector->send(target, connect_failed_atom::value, result.error());
@@ -155,10 +204,10 @@ void spawn_connector(connection_broker* self) {
       }
       int fd = result->fd;
       // A request, so that the socket is closed if the broker is gone.
-      connector->request(target, caf::infinite, adopt_atom::value, fd)
+      connector->request(target, caf::infinite, adopt_atom::value, fd, std::move(tls))
         .then([] {}, [fd](caf::error&) mutable { close_socket(fd); });
     },
-    broker, st.host, st.port, st.options.connect_timeout);
+    broker, st.host, st.port, st.options.connect_timeout, st.options.tls);
 }
 
 milliseconds backoff_delay(connection_state& st) {
@@ -408,6 +457,17 @@ caf::message_handler connection_handlers(connection_broker* self) {
     [=](finish_atom) { on_finish(self); },
     [=](const read_closed_msg&) { on_read_closed(self); },
     [=](finish_timeout_atom) { on_finish_timeout(self); },
+    [=](tls_established_msg& msg) {
+      self->state.secured = true;
+      announce(self, std::move(msg.version), std::move(msg.cipher));
+    },
+    [=](transport_error_msg& msg) {
+      // Inside the scribe's read: finish on the next message (as on_data).
+      notify_error(self, msg.kind, msg.message);
+      self->state.reading = read_state::closing;
+      self->send(self, fail_atom_v, caf::make_error(msg.kind, std::move(msg.message)));
+    },
+    [=](tls_timeout_atom, std::uint64_t serial) { on_tls_timeout(self, serial); },
     [=](abort_atom) {
       auto& st = self->state;
       auto pending = st.queued_bytes;
@@ -442,11 +502,12 @@ caf::message_handler connection_handlers(connection_broker* self) {
 // reconnect timer.
 caf::message_handler client_handlers(connection_broker* self) {
   return {
-    [=](adopt_atom, int fd) -> caf::unit_t {
+    [=](adopt_atom, int fd, tls_context& tls) -> caf::unit_t {
       if (self->state.closing()) {
         close_socket(fd);
         return caf::unit;
       }
+      self->state.tls = std::move(tls);
       auto scribe = make_tcp_scribe(self, fd);
       auto hdl = scribe->hdl();
       self->add_scribe(std::move(scribe));
@@ -502,9 +563,10 @@ caf::behavior client_connection(connection_broker* self, std::string host,
 
 caf::behavior accepted_connection(connection_broker* self,
                                   caf::io::connection_handle hdl,
-                                  connection_options options) {
+                                  connection_options options, tls_context tls) {
   options.reconnect.enabled = false;
   init(self, options);
+  self->state.tls = std::move(tls);
   // Reading starts once the server names the subscriber (subscribe_atom).
   self->state.hdl = hdl;
   return connection_handlers(self);

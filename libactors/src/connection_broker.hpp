@@ -17,6 +17,7 @@
 #include "actors/connection_options.hpp"
 #include "actors/connection_protocol.hpp"
 #include "actors/framing.hpp"
+#include "tls_context.hpp"
 
 namespace actors::detail {
 
@@ -67,6 +68,11 @@ struct connection_state {
   std::string close_message = "closed";
   connection_stats stats;
   std::chrono::steady_clock::time_point last_read;
+  // TLS: the context (null for plain TCP), and whether the current socket's
+  // handshake is done; `socket_serial` tells a stale handshake timer.
+  tls_context tls;
+  bool secured = false;
+  std::uint64_t socket_serial = 0;
   // Client connections only.
   std::string host;
   std::uint16_t port = 0;
@@ -90,7 +96,7 @@ caf::behavior client_connection(connection_broker* self, std::string host,
 /// starts reading once it receives `subscribe_atom` with its subscriber.
 caf::behavior accepted_connection(connection_broker* self,
                                   caf::io::connection_handle hdl,
-                                  connection_options options);
+                                  connection_options options, tls_context tls);
 
 } // namespace actors::detail
 
@@ -99,7 +105,8 @@ caf::behavior accepted_connection(connection_broker* self,
 // stranger's message can never be taken for one of these commands.
 CAF_BEGIN_TYPE_ID_BLOCK(actors_connection_internal, caf::first_custom_type_id + 900)
 
-  /// Connector -> connection: adopt this connected socket (`adopt_atom, int fd`).
+  /// Connector -> connection: adopt this connected socket
+  /// (`adopt_atom, int fd, tls_context`; the context is null without TLS).
   CAF_ADD_ATOM(actors_connection_internal, actors::detail, adopt_atom, "adopt")
   /// Connector -> connection: connecting failed
   /// (`connect_failed_atom, caf::error`).
@@ -113,6 +120,9 @@ CAF_BEGIN_TYPE_ID_BLOCK(actors_connection_internal, caf::first_custom_type_id + 
   CAF_ADD_ATOM(actors_connection_internal, actors::detail, fail_atom, "fail")
   /// Posted: reading may resume now that an earlier halt took effect.
   CAF_ADD_ATOM(actors_connection_internal, actors::detail, resume_atom, "resume")
+  /// Timer: the TLS handshake of socket number N had `handshake_timeout`
+  /// (`tls_timeout_atom, uint64_t N`).
+  CAF_ADD_ATOM(actors_connection_internal, actors::detail, tls_timeout_atom, "tls_tmo")
   /// Timer: the subscriber had `finish_timeout` to close after peer_finished.
   CAF_ADD_ATOM(actors_connection_internal, actors::detail, finish_timeout_atom, "fin_tmo")
   /// Timer, acceptor -> itself: `shutdown_grace` is over; abort whoever is

@@ -24,6 +24,8 @@ const char* to_string(error_kind kind) noexcept {
     case error_kind::io_failure: return "io_failure";
     case error_kind::invalid_argument: return "invalid_argument";
     case error_kind::truncated_frame: return "truncated_frame";
+    case error_kind::tls_handshake_failed: return "tls_handshake_failed";
+    case error_kind::tls_error: return "tls_error";
     case error_kind::limit_reached: return "limit_reached";
     case error_kind::other: return "other";
   }

@@ -20,6 +20,7 @@ namespace {
 struct acceptor_state {
   server_options options;
   session_factory make_session;
+  detail::tls_context tls; // null without TLS
   std::optional<caf::io::accept_handle> listener;
   std::unordered_map<caf::actor_id, caf::actor> connections;
   bool closing = false;
@@ -53,7 +54,7 @@ void accept(acceptor_broker* self, caf::io::connection_handle hdl) {
     return;
   }
   auto conn = self->fork(detail::accepted_connection, hdl,
-                         st.options.connection);
+                         st.options.connection, st.tls);
   self->monitor(conn);
   st.connections.emplace(conn.id(), conn);
   auto subscriber = st.make_session(caf::actor_cast<connection_actor>(conn));
@@ -70,9 +71,11 @@ void quit_when_done(acceptor_broker* self) {
 }
 
 caf::behavior acceptor(acceptor_broker* self, int listener_fd,
-                       server_options options, session_factory make_session) {
+                       server_options options, session_factory make_session,
+                       detail::tls_context tls) {
   auto& st = self->state;
   st.options = std::move(options);
+  st.tls = std::move(tls);
   st.make_session = std::move(make_session);
   // Our doorman: its peers get our TCP scribe (see tcp_transport.hpp).
   auto doorman = detail::make_tcp_doorman(self, listener_fd);
@@ -117,12 +120,22 @@ caf::expected<server> listen(caf::actor_system& system, server_options options,
   if (options.max_connections == 0)
     return caf::make_error(error_kind::invalid_argument,
                       "max_connections must be at least 1");
+  // Certificates load here, on the calling thread, so a bad file is a
+  // listen error rather than a failure of every connection.
+  detail::tls_context tls;
+  if (options.connection.tls.enabled) {
+    auto made = detail::make_tls_context(options.connection.tls, detail::tls_role::server);
+    if (!made)
+      return made.error();
+    tls = std::move(*made);
+  }
   auto socket = detail::open_listener(options.bind_address, options.port, 128);
   if (!socket)
     return socket.error();
   auto handle = system.middleman().spawn_broker(acceptor, socket->fd,
                                                 std::move(options),
-                                                std::move(make_session));
+                                                std::move(make_session),
+                                                std::move(tls));
   return server{caf::actor_cast<server_actor>(std::move(handle)),
                 socket->address, socket->port};
 }

@@ -20,8 +20,9 @@ namespace net = caf::io::network;
 // -- tcp_socket_handler -------------------------------------------------------
 
 tcp_socket_handler::tcp_socket_handler(net::default_multiplexer& mpx,
-                                       net::native_socket fd)
+                                       net::native_socket fd, tcp_scribe* owner)
   : event_handler(mpx, fd),
+    owner_(owner),
     max_consecutive_reads_(caf::get_or(mpx.system().config(),
                                        "middleman.max-consecutive-reads",
                                        caf::defaults::middleman::max_consecutive_reads)) {
@@ -69,6 +70,11 @@ void tcp_socket_handler::start_reading(tcp_scribe* owner) {
     reading_ = true;
     activate();
   }
+  // Records TLS took from the socket already will not make it readable.
+  if (tls_ && tls_->has_buffered_input())
+    backend().post([guard = caf::intrusive_ptr<tcp_scribe>{owner}] {
+      guard->read_buffered();
+    });
 }
 
 void tcp_socket_handler::stop_reading() {
@@ -78,22 +84,47 @@ void tcp_socket_handler::stop_reading() {
   }
 }
 
-void tcp_socket_handler::flush(tcp_scribe* owner) {
-  if (queued_.empty() || state_.writing)
-    return;
-  backend().add(net::operation::write, fd(), this);
-  writer_.reset(owner);
-  state_.writing = true;
-  next_write();
+void tcp_socket_handler::flush(tcp_scribe*) {
+  send_pending();
 }
 
 void tcp_socket_handler::finish_writing() {
   fin_pending_ = true;
-  if (!state_.writing)
-    shutdown_write();
+  if (!state_.writing) {
+    if (tls_ && tls_->established() && queued_.empty() && !close_notify_sent_) {
+      tls_->close_notify();
+      close_notify_sent_ = true;
+    }
+    send_pending();
+    if (!state_.writing)
+      shutdown_write();
+  }
+}
+
+std::string tcp_socket_handler::start_tls(const tls_context& context,
+                                          std::string peer) {
+  tls_ = std::make_unique<tls_stage>(context, std::move(peer));
+  cipher_in_.resize(32 * 1024);
+  if (tls_->failed()
+      || (context.role == tls_role::client && !tls_->advance_handshake()))
+    return tls_->error_message();
+  send_pending(); // a client's hello
+  return {};
+}
+
+void tcp_socket_handler::read_buffered() {
+  if (reading_ && reader_)
+    read_some();
 }
 
 void tcp_socket_handler::read_some() {
+  if (tls_)
+    read_tls();
+  else
+    read_plain();
+}
+
+void tcp_socket_handler::read_plain() {
   for (std::size_t reads = 0; reads < max_consecutive_reads_; ++reads) {
     if (!reading_ || !reader_)
       return;
@@ -108,11 +139,7 @@ void tcp_socket_handler::read_some() {
       return;
     }
     if (n == 0) {
-      // The peer finished sending; our side stays open for writing.
-      peer_finished_ = true;
-      auto reader = reader_;
-      stop_reading();
-      reader->on_peer_finished(&backend());
+      peer_finished_sending();
       return;
     }
     if (!reader_->consume(&backend(), read_buf_.data(), static_cast<std::size_t>(n))) {
@@ -120,6 +147,86 @@ void tcp_socket_handler::read_some() {
       return;
     }
   }
+}
+
+void tcp_socket_handler::read_tls() {
+  caf::intrusive_ptr<tcp_scribe> guard{owner_};
+  for (std::size_t reads = 0; reads < max_consecutive_reads_; ++reads) {
+    if (!reading_ || !reader_ || !deliver_plaintext() || !reading_)
+      return;
+    auto n = ::recv(fd(), cipher_in_.data(), cipher_in_.size(), 0);
+    if (n < 0) {
+      if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+        return;
+      auto reader = reader_;
+      stop_reading();
+      reader->io_failure(&backend(), net::operation::read);
+      return;
+    }
+    if (n == 0) {
+      if (!tls_->established()) {
+        stop_reading();
+        owner_->on_transport_error(&backend(), error_kind::tls_handshake_failed,
+                                   "TLS handshake failed: the peer closed the connection");
+        return;
+      }
+      peer_finished_sending(); // a FIN without close_notify
+      return;
+    }
+    tls_->feed(cipher_in_.data(), static_cast<std::size_t>(n));
+    if (tls_->established())
+      continue;
+    bool ok = tls_->advance_handshake();
+    send_pending(); // our part of the handshake, or an alert
+    if (!ok) {
+      tls_failed();
+      return;
+    }
+    if (tls_->established()) {
+      owner_->on_tls_established(&backend(), tls_->version(), tls_->cipher());
+      send_pending(); // what the broker queued meanwhile
+    }
+  }
+}
+
+bool tcp_socket_handler::deliver_plaintext() {
+  while (tls_->established()) {
+    read_buf_.resize(max_read_);
+    auto n = tls_->read(read_buf_.data(), read_buf_.size());
+    if (tls_->has_output())
+      send_pending(); // a read can answer (key updates)
+    if (tls_->failed()) {
+      tls_failed();
+      return false;
+    }
+    if (n == 0) {
+      if (!tls_->peer_closed())
+        return true; // wait for more ciphertext
+      peer_finished_sending();
+      return false;
+    }
+    if (!reader_->consume(&backend(), read_buf_.data(), n)) {
+      stop_reading();
+      return false;
+    }
+    if (!reading_ || !reader_)
+      return false;
+  }
+  return true;
+}
+
+void tcp_socket_handler::peer_finished_sending() {
+  // Our side stays open for writing.
+  peer_finished_ = true;
+  auto reader = reader_;
+  stop_reading();
+  if (reader)
+    reader->on_peer_finished(&backend());
+}
+
+void tcp_socket_handler::tls_failed() {
+  stop_reading();
+  owner_->on_transport_error(&backend(), tls_->error(), tls_->error_message());
 }
 
 void tcp_socket_handler::write_some() {
@@ -144,16 +251,42 @@ void tcp_socket_handler::write_some() {
     next_write();
 }
 
+void tcp_socket_handler::send_pending() {
+  if (state_.writing)
+    return; // next_write takes it
+  bool waiting = tls_ ? tls_->has_output() || (tls_->established() && !queued_.empty())
+                      : !queued_.empty();
+  if (!waiting)
+    return;
+  backend().add(net::operation::write, fd(), this);
+  writer_.reset(owner_);
+  state_.writing = true;
+  next_write();
+}
+
 void tcp_socket_handler::next_write() {
   written_ = 0;
   writing_.clear();
-  if (queued_.empty()) {
-    state_.writing = false;
-    backend().del(net::operation::write, fd(), this);
-    if (fin_pending_)
-      shutdown_write();
+  if (tls_) {
+    if (tls_->established() && !queued_.empty()) {
+      if (!tls_->write(queued_.data(), queued_.size()))
+        tls_failed();
+      queued_.clear();
+    }
+    if (fin_pending_ && queued_.empty() && tls_->established()
+        && !close_notify_sent_) {
+      tls_->close_notify();
+      close_notify_sent_ = true;
+    }
+    tls_->take_output(writing_);
   } else {
     writing_.swap(queued_);
+  }
+  if (writing_.empty()) {
+    state_.writing = false;
+    backend().del(net::operation::write, fd(), this);
+    if (fin_pending_ && queued_.empty())
+      shutdown_write();
   }
 }
 
@@ -167,7 +300,7 @@ void tcp_socket_handler::shutdown_write() {
 // -- tcp_scribe ---------------------------------------------------------------
 
 tcp_scribe::tcp_scribe(net::default_multiplexer& mpx, net::native_socket fd)
-  : scribe(net::conn_hdl_from_socket(fd)), handler_(mpx, fd) {
+  : scribe(net::conn_hdl_from_socket(fd)), handler_(mpx, fd, this) {
 }
 
 void tcp_scribe::configure_read(caf::io::receive_policy::config config) {
@@ -227,6 +360,28 @@ void tcp_scribe::on_peer_finished(caf::execution_unit* ctx) {
   auto guard = parent_;
   caf::mailbox_element_vals<read_closed_msg> msg{nullptr, caf::make_message_id(),
                                                  {}, read_closed_msg{hdl()}};
+  invoke_mailbox_element_impl(ctx, msg);
+}
+
+void tcp_scribe::on_tls_established(caf::execution_unit* ctx, std::string version,
+                                    std::string cipher) {
+  if (detached())
+    return;
+  auto guard = parent_;
+  caf::mailbox_element_vals<tls_established_msg> msg{
+    nullptr, caf::make_message_id(), {},
+    tls_established_msg{hdl(), std::move(version), std::move(cipher)}};
+  invoke_mailbox_element_impl(ctx, msg);
+}
+
+void tcp_scribe::on_transport_error(caf::execution_unit* ctx, error_kind kind,
+                                    std::string message) {
+  if (detached())
+    return;
+  auto guard = parent_;
+  caf::mailbox_element_vals<transport_error_msg> msg{
+    nullptr, caf::make_message_id(), {},
+    transport_error_msg{hdl(), kind, std::move(message)}};
   invoke_mailbox_element_impl(ctx, msg);
 }
 

@@ -15,6 +15,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,10 @@
 #include <caf/io/scribe.hpp>
 #include <caf/meta/type_name.hpp>
 #include <caf/policy/tcp.hpp>
+
+#include "actors/error_kind.hpp"
+#include "tls_context.hpp"
+#include "tls_stage.hpp"
 
 namespace caf::io::network {
 class default_multiplexer;
@@ -49,14 +54,43 @@ typename Inspector::result_type inspect(Inspector& f, read_closed_msg& x) {
   return f(caf::meta::type_name("read_closed_msg"), x.handle);
 }
 
+/// Our scribe -> its broker: the TLS handshake is done.
+struct tls_established_msg {
+  caf::io::connection_handle handle;
+  std::string version;
+  std::string cipher;
+};
+
+/// @relates tls_established_msg
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, tls_established_msg& x) {
+  return f(caf::meta::type_name("tls_established_msg"), x.handle, x.version,
+           x.cipher);
+}
+
+/// Our scribe -> its broker: the transport failed (TLS); reading stopped.
+struct transport_error_msg {
+  caf::io::connection_handle handle;
+  error_kind kind = error_kind::none;
+  std::string message;
+};
+
+/// @relates transport_error_msg
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, transport_error_msg& x) {
+  return f(caf::meta::type_name("transport_error_msg"), x.handle, x.kind,
+           x.message);
+}
+
 class tcp_scribe;
 
 /// The socket of one TCP connection as the multiplexer sees it: reads while
-/// its scribe asks for data, writes what the scribe queued.
+/// its scribe asks for data, writes what the scribe queued. With TLS, a
+/// `tls_stage` sits between the socket and the scribe's buffers.
 class tcp_socket_handler final : public caf::io::network::event_handler {
 public:
   tcp_socket_handler(caf::io::network::default_multiplexer& mpx,
-                     caf::io::network::native_socket fd);
+                     caf::io::network::native_socket fd, tcp_scribe* owner);
 
   void handle_event(caf::io::network::operation op) override;
   void removed_from_loop(caf::io::network::operation op) override;
@@ -72,6 +106,11 @@ public:
   void flush(tcp_scribe* owner);
   /// Sends a FIN once everything queued is written; reading goes on.
   void finish_writing();
+  /// Runs TLS from now on; a client sends its hello at once. Returns why
+  /// that failed, or an empty string.
+  std::string start_tls(const tls_context& context, std::string peer);
+  /// Reads what TLS holds already (posted when reading resumes).
+  void read_buffered();
 
   std::vector<char>& read_buffer() { return read_buf_; }
   std::vector<char>& queue() { return queued_; }
@@ -79,11 +118,26 @@ public:
 
 private:
   void read_some();
+  void read_plain();
+  void read_tls();
+  // Hands decrypted bytes to the reader; false once reading must stop.
+  bool deliver_plaintext();
+  // The peer finished sending (a FIN, or TLS's close_notify).
+  void peer_finished_sending();
+  // TLS failed: stop reading and tell the broker why.
+  void tls_failed();
   void write_some();
-  // Swaps in the next queued bytes, or stops writing when there are none.
+  // Starts writing if anything waits for the socket.
+  void send_pending();
+  // Swaps in the next bytes for the socket, or stops writing when there are
+  // none (then a pending FIN goes out).
   void next_write();
   void shutdown_write();
 
+  tcp_scribe* owner_;
+  std::unique_ptr<tls_stage> tls_;
+  std::vector<char> cipher_in_;
+  bool close_notify_sent_ = false;
   caf::intrusive_ptr<tcp_scribe> reader_;
   caf::intrusive_ptr<tcp_scribe> writer_;
   std::size_t max_consecutive_reads_;
@@ -123,8 +177,25 @@ public:
   /// Half-closes our side: FIN after what is queued; reading goes on.
   void finish_writing() { handler_.finish_writing(); }
 
+  /// Runs TLS on this connection from now on (a client sends its hello);
+  /// returns why that failed, or an empty string.
+  std::string start_tls(const tls_context& context, std::string peer) {
+    return handler_.start_tls(context, std::move(peer));
+  }
+
+  /// Reads what TLS holds already.
+  void read_buffered() { handler_.read_buffered(); }
+
   /// Called by the handler when `recv` returned 0.
   void on_peer_finished(caf::execution_unit* ctx);
+
+  /// Called by the handler when the TLS handshake is done.
+  void on_tls_established(caf::execution_unit* ctx, std::string version,
+                          std::string cipher);
+
+  /// Called by the handler when TLS failed.
+  void on_transport_error(caf::execution_unit* ctx, error_kind kind,
+                          std::string message);
 
 private:
   tcp_socket_handler handler_;

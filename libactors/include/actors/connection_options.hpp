@@ -8,6 +8,7 @@
 
 #include "actors/framing.hpp"
 #include "actors/log_protocol.hpp"
+#include "actors/tls_options.hpp"
 
 namespace actors {
 
@@ -68,6 +69,8 @@ struct connection_options {
   std::chrono::milliseconds idle_timeout{0};
   /// Client connections only: what happens after the peer is lost.
   reconnect_policy reconnect;
+  /// TLS on this connection; off by default (see tls_options.hpp).
+  tls_options tls;
 };
 
 } // namespace actors

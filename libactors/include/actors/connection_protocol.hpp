@@ -150,6 +150,10 @@ struct connected {
   std::string peer;
   /// The connection actor; send commands here.
   connection_actor handle;
+  /// With TLS: the protocol version, e.g. "TLSv1.3"; empty without TLS.
+  std::string tls_version;
+  /// With TLS: the cipher suite, e.g. "TLS_AES_256_GCM_SHA384".
+  std::string tls_cipher;
 };
 
 /// Event: one whole frame arrived. Consumes one unit of read credit.
@@ -226,7 +230,8 @@ struct peer_refused {
 /// @relates connected
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, connected& x) {
-  return f(caf::meta::type_name("connected"), x.id, x.peer, x.handle);
+  return f(caf::meta::type_name("connected"), x.id, x.peer, x.handle,
+           x.tls_version, x.tls_cipher);
 }
 
 /// Makes `frame_received` inspectable: CAF serializes and prints it with this.

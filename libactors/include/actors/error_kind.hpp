@@ -48,6 +48,12 @@ enum class error_kind : std::uint8_t {
   /// The peer finished sending in the middle of a frame: the partial frame
   /// was not delivered.
   truncated_frame,
+  /// The TLS handshake failed: the peer's certificate did not verify, the
+  /// peer does not speak TLS, the handshake timed out, ...
+  tls_handshake_failed,
+  /// TLS failed after the handshake (a corrupt record, a bad alert), or
+  /// TLS could not be set up (a certificate or key file that does not load).
+  tls_error,
   /// A configured limit (of rooms, entries, ...) is reached; for
   /// connections, see too_many_connections.
   limit_reached,

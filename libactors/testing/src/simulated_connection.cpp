@@ -91,7 +91,7 @@ caf::behavior simulated_connection(simulated_actor* self, caf::actor subscriber,
   st.credit = read_credit;
   st.stats.id = self->id();
   self->send(st.subscriber, connected{st.stats.id, st.peer,
-                                      caf::actor_cast<connection_actor>(self)});
+                                      caf::actor_cast<connection_actor>(self), {}, {}});
   return {
     [=](peer_send_atom, std::string& payload) {
       enqueue(self, backlog_item{std::move(payload), false, 0, 1});

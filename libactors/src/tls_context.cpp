@@ -1,0 +1,80 @@
+#include "tls_context.hpp"
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include "actors/error_kind.hpp"
+
+namespace actors::detail {
+
+namespace {
+
+caf::error tls_setup_error(const std::string& what) {
+  auto reason = take_openssl_errors();
+  return caf::make_error(error_kind::tls_error,
+                         what + (reason.empty() ? "" : ": " + reason));
+}
+
+} // namespace
+
+std::string take_openssl_errors() {
+  std::string result;
+  while (auto code = ERR_get_error()) {
+    const char* reason = ERR_reason_error_string(code);
+    if (!result.empty())
+      result += "; ";
+    result += reason != nullptr ? reason : "error " + std::to_string(code);
+  }
+  return result;
+}
+
+caf::expected<tls_context> make_tls_context(const tls_options& options,
+                                            tls_role role,
+                                            const std::string& host) {
+  ERR_clear_error();
+  bool server = role == tls_role::server;
+  std::shared_ptr<SSL_CTX> ctx{SSL_CTX_new(server ? TLS_server_method()
+                                                  : TLS_client_method()),
+                               SSL_CTX_free};
+  if (!ctx)
+    return tls_setup_error("cannot create a TLS context");
+  SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION);
+  // Memory buffers never block: a partial write would only complicate.
+  SSL_CTX_set_mode(ctx.get(), SSL_MODE_ENABLE_PARTIAL_WRITE
+                                | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+  auto& cert = options.certificate_file;
+  if (server && cert.empty())
+    return caf::make_error(error_kind::invalid_argument,
+                           "a TLS server needs a certificate and key file");
+  if (!cert.empty()) {
+    if (SSL_CTX_use_certificate_chain_file(ctx.get(), cert.c_str()) != 1)
+      return tls_setup_error("cannot load the certificate " + cert);
+    auto& key = options.key_file.empty() ? cert : options.key_file;
+    if (SSL_CTX_use_PrivateKey_file(ctx.get(), key.c_str(), SSL_FILETYPE_PEM) != 1)
+      return tls_setup_error("cannot load the private key " + key);
+    if (SSL_CTX_check_private_key(ctx.get()) != 1)
+      return tls_setup_error("the key " + key + " does not match " + cert);
+  }
+  bool verify = server ? options.require_client_certificate : !options.insecure;
+  if (verify) {
+    auto& ca = options.ca_file;
+    if (server && ca.empty())
+      return caf::make_error(error_kind::invalid_argument,
+                             "requiring client certificates needs a CA file");
+    int loaded = ca.empty() ? SSL_CTX_set_default_verify_paths(ctx.get())
+                            : SSL_CTX_load_verify_locations(ctx.get(), ca.c_str(), nullptr);
+    if (loaded != 1)
+      return tls_setup_error(ca.empty() ? std::string{"cannot load the system's CA store"}
+                                        : "cannot load the CA file " + ca);
+    SSL_CTX_set_verify(ctx.get(),
+                       server ? SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT
+                              : SSL_VERIFY_PEER,
+                       nullptr);
+  }
+  tls_context result{std::move(ctx), role, {}};
+  if (!server)
+    result.server_name = options.server_name.empty() ? host : options.server_name;
+  return result;
+}
+
+} // namespace actors::detail

@@ -1,0 +1,174 @@
+#include "tls_stage.hpp"
+
+#include <climits>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
+
+namespace actors::detail {
+
+namespace {
+
+bool is_ip_address(const std::string& name) {
+  auto* parsed = a2i_IPADDRESS(name.c_str());
+  if (parsed == nullptr)
+    return false;
+  ASN1_OCTET_STRING_free(parsed);
+  return true;
+}
+
+int clamp_int(std::size_t size) {
+  return size > static_cast<std::size_t>(INT_MAX) ? INT_MAX : static_cast<int>(size);
+}
+
+} // namespace
+
+tls_stage::tls_stage(const tls_context& context, std::string peer)
+  : peer_(std::move(peer)) {
+  ssl_ = SSL_new(context.ctx.get());
+  in_ = BIO_new(BIO_s_mem());
+  out_ = BIO_new(BIO_s_mem());
+  if (ssl_ == nullptr || in_ == nullptr || out_ == nullptr) {
+    error_ = "cannot set up TLS: " + take_openssl_errors();
+    return;
+  }
+  SSL_set_bio(ssl_, in_, out_); // the session owns both BIOs now
+  if (context.role == tls_role::server) {
+    SSL_set_accept_state(ssl_);
+    return;
+  }
+  SSL_set_connect_state(ssl_);
+  auto& name = context.server_name;
+  if (name.empty())
+    return;
+  bool ip = is_ip_address(name);
+  if (!ip) // SNI carries host names only
+    SSL_set_tlsext_host_name(ssl_, name.c_str());
+  if (SSL_get_verify_mode(ssl_) != SSL_VERIFY_NONE) {
+    if (ip)
+      X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl_), name.c_str());
+    else
+      SSL_set1_host(ssl_, name.c_str());
+  }
+}
+
+tls_stage::~tls_stage() {
+  if (ssl_ != nullptr)
+    SSL_free(ssl_);
+  else {
+    BIO_free(in_);
+    BIO_free(out_);
+  }
+}
+
+void tls_stage::feed(const char* data, std::size_t size) {
+  if (in_ != nullptr)
+    BIO_write(in_, data, clamp_int(size));
+}
+
+bool tls_stage::advance_handshake() {
+  if (failed())
+    return false;
+  if (established_)
+    return true;
+  ERR_clear_error();
+  auto result = SSL_do_handshake(ssl_);
+  if (result == 1) {
+    established_ = true;
+    return true;
+  }
+  auto code = SSL_get_error(ssl_, result);
+  if (code == SSL_ERROR_WANT_READ || code == SSL_ERROR_WANT_WRITE)
+    return true;
+  fail(result);
+  return false;
+}
+
+std::size_t tls_stage::read(char* buf, std::size_t size) {
+  if (!established_ || failed() || peer_closed_)
+    return 0;
+  ERR_clear_error();
+  std::size_t n = 0;
+  auto result = SSL_read_ex(ssl_, buf, size, &n);
+  if (result == 1)
+    return n;
+  switch (SSL_get_error(ssl_, result)) {
+    case SSL_ERROR_WANT_READ:
+    case SSL_ERROR_WANT_WRITE:
+      return 0;
+    case SSL_ERROR_ZERO_RETURN:
+      peer_closed_ = true;
+      return 0;
+    default:
+      fail(result);
+      return 0;
+  }
+}
+
+bool tls_stage::write(const char* data, std::size_t size) {
+  if (failed())
+    return false;
+  ERR_clear_error();
+  while (size > 0) {
+    std::size_t n = 0;
+    auto result = SSL_write_ex(ssl_, data, size, &n);
+    if (result != 1) {
+      fail(result);
+      return false;
+    }
+    data += n;
+    size -= n;
+  }
+  return true;
+}
+
+void tls_stage::close_notify() {
+  if (ssl_ != nullptr && established_ && !failed())
+    SSL_shutdown(ssl_);
+}
+
+void tls_stage::take_output(std::vector<char>& out) {
+  auto pending = out_ != nullptr ? BIO_ctrl_pending(out_) : 0;
+  if (pending == 0)
+    return;
+  auto before = out.size();
+  out.resize(before + pending);
+  auto n = BIO_read(out_, out.data() + before, clamp_int(pending));
+  out.resize(before + static_cast<std::size_t>(n > 0 ? n : 0));
+}
+
+bool tls_stage::has_output() const {
+  return out_ != nullptr && BIO_ctrl_pending(out_) > 0;
+}
+
+bool tls_stage::has_buffered_input() const {
+  return ssl_ != nullptr && established_ && !peer_closed_ && !failed()
+         && (SSL_pending(ssl_) > 0 || BIO_ctrl_pending(in_) > 0);
+}
+
+std::string tls_stage::version() const {
+  return ssl_ != nullptr ? SSL_get_version(ssl_) : "";
+}
+
+std::string tls_stage::cipher() const {
+  auto* current = ssl_ != nullptr ? SSL_get_current_cipher(ssl_) : nullptr;
+  return current != nullptr ? SSL_CIPHER_get_name(current) : "";
+}
+
+void tls_stage::fail(int result) {
+  auto code = SSL_get_error(ssl_, result);
+  auto reasons = take_openssl_errors();
+  auto verify = SSL_get_verify_result(ssl_);
+  if (!established_ && verify != X509_V_OK)
+    reasons += std::string{reasons.empty() ? "" : ": "}
+               + X509_verify_cert_error_string(verify);
+  if (reasons.empty())
+    reasons = code == SSL_ERROR_SYSCALL ? "the peer closed the connection"
+                                        : "OpenSSL error " + std::to_string(code);
+  error_ = (established_ ? "TLS with " : "TLS handshake with ") + peer_
+           + " failed: " + reasons;
+}
+
+} // namespace actors::detail

@@ -1,0 +1,249 @@
+// TLS on connections: our client and server with each other, then with the
+// peers people use (openssl s_client and s_server, ncat --ssl), and every
+// way a handshake fails, each contained to its own connection.
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "actors/connection.hpp"
+#include "actors/connection_protocol.hpp"
+#include "actors/server.hpp"
+#include "support/actor_fixture.hpp"
+#include "support/child_process.hpp"
+#include "support/raw_socket.hpp"
+#include "support/test_certificates.hpp"
+
+using namespace actors;
+using namespace std::chrono_literals;
+using testing_support::child_process;
+using testing_support::raw_socket;
+
+namespace {
+
+std::string example(const std::string& name) {
+  return std::string{ACTORS_EXAMPLES_DIR} + "/" + name;
+}
+
+struct tls_fixture : testing_support::actor_fixture {
+  testing_support::test_certificates certs;
+
+  // An echo server speaking TLS with `cert` and `key`.
+  server tls_echo_server(const std::string& cert, const std::string& key,
+                         std::chrono::milliseconds handshake_timeout = 10s) {
+    server_options opts;
+    opts.connection.tls.enabled = true;
+    opts.connection.tls.certificate_file = cert;
+    opts.connection.tls.key_file = key;
+    opts.connection.tls.handshake_timeout = handshake_timeout;
+    return start_echo_server(opts);
+  }
+
+  // Options of a TLS client that trusts `ca`.
+  connection_options trusting(const std::string& ca) {
+    connection_options opts;
+    opts.tls.enabled = true;
+    opts.tls.ca_file = ca;
+    return opts;
+  }
+
+  // Connects with `opts` and expects the handshake to fail; returns why.
+  connection_error failed_handshake(std::uint16_t port, connection_options opts,
+                                    const std::string& host = "127.0.0.1") {
+    connect(sys, host, port, self, opts);
+    auto err = expect<connection_error>();
+    auto down = expect<disconnected>();
+    CHECK(down.reason == error_kind::tls_handshake_failed);
+    return err;
+  }
+
+  // `conn` still echoes.
+  void still_echoes(const connection_actor& conn, const std::string& line) {
+    self->send(conn, send_atom_v, line);
+    CHECK(expect<frame_received>().payload == line);
+  }
+};
+
+} // namespace
+
+TEST_CASE_METHOD(tls_fixture, "our TLS client and server echo, name protocol and cipher, and half-close") {
+  auto srv = tls_echo_server(certs.cert(), certs.key());
+  auto conn = connect(sys, "127.0.0.1", srv.port, self, trusting(certs.ca()));
+  auto up = expect<connected>();
+  CHECK(up.tls_version == "TLSv1.3");
+  CHECK_FALSE(up.tls_cipher.empty());
+  still_echoes(conn, "hello over TLS");
+  // finish sends close_notify: the echo session sees the end, answers, closes.
+  self->send(conn, send_atom_v, std::string{"last line"});
+  self->send(conn, finish_atom_v);
+  CHECK(expect<frame_received>().payload == "last line");
+  expect<peer_finished>();
+  auto down = expect<disconnected>();
+  CHECK(down.reason == error_kind::none);
+}
+
+TEST_CASE_METHOD(tls_fixture, "the server's name is checked: localhost and 127.0.0.1 pass, another name fails") {
+  auto srv = tls_echo_server(certs.cert(), certs.key());
+  connect(sys, "localhost", srv.port, self, trusting(certs.ca()));
+  CHECK(expect<connected>().tls_version == "TLSv1.3");
+  auto opts = trusting(certs.ca());
+  opts.tls.server_name = "other.example";
+  auto err = failed_handshake(srv.port, opts);
+  CHECK(err.kind == error_kind::tls_handshake_failed);
+  CHECK_THAT(err.message, Catch::Contains("certificate verify failed")
+                            && Catch::Contains("hostname mismatch"));
+}
+
+TEST_CASE_METHOD(tls_fixture, "a wrong CA, an expired certificate and a wrong host fail only their own connection") {
+  auto good = tls_echo_server(certs.cert(), certs.key());
+  auto conn = connect(sys, "127.0.0.1", good.port, self, trusting(certs.ca()));
+  expect<connected>();
+  SECTION("a CA that did not sign the server's certificate") {
+    auto err = failed_handshake(good.port, trusting(certs.other_ca()));
+    CHECK(err.kind == error_kind::tls_handshake_failed);
+    CHECK_THAT(err.message, Catch::Contains("certificate verify failed")
+                              && Catch::Contains("unable to get local issuer certificate"));
+  }
+  SECTION("an expired certificate") {
+    auto expired = tls_echo_server(certs.expired_cert(), certs.expired_key());
+    auto err = failed_handshake(expired.port, trusting(certs.ca()));
+    CHECK_THAT(err.message, Catch::Contains("certificate has expired"));
+  }
+  SECTION("a certificate for another host") {
+    auto wrong = tls_echo_server(certs.wrong_host_cert(), certs.wrong_host_key());
+    auto err = failed_handshake(wrong.port, trusting(certs.ca()), "localhost");
+    CHECK_THAT(err.message, Catch::Contains("hostname mismatch"));
+    err = failed_handshake(wrong.port, trusting(certs.ca()), "127.0.0.1");
+    CHECK_THAT(err.message, Catch::Contains("IP address mismatch"));
+  }
+  SECTION("insecure skips the checks") {
+    auto wrong = tls_echo_server(certs.wrong_host_cert(), certs.wrong_host_key());
+    connection_options opts;
+    opts.tls.enabled = true;
+    opts.tls.insecure = true;
+    auto other = connect(sys, "127.0.0.1", wrong.port, self, opts);
+    expect<connected>();
+    still_echoes(other, "unchecked");
+  }
+  still_echoes(conn, "still here");
+}
+
+TEST_CASE_METHOD(tls_fixture, "plain text sent to a TLS port fails that connection only") {
+  auto srv = serve([&] {
+    server_options opts;
+    opts.connection.tls.enabled = true;
+    opts.connection.tls.certificate_file = certs.cert();
+    opts.connection.tls.key_file = certs.key();
+    return opts;
+  }(), self);
+  REQUIRE(srv);
+  raw_socket plain{srv->port};
+  REQUIRE(plain.write_all("GET / HTTP/1.0\r\n\r\n"));
+  auto err = expect<connection_error>();
+  CHECK(err.kind == error_kind::tls_handshake_failed);
+  CHECK_THAT(err.message, Catch::StartsWith("TLS handshake with 127.0.0.1:"));
+  CHECK(expect<disconnected>().reason == error_kind::tls_handshake_failed);
+  CHECK(plain.closed_by_peer(5s));
+}
+
+TEST_CASE_METHOD(tls_fixture, "a stalled handshake is closed after handshake_timeout") {
+  server_options opts;
+  opts.connection.tls.enabled = true;
+  opts.connection.tls.certificate_file = certs.cert();
+  opts.connection.tls.key_file = certs.key();
+  opts.connection.tls.handshake_timeout = 200ms;
+  auto srv = serve(opts, self);
+  REQUIRE(srv);
+  raw_socket silent{srv->port};
+  auto err = expect<connection_error>(5s);
+  CHECK(err.kind == error_kind::tls_handshake_failed);
+  CHECK_THAT(err.message, Catch::Contains("did not finish within 200 ms"));
+  expect<disconnected>();
+  CHECK(silent.closed_by_peer(5s));
+}
+
+TEST_CASE_METHOD(tls_fixture, "a TLS client of a plain server fails the handshake") {
+  auto srv = start_echo_server();
+  auto opts = trusting(certs.ca());
+  // A line echo never answers the binary hello: the handshake times out.
+  opts.tls.handshake_timeout = 500ms;
+  auto err = failed_handshake(srv.port, opts);
+  CHECK(err.kind == error_kind::tls_handshake_failed);
+}
+
+TEST_CASE_METHOD(tls_fixture, "a certificate that does not load fails listen with tls_error naming the file") {
+  server_options opts;
+  opts.connection.tls.enabled = true;
+  opts.connection.tls.certificate_file = "/nonexistent/server.pem";
+  opts.connection.tls.key_file = certs.key();
+  auto srv = listen(sys, opts, self);
+  REQUIRE_FALSE(srv);
+  CHECK(kind_of(srv.error()) == error_kind::tls_error);
+  CHECK_THAT(message_of(srv.error()), Catch::Contains("/nonexistent/server.pem"));
+}
+
+TEST_CASE_METHOD(tls_fixture, "200 concurrent TLS clients each get 1,000 lines back in order") {
+  constexpr int clients = 200;
+  constexpr int lines = 1000;
+  auto srv = tls_echo_server(certs.cert(), certs.key());
+  auto opts = trusting(certs.ca());
+  opts.read_credit = lines;
+  std::map<connection_id, connection_actor> conns;
+  for (int i = 0; i < clients; ++i)
+    connect(sys, "127.0.0.1", srv.port, self, opts);
+  for (int i = 0; i < clients; ++i) {
+    auto up = expect<connected>(30s);
+    conns.emplace(up.id, up.handle);
+  }
+  for (auto& [id, conn] : conns)
+    for (int n = 0; n < lines; ++n)
+      self->send(conn, send_atom_v, std::to_string(id) + ":" + std::to_string(n));
+  std::map<connection_id, int> next;
+  for (int i = 0; i < clients * lines; ++i) {
+    auto frame = expect<frame_received>(30s);
+    auto expected = std::to_string(frame.id) + ":" + std::to_string(next[frame.id]++);
+    if (frame.payload != expected)
+      FAIL("connection " << frame.id << " got " << frame.payload << ", expected " << expected);
+  }
+  CHECK(next.size() == clients);
+}
+
+TEST_CASE("openssl s_client and ncat --ssl talk to echo_server --tls-cert") {
+  testing_support::test_certificates certs;
+  auto [server, port] = testing_support::start_listening_server(
+    {example("echo_server"), "--port", "0", "--tls-cert", certs.cert(), "--tls-key",
+     certs.key()});
+  child_process s_client{{"openssl", "s_client", "-connect",
+                          "127.0.0.1:" + std::to_string(port), "-CAfile", certs.ca(),
+                          "-verify_return_error", "-quiet"},
+                         testing_support::stderr_to::pipe};
+  s_client.write("from s_client\n");
+  CHECK(s_client.read_line(5s) == std::optional<std::string>{"from s_client"});
+  child_process ncat{{"sh", "-c",
+                      "seq 1 1000 | ncat --ssl --ssl-verify --ssl-trustfile " + certs.ca()
+                        + " localhost " + std::to_string(port)
+                        + " | sha256sum; seq 1 1000 | sha256sum"}};
+  auto got = ncat.read_line(30s);
+  auto sent = ncat.read_line(5s);
+  REQUIRE(got);
+  CHECK(got == sent);
+}
+
+TEST_CASE("line_client --tls talks to openssl s_server") {
+  testing_support::test_certificates certs;
+  child_process s_server{{"openssl", "s_server", "-accept", "127.0.0.1:0", "-cert",
+                          certs.cert(), "-key", certs.key(), "-rev", "-naccept", "1"},
+                         testing_support::stderr_to::pipe};
+  auto port = s_server.listening_port(5s);
+  REQUIRE(port);
+  child_process client{{example("line_client"), "--tls", "--ca", certs.ca(), "127.0.0.1",
+                        std::to_string(*port)}};
+  client.write("hello\nworld\n");
+  client.close_stdin();
+  CHECK(client.read_line(5s) == std::optional<std::string>{"olleh"});
+  CHECK(client.read_line(5s) == std::optional<std::string>{"dlrow"});
+  CHECK(client.wait_exit(5s) == 0);
+}
