@@ -13,12 +13,19 @@
 namespace {
 
 constexpr const char* usage
-  = "usage: actors-client [--connect HOST:PORT]... [--listen PORT] [--log FILE]\n"
-    "                     [--demo] [--screenshot FILE]\n"
+  = "usage: actors-client [--connect [tls://]HOST:PORT]... [--ca FILE] [--insecure]\n"
+    "                     [--listen PORT [--tls-cert FILE --tls-key FILE]]\n"
+    "                     [--log FILE] [--demo] [--screenshot FILE]\n"
     "A socket workbench that never freezes. With no arguments it starts an\n"
     "embedded echo and chat server on free local ports, already connected.\n"
-    "  --connect HOST:PORT  open a line-framed connection (repeatable)\n"
+    "  --connect HOST:PORT  open a line-framed connection (repeatable);\n"
+    "                       tls://HOST:PORT speaks TLS\n"
+    "  --ca FILE            tls:// connections trust these CA certificates (PEM)\n"
+    "                       instead of the system's\n"
+    "  --insecure           tls:// connections do not verify the server at all\n"
     "  --listen PORT        accept peers on 127.0.0.1:PORT (0: any free port)\n"
+    "  --tls-cert FILE      the listener speaks TLS with this certificate (PEM)\n"
+    "  --tls-key FILE       and this key\n"
     "  --log FILE           log every frame in and out to FILE\n"
     "  --demo               start the embedded servers (the default without options)\n"
     "  --screenshot FILE    save the window as PNG after startup, then quit\n";
@@ -26,12 +33,22 @@ constexpr const char* usage
 // What the command line asks for; exits with status 2 on a bad argument.
 client::ClientOptions options_from(const actors::command_line& args) {
   client::ClientOptions options;
-  for (auto& text : args.get_all("connect")) {
+  for (auto text : args.get_all("connect")) {
+    bool tls = text.rfind("tls://", 0) == 0;
+    if (tls || text.rfind("tcp://", 0) == 0)
+      text = text.substr(6);
     auto endpoint = actors::value_or_exit(actors::parse_host_port(text, "--connect"));
-    options.connects.emplace_back(endpoint.host, endpoint.port);
+    options.connects.emplace_back(endpoint.host, endpoint.port, tls);
   }
+  options.ca_file = args.get("ca", "");
+  options.insecure = args.has("insecure");
   if (args.has("listen"))
     options.listen = actors::value_or_exit(args.port("listen", 0));
+  options.tls_cert = args.get("tls-cert", "");
+  options.tls_key = args.get("tls-key", "");
+  if (options.tls_cert.empty() != options.tls_key.empty())
+    actors::exit_on_bad_argument(
+      {actors::error_kind::invalid_argument, "--tls-cert and --tls-key go together"});
   if (!args.positionals().empty())
     actors::exit_on_bad_argument(
       {actors::error_kind::invalid_argument,
@@ -46,7 +63,9 @@ client::ClientOptions options_from(const actors::command_line& args) {
 
 int main(int argc, char** argv) {
   auto args = actors::parse_command_line_or_exit(
-    argc, argv, {{"connect", "listen", "log", "screenshot"}, {"demo"}, usage});
+    argc, argv,
+    {{"connect", "ca", "listen", "tls-cert", "tls-key", "log", "screenshot"},
+     {"demo", "insecure"}, usage});
   wxApp::SetInstance(new client::ClientApp(options_from(args)));
   // wx parses argv too; give it only the program name.
   int wx_argc = 1;

@@ -3,11 +3,13 @@
 namespace client {
 
 ConnectionPanel::ConnectionPanel(wxWindow* parent)
-  : wxListCtrl(parent, wxID_ANY, wxDefaultPosition, wxSize(300, -1),
+  : wxListCtrl(parent, wxID_ANY, wxDefaultPosition, wxSize(420, -1),
                wxLC_REPORT | wxLC_SINGLE_SEL) {
   AppendColumn("Conn", wxLIST_FORMAT_RIGHT, 45);
-  AppendColumn("Peer", wxLIST_FORMAT_LEFT, 130);
-  AppendColumn("State", wxLIST_FORMAT_LEFT, 120);
+  AppendColumn("Peer", wxLIST_FORMAT_LEFT, 125);
+  AppendColumn("State", wxLIST_FORMAT_LEFT, 105);
+  // Protocol version and cipher suite; empty for plain TCP.
+  AppendColumn("TLS", wxLIST_FORMAT_LEFT, 140);
 }
 
 long ConnectionPanel::RowOf(std::uint64_t connection) {
@@ -54,6 +56,7 @@ void ConnectionPanel::Apply(const std::vector<actors::ui_event>& events) {
                  event.listener == 0 ? wxString{"connected"}
                                      : wxString::Format("accepted by L%llu",
                                          static_cast<unsigned long long>(event.listener)));
+        SetItem(RowOf(event.connection), 3, wxString::FromUTF8(event.tls));
         // Something is always selected, so the send bar works at once.
         if (GetSelectedItemCount() == 0)
           SetItemState(RowOf(event.connection), wxLIST_STATE_SELECTED,

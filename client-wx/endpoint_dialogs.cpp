@@ -4,6 +4,7 @@
 #include <wx/choice.h>
 #include <wx/combobox.h>
 #include <wx/config.h>
+#include <wx/filepicker.h>
 #include <wx/sizer.h>
 #include <wx/spinctrl.h>
 #include <wx/stattext.h>
@@ -29,6 +30,12 @@ wxArrayString recent_hosts() {
 void add_row(wxFlexGridSizer* grid, wxWindow* parent, const char* label, wxWindow* field) {
   grid->Add(new wxStaticText(parent, wxID_ANY, label), 0, wxALIGN_CENTER_VERTICAL);
   grid->Add(field, 1, wxEXPAND);
+}
+
+wxFilePickerCtrl* pem_picker(wxWindow* parent, const char* prompt) {
+  return new wxFilePickerCtrl(parent, wxID_ANY, {}, prompt, "PEM files (*.pem;*.crt;*.key)|*.pem;*.crt;*.key|All files|*",
+                              wxDefaultPosition, wxSize(260, -1),
+                              wxFLP_OPEN | wxFLP_FILE_MUST_EXIST | wxFLP_USE_TEXTCTRL);
 }
 
 void finish_layout(wxDialog* dialog, wxFlexGridSizer* grid) {
@@ -63,18 +70,32 @@ ConnectDialog::ConnectDialog(wxWindow* parent)
                          wxSP_ARROW_KEYS, 1, 65535, 7000);
   framing_ = MakeFramingChoice(this);
   reconnect_ = new wxCheckBox(this, wxID_ANY, "reconnect with backoff");
+  tls_ = new wxCheckBox(this, wxID_ANY, "TLS (or type tls://host:port)");
+  ca_ = pem_picker(this, "CA certificates to trust");
+  ca_->SetToolTip("Empty: the system's CA store");
+  insecure_ = new wxCheckBox(this, wxID_ANY, "insecure: do not verify the server");
   auto* grid = new wxFlexGridSizer(2, 6, 8);
   add_row(grid, this, "Host (or host:port)", host_);
   add_row(grid, this, "Port", port_);
   add_row(grid, this, "Framing", framing_);
   grid->AddSpacer(0);
   grid->Add(reconnect_);
+  grid->AddSpacer(0);
+  grid->Add(tls_);
+  add_row(grid, this, "CA file (TLS)", ca_);
+  grid->AddSpacer(0);
+  grid->Add(insecure_);
   finish_layout(this, grid);
 }
 
 Endpoint ConnectDialog::Result() const {
   Endpoint result;
   auto text = host_->GetValue().Trim().Trim(false);
+  bool tls = tls_->GetValue();
+  if (text.StartsWith("tls://", &text))
+    tls = true;
+  else
+    text.StartsWith("tcp://", &text);
   unsigned long port = 0;
   auto colon = text.Find(':', true);
   if (colon != wxNOT_FOUND && text.Mid(colon + 1).ToULong(&port) && port > 0 && port < 65536) {
@@ -86,6 +107,9 @@ Endpoint ConnectDialog::Result() const {
   }
   result.options.framing.kind = SelectedFraming(framing_);
   result.options.reconnect.enabled = reconnect_->GetValue();
+  result.options.tls.enabled = tls;
+  result.options.tls.ca_file = ca_->GetPath().ToStdString();
+  result.options.tls.insecure = insecure_->GetValue();
   return result;
 }
 
@@ -107,10 +131,14 @@ ListenDialog::ListenDialog(wxWindow* parent) : wxDialog(parent, wxID_ANY, "Liste
   port_ = new wxSpinCtrl(this, wxID_ANY, "7100", wxDefaultPosition, wxDefaultSize,
                          wxSP_ARROW_KEYS, 0, 65535, 7100);
   framing_ = MakeFramingChoice(this);
+  cert_ = pem_picker(this, "Certificate chain");
+  key_ = pem_picker(this, "Private key");
   auto* grid = new wxFlexGridSizer(2, 6, 8);
   add_row(grid, this, "Bind address", bind_);
   add_row(grid, this, "Port (0: any free)", port_);
   add_row(grid, this, "Framing", framing_);
+  add_row(grid, this, "TLS certificate", cert_);
+  add_row(grid, this, "TLS key", key_);
   finish_layout(this, grid);
 }
 
@@ -119,6 +147,11 @@ Endpoint ListenDialog::Result() const {
   result.host = bind_->GetValue().Trim().Trim(false).ToStdString();
   result.port = static_cast<std::uint16_t>(port_->GetValue());
   result.options.framing.kind = SelectedFraming(framing_);
+  // TLS when a certificate is given (the key may be in the same file).
+  auto cert = cert_->GetPath().ToStdString();
+  result.options.tls.enabled = !cert.empty();
+  result.options.tls.certificate_file = cert;
+  result.options.tls.key_file = key_->GetPath().ToStdString();
   return result;
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 
-// "Connect to…": host (with recent hosts from wxConfig), port, framing and
-// reconnect; "Listen on…": port, bind address and framing.
+// "Connect to…": host (with recent hosts from wxConfig), port, framing,
+// reconnect and TLS (CA file, insecure); "Listen on…": port, bind address,
+// framing and TLS (certificate and key).
 
 #include <cstdint>
 #include <string>
@@ -15,6 +16,7 @@ class wxSpinCtrl;
 class wxChoice;
 class wxCheckBox;
 class wxTextCtrl;
+class wxFilePickerCtrl;
 
 namespace client {
 
@@ -39,6 +41,9 @@ private:
   wxSpinCtrl* port_;
   wxChoice* framing_;
   wxCheckBox* reconnect_;
+  wxCheckBox* tls_;
+  wxFilePickerCtrl* ca_;
+  wxCheckBox* insecure_;
 };
 
 /// Asks where to listen.
@@ -52,6 +57,8 @@ private:
   wxTextCtrl* bind_;
   wxSpinCtrl* port_;
   wxChoice* framing_;
+  wxFilePickerCtrl* cert_;
+  wxFilePickerCtrl* key_;
 };
 
 /// A choice control listing the framings (line, length16, length32, raw).

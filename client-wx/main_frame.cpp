@@ -58,7 +58,7 @@ MainFrame::MainFrame(const actors::wx::ui_sink& sink, caf::actor workbench,
   right_sizer->Add(BuildFilterRow(right), 0, wxEXPAND);
   right_sizer->Add(traffic_, 1, wxEXPAND);
   right->SetSizer(right_sizer);
-  split->SplitVertically(connections_, right, 300);
+  split->SplitVertically(connections_, right, 420);
   split->SetMinimumPaneSize(120);
   send_bar_ = new SendBar(root, [this](const std::string& payload, bool all) {
     Send(payload, all);

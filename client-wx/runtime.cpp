@@ -73,12 +73,21 @@ void Runtime::Start(const ClientOptions& options) {
     caf::anon_send(workbench_, log_to_atom::value, options.log);
   if (options.demo)
     StartDemo();
-  actors::connection_options conn;
-  for (auto& [host, port] : options.connects)
-    caf::anon_send(workbench_, connect_atom::value, host, port, conn);
-  if (options.listen)
+  for (auto& target : options.connects) {
+    actors::connection_options conn;
+    conn.tls.enabled = target.tls;
+    conn.tls.ca_file = options.ca_file;
+    conn.tls.insecure = options.insecure;
+    caf::anon_send(workbench_, connect_atom::value, target.host, target.port, conn);
+  }
+  if (options.listen) {
+    actors::connection_options conn;
+    conn.tls.enabled = !options.tls_cert.empty();
+    conn.tls.certificate_file = options.tls_cert;
+    conn.tls.key_file = options.tls_key;
     caf::anon_send(workbench_, listen_atom::value, std::string{"127.0.0.1"}, *options.listen,
                    conn);
+  }
 }
 
 void Runtime::Shutdown() {

@@ -20,11 +20,29 @@
 namespace client {
 
 /// What the command line asked for.
+/// One --connect: HOST:PORT, tcp://HOST:PORT or tls://HOST:PORT.
+struct ConnectTarget {
+  ConnectTarget(std::string host, std::uint16_t port, bool tls = false)
+    : host(std::move(host)), port(port), tls(tls) {
+  }
+  std::string host;
+  std::uint16_t port = 0;
+  bool tls = false;
+};
+
 struct ClientOptions {
-  /// --connect HOST:PORT, in order.
-  std::vector<std::pair<std::string, std::uint16_t>> connects;
+  /// --connect targets, in order.
+  std::vector<ConnectTarget> connects;
+  /// --ca FILE: the CA certificates tls:// connections trust (default: the
+  /// system's).
+  std::string ca_file;
+  /// --insecure: tls:// connections skip verifying the server.
+  bool insecure = false;
   /// --listen PORT.
   std::optional<std::uint16_t> listen;
+  /// --tls-cert FILE and --tls-key FILE: the listener speaks TLS.
+  std::string tls_cert;
+  std::string tls_key;
   /// --log FILE.
   std::string log;
   /// --demo, or no arguments at all: embedded echo and chat servers.

@@ -63,7 +63,8 @@ void TrafficModel::Add(const actors::ui_event& event) {
         ++inbound_;
       break;
     case actors::ui_event_kind::connected:
-      AppendText(row, (event.listener == 0 ? "connected to " : "accepted ") + event.address);
+      AppendText(row, (event.listener == 0 ? "connected to " : "accepted ") + event.address
+                        + (event.tls.empty() ? "" : " (" + event.tls + ")"));
       break;
     case actors::ui_event_kind::dropped:
       AppendText(row, std::to_string(event.dropped) + " events dropped: " + event.message);

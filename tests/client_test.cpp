@@ -28,6 +28,7 @@
 #include "send_bar.hpp"
 #include "support/child_process.hpp"
 #include "support/raw_socket.hpp"
+#include "support/test_certificates.hpp"
 #include "support/wx_test_app.hpp"
 #include "traffic_view.hpp"
 
@@ -379,4 +380,29 @@ TEST_CASE("payloads that are not valid UTF-8 are shown escaped, valid text as is
   CHECK(client::DisplayText("caf\xc3\xa9") == wxString::FromUTF8("caf\xc3\xa9"));
   CHECK(client::DisplayText(std::string{"a\0b\nc", 5}) == "a\\x00b\\nc");
   CHECK(client::HexText("hi\n") == "68 69 0a");
+}
+
+TEST_CASE_METHOD(gui_fixture, "a tls:// connection shows its protocol and cipher in the sidebar") {
+  testing_support::test_certificates certs;
+  testing_support::child_process s_server{
+    {"openssl", "s_server", "-accept", "127.0.0.1:0", "-cert", certs.cert(), "-key",
+     certs.key(), "-rev"},
+    testing_support::stderr_to::pipe};
+  auto port = s_server.listening_port(5s);
+  REQUIRE(port);
+  client::ClientOptions opts;
+  opts.connects.emplace_back("127.0.0.1", *port, true);
+  opts.ca_file = certs.ca();
+  the_app.Launch(opts);
+  auto* frame = the_app.Frame();
+  REQUIRE(frame != nullptr);
+  auto& panel = frame->Connections();
+  auto tls_row = [&] {
+    for (long row = 0; row < panel.GetItemCount(); ++row)
+      if (panel.GetItemText(row, 2) == "connected"
+          && panel.GetItemText(row, 3).StartsWith("TLSv1.3 TLS_"))
+        return row;
+    return -1L;
+  };
+  CHECK(pump_until([&] { return tls_row() >= 0; }, 10s));
 }

@@ -65,6 +65,8 @@ ui_event to_ui_event(connected event) {
   result.connection = event.id;
   result.time = wall_clock_now();
   result.address = std::move(event.peer);
+  if (!event.tls_version.empty())
+    result.tls = event.tls_version + " " + event.tls_cipher;
   return result;
 }
 

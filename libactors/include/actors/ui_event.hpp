@@ -88,6 +88,9 @@ struct ui_event {
   std::uint32_t attempt = 0;
   /// `dropped`: how many events the bridge dropped at this point.
   std::uint64_t dropped = 0;
+  /// `connected` over TLS: protocol version and cipher suite
+  /// ("TLSv1.3 TLS_AES_256_GCM_SHA384"); empty for plain TCP.
+  std::string tls;
   /// `error` and `disconnected`: what went wrong (none after a local close).
   error_kind error = error_kind::none;
   /// Text for people: the error, the reason, or the message itself.
@@ -100,7 +103,7 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, ui_event& x) {
   return f(caf::meta::type_name("ui_event"), x.kind, x.connection, x.time,
            x.dir, x.payload, x.address, x.listener, x.attempt, x.dropped,
-           x.error, x.message);
+           x.tls, x.error, x.message);
 }
 
 /// A `message` event with `text`, for any actor that wants to tell the user
