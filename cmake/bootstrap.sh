@@ -139,6 +139,7 @@ run_sanitized() {
   if [[ $sanitizers == *address* ]]; then
     ASAN_OPTIONS=detect_leaks=1 "$dir/tests/framing_test"
     ASAN_OPTIONS=detect_leaks=1 "$dir/tests/scenario_script_test"
+    ASAN_OPTIONS=detect_leaks=1 "$dir/tests/tls_stage_test"
   fi
   unset ASAN_OPTIONS UBSAN_OPTIONS TSAN_OPTIONS LSAN_OPTIONS
 }

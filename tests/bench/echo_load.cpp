@@ -1,13 +1,17 @@
 // echo_load: the load generator for the echo benchmarks (B1).
 //
 //   echo_load --port P [--connections N] [--inflight K] [--size S]
-//             [--seconds D] [--warmup W]
+//             [--seconds D] [--warmup W] [--tls 1]
+//   echo_load --port P --tls 1 --handshakes N
 //
 // Opens N connections to 127.0.0.1:P; each keeps K line messages of S bytes
 // (including the newline) in flight: a new one goes out for every complete
 // echo that comes back. Counts only complete echoed messages, after a
 // warm-up, and prints "messages_per_second N" and "errors N".
 // One thread, epoll, non-blocking sockets: the generator itself stays cheap.
+// With --tls 1 every connection speaks TLS (OpenSSL, no certificate check:
+// the peer is on loopback). --handshakes N only connects, shakes hands and
+// closes N times in a row, and prints "handshakes_per_second N".
 
 #include <arpa/inet.h>
 #include <cerrno>
@@ -25,6 +29,8 @@
 #include <unistd.h>
 #include <vector>
 
+#include <openssl/ssl.h>
+
 namespace {
 
 struct options {
@@ -34,10 +40,13 @@ struct options {
   int size = 64;
   double seconds = 3;
   double warmup = 0.5;
+  int tls = 0;
+  int handshakes = 0;
 };
 
 struct connection {
   int fd = -1;
+  SSL* ssl = nullptr;
   std::string out;        // bytes not yet written
   std::size_t out_pos = 0;
   std::size_t partial = 0; // bytes of the current incoming message
@@ -50,7 +59,9 @@ options parse(int argc, char** argv) {
   std::map<std::string, int*> ints{{"--port", &opts.port},
                                    {"--connections", &opts.connections},
                                    {"--inflight", &opts.inflight},
-                                   {"--size", &opts.size}};
+                                   {"--size", &opts.size},
+                                   {"--tls", &opts.tls},
+                                   {"--handshakes", &opts.handshakes}};
   for (int i = 1; i + 1 < argc; i += 2) {
     if (ints.count(argv[i]))
       *ints[argv[i]] = std::atoi(argv[i + 1]);
@@ -69,6 +80,44 @@ options parse(int argc, char** argv) {
   return opts;
 }
 
+// A TLS session over `fd` (still blocking), handshake done; exits on failure.
+SSL* shake_hands(SSL_CTX* ctx, int fd) {
+  SSL* ssl = SSL_new(ctx);
+  SSL_set_fd(ssl, fd);
+  if (SSL_connect(ssl) != 1) {
+    std::fprintf(stderr, "echo_load: TLS handshake failed\n");
+    std::exit(1);
+  }
+  return ssl;
+}
+
+void set_nonblocking(int fd) {
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+}
+
+// Like recv and send, over TLS when the connection has a session.
+ssize_t read_some(connection& c, char* buf, std::size_t size) {
+  if (c.ssl == nullptr)
+    return ::recv(c.fd, buf, size, 0);
+  auto n = SSL_read(c.ssl, buf, static_cast<int>(size));
+  if (n > 0)
+    return n;
+  auto err = SSL_get_error(c.ssl, n);
+  errno = err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE ? EAGAIN : EIO;
+  return err == SSL_ERROR_ZERO_RETURN ? 0 : -1;
+}
+
+ssize_t write_some(connection& c, const char* data, std::size_t size) {
+  if (c.ssl == nullptr)
+    return ::send(c.fd, data, size, MSG_NOSIGNAL);
+  auto n = SSL_write(c.ssl, data, static_cast<int>(size));
+  if (n > 0)
+    return n;
+  auto err = SSL_get_error(c.ssl, n);
+  errno = err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE ? EAGAIN : EIO;
+  return -1;
+}
+
 int open_connection(int port) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
@@ -81,15 +130,27 @@ int open_connection(int port) {
   }
   int one = 1;
   ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
   return fd;
+}
+
+// --handshakes: connect, shake hands, close, N times in a row.
+int count_handshakes(const options& opts, SSL_CTX* ctx) {
+  auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < opts.handshakes; ++i) {
+    int fd = open_connection(opts.port);
+    SSL* ssl = shake_hands(ctx, fd);
+    SSL_free(ssl);
+    ::close(fd);
+  }
+  std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+  std::printf("handshakes_per_second %.0f\nerrors 0\n", opts.handshakes / took.count());
+  return 0;
 }
 
 // Writes what is pending; false if the connection broke.
 bool flush(connection& c) {
   while (c.out_pos < c.out.size()) {
-    auto n = ::send(c.fd, c.out.data() + c.out_pos, c.out.size() - c.out_pos,
-                    MSG_NOSIGNAL);
+    auto n = write_some(c, c.out.data() + c.out_pos, c.out.size() - c.out_pos);
     if (n < 0)
       return errno == EAGAIN || errno == EWOULDBLOCK;
     c.out_pos += static_cast<std::size_t>(n);
@@ -103,12 +164,23 @@ bool flush(connection& c) {
 
 int main(int argc, char** argv) {
   auto opts = parse(argc, argv);
+  SSL_CTX* ctx = nullptr;
+  if (opts.tls != 0) {
+    ctx = SSL_CTX_new(TLS_client_method());
+    // SSL_write may be retried with a moved buffer (c.out grows).
+    SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+  }
+  if (opts.handshakes > 0)
+    return count_handshakes(opts, ctx);
   std::string message(static_cast<std::size_t>(opts.size) - 1, 'x');
   message.push_back('\n');
   int ep = ::epoll_create1(0);
   std::vector<connection> conns(static_cast<std::size_t>(opts.connections));
   for (std::size_t i = 0; i < conns.size(); ++i) {
     conns[i].fd = open_connection(opts.port);
+    if (ctx != nullptr)
+      conns[i].ssl = shake_hands(ctx, conns[i].fd);
+    set_nonblocking(conns[i].fd);
     for (int k = 0; k < opts.inflight; ++k)
       conns[i].out += message;
     epoll_event ev{};
@@ -132,7 +204,7 @@ int main(int argc, char** argv) {
       if (c.fd < 0)
         continue;
       for (;;) {
-        auto got = ::recv(c.fd, buf.data(), buf.size(), 0);
+        auto got = read_some(c, buf.data(), buf.size());
         if (got <= 0) {
           if (got == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
             ++errors;

@@ -10,8 +10,10 @@ import datetime
 import os
 import platform
 import statistics
+import re
 import subprocess
 import sys
+import tempfile
 
 LOADS = [  # (label, connections, in flight per connection, message bytes)
     ("1 conn x 64 in flight x 64 B", 1, 64, 64),
@@ -42,11 +44,11 @@ def start(cmd):
     return proc, int(banner.rsplit(":", 1)[1])
 
 
-def run_load(load_gen, port, conns, inflight, size, seconds):
+def run_load(load_gen, port, conns, inflight, size, seconds, extra=()):
     out = subprocess.run(
         [load_gen, "--port", str(port), "--connections", str(conns),
          "--inflight", str(inflight), "--size", str(size),
-         "--seconds", str(seconds)],
+         "--seconds", str(seconds), *extra],
         capture_output=True, text=True, timeout=seconds + 60)
     values = dict(line.split() for line in out.stdout.splitlines() if line)
     if out.returncode != 0 or int(values.get("errors", 1)) != 0:
@@ -74,6 +76,116 @@ def bench_echo(args):
             print(f"  {name:32} {label:30} {fmt(table[(name, label)])}",
                   flush=True)
     return table
+
+
+TLS_LOADS = LOADS[:2]  # B6: small messages, where TLS costs the most
+TLS_HANDSHAKES = 500
+ASIO_TLS = "asio + asio::ssl (hand-written, 1 thread)"
+
+
+def make_certificate(directory):
+    """A throwaway self-signed certificate for localhost and 127.0.0.1."""
+    cert, key = f"{directory}/cert.pem", f"{directory}/key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+         "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key, "-out", cert,
+         "-days", "2", "-subj", "/CN=localhost",
+         "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
+        check=True, capture_output=True)
+    return cert, key
+
+
+def tls_peers(build, cert, key):
+    result = [
+        ("actors echo_server --tls-cert", [f"{build}/examples/echo_server", "--port",
+                                           "0", "--tls-cert", cert, "--tls-key", key]),
+        (ASIO_TLS, [f"{build}/tests/bench/asio_tls_echo", cert, key]),
+    ]
+    return [(name, cmd) for name, cmd in result if os.path.exists(cmd[0])]
+
+
+def bench_tls(args):
+    """B6: TLS echo throughput and handshakes per second."""
+    load_gen = f"{args.build_dir}/tests/bench/echo_load"
+    table = {}
+    with tempfile.TemporaryDirectory() as directory:
+        cert, key = make_certificate(directory)
+        for name, cmd in tls_peers(args.build_dir, cert, key):
+            for label, conns, inflight, size in TLS_LOADS:
+                samples = []
+                for _ in range(args.runs):
+                    proc, port = start(cmd)
+                    try:
+                        rate = run_load(load_gen, port, conns, inflight, size,
+                                        args.seconds, ("--tls", "1"))
+                    finally:
+                        proc.kill()
+                        proc.wait()
+                    if rate is not None:
+                        samples.append(rate)
+                table[(name, label)] = statistics.median(samples) if samples else None
+                print(f"  {name:40} {label:30} {fmt(table[(name, label)])}", flush=True)
+            samples = []
+            for _ in range(args.runs):
+                proc, port = start(cmd)
+                try:
+                    out = subprocess.run(
+                        [load_gen, "--port", str(port), "--tls", "1",
+                         "--handshakes", str(TLS_HANDSHAKES)],
+                        capture_output=True, text=True, timeout=120)
+                finally:
+                    proc.kill()
+                    proc.wait()
+                values = key_values(out.stdout)
+                if out.returncode == 0 and "handshakes_per_second" in values:
+                    samples.append(float(values["handshakes_per_second"]))
+            table[(name, "handshakes/s")] = statistics.median(samples) if samples else None
+            print(f"  {name:40} {'handshakes/s':30} {fmt(table[(name, 'handshakes/s')])}",
+                  flush=True)
+    return table
+
+
+def tls_markdown(table):
+    columns = [label for label, *_ in TLS_LOADS] + ["handshakes/s"]
+    names = list(dict.fromkeys(name for name, _ in table))
+    lines = ["| server | " + " | ".join(columns) + " |",
+             "|---|" + "---|" * len(columns)]
+    for name in names:
+        cells = []
+        for column in columns:
+            value = table.get((name, column))
+            ref = table.get((ASIO_TLS, column))
+            ratio = f" ({value / ref:.2f}x asio)" if value and ref else ""
+            cells.append(fmt(value) + ratio)
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+TLS_SECTION = """## B6 TLS echo
+
+The B1 load generator with `--tls 1` (OpenSSL on each connection) against
+`echo_server --tls-cert` and a hand-written asio + asio::ssl echo with the
+same session as B1's asio peer; both use a fresh self-signed P-256
+certificate and negotiate TLS 1.3. Messages per second, median of {runs}
+runs of {seconds} s; handshakes/s is {handshakes} connect-handshake-close
+cycles in a row from one client. Target: at least 1.0x the asio TLS echo.
+
+{tls}
+"""
+
+
+def replace_tls_section(path, section):
+    """--only B6: rewrite that section of an existing performance.md."""
+    with open(path) as f:
+        text = f.read()
+    pattern = re.compile(r"## B6 TLS echo\n.*?(?=\n## )", re.S)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: section.rstrip("\n") + "\n", text)
+    else:
+        text = text.replace("## What we found and changed",
+                            section + "\n## What we found and changed")
+    with open(path, "w") as f:
+        f.write(text)
 
 
 SCALES = [1000, 5000, 10000]  # B4: idle connections held at once
@@ -307,7 +419,18 @@ def main():
     parser.add_argument("--output", required=True)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--seconds", type=float, default=2.0)
+    parser.add_argument("--only", choices=["B6"],
+                        help="run one benchmark and rewrite only its section")
     args = parser.parse_args()
+    print("B6 TLS echo (messages/s and handshakes/s, median of %d runs)" % args.runs)
+    tls = TLS_SECTION.format(runs=args.runs, seconds=args.seconds,
+                             handshakes=TLS_HANDSHAKES,
+                             tls=tls_markdown(bench_tls(args)))
+    print(tls)
+    if args.only == "B6":
+        replace_tls_section(args.output, tls)
+        print(f"rewrote the B6 section of {args.output}")
+        return 0
     print("B1 echo throughput (messages/s, median of %d runs)" % args.runs)
     echo = echo_markdown(bench_echo(args))
     print(echo)
@@ -332,7 +455,7 @@ def main():
         f.write(DOC.format(machine=machine(), runs=args.runs,
                            seconds=args.seconds, echo=echo, scale=scale,
                            ui_flood=ui_flood, latency=latency, ui_lines=UI_LINES,
-                           pings=PINGS,
+                           pings=PINGS, tls=tls,
                            extra="\n".join(extra)))
     print(f"wrote {args.output}")
 
@@ -390,6 +513,7 @@ Target: at most 8 KiB of user-space memory per idle connection at 10k.
 
 {scale}
 
+{tls}
 {extra}
 
 ## What we found and changed
