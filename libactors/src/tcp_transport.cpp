@@ -191,26 +191,36 @@ void tcp_socket_handler::read_tls() {
 
 bool tcp_socket_handler::deliver_plaintext() {
   while (tls_->established()) {
+    // One delivery per read buffer, not per TLS record: small records would
+    // otherwise cost a broker round trip each.
     read_buf_.resize(max_read_);
-    auto n = tls_->read(read_buf_.data(), read_buf_.size());
+    std::size_t filled = 0;
+    while (filled < read_buf_.size()) {
+      auto n = tls_->read(read_buf_.data() + filled, read_buf_.size() - filled);
+      if (n == 0)
+        break;
+      filled += n;
+    }
     if (tls_->has_output())
       send_pending(); // a read can answer (key updates)
+    if (filled > 0) {
+      if (!reader_->consume(&backend(), read_buf_.data(), filled)) {
+        stop_reading(); // a failure or close_notify behind it waits
+        return false;
+      }
+      if (!reading_ || !reader_)
+        return false;
+    }
     if (tls_->failed()) {
       tls_failed();
       return false;
     }
-    if (n == 0) {
-      if (!tls_->peer_closed())
-        return true; // wait for more ciphertext
+    if (tls_->peer_closed()) {
       peer_finished_sending();
       return false;
     }
-    if (!reader_->consume(&backend(), read_buf_.data(), n)) {
-      stop_reading();
-      return false;
-    }
-    if (!reading_ || !reader_)
-      return false;
+    if (filled == 0)
+      return true; // wait for more ciphertext
   }
   return true;
 }
@@ -226,6 +236,9 @@ void tcp_socket_handler::peer_finished_sending() {
 
 void tcp_socket_handler::tls_failed() {
   stop_reading();
+  if (tls_failure_reported_)
+    return;
+  tls_failure_reported_ = true;
   owner_->on_transport_error(&backend(), tls_->error(), tls_->error_message());
 }
 

@@ -138,6 +138,7 @@ private:
   std::unique_ptr<tls_stage> tls_;
   std::vector<char> cipher_in_;
   bool close_notify_sent_ = false;
+  bool tls_failure_reported_ = false;
   caf::intrusive_ptr<tcp_scribe> reader_;
   caf::intrusive_ptr<tcp_scribe> writer_;
   std::size_t max_consecutive_reads_;

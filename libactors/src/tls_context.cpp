@@ -1,5 +1,7 @@
 #include "tls_context.hpp"
 
+#include <cstring>
+
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
@@ -20,10 +22,18 @@ caf::error tls_setup_error(const std::string& what) {
 std::string take_openssl_errors() {
   std::string result;
   while (auto code = ERR_get_error()) {
-    const char* reason = ERR_reason_error_string(code);
-    if (!result.empty())
-      result += "; ";
-    result += reason != nullptr ? reason : "error " + std::to_string(code);
+    std::string reason;
+    if (ERR_SYSTEM_ERROR(code)) {
+      reason = std::strerror(ERR_GET_REASON(code)); // e.g. a missing file
+    } else if (const char* text = ERR_reason_error_string(code)) {
+      reason = text;
+    } else {
+      reason = "OpenSSL error " + std::to_string(code);
+    }
+    // "system lib" only repeats that a system error came first.
+    if (reason == "system lib" || result.find(reason) != std::string::npos)
+      continue;
+    result += (result.empty() ? "" : "; ") + reason;
   }
   return result;
 }

@@ -144,8 +144,10 @@ bool tls_stage::has_output() const {
 }
 
 bool tls_stage::has_buffered_input() const {
-  return ssl_ != nullptr && established_ && !peer_closed_ && !failed()
-         && (SSL_pending(ssl_) > 0 || BIO_ctrl_pending(in_) > 0);
+  // A close_notify or failure read already but not yet reported counts too.
+  return ssl_ != nullptr && established_
+         && (peer_closed_ || failed() || SSL_pending(ssl_) > 0
+             || BIO_ctrl_pending(in_) > 0);
 }
 
 std::string tls_stage::version() const {

@@ -51,8 +51,9 @@ public:
   /// True if ciphertext waits for the socket.
   bool has_output() const;
 
-  /// True if decrypted or undecrypted bytes wait inside: reading goes on
-  /// without the socket becoming readable.
+  /// True if decrypted or undecrypted bytes, or the peer's close_notify or a
+  /// failure, wait inside: reading goes on without the socket becoming
+  /// readable.
   bool has_buffered_input() const;
 
   bool peer_closed() const noexcept { return peer_closed_; }
