@@ -7,6 +7,8 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+
+#include <caf/after.hpp>
 #include <string>
 
 #include "actors/connection.hpp"
@@ -183,6 +185,59 @@ TEST_CASE_METHOD(tls_fixture, "a certificate that does not load fails listen wit
   REQUIRE_FALSE(srv);
   CHECK(kind_of(srv.error()) == error_kind::tls_error);
   CHECK_THAT(message_of(srv.error()), Catch::Contains("/nonexistent/server.pem"));
+}
+
+TEST_CASE_METHOD(tls_fixture, "a server that requires client certificates refuses clients without one") {
+  server_options opts;
+  opts.connection.tls.enabled = true;
+  opts.connection.tls.certificate_file = certs.cert();
+  opts.connection.tls.key_file = certs.key();
+  opts.connection.tls.ca_file = certs.ca();
+  opts.connection.tls.require_client_certificate = true;
+  auto srv = start_echo_server(opts);
+  auto with_cert = trusting(certs.ca());
+  with_cert.tls.certificate_file = certs.cert();
+  with_cert.tls.key_file = certs.key();
+  auto conn = connect(sys, "localhost", srv.port, self, with_cert);
+  expect<connected>();
+  still_echoes(conn, "mutual TLS");
+  // TLS 1.3 checks the client's certificate after the client's handshake
+  // ends: the refusal arrives as the server's alert.
+  connect(sys, "localhost", srv.port, self, trusting(certs.ca()));
+  bool refused = false;
+  for (int events = 0; events < 4 && !refused; ++events)
+    self->receive(
+      [&](const connection_error& err) {
+        CHECK((err.kind == error_kind::tls_error
+               || err.kind == error_kind::tls_handshake_failed));
+        CHECK_THAT(err.message, Catch::Contains("certificate required"));
+        refused = true;
+      },
+      [](const connected&) {}, [](const disconnected&) {},
+      caf::after(5s) >> [] { FAIL("no refusal"); });
+  CHECK(refused);
+}
+
+TEST_CASE("closing sends close_notify: Python's ssl module sees a clean end") {
+  testing_support::test_certificates certs;
+  auto [server, port] = testing_support::start_listening_server(
+    {example("echo_server"), "--port", "0", "--tls-cert", certs.cert(), "--tls-key",
+     certs.key()});
+  // unwrap() sends close_notify and waits for the server's; a FIN without
+  // one raises SSLEOFError instead.
+  child_process python{{"python3", "-c",
+                        "import socket, ssl, sys\n"
+                        "context = ssl.create_default_context(cafile=sys.argv[1])\n"
+                        "s = context.wrap_socket(socket.create_connection(('127.0.0.1', "
+                        "int(sys.argv[2]))), server_hostname='localhost')\n"
+                        "s.sendall(b'hello\\n')\n"
+                        "print(s.recv(100).decode().strip(), flush=True)\n"
+                        "s.unwrap()\n"
+                        "print('clean', flush=True)\n",
+                        certs.ca(), std::to_string(port)},
+                       testing_support::stderr_to::pipe};
+  CHECK(python.read_line(10s) == std::optional<std::string>{"hello"});
+  CHECK(python.read_line(10s) == std::optional<std::string>{"clean"});
 }
 
 TEST_CASE_METHOD(tls_fixture, "200 concurrent TLS clients each get 1,000 lines back in order") {
