@@ -11,7 +11,7 @@
 
 #include "connection_broker.hpp"
 #include "tcp_socket.hpp"
-#include "tcp_transport.hpp"
+#include "tcp_doorman.hpp"
 
 namespace actors {
 
@@ -77,7 +77,7 @@ caf::behavior acceptor(acceptor_broker* self, int listener_fd,
   st.options = std::move(options);
   st.tls = std::move(tls);
   st.make_session = std::move(make_session);
-  // Our doorman: its peers get our TCP scribe (see tcp_transport.hpp).
+  // Our doorman: its peers get our TCP scribe (see tcp_scribe.hpp).
   auto doorman = detail::make_tcp_doorman(self, listener_fd);
   st.listener = doorman->hdl();
   self->add_doorman(std::move(doorman));

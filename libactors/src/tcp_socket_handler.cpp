@@ -1,4 +1,4 @@
-#include "tcp_transport.hpp"
+#include "tcp_socket_handler.hpp"
 
 #include <cerrno>
 #include <sys/socket.h>
@@ -6,18 +6,13 @@
 #include <caf/actor_system_config.hpp>
 #include <caf/config_value.hpp>
 #include <caf/defaults.hpp>
-#include <caf/io/abstract_broker.hpp>
 #include <caf/io/network/default_multiplexer.hpp>
-#include <caf/mailbox_element.hpp>
-#include <caf/message_id.hpp>
 
-#include "connection_broker.hpp"
+#include "tcp_scribe.hpp"
 
 namespace actors::detail {
 
 namespace net = caf::io::network;
-
-// -- tcp_socket_handler -------------------------------------------------------
 
 tcp_socket_handler::tcp_socket_handler(net::default_multiplexer& mpx,
                                        net::native_socket fd, tcp_scribe* owner)
@@ -308,168 +303,6 @@ void tcp_socket_handler::shutdown_write() {
     return;
   write_shut_ = true;
   ::shutdown(fd(), SHUT_WR);
-}
-
-// -- tcp_scribe ---------------------------------------------------------------
-
-tcp_scribe::tcp_scribe(net::default_multiplexer& mpx, net::native_socket fd)
-  : scribe(net::conn_hdl_from_socket(fd)), handler_(mpx, fd, this) {
-}
-
-void tcp_scribe::configure_read(caf::io::receive_policy::config config) {
-  handler_.max_read(config.second);
-  if (!launched_)
-    launch();
-}
-
-void tcp_scribe::ack_writes(bool enable) {
-  handler_.ack_writes(enable);
-}
-
-std::vector<char>& tcp_scribe::wr_buf() {
-  return handler_.queue();
-}
-
-std::vector<char>& tcp_scribe::rd_buf() {
-  return handler_.read_buffer();
-}
-
-void tcp_scribe::graceful_shutdown() {
-  handler_.graceful_shutdown();
-  detach(&handler_.backend(), false);
-}
-
-void tcp_scribe::flush() {
-  handler_.flush(this);
-}
-
-std::string tcp_scribe::addr() const {
-  auto x = net::remote_addr_of_fd(handler_.fd());
-  return x ? *x : std::string{};
-}
-
-std::uint16_t tcp_scribe::port() const {
-  auto x = net::remote_port_of_fd(handler_.fd());
-  return x ? *x : 0;
-}
-
-void tcp_scribe::launch() {
-  launched_ = true;
-  handler_.start_reading(this);
-}
-
-void tcp_scribe::add_to_loop() {
-  handler_.start_reading(this);
-}
-
-void tcp_scribe::remove_from_loop() {
-  handler_.stop_reading();
-}
-
-void tcp_scribe::on_peer_finished(caf::execution_unit* ctx) {
-  if (detached())
-    return;
-  // Delivered at once, like new_data_msg, so it follows the last data.
-  auto guard = parent_;
-  caf::mailbox_element_vals<read_closed_msg> msg{nullptr, caf::make_message_id(),
-                                                 {}, read_closed_msg{hdl()}};
-  invoke_mailbox_element_impl(ctx, msg);
-}
-
-void tcp_scribe::on_tls_established(caf::execution_unit* ctx, std::string version,
-                                    std::string cipher) {
-  if (detached())
-    return;
-  auto guard = parent_;
-  caf::mailbox_element_vals<tls_established_msg> msg{
-    nullptr, caf::make_message_id(), {},
-    tls_established_msg{hdl(), std::move(version), std::move(cipher)}};
-  invoke_mailbox_element_impl(ctx, msg);
-}
-
-void tcp_scribe::on_transport_error(caf::execution_unit* ctx, error_kind kind,
-                                    std::string message) {
-  if (detached())
-    return;
-  auto guard = parent_;
-  caf::mailbox_element_vals<transport_error_msg> msg{
-    nullptr, caf::make_message_id(), {},
-    transport_error_msg{hdl(), kind, std::move(message)}};
-  invoke_mailbox_element_impl(ctx, msg);
-}
-
-tcp_scribe* tcp_scribe_of(caf::io::abstract_broker* self,
-                          caf::io::connection_handle hdl) {
-  // CAF 0.17 has no lookup by handle for outsiders: take the scribe out of
-  // the broker's table and put it back.
-  auto ptr = self->take(hdl);
-  if (!ptr)
-    return nullptr;
-  auto* ours = dynamic_cast<tcp_scribe*>(ptr.get());
-  self->move_scribe(std::move(ptr));
-  return ours;
-}
-
-// -- tcp_doorman --------------------------------------------------------------
-
-tcp_doorman::tcp_doorman(net::default_multiplexer& mpx, net::native_socket fd)
-  : doorman(net::accept_hdl_from_socket(fd)), acceptor_(mpx, fd) {
-}
-
-bool tcp_doorman::new_connection() {
-  if (detached())
-    return false;
-  auto& mpx = acceptor_.backend();
-  auto scribe = caf::make_counted<tcp_scribe>(mpx, acceptor_.accepted_socket());
-  auto hdl = scribe->hdl();
-  parent()->add_scribe(std::move(scribe));
-  return doorman::new_connection(&mpx, hdl);
-}
-
-void tcp_doorman::graceful_shutdown() {
-  acceptor_.graceful_shutdown();
-  detach(&acceptor_.backend(), false);
-}
-
-void tcp_doorman::launch() {
-  acceptor_.start(this);
-}
-
-std::string tcp_doorman::addr() const {
-  auto x = net::local_addr_of_fd(acceptor_.fd());
-  return x ? *x : std::string{};
-}
-
-std::uint16_t tcp_doorman::port() const {
-  auto x = net::local_port_of_fd(acceptor_.fd());
-  return x ? *x : 0;
-}
-
-void tcp_doorman::add_to_loop() {
-  acceptor_.activate(this);
-}
-
-void tcp_doorman::remove_from_loop() {
-  acceptor_.passivate();
-}
-
-// -- factories ----------------------------------------------------------------
-
-namespace {
-
-net::default_multiplexer& multiplexer_of(caf::io::abstract_broker* self) {
-  // Brokers run in the middleman's default multiplexer.
-  return static_cast<net::default_multiplexer&>(self->backend());
-}
-
-} // namespace
-
-caf::io::scribe_ptr make_tcp_scribe(caf::io::abstract_broker* self, int fd) {
-  return caf::make_counted<tcp_scribe>(multiplexer_of(self), fd);
-}
-
-caf::io::doorman_ptr make_tcp_doorman(caf::io::abstract_broker* self, int fd) {
-  return caf::make_counted<tcp_doorman>(multiplexer_of(self), fd);
 }
 
 } // namespace actors::detail

@@ -1,0 +1,81 @@
+#pragma once
+
+// The steps of a connection actor's life, shared by the files that
+// implement it: connection_broker.cpp (opening, commands, behaviors),
+// connection_reading.cpp (reading by credit) and connection_ending.cpp
+// (closing, half-close, losing the peer). Internal.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <caf/io/connection_handle.hpp>
+#include <caf/io/system_messages.hpp>
+
+#include "actors/direction.hpp"
+#include "actors/error_kind.hpp"
+#include "actors/log_record.hpp"
+#include "connection_broker.hpp"
+
+namespace actors::detail {
+
+/// Sends a record to the connection's log writer, if it has one.
+void log_traffic(connection_broker* self, direction dir, std::string_view payload,
+                 log_level level = log_level::info);
+
+/// Logs `msg` as an error and sends it to the subscriber as connection_error.
+void notify_error(connection_broker* self, error_kind kind, std::string msg);
+
+/// Takes ownership of a connected socket handle and announces it (after the
+/// TLS handshake, with TLS).
+void start(connection_broker* self, caf::io::connection_handle hdl);
+
+// -- reading (connection_reading.cpp) -----------------------------------------
+
+/// Reading is one read event at a time (`trigger(hdl, 1)`): after each read
+/// CAF passivates the socket and asks us (connection_passivated_msg) whether
+/// to go on, so reading stops within one read chunk of the credit running out.
+void continue_reading(connection_broker* self);
+
+/// Restarts reading after credit arrived, if it had stopped.
+void resume_reading(connection_broker* self);
+
+/// The resume timer fired: the halt before it has taken effect.
+void on_resume(connection_broker* self);
+
+/// Stops reading for good: the connection is ending.
+void stop_reading(connection_broker* self);
+
+/// Decodes what was read and delivers the frames against read credit; a
+/// decoding error ends the connection on the next message.
+void on_data(connection_broker* self, caf::io::new_data_msg& msg);
+
+// -- ending (connection_ending.cpp) -------------------------------------------
+
+/// Sends the final event (`disconnected`) and exits; after this the actor
+/// handles nothing.
+void end_connection(connection_broker* self, error_kind reason, std::string msg);
+
+/// The connection is gone or never came up: retry if allowed, else end.
+void lost(connection_broker* self, error_kind reason, std::string msg);
+
+/// CAF closed the socket (a reset, or a failed write): lost, with the reason.
+void on_closed(connection_broker* self);
+
+/// `close_atom`: stop reading, write what is queued (at most close_timeout
+/// long), then end.
+void on_close(connection_broker* self);
+
+/// The idle timer fired: close if nothing arrived for idle_timeout.
+void on_idle_check(connection_broker* self);
+
+/// The peer finished sending (FIN); every frame before it was delivered.
+void on_read_closed(connection_broker* self);
+
+/// The subscriber did not close within finish_timeout after peer_finished.
+void on_finish_timeout(connection_broker* self);
+
+/// Our half-close: send what is queued, then a FIN; go on reading.
+void on_finish(connection_broker* self);
+
+} // namespace actors::detail

@@ -1,0 +1,97 @@
+#pragma once
+
+// The event handler of one TCP socket in CAF's multiplexer, under our own
+// scribe (tcp_scribe.hpp). Internal.
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <caf/intrusive_ptr.hpp>
+#include <caf/io/network/event_handler.hpp>
+#include <caf/io/network/native_socket.hpp>
+#include <caf/io/network/operation.hpp>
+
+#include "tls_context.hpp"
+#include "tls_stage.hpp"
+
+namespace caf::io::network {
+class default_multiplexer;
+} // namespace caf::io::network
+
+namespace actors::detail {
+
+class tcp_scribe;
+
+/// The socket of one TCP connection as the multiplexer sees it: reads while
+/// its scribe asks for data, writes what the scribe queued. With TLS, a
+/// `tls_stage` sits between the socket and the scribe's buffers.
+class tcp_socket_handler final : public caf::io::network::event_handler {
+public:
+  tcp_socket_handler(caf::io::network::default_multiplexer& mpx,
+                     caf::io::network::native_socket fd, tcp_scribe* owner);
+
+  void handle_event(caf::io::network::operation op) override;
+  void removed_from_loop(caf::io::network::operation op) override;
+  void graceful_shutdown() override;
+
+  /// Reads into `owner` from now on (again, after `stop_reading`).
+  void start_reading(tcp_scribe* owner);
+  /// Stops reading until `start_reading`.
+  void stop_reading();
+  /// Reads are at most this many bytes.
+  void max_read(std::size_t bytes) { max_read_ = bytes; }
+  /// Starts writing what was queued in `queue()`.
+  void flush(tcp_scribe* owner);
+  /// Sends a FIN once everything queued is written; reading goes on.
+  void finish_writing();
+  /// Runs TLS from now on; a client sends its hello at once. Returns why
+  /// that failed, or an empty string.
+  std::string start_tls(const tls_context& context, std::string peer);
+  /// Reads what TLS holds already (posted when reading resumes).
+  void read_buffered();
+
+  std::vector<char>& read_buffer() { return read_buf_; }
+  std::vector<char>& queue() { return queued_; }
+  bool peer_finished() const noexcept { return peer_finished_; }
+
+private:
+  void read_some();
+  void read_plain();
+  void read_tls();
+  // Hands decrypted bytes to the reader; false once reading must stop.
+  bool deliver_plaintext();
+  // The peer finished sending (a FIN, or TLS's close_notify).
+  void peer_finished_sending();
+  // TLS failed: stop reading and tell the broker why.
+  void tls_failed();
+  void write_some();
+  // Starts writing if anything waits for the socket.
+  void send_pending();
+  // Swaps in the next bytes for the socket, or stops writing when there are
+  // none (then a pending FIN goes out).
+  void next_write();
+  void shutdown_write();
+
+  tcp_scribe* owner_;
+  std::unique_ptr<tls_stage> tls_;
+  std::vector<char> cipher_in_;
+  bool close_notify_sent_ = false;
+  bool tls_failure_reported_ = false;
+  caf::intrusive_ptr<tcp_scribe> reader_;
+  caf::intrusive_ptr<tcp_scribe> writer_;
+  std::size_t max_consecutive_reads_;
+  std::size_t max_read_ = 1024;
+  std::vector<char> read_buf_;
+  std::vector<char> writing_;
+  std::size_t written_ = 0;
+  std::vector<char> queued_;
+  bool reading_ = false;
+  bool peer_finished_ = false;
+  bool write_shut_ = false;
+  // Send a FIN once the queue is drained.
+  bool fin_pending_ = false;
+};
+
+} // namespace actors::detail
