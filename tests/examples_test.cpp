@@ -1,6 +1,7 @@
 // The examples, run as real processes and talked to over real sockets.
 
 #include "support/child_process.hpp"
+#include "support/example_path.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -17,13 +18,10 @@
 
 using namespace std::chrono_literals;
 using testing_support::child_process;
+using testing_support::example;
 using testing_support::raw_socket;
 
 namespace {
-
-std::string example(const std::string& name) {
-  return std::string{ACTORS_EXAMPLES_DIR} + "/" + name;
-}
 
 // Starts a server example on a free port and returns it with its port.
 std::pair<child_process, unsigned short> start_server(const std::string& name) {

@@ -16,20 +16,18 @@
 #include "actors/server.hpp"
 #include "support/actor_fixture.hpp"
 #include "support/child_process.hpp"
+#include "support/example_path.hpp"
 #include "support/raw_socket.hpp"
 
 using namespace actors;
 using namespace std::chrono_literals;
 using testing_support::child_process;
+using testing_support::example;
 using testing_support::raw_socket;
 
 namespace {
 
 using fixture = testing_support::actor_fixture;
-
-std::string example(const std::string& name) {
-  return std::string{ACTORS_EXAMPLES_DIR} + "/" + name;
-}
 
 // Runs `script` with sh and returns its first line of output.
 std::optional<std::string> run_shell(const std::string& script,

@@ -16,19 +16,17 @@
 #include "actors/server.hpp"
 #include "support/actor_fixture.hpp"
 #include "support/child_process.hpp"
+#include "support/example_path.hpp"
 #include "support/raw_socket.hpp"
 #include "support/test_certificates.hpp"
 
 using namespace actors;
 using namespace std::chrono_literals;
 using testing_support::child_process;
+using testing_support::example;
 using testing_support::raw_socket;
 
 namespace {
-
-std::string example(const std::string& name) {
-  return std::string{ACTORS_EXAMPLES_DIR} + "/" + name;
-}
 
 struct tls_fixture : testing_support::actor_fixture {
   testing_support::test_certificates certs;

@@ -62,36 +62,30 @@ void tcp_scribe::remove_from_loop() {
   handler_.stop_reading();
 }
 
-void tcp_scribe::on_peer_finished(caf::execution_unit* ctx) {
+template <class Message>
+void tcp_scribe::deliver(caf::execution_unit* ctx, Message message) {
   if (detached())
     return;
-  // Delivered at once, like new_data_msg, so it follows the last data.
+  // Invoked at once, like new_data_msg, so it keeps its place after the
+  // data read before it.
   auto guard = parent_;
-  caf::mailbox_element_vals<read_closed_msg> msg{nullptr, caf::make_message_id(),
-                                                 {}, read_closed_msg{hdl()}};
-  invoke_mailbox_element_impl(ctx, msg);
+  caf::mailbox_element_vals<Message> element{nullptr, caf::make_message_id(), {},
+                                             std::move(message)};
+  invoke_mailbox_element_impl(ctx, element);
+}
+
+void tcp_scribe::on_peer_finished(caf::execution_unit* ctx) {
+  deliver(ctx, read_closed_msg{hdl()});
 }
 
 void tcp_scribe::on_tls_established(caf::execution_unit* ctx, std::string version,
                                     std::string cipher) {
-  if (detached())
-    return;
-  auto guard = parent_;
-  caf::mailbox_element_vals<tls_established_msg> msg{
-    nullptr, caf::make_message_id(), {},
-    tls_established_msg{hdl(), std::move(version), std::move(cipher)}};
-  invoke_mailbox_element_impl(ctx, msg);
+  deliver(ctx, tls_established_msg{hdl(), std::move(version), std::move(cipher)});
 }
 
 void tcp_scribe::on_transport_error(caf::execution_unit* ctx, error_kind kind,
                                     std::string message) {
-  if (detached())
-    return;
-  auto guard = parent_;
-  caf::mailbox_element_vals<transport_error_msg> msg{
-    nullptr, caf::make_message_id(), {},
-    transport_error_msg{hdl(), kind, std::move(message)}};
-  invoke_mailbox_element_impl(ctx, msg);
+  deliver(ctx, transport_error_msg{hdl(), kind, std::move(message)});
 }
 
 tcp_scribe* tcp_scribe_of(caf::io::abstract_broker* self,

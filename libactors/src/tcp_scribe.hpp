@@ -115,6 +115,10 @@ public:
                           std::string message);
 
 private:
+  // Invokes `message` on the broker at once; nothing once detached.
+  template <class Message>
+  void deliver(caf::execution_unit* ctx, Message message);
+
   tcp_socket_handler handler_;
   bool launched_ = false;
 };

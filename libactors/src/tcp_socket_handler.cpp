@@ -119,20 +119,24 @@ void tcp_socket_handler::read_some() {
     read_plain();
 }
 
+ssize_t tcp_socket_handler::receive(char* buf, std::size_t size) {
+  auto n = ::recv(fd(), buf, size, 0);
+  if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+    auto reader = reader_;
+    stop_reading();
+    reader->io_failure(&backend(), net::operation::read);
+  }
+  return n;
+}
+
 void tcp_socket_handler::read_plain() {
   for (std::size_t reads = 0; reads < max_consecutive_reads_; ++reads) {
     if (!reading_ || !reader_)
       return;
     read_buf_.resize(max_read_);
-    auto n = ::recv(fd(), read_buf_.data(), read_buf_.size(), 0);
-    if (n < 0) {
-      if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
-        return;
-      auto reader = reader_;
-      stop_reading();
-      reader->io_failure(&backend(), net::operation::read);
+    auto n = receive(read_buf_.data(), read_buf_.size());
+    if (n < 0)
       return;
-    }
     if (n == 0) {
       peer_finished_sending();
       return;
@@ -149,15 +153,9 @@ void tcp_socket_handler::read_tls() {
   for (std::size_t reads = 0; reads < max_consecutive_reads_; ++reads) {
     if (!reading_ || !reader_ || !deliver_plaintext() || !reading_)
       return;
-    auto n = ::recv(fd(), cipher_in_.data(), cipher_in_.size(), 0);
-    if (n < 0) {
-      if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
-        return;
-      auto reader = reader_;
-      stop_reading();
-      reader->io_failure(&backend(), net::operation::read);
+    auto n = receive(cipher_in_.data(), cipher_in_.size());
+    if (n < 0)
       return;
-    }
     if (n == 0) {
       if (!tls_->established()) {
         stop_reading();

@@ -4,6 +4,7 @@
 // scribe (tcp_scribe.hpp). Internal.
 
 #include <cstddef>
+#include <sys/types.h>
 #include <memory>
 #include <string>
 #include <vector>
@@ -58,6 +59,9 @@ public:
 
 private:
   void read_some();
+  // recv: the byte count, 0 at the peer's FIN, or -1 when nothing more is
+  // there now or the read failed (then the reader was told).
+  ssize_t receive(char* buf, std::size_t size);
   void read_plain();
   void read_tls();
   // Hands decrypted bytes to the reader; false once reading must stop.

@@ -56,23 +56,31 @@ def run_load(load_gen, port, conns, inflight, size, seconds, extra=()):
     return float(values["messages_per_second"])
 
 
+def median_of_runs(cmd, runs, measure):
+    """Starts a fresh server `cmd` for each of `runs` runs and calls
+    measure(port), which returns a figure or None (a failed run); the median
+    of the figures, or None if every run failed."""
+    samples = []
+    for _ in range(runs):
+        proc, port = start(cmd)
+        try:
+            value = measure(port)
+        finally:
+            proc.kill()
+            proc.wait()
+        if value is not None:
+            samples.append(value)
+    return statistics.median(samples) if samples else None
+
+
 def bench_echo(args):
     load_gen = f"{args.build_dir}/tests/bench/echo_load"
     table = {}
     for name, cmd in peers(args.build_dir, args.bench_dir):
         for label, conns, inflight, size in LOADS:
-            samples = []
-            for _ in range(args.runs):
-                proc, port = start(cmd)  # a fresh server per run
-                try:
-                    rate = run_load(load_gen, port, conns, inflight, size,
-                                    args.seconds)
-                finally:
-                    proc.kill()
-                    proc.wait()
-                if rate is not None:
-                    samples.append(rate)
-            table[(name, label)] = statistics.median(samples) if samples else None
+            table[(name, label)] = median_of_runs(
+                cmd, args.runs, lambda port: run_load(
+                    load_gen, port, conns, inflight, size, args.seconds))
             print(f"  {name:32} {label:30} {fmt(table[(name, label)])}",
                   flush=True)
     return table
@@ -112,37 +120,27 @@ def bench_tls(args):
         cert, key = make_certificate(directory)
         for name, cmd in tls_peers(args.build_dir, cert, key):
             for label, conns, inflight, size in TLS_LOADS:
-                samples = []
-                for _ in range(args.runs):
-                    proc, port = start(cmd)
-                    try:
-                        rate = run_load(load_gen, port, conns, inflight, size,
-                                        args.seconds, ("--tls", "1"))
-                    finally:
-                        proc.kill()
-                        proc.wait()
-                    if rate is not None:
-                        samples.append(rate)
-                table[(name, label)] = statistics.median(samples) if samples else None
+                table[(name, label)] = median_of_runs(
+                    cmd, args.runs, lambda port: run_load(
+                        load_gen, port, conns, inflight, size, args.seconds,
+                        ("--tls", "1")))
                 print(f"  {name:40} {label:30} {fmt(table[(name, label)])}", flush=True)
-            samples = []
-            for _ in range(args.runs):
-                proc, port = start(cmd)
-                try:
-                    out = subprocess.run(
-                        [load_gen, "--port", str(port), "--tls", "1",
-                         "--handshakes", str(TLS_HANDSHAKES)],
-                        capture_output=True, text=True, timeout=120)
-                finally:
-                    proc.kill()
-                    proc.wait()
-                values = key_values(out.stdout)
-                if out.returncode == 0 and "handshakes_per_second" in values:
-                    samples.append(float(values["handshakes_per_second"]))
-            table[(name, "handshakes/s")] = statistics.median(samples) if samples else None
+            table[(name, "handshakes/s")] = median_of_runs(
+                cmd, args.runs, lambda port: handshake_rate(load_gen, port))
             print(f"  {name:40} {'handshakes/s':30} {fmt(table[(name, 'handshakes/s')])}",
                   flush=True)
     return table
+
+
+def handshake_rate(load_gen, port):
+    out = subprocess.run(
+        [load_gen, "--port", str(port), "--tls", "1",
+         "--handshakes", str(TLS_HANDSHAKES)],
+        capture_output=True, text=True, timeout=120)
+    values = key_values(out.stdout)
+    if out.returncode != 0 or "handshakes_per_second" not in values:
+        return None
+    return values["handshakes_per_second"]
 
 
 def tls_markdown(table):
