@@ -6,6 +6,7 @@
 #include "actors/error_kind.hpp"
 #include "actors/log_protocol.hpp"
 #include "actors/ui_protocol.hpp"
+#include "actors/udp_protocol.hpp"
 
 namespace actors {
 
@@ -19,6 +20,7 @@ void add_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_types<caf::id_block::actors_connection>();
   cfg.add_message_types<caf::id_block::actors_ui>();
   cfg.add_message_types<caf::id_block::actors_log>();
+  cfg.add_message_types<caf::id_block::actors_udp>();
   add_error_category(cfg);
 }
 

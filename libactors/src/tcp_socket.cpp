@@ -1,5 +1,7 @@
 #include "tcp_socket.hpp"
 
+#include "socket_address.hpp"
+
 #include <arpa/inet.h>
 #include <cerrno>
 #include <cstring>
@@ -16,22 +18,6 @@ namespace actors::detail {
 namespace {
 
 using clock_type = std::chrono::steady_clock;
-
-std::string endpoint_name(const sockaddr* addr) {
-  char host[INET6_ADDRSTRLEN] = "?";
-  std::uint16_t port = 0;
-  if (addr->sa_family == AF_INET) {
-    auto in = reinterpret_cast<const sockaddr_in*>(addr);
-    inet_ntop(AF_INET, &in->sin_addr, host, sizeof(host));
-    port = ntohs(in->sin_port);
-  } else if (addr->sa_family == AF_INET6) {
-    auto in6 = reinterpret_cast<const sockaddr_in6*>(addr);
-    inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host));
-    port = ntohs(in6->sin6_port);
-    return "[" + std::string{host} + "]:" + std::to_string(port);
-  }
-  return std::string{host} + ":" + std::to_string(port);
-}
 
 std::string where(const std::string& host, std::uint16_t port) {
   return host + ":" + std::to_string(port);
@@ -162,10 +148,9 @@ caf::expected<listening_socket> open_listener(const std::string& address,
     sockaddr_storage local{};
     socklen_t len = sizeof(local);
     ::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len);
-    auto name = endpoint_name(reinterpret_cast<sockaddr*>(&local));
-    auto colon = name.rfind(':');
-    auto bound_port = static_cast<std::uint16_t>(std::stoi(name.substr(colon + 1)));
-    return listening_socket{fd, name.substr(0, colon), bound_port};
+    auto [bound_address, bound_port]
+      = split_endpoint(endpoint_name(reinterpret_cast<sockaddr*>(&local)));
+    return listening_socket{fd, bound_address, bound_port};
   }
   ::freeaddrinfo(found);
   return fail(last_error);

@@ -54,6 +54,9 @@ enum class error_kind : std::uint8_t {
   /// TLS failed after the handshake (a corrupt record, a bad alert), or
   /// TLS could not be set up (a certificate or key file that does not load).
   tls_error,
+  /// A datagram exceeds `udp_options::max_datagram_size` (or what UDP can
+  /// carry): refused when sending, dropped and counted when receiving.
+  datagram_too_large,
   /// A configured limit (of rooms, entries, ...) is reached; for
   /// connections, see too_many_connections.
   limit_reached,
