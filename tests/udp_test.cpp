@@ -293,8 +293,12 @@ TEST_CASE_METHOD(udp_fixture, "an endpoint closes when its subscriber terminates
   self->receive([&](const caf::down_msg&) { down = true; },
                 caf::after(5s) >> [] {});
   CHECK(down);
-  // The port is free again.
+  // The port is free again once the multiplexer let go of the socket.
   auto reopened = udp_open(sys, "127.0.0.1", opened->port, self);
+  for (int i = 0; i < 100 && !reopened; ++i) {
+    std::this_thread::sleep_for(10ms);
+    reopened = udp_open(sys, "127.0.0.1", opened->port, self);
+  }
   REQUIRE(reopened);
   endpoints.push_back(reopened->handle);
   expect<udp_ready>();

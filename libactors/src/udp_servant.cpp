@@ -83,6 +83,14 @@ void udp_socket_handler::graceful_shutdown() {
   // reference to the servant.
   shutting_down_ = true;
   stop_reading();
+  // A removal that lands in the same loop iteration as the addition before
+  // it (a subscriber gone at once) cancels out in CAF's multiplexer, which
+  // then never calls removed_from_loop: release the reader a turn later,
+  // or it would keep the servant, and the socket, forever.
+  backend().post([guard = caf::intrusive_ptr<udp_servant>{owner_}, this] {
+    if (!reading_)
+      reader_.reset();
+  });
 }
 
 void udp_socket_handler::start_reading() {
