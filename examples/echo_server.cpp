@@ -1,14 +1,16 @@
 // echo_server: sends every line back to the client that sent it.
 //
 //   echo_server [--port N] [--bind ADDR] [--max-frame BYTES] [--max-connections N]
-//               [--log FILE] [--tls-cert FILE --tls-key FILE]
+//               [--log FILE] [--tls-cert FILE --tls-key FILE] [--udp]
 //
 // Each accepted connection is its own actor (libactors' connection), and
 // each gets its own echo session: the actor below, which receives the
-// connection's events and sends the frames back.
+// connection's events and sends the frames back. With --udp, a UDP endpoint
+// on the same port number answers every datagram to its sender.
 
 #include <cstdint>
 #include <iostream>
+#include <optional>
 #include <utility>
 
 #include <caf/actor_system.hpp>
@@ -20,13 +22,14 @@
 #include "actors/server.hpp"
 #include "actors/system_config.hpp"
 #include "actors/termination_signal.hpp"
+#include "actors/udp.hpp"
 #include "log_option.hpp"
 #include "tls_option.hpp"
 #include "serve_until_signal.hpp"
 
 namespace {
 
-constexpr const char* usage = R"(usage: echo_server [--port N] [--bind ADDR] [--max-frame BYTES] [--max-connections N] [--log FILE] [--tls-cert FILE --tls-key FILE]
+constexpr const char* usage = R"(usage: echo_server [--port N] [--bind ADDR] [--max-frame BYTES] [--max-connections N] [--log FILE] [--tls-cert FILE --tls-key FILE] [--udp]
 Line echo server. Prints "listening on ADDR:PORT" first; exits on SIGINT/SIGTERM.
   --port N           port to listen on; 0 picks a free one (default 7000)
   --bind ADDR        address to bind (default 127.0.0.1)
@@ -35,6 +38,8 @@ Line echo server. Prints "listening on ADDR:PORT" first; exits on SIGINT/SIGTERM
   --log FILE         record every frame in and out to FILE
   --tls-cert FILE    speak TLS with this certificate chain (PEM)
   --tls-key FILE     and this private key (PEM)
+  --udp              also answer datagrams on the same port number (UDP);
+                     prints "udp on ADDR:PORT", and its counters at exit
 )";
 
 // One per connection: echoes what arrives and gives the read credit back
@@ -64,12 +69,58 @@ caf::behavior echo_session(caf::io::broker* self, actors::connection_actor conn)
   };
 }
 
+// The UDP endpoint's subscriber: sends each datagram back to its sender and
+// gives the read credit back only then. Colocated with the endpoint too.
+caf::behavior udp_echo_session(caf::io::broker* self) {
+  return {
+    [=](const actors::udp_ready&) {},
+    [=](actors::datagrams_received& batch) {
+      auto endpoint = caf::actor_cast<actors::udp_endpoint_actor>(self->current_sender());
+      for (auto& d : batch.datagrams)
+        self->send(endpoint, actors::send_to_atom_v, std::move(d.peer),
+                   std::move(d.payload));
+      self->send(endpoint, actors::credit_atom_v,
+                 static_cast<std::uint32_t>(batch.datagrams.size()));
+    },
+    [=](const actors::udp_error& err) { std::cerr << "udp: " << err.message << "\n"; },
+    [=](const actors::udp_closed&) { self->quit(); },
+  };
+}
+
+// Opens the UDP echo on the TCP server's address and port number.
+caf::expected<actors::udp_endpoint> open_udp_echo(caf::actor_system& sys,
+                                                  const actors::server& srv,
+                                                  const actors::log_writer_actor& log) {
+  actors::udp_options options;
+  options.batch_datagrams = true;
+  options.log = log;
+  auto session = actors::spawn_colocated(sys, udp_echo_session);
+  auto udp = actors::udp_open(sys, srv.address, srv.port, session, options);
+  if (!udp)
+    caf::anon_send_exit(session, caf::exit_reason::user_shutdown);
+  return udp;
+}
+
+// Prints the UDP counters, then closes the endpoint.
+void stop_udp_echo(caf::scoped_actor& self, const actors::udp_endpoint& udp) {
+  self->request(udp.handle, std::chrono::seconds{5}, actors::stats_atom_v)
+    .receive(
+      [](const actors::udp_stats& x) {
+        std::cerr << "udp: " << x.datagrams_in << " datagrams in, " << x.datagrams_out
+                  << " out, " << x.dropped << " dropped without credit, "
+                  << x.dropped_by_kernel << " dropped by the kernel, " << x.too_large
+                  << " too large" << std::endl;
+      },
+      [](const caf::error&) {});
+  self->send(udp.handle, actors::close_atom_v);
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
   auto args = actors::parse_command_line_or_exit(
     argc, argv, {{"port", "bind", "max-frame", "max-connections", "log", "tls-cert", "tls-key"},
-                       {}, usage});
+                       {"udp"}, usage});
   actors::server_options opts;
   opts.port = actors::value_or_exit(args.port("port", 7000));
   opts.bind_address = args.get("bind", "127.0.0.1");
@@ -87,5 +138,22 @@ int main(int argc, char** argv) {
   auto srv = actors::listen(sys, opts, [&sys](const actors::connection_actor& conn) {
     return actors::spawn_colocated(sys, echo_session, conn);
   });
-  return examples::serve_until_signal(sys, srv, log);
+  std::optional<actors::udp_endpoint> udp;
+  if (srv && args.has("udp")) {
+    auto opened = open_udp_echo(sys, *srv, log);
+    if (!opened) {
+      std::cerr << "error: " << actors::message_of(opened.error()) << "\n";
+      caf::scoped_actor self{sys};
+      self->send(srv->acceptor, actors::close_atom_v);
+      examples::close_log(sys, log);
+      return 1;
+    }
+    udp = std::move(*opened);
+  }
+  examples::also_served also;
+  if (udp) {
+    also.banner = "udp on " + udp->address + ":" + std::to_string(udp->port);
+    also.on_stop = [&udp](caf::scoped_actor& self) { stop_udp_echo(self, *udp); };
+  }
+  return examples::serve_until_signal(sys, srv, log, also);
 }

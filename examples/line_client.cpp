@@ -3,6 +3,7 @@
 //
 //   line_client [--framing line|length16|length32] [--log FILE]
 //               [--tls [--ca FILE] [--insecure]] HOST PORT
+//   line_client --udp [--wait MS] [--log FILE] HOST PORT
 //
 // Reading stdin and waiting for a signal both block, so each happens in a
 // detached actor (a thread of its own) that only sends messages; the
@@ -32,6 +33,7 @@
 #include "actors/connection.hpp"
 #include "actors/system_config.hpp"
 #include "actors/termination_signal.hpp"
+#include "actors/udp.hpp"
 #include "log_option.hpp"
 #include "tls_option.hpp"
 
@@ -45,10 +47,16 @@ namespace client {
 using namespace std::chrono_literals;
 
 constexpr const char* usage = R"(usage: line_client [--framing KIND] [--timeout MS] [--log FILE] [--tls [--ca FILE] [--insecure]] HOST PORT
+       line_client --udp [--wait MS] [--log FILE] HOST PORT
 Sends each line of stdin as one frame; prints each frame received as a line.
 When stdin ends it half-closes, as ncat does: the peer sees the end of the
 stream after the last line, and replies are printed until the peer closes.
 Exits when the peer closes or finishes sending.
+With --udp, each line is one datagram and each datagram received is printed;
+UDP has no end of stream, so it exits once stdin ended and nothing arrived
+for --wait milliseconds (default 1000).
+  --udp           speak UDP instead of TCP
+  --wait MS       with --udp: how long to wait for replies after stdin ends
   --framing KIND  line (default), length16 or length32
   --timeout MS    connect timeout in milliseconds (default 5000)
   --log FILE      record every frame in and out to FILE
@@ -82,14 +90,15 @@ caf::behavior printer(caf::stateful_actor<actors::connection_actor>* self,
   };
 }
 
-// Sends each line of stdin to `conn`, then `finish_atom` (a FIN after the
-// last line; the connection keeps reading). Detached:
+// Sends each line of stdin to `target`: with TCP one batch of lines per read
+// (`frame_batch`), with UDP one datagram per line (`one_per_line`). At the
+// end of stdin it tells `at_end` (`finish_atom`): a TCP connection then
+// sends a FIN after the last line and keeps reading. Detached:
 // it waits for input at most 100 ms at a time, so an exit message from main
-// (the peer left first) ends it between waits. Lines go one batch per read;
-// one longer than `max_line` goes alone, so that the connection refuses it
-// and nothing else.
-caf::behavior stdin_reader(caf::stateful_actor<std::string>* self,
-                           actors::connection_actor conn, std::size_t max_line) {
+// (the peer left first) ends it between waits. A line longer than
+// `max_line` goes alone, so that the connection refuses it and nothing else.
+caf::behavior stdin_reader(caf::stateful_actor<std::string>* self, caf::actor target,
+                           bool one_per_line, caf::actor at_end, std::size_t max_line) {
   self->send(self, wait_atom_v);
   return [=](wait_atom) {
     pollfd input{STDIN_FILENO, POLLIN, 0};
@@ -100,8 +109,8 @@ caf::behavior stdin_reader(caf::stateful_actor<std::string>* self,
     if (n == 0 || (ready > 0 && n < 0 && errno != EINTR)) {
       // Like std::getline, the last line needs no newline.
       if (!partial.empty())
-        self->send(conn, actors::send_atom::value, partial);
-      self->send(conn, actors::finish_atom_v);
+        self->send(target, actors::send_atom::value, partial);
+      self->send(at_end, actors::finish_atom_v);
       self->quit();
       return;
     }
@@ -109,15 +118,15 @@ caf::behavior stdin_reader(caf::stateful_actor<std::string>* self,
     actors::frame_batch lines;
     auto send_lines = [&] {
       if (!lines.empty())
-        self->send(conn, actors::send_atom::value, std::exchange(lines, {}));
+        self->send(target, actors::send_atom::value, std::exchange(lines, {}));
     };
     std::size_t begin = 0;
     for (auto end = partial.find('\n'); end != std::string::npos;
          begin = end + 1, end = partial.find('\n', begin)) {
       auto line = std::string_view{partial}.substr(begin, end - begin);
-      if (line.size() > max_line) {
+      if (one_per_line || line.size() > max_line) {
         send_lines();
-        self->send(conn, actors::send_atom::value, std::string{line});
+        self->send(target, actors::send_atom::value, std::string{line});
       } else {
         lines.add(line);
       }
@@ -125,6 +134,56 @@ caf::behavior stdin_reader(caf::stateful_actor<std::string>* self,
     partial.erase(0, begin);
     send_lines();
     self->send(self, wait_atom_v);
+  };
+}
+
+// With --udp: prints datagrams and tells main the endpoint is open, then,
+// once stdin ended (`finish_atom` from the reader) and nothing arrived for
+// `wait`, that the run is over.
+struct udp_printer_state {
+  actors::udp_endpoint_actor endpoint;
+  bool input_done = false;
+  bool refused = false; // the peer's port was closed: the run failed
+  std::uint64_t arrivals = 0; // tells a stale quiet timer
+};
+
+caf::behavior udp_printer(caf::stateful_actor<udp_printer_state>* self,
+                          caf::actor main_actor, std::chrono::milliseconds wait) {
+  auto await_quiet = [=] {
+    self->delayed_send(self, wait, wait_atom_v, self->state.arrivals);
+  };
+  return {
+    [=](const actors::udp_ready& ready) {
+      self->state.endpoint = ready.handle;
+      self->send(main_actor, true);
+    },
+    [=](const actors::datagram_received& d) {
+      // One line per datagram; many peers (ncat -u) end theirs with one.
+      bool has_newline = !d.payload.empty() && d.payload.back() == '\n';
+      std::cout << d.payload << (has_newline ? "" : "\n") << std::flush;
+      ++self->state.arrivals;
+      self->send(self->state.endpoint, actors::credit_atom::value, std::uint32_t{1});
+      if (self->state.input_done)
+        await_quiet();
+    },
+    [=](actors::finish_atom) {
+      self->state.input_done = true;
+      await_quiet();
+    },
+    [=](wait_atom, std::uint64_t arrivals) {
+      if (arrivals == self->state.arrivals)
+        self->send(self->state.endpoint, actors::close_atom_v);
+    },
+    [=](const actors::udp_error& err) {
+      std::cerr << "error: " << err.message << "\n";
+      if (err.kind == actors::error_kind::connection_refused)
+        self->state.refused = true;
+    },
+    [=](const actors::udp_closed& closed) {
+      self->send(main_actor,
+                 closed.reason == actors::error_kind::none && !self->state.refused);
+      self->quit();
+    },
   };
 }
 
@@ -143,6 +202,8 @@ caf::behavior signal_watcher(caf::event_based_actor* self, caf::actor main_actor
 // Everything from the command line; exits with status 2 on a bad argument.
 struct settings {
   actors::command_line args;
+  bool udp = false;
+  std::chrono::milliseconds udp_wait{1000};
   std::string host;
   std::uint16_t port = 0;
   actors::connection_options connection;
@@ -152,12 +213,24 @@ struct settings {
 settings parse_settings(int argc, char** argv) {
   settings s;
   s.args = actors::parse_command_line_or_exit(argc, argv,
-                                              {{"framing", "timeout", "log", "ca"}, {"tls", "insecure"}, usage});
+                                              {{"framing", "timeout", "log", "ca", "wait"},
+                                               {"tls", "insecure", "udp"}, usage});
   auto& args = s.args;
   if (args.positionals().size() != 2) {
     std::cerr << "error: expected HOST and PORT\n\n" << usage;
     std::exit(2);
   }
+  s.udp = args.has("udp");
+  for (auto tcp_only : {"framing", "timeout", "tls", "ca", "insecure"})
+    if (s.udp && args.has(tcp_only))
+      actors::exit_on_bad_argument(caf::make_error(
+        actors::error_kind::invalid_argument,
+        std::string{"--"} + tcp_only + " is for TCP; it does not apply to --udp"));
+  if (!s.udp && args.has("wait"))
+    actors::exit_on_bad_argument(caf::make_error(actors::error_kind::invalid_argument,
+                                                 "--wait applies to --udp only"));
+  s.udp_wait = std::chrono::milliseconds{
+    actors::value_or_exit(args.number("wait", 1000, 0, 3'600'000))};
   auto framing = actors::parse_framing_kind(args.get("framing", "line"));
   if (!framing || *framing == actors::framing_kind::raw) {
     std::cerr << "error: --framing must be line, length16 or length32\n";
@@ -188,18 +261,45 @@ int main(int argc, char** argv) {
   auto log = examples::start_log(sys, s.args);
   s.connection.log = log;
   auto watcher = sys.spawn<caf::detached>(client::signal_watcher, caf::actor{self});
-  auto print = sys.spawn(client::printer, caf::actor{self});
-  auto conn = actors::connect(sys, s.host, s.port, print, s.connection);
+  caf::actor print;
+  caf::actor target; // where lines go
+  caf::actor at_end; // who hears that stdin ended
+  if (s.udp) {
+    print = sys.spawn(client::udp_printer, caf::actor{self}, s.udp_wait);
+    actors::udp_options options;
+    options.remote_host = s.host;
+    options.remote_port = s.port;
+    options.log = log;
+    auto udp = actors::udp_open(sys, "", 0, print, options);
+    if (!udp) {
+      std::cerr << "error: " << actors::message_of(udp.error()) << "\n";
+      self->send_exit(print, caf::exit_reason::user_shutdown);
+      self->send_exit(watcher, caf::exit_reason::user_shutdown);
+      examples::close_log(sys, log);
+      return 1;
+    }
+    target = caf::actor_cast<caf::actor>(udp->handle);
+    at_end = print;
+  } else {
+    print = sys.spawn(client::printer, caf::actor{self});
+    target = caf::actor_cast<caf::actor>(
+      actors::connect(sys, s.host, s.port, print, s.connection));
+    at_end = target;
+  }
   bool ok = false;
   self->receive([&](bool up) { ok = up; });
   caf::actor reader;
   if (ok) {
-    reader = sys.spawn<caf::detached>(client::stdin_reader, conn, s.max_line);
+    reader = sys.spawn<caf::detached>(client::stdin_reader, target, s.udp, at_end,
+                                      s.max_line);
     self->receive([&](bool clean) { ok = clean; });
   }
-  // Whatever ended the run, end every actor (a connection that is already
-  // gone ignores the abort), so that the log holds its last event.
-  self->send(conn, actors::abort_atom::value);
+  // Whatever ended the run, end every actor (an endpoint that is already
+  // gone ignores the message), so that the log holds its last event.
+  if (s.udp)
+    self->send(target, actors::close_atom_v);
+  else
+    self->send(target, actors::abort_atom_v);
   self->wait_for(print);
   for (auto& helper : {watcher, reader})
     if (helper)

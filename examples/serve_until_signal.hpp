@@ -4,7 +4,9 @@
 // wait for SIGINT or SIGTERM, then stop the server and wait until it is gone,
 // then close the log (if any) so that it holds every frame.
 
+#include <functional>
 #include <iostream>
+#include <string>
 
 #include <caf/actor_system.hpp>
 #include <caf/scoped_actor.hpp>
@@ -16,19 +18,32 @@
 
 namespace examples {
 
+/// What a server serves besides its listener (UDP, metrics, ...).
+struct also_served {
+  /// A line printed after "listening on ADDR:PORT", e.g. "udp on ADDR:PORT".
+  std::string banner;
+  /// Runs after the signal, before the server stops.
+  std::function<void(caf::scoped_actor&)> on_stop;
+};
+
 /// Returns the exit code: 1 if listening failed, 0 after a clean stop.
 /// Call `actors::block_termination_signals()` before creating the system.
 inline int serve_until_signal(caf::actor_system& sys,
                               const caf::expected<actors::server>& srv,
-                              const actors::log_writer_actor& log = {}) {
+                              const actors::log_writer_actor& log = {},
+                              const also_served& also = {}) {
   if (!srv) {
     std::cerr << "error: " << actors::message_of(srv.error()) << "\n";
     close_log(sys, log);
     return 1;
   }
   std::cout << "listening on " << srv->address << ":" << srv->port << std::endl;
+  if (!also.banner.empty())
+    std::cout << also.banner << std::endl;
   actors::wait_for_termination_signal();
   caf::scoped_actor self{sys};
+  if (also.on_stop)
+    also.on_stop(self);
   self->send(srv->acceptor, actors::close_atom::value);
   self->wait_for(srv->acceptor);
   close_log(sys, log);

@@ -141,8 +141,15 @@ void udp_socket_handler::read_some() {
     if (n < 0) {
       if (errno == EINTR)
         continue;
-      if (errno != EAGAIN && errno != EWOULDBLOCK)
-        failure = failure_of(errno, {}, 0);
+      if (errno != EAGAIN && errno != EWOULDBLOCK) {
+        auto error = errno;
+        sockaddr_storage peer{};
+        socklen_t length = sizeof(peer);
+        auto connected = ::getpeername(fd(), reinterpret_cast<sockaddr*>(&peer), &length) == 0;
+        failure = failure_of(error, connected ? endpoint_name(reinterpret_cast<sockaddr*>(&peer))
+                                              : std::string{},
+                             0);
+      }
       break;
     }
     for (auto cmsg = CMSG_FIRSTHDR(&header); cmsg != nullptr;

@@ -40,8 +40,14 @@ bool await_fd(int fd, short events, clock_type::time_point deadline) {
 int spawn(const std::vector<std::string>& argv, const int (&fds)[3],
           const std::vector<int>& close_in_child) {
   int pid = ::fork();
-  if (pid != 0)
+  if (pid != 0) {
+    if (pid > 0)
+      ::setpgid(pid, pid); // here too: a kill may come before the child's
     return pid;
+  }
+  // A group of its own: killing the group at the end also ends what a
+  // shell child started (a pipeline), which would otherwise live on.
+  ::setpgid(0, 0);
   for (int target = 0; target < 3; ++target)
     if (fds[target] >= 0)
       ::dup2(fds[target], target);
@@ -100,7 +106,7 @@ child_process::child_process(const std::vector<std::string>& argv,
   int err = -1;
   if (!stderr_file.empty())
     err = ::open(stderr_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  pid_ = spawn(argv, {in[0], out[1], err}, {in[1], out[0]});
+  pid_ = group_ = spawn(argv, {in[0], out[1], err}, {in[1], out[0]});
   ::close(in[0]);
   ::close(out[1]);
   if (err >= 0)
@@ -117,7 +123,7 @@ child_process::child_process(const std::vector<std::string>& argv, stderr_to whe
   if (::pipe(in) != 0 || ::pipe(out) != 0
       || (where == stderr_to::pipe && ::pipe(err) != 0))
     throw std::runtime_error("child_process: pipe failed");
-  pid_ = spawn(argv, {in[0], out[1], err[1]}, {in[1], out[0], err[0]});
+  pid_ = group_ = spawn(argv, {in[0], out[1], err[1]}, {in[1], out[0], err[0]});
   ::close(in[0]);
   ::close(out[1]);
   if (err[1] >= 0)
@@ -129,17 +135,18 @@ child_process::child_process(const std::vector<std::string>& argv, stderr_to whe
 }
 
 child_process::child_process(child_process&& other) noexcept
-  : pid_(other.pid_), stdin_fd_(other.stdin_fd_),
+  : pid_(other.pid_), group_(other.group_), stdin_fd_(other.stdin_fd_),
     stdout_fd_(other.stdout_fd_), stderr_fd_(other.stderr_fd_),
     pending_(std::move(other.pending_)) {
-  other.pid_ = other.stdin_fd_ = other.stdout_fd_ = other.stderr_fd_ = -1;
+  other.pid_ = other.group_ = other.stdin_fd_ = other.stdout_fd_ = other.stderr_fd_ = -1;
 }
 
 child_process::~child_process() {
-  if (pid_ > 0 && !wait_exit(std::chrono::milliseconds{0})) {
-    ::kill(pid_, SIGKILL);
+  // The whole group: what a shell child started (a pipeline) ends too.
+  if (group_ > 0)
+    ::kill(-group_, SIGKILL);
+  if (pid_ > 0)
     ::waitpid(pid_, nullptr, 0);
-  }
   close_stdin();
   if (stdout_fd_ >= 0)
     ::close(stdout_fd_);

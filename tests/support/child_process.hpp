@@ -65,6 +65,7 @@ public:
 
 private:
   int pid_ = -1;
+  int group_ = -1; // the child's process group (its pid)
   int stdin_fd_ = -1;
   int stdout_fd_ = -1;
   int stderr_fd_ = -1;

@@ -164,18 +164,21 @@ struct udp_closed {
   udp_stats stats;
 };
 
+/// Makes `multicast_group` inspectable: CAF serializes and prints it with this.
 /// @relates multicast_group
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, multicast_group& x) {
   return f(caf::meta::type_name("multicast_group"), x.group, x.interface);
 }
 
+/// Makes `datagram` inspectable: CAF serializes and prints it with this.
 /// @relates datagram
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, datagram& x) {
   return f(caf::meta::type_name("datagram"), x.peer, x.payload);
 }
 
+/// Makes `udp_stats` inspectable: CAF serializes and prints it with this.
 /// @relates udp_stats
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, udp_stats& x) {
@@ -184,30 +187,35 @@ typename Inspector::result_type inspect(Inspector& f, udp_stats& x) {
            x.too_large, x.queued_bytes);
 }
 
+/// Makes `udp_ready` inspectable: CAF serializes and prints it with this.
 /// @relates udp_ready
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, udp_ready& x) {
   return f(caf::meta::type_name("udp_ready"), x.id, x.local, x.remote, x.handle);
 }
 
+/// Makes `datagram_received` inspectable: CAF serializes and prints it with this.
 /// @relates datagram_received
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, datagram_received& x) {
   return f(caf::meta::type_name("datagram_received"), x.id, x.peer, x.payload);
 }
 
+/// Makes `datagrams_received` inspectable: CAF serializes and prints it with this.
 /// @relates datagrams_received
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, datagrams_received& x) {
   return f(caf::meta::type_name("datagrams_received"), x.id, x.datagrams);
 }
 
+/// Makes `udp_error` inspectable: CAF serializes and prints it with this.
 /// @relates udp_error
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, udp_error& x) {
   return f(caf::meta::type_name("udp_error"), x.id, x.kind, x.message, x.peer);
 }
 
+/// Makes `udp_closed` inspectable: CAF serializes and prints it with this.
 /// @relates udp_closed
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, udp_closed& x) {
