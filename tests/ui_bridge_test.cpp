@@ -18,7 +18,9 @@
 #include "actors/testing/deterministic_driver.hpp"
 #include "actors/testing/headless_sink.hpp"
 #include "actors/testing/test_config.hpp"
+#include "actors/udp.hpp"
 #include "support/raw_socket.hpp"
+#include "support/udp_peer.hpp"
 
 using namespace actors;
 using namespace std::chrono_literals;
@@ -438,4 +440,47 @@ TEST_CASE_METHOD(real_fixture,
   CHECK(dropped == sent - delivered);
   CHECK(stats().events_dropped == dropped);
   CHECK(record.get(ui_counter::overlaps) == 0);
+}
+
+TEST_CASE_METHOD(real_fixture, "a UDP endpoint reports to the bridge: opened, each datagram, closed") {
+  start({});
+  udp_options options;
+  options.batch_datagrams = true;
+  options.read_credit = 200; // the bridge gives it back as the UI takes them
+  auto endpoint = udp_open(sys, "127.0.0.1", 0, bridge, options);
+  REQUIRE(endpoint);
+  await(ui_counter::connected, 1);
+  testing_support::udp_peer peer;
+  // Ten rounds of 100: five times the initial credit, so it must come back.
+  for (int round = 1; round <= 10; ++round) {
+    for (int i = 0; i < 100; ++i)
+      REQUIRE(peer.send_to(endpoint->port, "datagram " + std::to_string(i)));
+    await(ui_counter::frames, 100 * round);
+  }
+  self->send(endpoint->handle, close_atom_v);
+  auto record = await(ui_counter::disconnected, 1);
+  CHECK(record.get(ui_counter::frames) == 1000);
+  CHECK(record.get(ui_counter::out_of_order) == 0);
+}
+
+TEST_CASE("UDP events become value-only UI events, each datagram naming its peer") {
+  auto opened = to_ui_event(udp_ready{7, "0.0.0.0:5000", "", {}});
+  CHECK(opened.kind == ui_event_kind::connected);
+  CHECK(opened.connection == 7);
+  CHECK(opened.address == "udp://0.0.0.0:5000");
+  CHECK(opened.message == "UDP on 0.0.0.0:5000");
+  auto connected_use = to_ui_event(udp_ready{7, "127.0.0.1:4000", "127.0.0.1:9", {}});
+  CHECK(connected_use.address == "udp://127.0.0.1:9");
+  auto frame = to_ui_event(datagram{"127.0.0.1:6000", "hi"}, 7, direction::in);
+  CHECK(frame.kind == ui_event_kind::frame);
+  CHECK(frame.address == "127.0.0.1:6000");
+  CHECK(frame.payload == "hi");
+  auto err = to_ui_event(udp_error{7, error_kind::datagram_too_large, "too big", "1.2.3.4:5"});
+  CHECK(err.kind == ui_event_kind::error);
+  CHECK(err.address == "1.2.3.4:5");
+  udp_closed closed{7, error_kind::none, "closed", {}};
+  closed.stats.dropped = 3;
+  auto down = to_ui_event(closed);
+  CHECK(down.kind == ui_event_kind::disconnected);
+  CHECK(down.message == "closed (3 datagrams dropped)");
 }

@@ -192,6 +192,16 @@ void on_frames(bridge_actor* self, const frames_received& batch) {
   post_next(self);
 }
 
+// A UDP endpoint's datagrams, one UI event each; the credit goes back the
+// same way as a connection's (withheld at the mark: the endpoint then drops
+// and counts what arrives).
+void on_datagrams(bridge_actor* self, datagrams_received& batch) {
+  for (auto& d : batch.datagrams)
+    admit(self->state, to_ui_event(std::move(d), batch.id, direction::in));
+  return_credit(self, batch.id, batch.datagrams.size());
+  post_next(self);
+}
+
 void on_ack(bridge_actor* self, std::uint64_t sequence) {
   auto& st = self->state;
   if (sequence == 0 || sequence != st.in_flight_sequence) {
@@ -242,6 +252,17 @@ caf::behavior ui_bridge(bridge_actor* self, std::shared_ptr<ui_sink> sink,
       on_event(self, event);
     },
     [=](peer_refused& event) { on_event(self, event); },
+    [=](udp_ready& event) { on_event(self, event); },
+    [=](datagrams_received& batch) { on_datagrams(self, batch); },
+    [=](datagram_received& d) {
+      datagrams_received batch{d.id, {datagram{std::move(d.peer), std::move(d.payload)}}};
+      on_datagrams(self, batch);
+    },
+    [=](udp_error& event) { on_event(self, event); },
+    [=](udp_closed& event) {
+      self->state.owed.erase(event.id);
+      on_event(self, event);
+    },
     [=](peer_finished& event) {
       // A UI cannot answer a half-close on its own: close (what is queued
       // is still sent), as ncat does; `disconnected` follows.

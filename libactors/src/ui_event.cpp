@@ -109,6 +109,42 @@ ui_event to_ui_event(peer_finished event) {
   return result;
 }
 
+ui_event to_ui_event(udp_ready event) {
+  ui_event result;
+  result.kind = ui_event_kind::connected;
+  result.connection = event.id;
+  result.time = wall_clock_now();
+  result.address = "udp://" + (event.remote.empty() ? event.local : event.remote);
+  result.message = event.remote.empty() ? "UDP on " + event.local
+                                        : "UDP to " + event.remote + " from " + event.local;
+  return result;
+}
+
+ui_event to_ui_event(datagram event, udp_endpoint_id id, direction dir) {
+  auto result = make_frame_event(id, dir, std::move(event.payload));
+  result.address = std::move(event.peer);
+  return result;
+}
+
+ui_event to_ui_event(udp_error event) {
+  auto result = make_error_event(event.kind, std::move(event.message), event.id);
+  result.address = std::move(event.peer);
+  return result;
+}
+
+ui_event to_ui_event(udp_closed event) {
+  ui_event result;
+  result.kind = ui_event_kind::disconnected;
+  result.connection = event.id;
+  result.time = wall_clock_now();
+  result.error = event.reason;
+  result.message = std::move(event.message);
+  if (event.stats.dropped + event.stats.dropped_by_kernel > 0)
+    result.message += " (" + std::to_string(event.stats.dropped + event.stats.dropped_by_kernel)
+                      + " datagrams dropped)";
+  return result;
+}
+
 ui_event to_ui_event(peer_refused event) {
   auto result = make_error_event(event.reason, std::move(event.message));
   result.address = std::move(event.peer);

@@ -56,9 +56,10 @@ struct ui_bridge_options {
 /// Spawns a UI bridge that delivers events to `sink`, one batch at a time.
 ///
 /// Any actor may send it a `ui_event`; pass it as the subscriber to
-/// `connect` or `listen` and it turns connection events into UI events and
-/// manages the connections' read credit (one unit back per frame, withheld
-/// past the high-water mark under `backpressure`). An event arriving while
+/// `connect`, `listen` or `udp_open` and it turns connection and UDP
+/// events into UI events and manages their read credit (one unit back per
+/// frame or datagram, withheld past the high-water mark under
+/// `backpressure`; a UDP endpoint then drops and counts what arrives). An event arriving while
 /// the UI is idle is posted at once, alone; events arriving while a batch is
 /// in flight are coalesced into the next batch, posted as soon as the UI
 /// acknowledges the previous one (see `ui_sink`). Memory is bounded: at most

@@ -10,6 +10,7 @@
 #include <caf/meta/type_name.hpp>
 
 #include "actors/connection_protocol.hpp"
+#include "actors/udp_protocol.hpp"
 #include "actors/direction.hpp"
 #include "actors/error_kind.hpp"
 #include "actors/wall_clock.hpp"
@@ -77,8 +78,11 @@ struct ui_event {
   direction dir = direction::event;
   /// `frame`: its payload (binary-safe).
   std::string payload;
-  /// `connected`: the peer's "address:port"; `listening`: the listener's
-  /// own; `error` about a peer a server refused: that peer's.
+  /// `connected`: the peer's "address:port" (a UDP endpoint's:
+  /// "udp://address:port", its remote peer or else its own address);
+  /// `listening`: the listener's own; `error` about a peer a server refused
+  /// or a datagram: that peer's; `frame` of a UDP endpoint: the datagram's
+  /// peer (empty for TCP).
   std::string address;
   /// `listening`: the listener's number (1, 2, ...); `connected`: the number
   /// of the listener that accepted the peer, 0 for connections this program
@@ -141,5 +145,21 @@ ui_event to_ui_event(peer_refused event);
 
 /// @copydoc to_ui_event(connected)
 ui_event to_ui_event(peer_finished event);
+
+/// The UI event for a UDP endpoint's event: `udp_ready` is a `connected`
+/// event (with "udp://" before the address and a message saying what it
+/// is), a datagram is a `frame` whose `address` is its peer, `udp_error` an
+/// `error`, `udp_closed` a `disconnected`. Stamped with the current time.
+/// Safe to call from any thread.
+ui_event to_ui_event(udp_ready event);
+
+/// @copydoc to_ui_event(udp_ready)
+ui_event to_ui_event(datagram event, udp_endpoint_id id, direction dir);
+
+/// @copydoc to_ui_event(udp_ready)
+ui_event to_ui_event(udp_error event);
+
+/// @copydoc to_ui_event(udp_ready)
+ui_event to_ui_event(udp_closed event);
 
 } // namespace actors
