@@ -13,17 +13,19 @@
 namespace {
 
 constexpr const char* usage
-  = "usage: actors-client [--connect [tls://]HOST:PORT]... [--ca FILE] [--insecure]\n"
-    "                     [--listen PORT [--tls-cert FILE --tls-key FILE]]\n"
+  = "usage: actors-client [--connect [tls://|udp://]HOST:PORT]... [--ca FILE] [--insecure]\n"
+    "                     [--listen [udp:]PORT [--tls-cert FILE --tls-key FILE]]...\n"
     "                     [--log FILE] [--demo] [--screenshot FILE]\n"
     "A socket workbench that never freezes. With no arguments it starts an\n"
     "embedded echo and chat server on free local ports, already connected.\n"
     "  --connect HOST:PORT  open a line-framed connection (repeatable);\n"
-    "                       tls://HOST:PORT speaks TLS\n"
+    "                       tls://HOST:PORT speaks TLS; udp://HOST:PORT sends\n"
+    "                       each line as a datagram to HOST:PORT\n"
     "  --ca FILE            tls:// connections trust these CA certificates (PEM)\n"
     "                       instead of the system's\n"
     "  --insecure           tls:// connections do not verify the server at all\n"
-    "  --listen PORT        accept peers on 127.0.0.1:PORT (0: any free port)\n"
+    "  --listen PORT        accept peers on 127.0.0.1:PORT (0: any free port);\n"
+    "                       udp:PORT receives datagrams there (repeatable)\n"
     "  --tls-cert FILE      the listener speaks TLS with this certificate (PEM)\n"
     "  --tls-key FILE       and this key\n"
     "  --log FILE           log every frame in and out to FILE\n"
@@ -35,15 +37,21 @@ client::ClientOptions options_from(const actors::command_line& args) {
   client::ClientOptions options;
   for (auto text : args.get_all("connect")) {
     bool tls = text.rfind("tls://", 0) == 0;
-    if (tls || text.rfind("tcp://", 0) == 0)
+    bool udp = text.rfind("udp://", 0) == 0;
+    if (tls || udp || text.rfind("tcp://", 0) == 0)
       text = text.substr(6);
     auto endpoint = actors::value_or_exit(actors::parse_host_port(text, "--connect"));
     options.connects.emplace_back(endpoint.host, endpoint.port, tls);
+    options.connects.back().udp = udp;
   }
   options.ca_file = args.get("ca", "");
   options.insecure = args.has("insecure");
-  if (args.has("listen"))
-    options.listen = actors::value_or_exit(args.port("listen", 0));
+  for (auto text : args.get_all("listen")) {
+    bool udp = text.rfind("udp:", 0) == 0;
+    auto port = static_cast<std::uint16_t>(actors::value_or_exit(
+      actors::parse_number(udp ? text.substr(4) : text, "--listen", 0, 65535)));
+    (udp ? options.listen_udp : options.listen) = port;
+  }
   options.tls_cert = args.get("tls-cert", "");
   options.tls_key = args.get("tls-key", "");
   if (options.tls_cert.empty() != options.tls_key.empty())
@@ -55,7 +63,8 @@ client::ClientOptions options_from(const actors::command_line& args) {
        "unexpected argument '" + args.positionals().front() + "' (see --help)"});
   options.log = args.get("log", "");
   options.screenshot = args.get("screenshot", "");
-  options.demo = args.has("demo") || (options.connects.empty() && !options.listen);
+  options.demo = args.has("demo")
+                 || (options.connects.empty() && !options.listen && !options.listen_udp);
   return options;
 }
 

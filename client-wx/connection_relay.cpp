@@ -1,5 +1,7 @@
 #include "connection_relay.hpp"
 
+#include "actors/udp_protocol.hpp"
+
 #include <map>
 #include <memory>
 #include <string>
@@ -22,6 +24,8 @@ namespace {
 struct relay_state {
   caf::actor bridge;
   std::map<actors::connection_id, actors::connection_actor> connections;
+  // Open UDP endpoints, and whether each has a remote peer for plain sends.
+  std::map<actors::udp_endpoint_id, std::pair<actors::udp_endpoint_actor, bool>> endpoints;
   // Connections a listener accepted, until their `connected` arrives.
   std::map<caf::actor_addr, actors::listener_id> accepted_by;
   actors::log_writer_actor log;
@@ -67,8 +71,34 @@ void log_then_show(relay_actor* self, actors::frames_received ev) {
            [=](caf::error&) { show(); });
 }
 
+// Sends one datagram from endpoint `id` to `peer` (empty: its remote peer).
+void send_datagram(relay_actor* self, actors::udp_endpoint_id id, const std::string& peer,
+                   const std::string& payload) {
+  auto& st = self->state;
+  auto i = st.endpoints.find(id);
+  if (i == st.endpoints.end() || (peer.empty() && !i->second.second)) {
+    auto why = i == st.endpoints.end()
+                 ? "UDP endpoint " + std::to_string(id) + " is not open"
+                 : "UDP endpoint " + std::to_string(id)
+                     + " has no remote peer: select a datagram it received to answer its sender";
+    self->send(st.bridge, actors::make_error_event(actors::error_kind::not_connected, why, id));
+    return;
+  }
+  if (peer.empty())
+    self->send(i->second.first, actors::send_atom_v, payload);
+  else
+    self->send(i->second.first, actors::send_to_atom_v, peer, payload);
+  log_frame(self, id, actors::direction::out, payload);
+  self->send(st.bridge, actors::to_ui_event(actors::datagram{peer, payload}, id,
+                                            actors::direction::out));
+}
+
 void send_to(relay_actor* self, actors::connection_id id, const std::string& payload) {
   auto& st = self->state;
+  if (st.endpoints.count(id) > 0) {
+    send_datagram(self, id, {}, payload);
+    return;
+  }
   auto i = st.connections.find(id);
   if (i == st.connections.end()) {
     self->send(st.bridge, actors::make_error_event(actors::error_kind::not_connected,
@@ -102,6 +132,8 @@ caf::result<bool> shut_down(relay_actor* self) {
   auto& st = self->state;
   for (auto& conn : st.connections)
     self->send(conn.second, actors::abort_atom::value);
+  for (auto& endpoint : st.endpoints)
+    self->send(endpoint.second.first, actors::close_atom_v);
   auto promise = self->make_response_promise<bool>();
   auto done = [=]() mutable {
     promise.deliver(true);
@@ -143,9 +175,25 @@ caf::behavior connection_relay(relay_actor* self, caf::actor bridge) {
       self->state.connections.erase(ev.id);
       pass(ev);
     },
+    [=](actors::udp_ready& ev) {
+      self->state.endpoints[ev.id] = {ev.handle, !ev.remote.empty()};
+      pass(ev);
+    },
+    [=](actors::datagrams_received& ev) {
+      for (auto& d : ev.datagrams)
+        log_frame(self, ev.id, actors::direction::in, d.payload);
+      pass(ev);
+    },
+    [=](actors::udp_error& ev) { pass(ev); },
+    [=](actors::udp_closed& ev) {
+      self->state.endpoints.erase(ev.id);
+      pass(ev);
+    },
     [=](actors::send_atom, actors::connection_id id, const std::string& payload) {
       send_to(self, id, payload);
     },
+    [=](udp_reply_atom, actors::udp_endpoint_id id, const std::string& peer,
+        const std::string& payload) { send_datagram(self, id, peer, payload); },
     [=](send_all_atom, const std::string& payload) {
       for (auto& conn : self->state.connections)
         send_to(self, conn.first, payload);
@@ -154,6 +202,9 @@ caf::behavior connection_relay(relay_actor* self, caf::actor bridge) {
       auto i = self->state.connections.find(id);
       if (i != self->state.connections.end())
         self->send(i->second, actors::close_atom::value);
+      auto j = self->state.endpoints.find(id);
+      if (j != self->state.endpoints.end())
+        self->send(j->second.first, actors::close_atom_v);
     },
     [=](use_log_atom, actors::log_writer_actor& next) {
       auto& st = self->state;

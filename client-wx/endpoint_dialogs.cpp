@@ -74,6 +74,7 @@ ConnectDialog::ConnectDialog(wxWindow* parent)
   ca_ = pem_picker(this, "CA certificates to trust");
   ca_->SetToolTip("Empty: the system's CA store");
   insecure_ = new wxCheckBox(this, wxID_ANY, "insecure: do not verify the server");
+  udp_ = new wxCheckBox(this, wxID_ANY, "UDP (or type udp://host:port)");
   auto* grid = new wxFlexGridSizer(2, 6, 8);
   add_row(grid, this, "Host (or host:port)", host_);
   add_row(grid, this, "Port", port_);
@@ -85,6 +86,8 @@ ConnectDialog::ConnectDialog(wxWindow* parent)
   add_row(grid, this, "CA file (TLS)", ca_);
   grid->AddSpacer(0);
   grid->Add(insecure_);
+  grid->AddSpacer(0);
+  grid->Add(udp_);
   finish_layout(this, grid);
 }
 
@@ -92,8 +95,11 @@ Endpoint ConnectDialog::Result() const {
   Endpoint result;
   auto text = host_->GetValue().Trim().Trim(false);
   bool tls = tls_->GetValue();
+  result.udp = udp_->GetValue();
   if (text.StartsWith("tls://", &text))
     tls = true;
+  else if (text.StartsWith("udp://", &text))
+    result.udp = true;
   else
     text.StartsWith("tcp://", &text);
   unsigned long port = 0;
@@ -110,6 +116,8 @@ Endpoint ConnectDialog::Result() const {
   result.options.tls.enabled = tls;
   result.options.tls.ca_file = ca_->GetPath().ToStdString();
   result.options.tls.insecure = insecure_->GetValue();
+  result.udp_options.remote_host = result.host;
+  result.udp_options.remote_port = result.port;
   return result;
 }
 
@@ -133,12 +141,20 @@ ListenDialog::ListenDialog(wxWindow* parent) : wxDialog(parent, wxID_ANY, "Liste
   framing_ = MakeFramingChoice(this);
   cert_ = pem_picker(this, "Certificate chain");
   key_ = pem_picker(this, "Private key");
+  udp_ = new wxCheckBox(this, wxID_ANY, "UDP: receive and answer datagrams instead");
+  group_ = new wxTextCtrl(this, wxID_ANY, {});
+  group_->SetHint("e.g. 239.1.2.3 or 239.1.2.3@eth0");
+  group_->SetToolTip("UDP only: a multicast group to join, optionally @ an interface "
+                     "(a name or an address)");
   auto* grid = new wxFlexGridSizer(2, 6, 8);
   add_row(grid, this, "Bind address", bind_);
   add_row(grid, this, "Port (0: any free)", port_);
   add_row(grid, this, "Framing", framing_);
   add_row(grid, this, "TLS certificate", cert_);
   add_row(grid, this, "TLS key", key_);
+  grid->AddSpacer(0);
+  grid->Add(udp_);
+  add_row(grid, this, "Multicast group", group_);
   finish_layout(this, grid);
 }
 
@@ -152,7 +168,18 @@ Endpoint ListenDialog::Result() const {
   result.options.tls.enabled = !cert.empty();
   result.options.tls.certificate_file = cert;
   result.options.tls.key_file = key_->GetPath().ToStdString();
+  auto group = group_->GetValue().Trim().Trim(false).ToStdString();
+  result.udp = udp_->GetValue() || !group.empty();
+  if (!group.empty())
+    result.udp_options.multicast_groups.push_back(ParseMulticastGroup(group));
   return result;
+}
+
+actors::multicast_group ParseMulticastGroup(const std::string& text) {
+  auto at = text.find('@');
+  if (at == std::string::npos)
+    return {text, {}};
+  return {text.substr(0, at), text.substr(at + 1)};
 }
 
 } // namespace client

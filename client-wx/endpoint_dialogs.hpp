@@ -10,6 +10,7 @@
 #include <wx/dialog.h>
 
 #include "actors/connection_options.hpp"
+#include "actors/udp_options.hpp"
 
 class wxComboBox;
 class wxSpinCtrl;
@@ -25,7 +26,13 @@ struct Endpoint {
   std::string host; // the bind address for a listener
   std::uint16_t port = 0;
   actors::connection_options options;
+  /// UDP instead of TCP, with these options (a connect sets the remote).
+  bool udp = false;
+  actors::udp_options udp_options;
 };
+
+/// Parses "GROUP" or "GROUP@INTERFACE" (a multicast group to join).
+actors::multicast_group ParseMulticastGroup(const std::string& text);
 
 /// Asks where to connect. Remembers the hosts used (wxConfig "RecentHosts").
 class ConnectDialog : public wxDialog {
@@ -42,6 +49,7 @@ private:
   wxChoice* framing_;
   wxCheckBox* reconnect_;
   wxCheckBox* tls_;
+  wxCheckBox* udp_;
   wxFilePickerCtrl* ca_;
   wxCheckBox* insecure_;
 };
@@ -59,6 +67,8 @@ private:
   wxChoice* framing_;
   wxFilePickerCtrl* cert_;
   wxFilePickerCtrl* key_;
+  wxCheckBox* udp_;
+  wxTextCtrl* group_;
 };
 
 /// A choice control listing the framings (line, length16, length32, raw).

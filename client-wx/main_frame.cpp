@@ -155,6 +155,12 @@ void MainFrame::Send(const std::string& payload, bool to_all) {
     caf::anon_send(workbench_, send_all_atom::value, payload);
     return;
   }
+  // A datagram selected in the traffic view: the reply goes to its sender,
+  // from the endpoint that received it.
+  if (auto datagram = traffic_->SelectedDatagramPeer()) {
+    caf::anon_send(workbench_, udp_reply_atom_v, datagram->first, datagram->second, payload);
+    return;
+  }
   auto id = connections_->SelectedConnection();
   if (id == 0) {
     ShowError("select a connection on the left, or tick \"to all\"");
@@ -176,8 +182,12 @@ void MainFrame::OnConnect(wxCommandEvent&) {
     return;
   auto endpoint = dialog.Result();
   ConnectDialog::Remember(endpoint.host, endpoint.port);
-  caf::anon_send(workbench_, connect_atom::value, endpoint.host, endpoint.port,
-                 endpoint.options);
+  if (endpoint.udp) // bound to any free port, talking to the remote peer
+    caf::anon_send(workbench_, udp_open_atom_v, std::string{}, std::uint16_t{0},
+                   endpoint.udp_options);
+  else
+    caf::anon_send(workbench_, connect_atom::value, endpoint.host, endpoint.port,
+                   endpoint.options);
 }
 
 void MainFrame::OnListen(wxCommandEvent&) {
@@ -185,8 +195,12 @@ void MainFrame::OnListen(wxCommandEvent&) {
   if (dialog.ShowModal() != wxID_OK)
     return;
   auto endpoint = dialog.Result();
-  caf::anon_send(workbench_, listen_atom::value, endpoint.host, endpoint.port,
-                 endpoint.options);
+  if (endpoint.udp)
+    caf::anon_send(workbench_, udp_open_atom_v, endpoint.host, endpoint.port,
+                   endpoint.udp_options);
+  else
+    caf::anon_send(workbench_, listen_atom::value, endpoint.host, endpoint.port,
+                   endpoint.options);
 }
 
 void MainFrame::OnToggleLog(wxCommandEvent& event) {

@@ -74,6 +74,13 @@ void Runtime::Start(const ClientOptions& options) {
   if (options.demo)
     StartDemo();
   for (auto& target : options.connects) {
+    if (target.udp) {
+      actors::udp_options udp;
+      udp.remote_host = target.host;
+      udp.remote_port = target.port;
+      caf::anon_send(workbench_, udp_open_atom_v, std::string{}, std::uint16_t{0}, udp);
+      continue;
+    }
     actors::connection_options conn;
     conn.tls.enabled = target.tls;
     conn.tls.ca_file = options.ca_file;
@@ -88,6 +95,9 @@ void Runtime::Start(const ClientOptions& options) {
     caf::anon_send(workbench_, listen_atom::value, std::string{"127.0.0.1"}, *options.listen,
                    conn);
   }
+  if (options.listen_udp)
+    caf::anon_send(workbench_, udp_open_atom_v, std::string{"127.0.0.1"}, *options.listen_udp,
+                   actors::udp_options{});
 }
 
 void Runtime::Shutdown() {

@@ -20,7 +20,7 @@
 namespace client {
 
 /// What the command line asked for.
-/// One --connect: HOST:PORT, tcp://HOST:PORT or tls://HOST:PORT.
+/// One --connect: HOST:PORT, tcp://HOST:PORT, tls://HOST:PORT or udp://HOST:PORT.
 struct ConnectTarget {
   ConnectTarget(std::string host, std::uint16_t port, bool tls = false)
     : host(std::move(host)), port(port), tls(tls) {
@@ -28,6 +28,7 @@ struct ConnectTarget {
   std::string host;
   std::uint16_t port = 0;
   bool tls = false;
+  bool udp = false; // udp://: a UDP endpoint talking to HOST:PORT
 };
 
 struct ClientOptions {
@@ -40,6 +41,8 @@ struct ClientOptions {
   bool insecure = false;
   /// --listen PORT.
   std::optional<std::uint16_t> listen;
+  /// --listen udp:PORT: a UDP endpoint on 127.0.0.1:PORT.
+  std::optional<std::uint16_t> listen_udp;
   /// --tls-cert FILE and --tls-key FILE: the listener speaks TLS.
   std::string tls_cert;
   std::string tls_key;

@@ -34,13 +34,17 @@ wxString time_label(std::int64_t ns) {
 
 } // namespace
 
-void TrafficModel::AppendText(Row& row, std::string_view text) {
+void TrafficModel::AppendText(Row& row, std::string_view text, std::string_view peer) {
+  peer = peer.substr(0, 0xFFFF);
+  auto size = peer.size() + text.size();
   if (text_blocks_.empty()
-      || text_blocks_.back().size() + text.size() > text_blocks_.back().capacity()) {
+      || text_blocks_.back().size() + size > text_blocks_.back().capacity()) {
     text_blocks_.emplace_back();
-    text_blocks_.back().reserve(std::max(text.size(), text_block_size));
+    text_blocks_.back().reserve(std::max(size, text_block_size));
   }
   auto& block = text_blocks_.back();
+  block.append(peer);
+  row.peer_size = static_cast<std::uint16_t>(peer.size());
   row.block = static_cast<std::uint32_t>(text_blocks_.size() - 1);
   row.offset = static_cast<std::uint32_t>(block.size());
   row.size = static_cast<std::uint32_t>(text.size());
@@ -58,13 +62,16 @@ void TrafficModel::Add(const actors::ui_event& event) {
   row.kind = event.kind;
   switch (event.kind) {
     case actors::ui_event_kind::frame:
-      AppendText(row, event.payload);
+      AppendText(row, event.payload, event.address); // a datagram's peer
       if (event.dir == actors::direction::in)
         ++inbound_;
       break;
     case actors::ui_event_kind::connected:
-      AppendText(row, (event.listener == 0 ? "connected to " : "accepted ") + event.address
-                        + (event.tls.empty() ? "" : " (" + event.tls + ")"));
+      if (!event.message.empty()) // a UDP endpoint says what it is
+        AppendText(row, event.message);
+      else
+        AppendText(row, (event.listener == 0 ? "connected to " : "accepted ") + event.address
+                          + (event.tls.empty() ? "" : " (" + event.tls + ")"));
       break;
     case actors::ui_event_kind::dropped:
       AppendText(row, std::to_string(event.dropped) + " events dropped: " + event.message);
@@ -87,6 +94,12 @@ void TrafficModel::Clear() {
 std::string_view TrafficModel::Text(std::size_t i) const {
   auto& row = At(i);
   return std::string_view{text_blocks_[row.block]}.substr(row.offset, row.size);
+}
+
+std::string_view TrafficModel::Peer(std::size_t i) const {
+  auto& row = At(i);
+  return std::string_view{text_blocks_[row.block]}.substr(row.offset - row.peer_size,
+                                                          row.peer_size);
 }
 
 wxString DisplayText(std::string_view payload, std::size_t limit) {
@@ -341,6 +354,10 @@ Cells cells_of(const TrafficModel& model, std::size_t index, bool hex,
   cells.payload = hex && row.kind == actors::ui_event_kind::frame
                     ? HexText(text, max_payload / 3 + 1)
                     : DisplayText(text, max_payload);
+  if (row.peer_size > 0) // a datagram: who sent it, or where it went
+    cells.payload = (row.dir == actors::direction::in ? "[from " : "[to ")
+                    + wxString::FromUTF8(std::string{model.Peer(index)}) + "] "
+                    + cells.payload;
   return cells;
 }
 
@@ -355,6 +372,18 @@ wxString TrafficView::RowText(std::size_t shown, std::size_t max_payload) const 
 
 void TrafficView::Select(std::size_t first, std::size_t last) {
   rows_->Select(first, last);
+}
+
+std::optional<std::pair<std::uint64_t, std::string>>
+TrafficView::SelectedDatagramPeer() const {
+  std::size_t first = 0, last = 0;
+  if (!rows_->Selection(first, last) || first >= ShownRows())
+    return std::nullopt;
+  auto index = ModelIndex(first);
+  auto peer = model_.Peer(index);
+  if (peer.empty())
+    return std::nullopt;
+  return std::make_pair(model_.At(index).connection, std::string{peer});
 }
 
 wxString TrafficView::SelectedText() const {

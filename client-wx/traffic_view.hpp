@@ -6,8 +6,10 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <wx/font.h>
@@ -32,6 +34,7 @@ public:
     std::uint32_t size = 0;
     actors::direction dir = actors::direction::event;
     actors::ui_event_kind kind = actors::ui_event_kind::message;
+    std::uint16_t peer_size = 0; // a datagram's peer, stored before the text
   };
 
   /// Appends the event as a row. Must be called on the UI thread.
@@ -46,6 +49,8 @@ public:
   }
   /// The payload or message of row `i`.
   std::string_view Text(std::size_t i) const;
+  /// The peer of row `i` if it is a datagram ("address:port"), else empty.
+  std::string_view Peer(std::size_t i) const;
   /// Inbound frames added since the start (not reduced by Clear).
   std::uint64_t InboundFrames() const { return inbound_; }
 
@@ -56,7 +61,7 @@ private:
   static constexpr std::size_t rows_per_block = 16 * 1024;
   static constexpr std::size_t text_block_size = 1024 * 1024;
 
-  void AppendText(Row& row, std::string_view text);
+  void AppendText(Row& row, std::string_view text, std::string_view peer = {});
 
   std::vector<std::unique_ptr<Row[]>> row_blocks_;
   std::size_t size_ = 0;
@@ -88,6 +93,9 @@ public:
   void Select(std::size_t first, std::size_t last);
   /// The selected rows as text, one per line (columns separated by tabs).
   wxString SelectedText() const;
+  /// The first selected row, if it is a datagram: its endpoint's id and its
+  /// peer, the address a reply goes to.
+  std::optional<std::pair<std::uint64_t, std::string>> SelectedDatagramPeer() const;
   /// The model (for tests and the status bar).
   const TrafficModel& Model() const { return model_; }
   /// Rows currently shown (after filtering).

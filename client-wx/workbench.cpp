@@ -1,5 +1,7 @@
 #include "workbench.hpp"
 
+#include "actors/udp.hpp"
+
 #include <string>
 #include <vector>
 
@@ -85,6 +87,22 @@ void listen_on(workbench_actor* self, const std::string& bind, std::uint16_t por
   self->send(st.bridge, std::move(event));
 }
 
+// Opens a UDP endpoint whose events go to the relay. In a detached actor:
+// udp_open resolves names, which may wait on DNS.
+void open_udp(workbench_actor* self, const std::string& bind, std::uint16_t port,
+              actors::udp_options options) {
+  options.batch_datagrams = true;
+  auto relay = self->state.relay;
+  auto bridge = self->state.bridge;
+  auto* system = &self->system();
+  self->spawn<caf::detached>([=] {
+    auto opened = actors::udp_open(*system, bind, port, relay, options);
+    if (!opened)
+      caf::anon_send(bridge, actors::make_error_event(actors::kind_of(opened.error()),
+                                                      actors::message_of(opened.error())));
+  });
+}
+
 // Closes the listeners, then has the relay abort the connections and close
 // the log; answers when all is done.
 caf::result<bool> shut_down(workbench_actor* self) {
@@ -117,6 +135,10 @@ caf::behavior workbench(workbench_actor* self, caf::actor bridge) {
       options.batch_frames = true;
       listen_on(self, bind, port, std::move(options));
     },
+    [=](udp_open_atom, const std::string& bind, std::uint16_t port,
+        actors::udp_options options) { open_udp(self, bind, port, std::move(options)); },
+    [=](udp_reply_atom reply, actors::connection_id id, std::string& peer,
+        std::string& payload) { relay(reply, id, std::move(peer), std::move(payload)); },
     [=](actors::send_atom send, actors::connection_id id, std::string& payload) {
       relay(send, id, std::move(payload));
     },

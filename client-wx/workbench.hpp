@@ -15,10 +15,12 @@
 #include <caf/type_id.hpp>
 
 #include "actors/connection_options.hpp"
+#include "actors/udp_options.hpp"
 
-// The UI hands connection options to the workbench inside one process only;
-// they never cross a network, so they need no serialization.
+// The UI hands connection and UDP options to the workbench inside one
+// process only; they never cross a network, so they need no serialization.
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::connection_options)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::udp_options)
 
 namespace client {
 
@@ -35,6 +37,12 @@ CAF_BEGIN_TYPE_ID_BLOCK(client_workbench, caf::first_custom_type_id + 1400)
   CAF_ADD_ATOM(client_workbench, client, connect_atom, "wb_conn")
   /// UI → workbench: listen (`listen_atom, bind address, port, options`).
   CAF_ADD_ATOM(client_workbench, client, listen_atom, "wb_listen")
+  /// UI → workbench: open a UDP endpoint (`udp_open_atom, bind address,
+  /// port, udp_options`; with `remote_host` set it talks to that peer).
+  CAF_ADD_ATOM(client_workbench, client, udp_open_atom, "wb_udp")
+  /// UI → workbench: send a datagram from an endpoint to a peer
+  /// (`udp_reply_atom, id, peer, payload`).
+  CAF_ADD_ATOM(client_workbench, client, udp_reply_atom, "wb_reply")
   /// UI → workbench: send to every open connection (`send_all_atom, payload`).
   CAF_ADD_ATOM(client_workbench, client, send_all_atom, "wb_sendall")
   /// UI → workbench: log every frame to a file (`log_to_atom, path`), or stop

@@ -29,6 +29,7 @@
 #include "support/child_process.hpp"
 #include "support/raw_socket.hpp"
 #include "support/test_certificates.hpp"
+#include "support/udp_peer.hpp"
 #include "support/wx_test_app.hpp"
 #include "traffic_view.hpp"
 
@@ -405,4 +406,62 @@ TEST_CASE_METHOD(gui_fixture, "a tls:// connection shows its protocol and cipher
     return -1L;
   };
   CHECK(pump_until([&] { return tls_row() >= 0; }, 10s));
+}
+
+TEST_CASE_METHOD(gui_fixture, "UDP endpoints show each datagram with its peer, and a reply goes to the selected datagram's sender") {
+  testing_support::udp_peer remote;
+  client::ClientOptions opts;
+  opts.listen_udp = 0;
+  opts.connects.emplace_back("127.0.0.1", remote.port());
+  opts.connects.back().udp = true;
+  the_app.Launch(opts);
+  auto* frame = the_app.Frame();
+  REQUIRE(frame != nullptr);
+  auto& panel = frame->Connections();
+  auto find_row = [&](const wxString& address_prefix) {
+    for (long row = 0; row < panel.GetItemCount(); ++row)
+      if (panel.GetItemText(row, 1).StartsWith(address_prefix))
+        return row;
+    return -1L;
+  };
+  auto to_remote = "udp://127.0.0.1:" + std::to_string(remote.port());
+  REQUIRE(pump_until([&] { return find_row(to_remote) >= 0 && find_row("udp://127.0.0.1:") >= 0
+                                  && panel.GetItemCount() >= 2; },
+                     10s));
+  // The listening endpoint is the other udp:// row.
+  long listening = -1;
+  for (long row = 0; row < panel.GetItemCount(); ++row)
+    if (panel.GetItemText(row, 1).StartsWith("udp://") && panel.GetItemText(row, 1) != to_remote)
+      listening = row;
+  REQUIRE(listening >= 0);
+  unsigned long port = 0;
+  REQUIRE(panel.GetItemText(listening, 1).AfterLast(':').ToULong(&port));
+
+  // A datagram in: shown with its sender.
+  testing_support::udp_peer sender;
+  REQUIRE(sender.send_to(static_cast<std::uint16_t>(port), "hello over udp"));
+  auto& model = frame->Traffic().Model();
+  REQUIRE(pump_until([&] { return shows_inbound(model, "hello over udp"); }, 10s));
+  std::size_t row = 0;
+  while (model.Text(row) != "hello over udp")
+    ++row;
+  CHECK(model.Peer(row) == "127.0.0.1:" + std::to_string(sender.port()));
+  CHECK_THAT(frame->Traffic().RowText(row, 200).ToStdString(),
+             Catch::Contains("[from 127.0.0.1:" + std::to_string(sender.port()) + "] hello"));
+
+  // Selected, it is answered at its sender.
+  frame->Traffic().Select(row, row);
+  frame->Send("answer", false);
+  std::optional<testing_support::received_datagram> answer;
+  REQUIRE(pump_until([&] { return (answer = sender.receive(0ms)).has_value(); }, 10s));
+  CHECK(answer->payload == "answer");
+  CHECK(answer->peer == "127.0.0.1:" + std::to_string(port));
+
+  // The udp:// endpoint sends to its remote peer when its row is selected.
+  frame->Traffic().Select(0, 0); // not a datagram
+  panel.SetItemState(find_row(to_remote), wxLIST_STATE_SELECTED, wxLIST_STATE_SELECTED);
+  frame->Send("to the remote", false);
+  std::optional<testing_support::received_datagram> got;
+  REQUIRE(pump_until([&] { return (got = remote.receive(0ms)).has_value(); }, 10s));
+  CHECK(got->payload == "to the remote");
 }
