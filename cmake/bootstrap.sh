@@ -102,9 +102,9 @@ run_tests() {
   # tests where threads of our own meet actors, minus the floods and the
   # memory bounds (ASan runs those).
   run_sanitized thread "$root/build-tsan" \
-    --targets "connection_test ui_bridge_test scenario_test examples_test half_close_test" \
-    --tests '^(connection_test|ui_bridge_test|scenario_test|examples_test|half_close_test):' \
-    --skip '200 concurrent|floods|memory|drop count|close_timeout|shutdown_grace|100,000-line|ncat, socat and Python'
+    --targets "connection_test ui_bridge_test scenario_test examples_test half_close_test udp_test" \
+    --tests '^(connection_test|ui_bridge_test|scenario_test|examples_test|half_close_test|udp_test):' \
+    --skip '200 concurrent|floods|memory|drop count|close_timeout|shutdown_grace|100,000-line|ncat, socat and Python|a flood'
 }
 
 # run_sanitized SANITIZERS DIR: the library, examples and tests built with

@@ -133,12 +133,7 @@ ui_event to_ui_event(udp_error event) {
 }
 
 ui_event to_ui_event(udp_closed event) {
-  ui_event result;
-  result.kind = ui_event_kind::disconnected;
-  result.connection = event.id;
-  result.time = wall_clock_now();
-  result.error = event.reason;
-  result.message = std::move(event.message);
+  auto result = to_ui_event(disconnected{event.id, event.reason, std::move(event.message), {}});
   if (event.stats.dropped + event.stats.dropped_by_kernel > 0)
     result.message += " (" + std::to_string(event.stats.dropped + event.stats.dropped_by_kernel)
                       + " datagrams dropped)";
