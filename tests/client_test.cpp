@@ -26,6 +26,7 @@
 #include "connection_panel.hpp"
 #include "main_frame.hpp"
 #include "send_bar.hpp"
+#include "endpoint_dialogs.hpp"
 #include "support/child_process.hpp"
 #include "support/raw_socket.hpp"
 #include "support/test_certificates.hpp"
@@ -302,6 +303,24 @@ TEST_CASE("the client explains bad arguments without needing a display") {
   CHECK_THAT(bad_listen.read_stderr(5s),
              Catch::Contains("--listen needs a number from 0 to 65535") && Catch::Contains("'99999'"));
   CHECK(bad_listen.wait_exit(5s) == std::optional<int>{2});
+  testing_support::child_process bad_udp{{ACTORS_CLIENT_PATH, "--listen", "udp:99999"},
+                                         testing_support::stderr_to::pipe};
+  CHECK_THAT(bad_udp.read_stderr(5s),
+             Catch::Contains("--listen needs a number from 0 to 65535") && Catch::Contains("'99999'"));
+  CHECK(bad_udp.wait_exit(5s) == std::optional<int>{2});
+  testing_support::child_process bad_udp_connect{{ACTORS_CLIENT_PATH, "--connect", "udp://nohost"},
+                                                 testing_support::stderr_to::pipe};
+  CHECK_THAT(bad_udp_connect.read_stderr(5s), Catch::Contains("'nohost'"));
+  CHECK(bad_udp_connect.wait_exit(5s) == std::optional<int>{2});
+}
+
+TEST_CASE("the listen dialog's multicast field takes GROUP or GROUP@INTERFACE") {
+  auto plain = client::ParseMulticastGroup("239.1.2.3");
+  CHECK(plain.group == "239.1.2.3");
+  CHECK(plain.interface.empty());
+  auto on = client::ParseMulticastGroup("ff02::1:3@eth0");
+  CHECK(on.group == "ff02::1:3");
+  CHECK(on.interface == "eth0");
 }
 
 TEST_CASE_METHOD(gui_fixture, "a listener and the peers it accepted appear in the sidebar") {

@@ -12,6 +12,7 @@
 
 #include "actors/log_writer.hpp"
 #include "actors/server.hpp"
+#include "actors/udp_protocol.hpp"
 
 using namespace actors;
 
@@ -54,6 +55,22 @@ TEST_CASE("a server handle accepts close and nothing else") {
   STATIC_REQUIRE_FALSE(accepts<server_actor, abort_atom>);
   STATIC_REQUIRE_FALSE(accepts<server_actor, send_atom, std::string>);
   STATIC_REQUIRE_FALSE(accepts<server_actor, peer_refused>);
+}
+
+TEST_CASE("a UDP endpoint handle accepts datagrams to a peer or its remote, and refuses frames") {
+  STATIC_REQUIRE(accepts<udp_endpoint_actor, send_to_atom, std::string, std::string>);
+  STATIC_REQUIRE(accepts<udp_endpoint_actor, send_atom, std::string>);
+  STATIC_REQUIRE(accepts<udp_endpoint_actor, close_atom>);
+  STATIC_REQUIRE(accepts<udp_endpoint_actor, credit_atom, std::uint32_t>);
+  STATIC_REQUIRE(accepts<udp_endpoint_actor, subscribe_atom, caf::actor>);
+  STATIC_REQUIRE(accepts<udp_endpoint_actor, join_atom, multicast_group>);
+  STATIC_REQUIRE(accepts<udp_endpoint_actor, leave_atom, multicast_group>);
+  STATIC_REQUIRE(std::is_same<reply_to<udp_endpoint_actor, stats_atom>,
+                              caf::detail::type_list<udp_stats>>::value);
+  STATIC_REQUIRE_FALSE(accepts<udp_endpoint_actor, send_atom, frame_batch>);
+  STATIC_REQUIRE_FALSE(accepts<udp_endpoint_actor, finish_atom>);
+  STATIC_REQUIRE_FALSE(accepts<udp_endpoint_actor, send_to_atom, std::string>);
+  STATIC_REQUIRE_FALSE(accepts<udp_endpoint_actor, datagram_received>);
 }
 
 TEST_CASE("a log writer handle acknowledges record batches, flushes and close") {

@@ -217,9 +217,61 @@ TEST_CASE_METHOD(udp_fixture, "bad input gets a clear error and the endpoint goe
   CHECK_THAT(not_group.message, Catch::Contains("not a multicast group"));
   self->send(endpoint.handle, join_atom_v, multicast_group{"239.1.2.3", "no-such-if0"});
   CHECK_THAT(expect<udp_error>().message, Catch::Contains("no-such-if0"));
+  // Broadcast needs asking for (nothing is sent here either way).
+  self->send(endpoint.handle, send_to_atom_v, std::string{"255.255.255.255:9"},
+             std::string{"x"});
+  auto broadcast = expect<udp_error>();
+  CHECK(broadcast.kind == error_kind::io_failure);
+  CHECK_THAT(broadcast.message, Catch::Contains("udp_options::broadcast"));
   udp_peer peer;
   REQUIRE(peer.send_to(endpoint.port, "still works"));
   CHECK(expect<datagram_received>().payload == "still works");
+  CHECK(stats_of(endpoint).datagrams_out == 0);
+}
+
+TEST_CASE_METHOD(udp_fixture, "a datagram that would take the send queue past send_queue_limit is refused") {
+  udp_options options;
+  options.send_queue_limit = 100;
+  auto endpoint = open(options);
+  udp_peer peer;
+  self->send(endpoint.handle, send_to_atom_v, loopback(peer.port()), std::string(101, 'q'));
+  auto full = expect<udp_error>();
+  CHECK(full.kind == error_kind::write_buffer_full);
+  CHECK_THAT(full.message, Catch::Contains("send_queue_limit 100"));
+  self->send(endpoint.handle, send_to_atom_v, loopback(peer.port()), std::string(100, 'q'));
+  auto got = peer.receive(5s);
+  REQUIRE(got);
+  CHECK(got->payload.size() == 100);
+}
+
+TEST_CASE_METHOD(udp_fixture, "TTL, multicast and broadcast options are applied or refused by name") {
+  udp_options options;
+  options.ttl = 5;
+  options.multicast_ttl = 0;
+  options.multicast_loop = false;
+  options.broadcast = true;
+  options.multicast_interface = "lo";
+  auto endpoint = open(options);
+  udp_peer peer;
+  self->send(endpoint.handle, send_to_atom_v, loopback(peer.port()), std::string{"ttl 5"});
+  auto got = peer.receive(5s);
+  REQUIRE(got);
+  CHECK(got->payload == "ttl 5");
+  options = {};
+  options.ttl = 300;
+  auto bad_ttl = udp_open(sys, "127.0.0.1", 0, self, options);
+  REQUIRE_FALSE(bad_ttl);
+  CHECK_THAT(message_of(bad_ttl.error()), Catch::Contains("ttl must be 0 to 255, not 300"));
+  options = {};
+  options.multicast_interface = "no-such-if0";
+  auto bad_interface = udp_open(sys, "127.0.0.1", 0, self, options);
+  REQUIRE_FALSE(bad_interface);
+  CHECK_THAT(message_of(bad_interface.error()), Catch::Contains("no-such-if0"));
+  options = {};
+  options.multicast_groups = {{"239.255.77.2", "no-such-if0"}};
+  auto bad_group = udp_open(sys, "0.0.0.0", 0, self, options);
+  REQUIRE_FALSE(bad_group);
+  CHECK(kind_of(bad_group.error()) == error_kind::invalid_argument);
 }
 
 TEST_CASE_METHOD(udp_fixture, "opening fails with the reason and the address named") {

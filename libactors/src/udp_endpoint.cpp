@@ -135,10 +135,15 @@ void send_datagram(udp_broker* self, const detail::socket_address* to,
                   peer});
     return;
   }
-  ++st.stats.datagrams_out;
-  st.stats.bytes_out += payload.size();
   log_event(self, direction::out, peer, payload);
-  if (auto failure = st.servant->send(to, std::move(payload)))
+  auto size = payload.size();
+  auto failure = st.servant->send(to, std::move(payload));
+  // A refusal reported now (ICMP) was for an earlier datagram: this one went.
+  if (!failure || failure->kind == error_kind::connection_refused) {
+    ++st.stats.datagrams_out;
+    st.stats.bytes_out += size;
+  }
+  if (failure)
     report(self, std::move(*failure));
 }
 
