@@ -15,7 +15,7 @@ namespace {
 constexpr const char* usage
   = "usage: actors-client [--connect [tls://|udp://]HOST:PORT]... [--ca FILE] [--insecure]\n"
     "                     [--listen [udp:]PORT [--tls-cert FILE --tls-key FILE]]...\n"
-    "                     [--log FILE] [--demo] [--screenshot FILE]\n"
+    "                     [--log FILE] [--keep-rows N] [--demo] [--screenshot FILE]\n"
     "A socket workbench that never freezes. With no arguments it starts an\n"
     "embedded echo and chat server on free local ports, already connected.\n"
     "  --connect HOST:PORT  open a line-framed connection (repeatable);\n"
@@ -29,6 +29,8 @@ constexpr const char* usage
     "  --tls-cert FILE      the listener speaks TLS with this certificate (PEM)\n"
     "  --tls-key FILE       and this key\n"
     "  --log FILE           log every frame in and out to FILE\n"
+    "  --keep-rows N        the traffic view keeps the newest N rows (default\n"
+    "                       1000000, or as set in View > Preferences)\n"
     "  --demo               start the embedded servers (the default without options)\n"
     "  --screenshot FILE    save the window as PNG after startup, then quit\n";
 
@@ -62,6 +64,8 @@ client::ClientOptions options_from(const actors::command_line& args) {
       {actors::error_kind::invalid_argument,
        "unexpected argument '" + args.positionals().front() + "' (see --help)"});
   options.log = args.get("log", "");
+  if (args.has("keep-rows"))
+    options.keep_rows = actors::value_or_exit(args.number("keep-rows", 0, 16'384, 100'000'000));
   options.screenshot = args.get("screenshot", "");
   options.demo = args.has("demo")
                  || (options.connects.empty() && !options.listen && !options.listen_udp);
@@ -73,7 +77,7 @@ client::ClientOptions options_from(const actors::command_line& args) {
 int main(int argc, char** argv) {
   auto args = actors::parse_command_line_or_exit(
     argc, argv,
-    {{"connect", "ca", "listen", "tls-cert", "tls-key", "log", "screenshot"},
+    {{"connect", "ca", "listen", "tls-cert", "tls-key", "log", "keep-rows", "screenshot"},
      {"demo", "insecure"}, usage});
   wxApp::SetInstance(new client::ClientApp(options_from(args)));
   // wx parses argv too; give it only the program name.

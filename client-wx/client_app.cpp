@@ -8,6 +8,7 @@
 
 #include "actors/termination_signal.hpp"
 #include "main_frame.hpp"
+#include "traffic_view.hpp"
 
 namespace client {
 
@@ -32,6 +33,11 @@ void ClientApp::Launch(const ClientOptions& options) {
     frame_ = nullptr;
     event.Skip(); // destroys the window; OnExit then shuts the actors down
   });
+  if (options.keep_rows) {
+    auto retention = frame_->Traffic().Model().GetRetention();
+    retention.rows = *options.keep_rows;
+    frame_->Traffic().SetRetention(retention);
+  }
   frame_->Show();
   if (!options.log.empty())
     frame_->LogTo(options.log);

@@ -15,6 +15,7 @@
 #include "actors/connection_protocol.hpp"
 #include "connection_panel.hpp"
 #include "endpoint_dialogs.hpp"
+#include "preferences_dialog.hpp"
 #include "send_bar.hpp"
 #include "throughput_graph.hpp"
 #include "traffic_view.hpp"
@@ -33,6 +34,7 @@ enum MenuId {
   id_clear,
   id_filter,
   id_focus_send,
+  id_preferences,
 };
 
 enum StatusField { field_connections, field_rx, field_tx, field_dropped, field_log, field_count };
@@ -54,6 +56,7 @@ MainFrame::MainFrame(const actors::wx::ui_sink& sink, caf::actor workbench,
   connections_ = new ConnectionPanel(split);
   auto* right = new wxPanel(split);
   traffic_ = new TrafficView(right);
+  traffic_->SetRetention(RememberedRetention());
   auto* right_sizer = new wxBoxSizer(wxVERTICAL);
   right_sizer->Add(BuildFilterRow(right), 0, wxEXPAND);
   right_sizer->Add(traffic_, 1, wxEXPAND);
@@ -73,6 +76,9 @@ MainFrame::MainFrame(const actors::wx::ui_sink& sink, caf::actor workbench,
   sizer->Add(bottom, 0, wxEXPAND);
   root->SetSizer(sizer);
   CreateStatusBar(field_count);
+  // The dropped field also counts evicted rows: give it room.
+  const int widths[field_count] = {-2, -2, -2, -5, -3};
+  SetStatusWidths(field_count, widths);
   Bind(wxEVT_TIMER, &MainFrame::OnSecond, this);
   second_timer_.Start(1000);
   UpdateStatus();
@@ -93,6 +99,8 @@ void MainFrame::BuildMenus() {
   view->Append(id_clear, "C&lear\tCtrl+K");
   view->Append(wxID_COPY, "&Copy selected\tCtrl+C");
   view->Append(id_focus_send, "&Send bar\tCtrl+Enter");
+  view->AppendSeparator();
+  view->Append(id_preferences, "&Preferences...");
   auto* bar = new wxMenuBar;
   bar->Append(file, "&File");
   bar->Append(view, "&View");
@@ -108,6 +116,13 @@ void MainFrame::BuildMenus() {
   Bind(wxEVT_MENU, [this](wxCommandEvent&) { traffic_->ClearAll(); }, id_clear);
   Bind(wxEVT_MENU, [this](wxCommandEvent&) { filter_text_->SetFocus(); }, id_filter);
   Bind(wxEVT_MENU, [this](wxCommandEvent&) { send_bar_->FocusInput(); }, id_focus_send);
+  Bind(wxEVT_MENU, [this](wxCommandEvent&) {
+    PreferencesDialog dialog(this, traffic_->Model().GetRetention());
+    if (dialog.ShowModal() != wxID_OK)
+      return;
+    RememberRetention(dialog.Result());
+    traffic_->SetRetention(dialog.Result());
+  }, id_preferences);
 }
 
 wxWindow* MainFrame::BuildFilterRow(wxWindow* parent) {
@@ -245,8 +260,12 @@ void MainFrame::UpdateStatus() {
                 field_connections);
   SetStatusText(wxString::Format("rx %.0f frames/s", rx_rate_), field_rx);
   SetStatusText(wxString::Format("tx %.0f frames/s", tx_rate_), field_tx);
-  SetStatusText(wxString::Format("%llu dropped", static_cast<unsigned long long>(dropped_)),
-                field_dropped);
+  auto dropped = wxString::Format("%llu dropped", static_cast<unsigned long long>(dropped_));
+  if (auto evicted = traffic_->Model().Evicted(); evicted > 0)
+    dropped += wxString::Format(", %llu older rows evicted%s",
+                                static_cast<unsigned long long>(evicted),
+                                GetMenuBar()->IsChecked(id_log) ? " (in the log)" : "");
+  SetStatusText(dropped, field_dropped);
   SetStatusText(log_state_, field_log);
 }
 

@@ -48,6 +48,8 @@ struct ClientOptions {
   std::string tls_key;
   /// --log FILE.
   std::string log;
+  /// --keep-rows N: the traffic view keeps at most N rows (this run only).
+  std::optional<std::size_t> keep_rows;
   /// --demo, or no arguments at all: embedded echo and chat servers.
   bool demo = false;
   /// --screenshot FILE: save the window as PNG after startup, then quit.

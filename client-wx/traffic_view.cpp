@@ -41,20 +41,23 @@ void TrafficModel::AppendText(Row& row, std::string_view text, std::string_view 
       || text_blocks_.back().size() + size > text_blocks_.back().capacity()) {
     text_blocks_.emplace_back();
     text_blocks_.back().reserve(std::max(size, text_block_size));
+    text_bytes_ += text_blocks_.back().capacity();
+    ++next_text_block_;
   }
   auto& block = text_blocks_.back();
   block.append(peer);
   row.peer_size = static_cast<std::uint16_t>(peer.size());
-  row.block = static_cast<std::uint32_t>(text_blocks_.size() - 1);
+  row.block = next_text_block_ - 1;
   row.offset = static_cast<std::uint32_t>(block.size());
   row.size = static_cast<std::uint32_t>(text.size());
   block.append(text);
 }
 
 void TrafficModel::Add(const actors::ui_event& event) {
-  if (size_ % rows_per_block == 0 && size_ / rows_per_block == row_blocks_.size())
+  auto end = first_ + size_;
+  if (end % rows_per_block == 0 && end / rows_per_block == row_blocks_.size())
     row_blocks_.push_back(std::make_unique<Row[]>(rows_per_block));
-  Row& row = row_blocks_[size_ / rows_per_block][size_ % rows_per_block];
+  Row& row = row_blocks_[end / rows_per_block][end % rows_per_block];
   row = Row{};
   row.time_ns = event.time.count();
   row.connection = event.connection;
@@ -83,23 +86,50 @@ void TrafficModel::Add(const actors::ui_event& event) {
       AppendText(row, event.message);
   }
   ++size_;
+  if (size_ > retention_.rows || text_bytes_ > retention_.text_bytes)
+    EvictOldest();
+}
+
+void TrafficModel::EvictOldest() {
+  // The newest row always stays, whatever its size.
+  while (size_ > 1 && (size_ > retention_.rows || text_bytes_ > retention_.text_bytes)) {
+    ++first_;
+    --size_;
+    ++evicted_;
+    if (first_ == rows_per_block) {
+      row_blocks_.pop_front();
+      first_ = 0;
+    }
+    for (auto needed = At(0).block; first_text_block_ < needed; ++first_text_block_) {
+      text_bytes_ -= text_blocks_.front().capacity();
+      text_blocks_.pop_front();
+    }
+  }
+}
+
+void TrafficModel::SetRetention(Retention retention) {
+  retention.rows = std::max(retention.rows, rows_per_block);
+  retention.text_bytes = std::max(retention.text_bytes, text_block_size);
+  retention_ = retention;
 }
 
 void TrafficModel::Clear() {
   row_blocks_.clear();
   text_blocks_.clear();
-  size_ = 0;
+  first_ = size_ = text_bytes_ = 0;
+  first_text_block_ = next_text_block_ = 0;
+  evicted_ = 0;
 }
 
 std::string_view TrafficModel::Text(std::size_t i) const {
   auto& row = At(i);
-  return std::string_view{text_blocks_[row.block]}.substr(row.offset, row.size);
+  return std::string_view{TextBlock(row.block)}.substr(row.offset, row.size);
 }
 
 std::string_view TrafficModel::Peer(std::size_t i) const {
   auto& row = At(i);
-  return std::string_view{text_blocks_[row.block]}.substr(row.offset - row.peer_size,
-                                                          row.peer_size);
+  return std::string_view{TextBlock(row.block)}.substr(row.offset - row.peer_size,
+                                                       row.peer_size);
 }
 
 wxString DisplayText(std::string_view payload, std::size_t limit) {
@@ -153,6 +183,26 @@ public:
   }
 
   void ClearSelection() { anchor_ = cursor_ = none; }
+
+  /// The first `count` rows are gone: the selection and the view stay on
+  /// the same rows (a selection that went is cleared).
+  void ForgetFirst(std::size_t count) {
+    if (count == 0)
+      return;
+    auto shift = [count](std::size_t& row) {
+      if (row != none)
+        row = row >= count ? row - count : none;
+    };
+    shift(anchor_);
+    shift(cursor_);
+    if (anchor_ == none || cursor_ == none)
+      anchor_ = cursor_ = none;
+    auto top = GetVisibleRowsBegin();
+    top_after_forget_ = top > count ? top - count : 0;
+  }
+
+  /// Where the top row went after the last ForgetFirst.
+  std::size_t TopAfterForget() const { return top_after_forget_; }
 
   void Select(std::size_t anchor, std::size_t cursor) {
     anchor_ = anchor;
@@ -251,6 +301,7 @@ private:
   int row_height_ = 16;
   std::size_t anchor_ = none;
   std::size_t cursor_ = none;
+  std::size_t top_after_forget_ = 0;
 };
 
 namespace {
@@ -274,20 +325,41 @@ TrafficView::TrafficView(wxWindow* parent) : wxPanel(parent, wxID_ANY) {
 }
 
 void TrafficView::AddEvents(const std::vector<actors::ui_event>& events) {
+  std::size_t shown_gone = 0;
   for (auto& event : events) {
+    auto evicted = model_.Evicted();
     model_.Add(event);
+    if (model_.Evicted() != evicted)
+      shown_gone += ForgetOldest(model_.Evicted() - evicted);
     if (filtered_ && Matches(model_.Size() - 1))
       shown_.push_back(static_cast<std::uint32_t>(model_.Size() - 1));
   }
-  if (ShownRows() != rows_->GetRowCount())
+  if (shown_gone > 0) {
+    rows_->ForgetFirst(shown_gone);
+    UpdateRows(true);
+  } else if (ShownRows() != rows_->GetRowCount()) {
     UpdateRows();
+  }
 }
 
-void TrafficView::UpdateRows() {
+std::size_t TrafficView::ForgetOldest(std::size_t evicted) {
+  if (!filtered_)
+    return evicted;
+  auto keep = std::lower_bound(shown_.begin(), shown_.end(), evicted);
+  auto gone = static_cast<std::size_t>(keep - shown_.begin());
+  shown_.erase(shown_.begin(), keep);
+  for (auto& index : shown_)
+    index -= static_cast<std::uint32_t>(evicted);
+  return gone;
+}
+
+void TrafficView::UpdateRows(bool rows_evicted) {
   auto count = ShownRows();
   rows_->SetRowCount(count);
   if (auto_scroll_ && count > 0)
     rows_->ScrollToRow(count - 1);
+  else if (rows_evicted) // stay on the rows in view
+    rows_->ScrollToRow(rows_->TopAfterForget());
   rows_->Refresh();
 }
 

@@ -5,6 +5,7 @@
 // repaint costs one line of text per visible row whatever the row count.
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -22,9 +23,22 @@ class wxStaticText;
 
 namespace client {
 
-/// Every frame and event shown, stored compactly; the view's data.
+/// How much the traffic view keeps: the newest rows up to both limits;
+/// older rows are evicted (the log file, when on, holds all of them).
+struct Retention {
+  /// At most this many rows (at least one block of 16,384).
+  std::size_t rows = 1'000'000;
+  /// At most about this many bytes of payload and message text.
+  std::size_t text_bytes = 256 * 1024 * 1024;
+};
+
+/// Every frame and event shown, stored compactly; the view's data. Keeps
+/// only the newest rows within its `Retention`.
 class TrafficModel {
 public:
+  /// Rows per block: rows are stored, and evicted, this many at a time.
+  static constexpr std::size_t rows_per_block = 16 * 1024;
+
   /// One shown line: what happened and where its text lives.
   struct Row {
     std::int64_t time_ns = 0;
@@ -37,14 +51,24 @@ public:
     std::uint16_t peer_size = 0; // a datagram's peer, stored before the text
   };
 
-  /// Appends the event as a row. Must be called on the UI thread.
+  /// Appends the event as a row, evicting the oldest rows past the
+  /// retention limits. Must be called on the UI thread.
   void Add(const actors::ui_event& event);
+  /// Sets the limits (evicting at the next `Add`).
+  void SetRetention(Retention retention);
+  /// The limits.
+  const Retention& GetRetention() const { return retention_; }
+  /// Rows evicted since the start or the last Clear.
+  std::uint64_t Evicted() const { return evicted_; }
+  /// Bytes of text stored (whole blocks).
+  std::size_t TextBytes() const { return text_bytes_; }
   /// Removes everything.
   void Clear();
   /// Number of rows.
   std::size_t Size() const { return size_; }
   /// Row `i`.
   const Row& At(std::size_t i) const {
+    i += first_;
     return row_blocks_[i / rows_per_block][i % rows_per_block];
   }
   /// The payload or message of row `i`.
@@ -58,14 +82,26 @@ private:
   // Rows and text live in fixed-size blocks that never move: appending never
   // copies what is stored. (A growing vector copies everything when it
   // doubles, which froze the UI for tens of milliseconds at a million rows.)
-  static constexpr std::size_t rows_per_block = 16 * 1024;
+  // Eviction drops the oldest rows one by one but frees memory only in
+  // whole blocks: a row block once all its rows are gone, a text block once
+  // no row left uses it.
   static constexpr std::size_t text_block_size = 1024 * 1024;
 
   void AppendText(Row& row, std::string_view text, std::string_view peer = {});
+  void EvictOldest();
+  const std::string& TextBlock(std::uint32_t number) const {
+    return text_blocks_[number - first_text_block_];
+  }
 
-  std::vector<std::unique_ptr<Row[]>> row_blocks_;
-  std::size_t size_ = 0;
-  std::vector<std::string> text_blocks_; // each filled only up to its capacity
+  std::deque<std::unique_ptr<Row[]>> row_blocks_;
+  std::size_t first_ = 0; // the first live row in row_blocks_.front()
+  std::size_t size_ = 0;  // live rows
+  std::deque<std::string> text_blocks_; // each filled only up to its capacity
+  std::uint32_t first_text_block_ = 0;  // the number of text_blocks_.front()
+  std::uint32_t next_text_block_ = 0;   // the number the next block gets
+  std::size_t text_bytes_ = 0;
+  Retention retention_;
+  std::uint64_t evicted_ = 0;
   std::uint64_t inbound_ = 0;
 };
 
@@ -98,6 +134,8 @@ public:
   std::optional<std::pair<std::uint64_t, std::string>> SelectedDatagramPeer() const;
   /// The model (for tests and the status bar).
   const TrafficModel& Model() const { return model_; }
+  /// Sets how much the view keeps.
+  void SetRetention(Retention retention) { model_.SetRetention(retention); }
   /// Rows currently shown (after filtering).
   std::size_t ShownRows() const;
   /// Row `shown` (an index among the shown rows) as one line of text, its
@@ -109,8 +147,12 @@ public:
 private:
   bool Matches(std::size_t row) const;
   void Rebuild();
-  // Tells the rows how many there are, scrolls (auto-scroll), repaints.
-  void UpdateRows();
+  // The `evicted` oldest model rows are gone: shifts the filtered rows;
+  // returns how many shown rows went.
+  std::size_t ForgetOldest(std::size_t evicted);
+  // Tells the rows how many there are, scrolls (auto-scroll, or back onto
+  // the same rows after an eviction), repaints.
+  void UpdateRows(bool rows_evicted = false);
 
   TrafficModel model_;
   TrafficRows* rows_;

@@ -20,6 +20,7 @@
 
 #include <wx/evtloop.h>
 #include <wx/init.h>
+#include <wx/statusbr.h>
 #include <wx/timer.h>
 
 #include "actors/log_record.hpp"
@@ -27,6 +28,7 @@
 #include "main_frame.hpp"
 #include "send_bar.hpp"
 #include "endpoint_dialogs.hpp"
+#include "preferences_dialog.hpp"
 #include "support/child_process.hpp"
 #include "support/raw_socket.hpp"
 #include "support/test_certificates.hpp"
@@ -275,6 +277,7 @@ TEST_CASE_METHOD(gui_fixture, "a log file that cannot be written never stalls th
   client::ClientOptions opts;
   opts.connects.emplace_back("127.0.0.1", peer.port);
   opts.log = "/nonexistent-actors-dir/traffic.log";
+  opts.keep_rows = 4'000'000; // the view keeps the error row among 2M lines
   the_app.Launch(opts);
   auto* frame = the_app.Frame();
   REQUIRE(frame != nullptr);
@@ -483,4 +486,121 @@ TEST_CASE_METHOD(gui_fixture, "UDP endpoints show each datagram with its peer, a
   std::optional<testing_support::received_datagram> got;
   REQUIRE(pump_until([&] { return (got = remote.receive(0ms)).has_value(); }, 10s));
   CHECK(got->payload == "to the remote");
+}
+
+namespace {
+
+std::size_t resident_kib() {
+  std::ifstream status{"/proc/self/status"};
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind("VmRSS:", 0) == 0)
+      return std::stoul(line.substr(6));
+  return 0;
+}
+
+actors::ui_event message(const std::string& text) {
+  return actors::make_message_event(text);
+}
+
+} // namespace
+
+TEST_CASE("the traffic model keeps the newest rows within its limits, freeing whole blocks") {
+  client::TrafficModel model;
+  model.SetRetention({2 * client::TrafficModel::rows_per_block, 64 * 1024 * 1024});
+  for (int i = 0; i < 100'000; ++i)
+    model.Add(message("event " + std::to_string(i)));
+  CHECK(model.Size() == 2 * client::TrafficModel::rows_per_block);
+  CHECK(model.Evicted() == 100'000 - model.Size());
+  CHECK(model.Text(0) == "event " + std::to_string(model.Evicted()));
+  CHECK(model.Text(model.Size() - 1) == "event 99999");
+  // Text: at most the limit, in whole 1 MiB blocks.
+  client::TrafficModel big;
+  big.SetRetention({1'000'000, 4 * 1024 * 1024});
+  for (int i = 0; i < 10'000; ++i)
+    big.Add(message(std::to_string(i) + std::string(4096, 'x')));
+  CHECK(big.TextBytes() <= 4 * 1024 * 1024);
+  CHECK(big.Size() < 1100);
+  CHECK(big.Text(big.Size() - 1).substr(0, 4) == "9999");
+  CHECK(big.Evicted() + big.Size() == 10'000);
+  // A row larger than the text limit stays: the newest row always does.
+  big.Add(message(std::string(5 * 1024 * 1024, 'y')));
+  CHECK(big.Size() == 1);
+  CHECK(big.Text(0).size() == 5u * 1024 * 1024);
+  big.Clear();
+  CHECK(big.Evicted() == 0);
+  CHECK(big.TextBytes() == 0);
+}
+
+TEST_CASE_METHOD(gui_fixture, "eviction keeps the filter and the selection on the same rows") {
+  client::ClientOptions opts;
+  opts.demo = false;
+  the_app.Launch(opts);
+  auto* frame = the_app.Frame();
+  REQUIRE(frame != nullptr);
+  auto& view = frame->Traffic();
+  view.SetRetention({client::TrafficModel::rows_per_block, 64 * 1024 * 1024});
+  view.SetAutoScroll(false);
+  std::vector<actors::ui_event> batch;
+  for (int i = 0; i < 20'000; ++i)
+    batch.push_back(message("row " + std::to_string(i)));
+  view.AddEvents(batch);
+  view.SetFilter(0, "7");
+  view.Select(10, 10);
+  auto selected = view.SelectedText();
+  batch.clear();
+  for (int i = 20'000; i < 25'000; ++i)
+    batch.push_back(message("row " + std::to_string(i)));
+  view.AddEvents(batch); // evicts 5,000 rows, some of them shown
+  auto& model = view.Model();
+  CHECK(model.Evicted() == 25'000 - client::TrafficModel::rows_per_block);
+  std::size_t matching = 0;
+  for (std::size_t i = 0; i < model.Size(); ++i)
+    if (model.Text(i).find('7') != std::string_view::npos)
+      ++matching;
+  CHECK(view.ShownRows() == matching);
+  for (std::size_t shown = 0; shown < view.ShownRows(); shown += 97)
+    CHECK(model.Text(view.ModelIndex(shown)).find('7') != std::string_view::npos);
+  // Row 10 of the filter ("row 97"...) was evicted: the selection went with it.
+  CHECK(view.SelectedText().empty());
+  auto last = view.ShownRows() - 1;
+  view.Select(last, last);
+  selected = view.SelectedText();
+  batch.clear();
+  for (int i = 25'000; i < 26'000; ++i)
+    batch.push_back(message("row " + std::to_string(i)));
+  view.AddEvents(batch);
+  CHECK(view.SelectedText() == selected);
+  // View > Preferences shows the limits and returns what was chosen.
+  client::PreferencesDialog dialog(frame, view.Model().GetRetention());
+  auto chosen = dialog.Result();
+  CHECK(chosen.rows == client::TrafficModel::rows_per_block);
+  CHECK(chosen.text_bytes == 64u * 1024 * 1024);
+}
+
+TEST_CASE_METHOD(gui_fixture, "a flood keeps the client's memory flat once the view is full") {
+  constexpr int lines = 3'000'000;
+  flooding_peer peer{lines};
+  client::ClientOptions opts;
+  opts.connects.emplace_back("127.0.0.1", peer.port);
+  opts.keep_rows = 200'000;
+  the_app.Launch(opts);
+  auto* frame = the_app.Frame();
+  REQUIRE(frame != nullptr);
+  auto& model = frame->Traffic().Model();
+  REQUIRE(pump_until([&] { return model.Evicted() > 0; }, 60s));
+  auto full_kib = resident_kib();
+  REQUIRE(pump_until([&] { return model.InboundFrames() >= lines; }, 180s));
+  auto end_kib = resident_kib();
+  auto growth_kib = end_kib > full_kib ? end_kib - full_kib : 0;
+  WARN("flood of " << lines << " lines with --keep-rows 200000: RSS " << full_kib / 1024
+                   << " MiB when the view filled, " << end_kib / 1024 << " MiB at the end; "
+                   << model.Evicted() << " rows evicted");
+  CHECK(model.Size() <= 200'000);
+  CHECK(model.Evicted() + model.Size() >= static_cast<std::uint64_t>(lines));
+  CHECK(model.Text(model.Size() - 1) == std::to_string(lines - 1));
+  CHECK(growth_kib < 32 * 1024);
+  // The status bar, updated once a second, says so.
+  CHECK(pump_until([&] { return frame->GetStatusBar()->GetStatusText(3).Contains("older rows evicted"); },
+                   5s));
 }
