@@ -1,6 +1,7 @@
 #include "main_frame.hpp"
 
 #include <caf/send.hpp>
+#include <wx/accel.h>
 #include <wx/checkbox.h>
 #include <wx/clipbrd.h>
 #include <wx/filedlg.h>
@@ -16,6 +17,7 @@
 #include "connection_panel.hpp"
 #include "endpoint_dialogs.hpp"
 #include "preferences_dialog.hpp"
+#include "saved_messages.hpp"
 #include "send_bar.hpp"
 #include "throughput_graph.hpp"
 #include "traffic_view.hpp"
@@ -35,6 +37,7 @@ enum MenuId {
   id_filter,
   id_focus_send,
   id_preferences,
+  id_saved_first, // Ctrl+1 .. Ctrl+9: nine ids from here
 };
 
 enum StatusField { field_connections, field_rx, field_tx, field_dropped, field_log, field_count };
@@ -53,7 +56,16 @@ MainFrame::MainFrame(const actors::wx::ui_sink& sink, caf::actor workbench,
   info_bar_ = new wxInfoBar(root);
   auto* split = new wxSplitterWindow(root, wxID_ANY, wxDefaultPosition, wxDefaultSize,
                                      wxSP_LIVE_UPDATE);
-  connections_ = new ConnectionPanel(split);
+  // Left: the connections above the saved messages.
+  auto* left = new wxSplitterWindow(split, wxID_ANY, wxDefaultPosition, wxDefaultSize,
+                                    wxSP_LIVE_UPDATE);
+  connections_ = new ConnectionPanel(left);
+  saved_ = new SavedMessagesPanel(
+    left, [this](const std::string& payload) { Send(payload, send_bar_->ToAll()); },
+    [this](const wxString& error) { ShowError(error); });
+  left->SplitHorizontally(connections_, saved_, -180);
+  left->SetMinimumPaneSize(60);
+  left->SetSashGravity(1.0);
   auto* right = new wxPanel(split);
   traffic_ = new TrafficView(right);
   traffic_->SetRetention(RememberedRetention());
@@ -61,7 +73,7 @@ MainFrame::MainFrame(const actors::wx::ui_sink& sink, caf::actor workbench,
   right_sizer->Add(BuildFilterRow(right), 0, wxEXPAND);
   right_sizer->Add(traffic_, 1, wxEXPAND);
   right->SetSizer(right_sizer);
-  split->SplitVertically(connections_, right, 420);
+  split->SplitVertically(left, right, 420);
   split->SetMinimumPaneSize(120);
   send_bar_ = new SendBar(root, [this](const std::string& payload, bool all) {
     Send(payload, all);
@@ -116,6 +128,14 @@ void MainFrame::BuildMenus() {
   Bind(wxEVT_MENU, [this](wxCommandEvent&) { traffic_->ClearAll(); }, id_clear);
   Bind(wxEVT_MENU, [this](wxCommandEvent&) { filter_text_->SetFocus(); }, id_filter);
   Bind(wxEVT_MENU, [this](wxCommandEvent&) { send_bar_->FocusInput(); }, id_focus_send);
+  // Ctrl+1..9: send saved message 1..9.
+  wxAcceleratorEntry keys[9];
+  for (int i = 0; i < 9; ++i) {
+    keys[i].Set(wxACCEL_CTRL, '1' + i, id_saved_first + i);
+    Bind(wxEVT_MENU, [this, i](wxCommandEvent&) { saved_->SendMessage(static_cast<std::size_t>(i)); },
+         id_saved_first + i);
+  }
+  SetAcceleratorTable(wxAcceleratorTable(9, keys));
   Bind(wxEVT_MENU, [this](wxCommandEvent&) {
     PreferencesDialog dialog(this, traffic_->Model().GetRetention());
     if (dialog.ShowModal() != wxID_OK)

@@ -26,6 +26,7 @@ class TrafficView;
 class ConnectionPanel;
 class SendBar;
 class ThroughputGraph;
+class SavedMessagesPanel;
 
 /// The client's window.
 class MainFrame : public wxFrame {
@@ -46,6 +47,8 @@ public:
   ConnectionPanel& Connections() { return *connections_; }
   /// The send bar.
   SendBar& Sender() { return *send_bar_; }
+  /// The saved messages.
+  SavedMessagesPanel& Saved() { return *saved_; }
   /// Receives the bridge's batches (tests and benchmarks observe it).
   actors::wx::batch_receiver& Batches() { return batches_; }
 
@@ -66,6 +69,7 @@ private:
   TrafficView* traffic_;
   ConnectionPanel* connections_;
   SendBar* send_bar_;
+  SavedMessagesPanel* saved_;
   ThroughputGraph* graph_;
   wxInfoBar* info_bar_;
   wxTextCtrl* filter_text_;

@@ -76,6 +76,10 @@ void SendBar::FocusInput() {
   input_->SetFocus();
 }
 
+bool SendBar::ToAll() const {
+  return to_all_->GetValue();
+}
+
 void SendBar::SetInput(const wxString& text) {
   input_->SetValue(text);
 }

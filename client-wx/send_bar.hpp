@@ -29,6 +29,8 @@ public:
   void SendInput();
   /// Sets the input text (for tests and scripting).
   void SetInput(const wxString& text);
+  /// Whether "to all" is ticked.
+  bool ToAll() const;
 
 private:
   void OnKey(wxKeyEvent& event);

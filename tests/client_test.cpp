@@ -28,7 +28,9 @@
 #include "main_frame.hpp"
 #include "send_bar.hpp"
 #include "endpoint_dialogs.hpp"
+#include "message_template.hpp"
 #include "preferences_dialog.hpp"
+#include "saved_messages.hpp"
 #include "support/child_process.hpp"
 #include "support/raw_socket.hpp"
 #include "support/test_certificates.hpp"
@@ -603,4 +605,68 @@ TEST_CASE_METHOD(gui_fixture, "a flood keeps the client's memory flat once the v
   // The status bar, updated once a second, says so.
   CHECK(pump_until([&] { return frame->GetStatusBar()->GetStatusText(3).Contains("older rows evicted"); },
                    5s));
+}
+
+TEST_CASE("message templates expand fields and escapes, and name what is wrong") {
+  client::TemplateValues values;
+  values.counter = 41;
+  values.random = 7;
+  values.captures = {"alpha", "beta"};
+  CHECK(client::ExpandTemplate("n={{counter}} r={{random}} {{2}}{{1}}{{3}}", values)
+        == "n=41 r=7 betaalpha");
+  CHECK(client::ExpandTemplate("a\\tb\\r\\n\\x00\\x7f\\\\ \\{{counter}}", values)
+        == std::string{"a\tb\r\n\0\x7f\\ {{counter}}", 20});
+  auto time = client::ExpandTemplate("{{time}}", values);
+  REQUIRE(time);
+  CHECK(time->size() == 12); // HH:MM:SS.mmm
+  auto date = client::ExpandTemplate("{{date}}", values);
+  REQUIRE(date);
+  CHECK(date->size() == 10); // YYYY-MM-DD
+  auto unknown = client::ExpandTemplate("x {{nope}}", values);
+  REQUIRE_FALSE(unknown);
+  CHECK_THAT(actors::message_of(unknown.error()),
+             Catch::Contains("unknown field {{nope}}") && Catch::Contains("character 3"));
+  CHECK_THAT(actors::message_of(client::ExpandTemplate("\\xZ1", values).error()),
+             Catch::Contains("two hex digits"));
+  CHECK_THAT(actors::message_of(client::ExpandTemplate("{{counter", values).error()),
+             Catch::Contains("{{ without }}"));
+  CHECK_FALSE(client::ExpandTemplate("end\\", values));
+}
+
+TEST_CASE("saved messages round-trip through their file format, and bad lines are named") {
+  std::vector<client::SavedMessage> messages{{"greet", "hello {{counter}}\t!", false, 0},
+                                             {"ping bytes", "01 02 ff", true, 0}};
+  auto parsed = client::ParseSavedMessages(client::FormatSavedMessages(messages));
+  REQUIRE(parsed);
+  REQUIRE(parsed->size() == 2);
+  CHECK((*parsed)[0].name == "greet");
+  CHECK((*parsed)[0].payload == "hello {{counter}}\\t!"); // the template expands \t
+  CHECK(client::NextPayload((*parsed)[0]) == std::string{"hello 0\t!"});
+  CHECK(client::NextPayload((*parsed)[0]) == std::string{"hello 1\t!"});
+  CHECK((*parsed)[1].hex);
+  CHECK(client::NextPayload((*parsed)[1]) == std::string{"\x01\x02\xff"});
+  auto bad = client::ParseSavedMessages("# comment\n\nok\ttext\tfine\nbroken line\n");
+  REQUIRE_FALSE(bad);
+  CHECK_THAT(actors::message_of(bad.error()), Catch::Contains("line 4"));
+  auto bad_kind = client::ParseSavedMessages("x\tbinary\t00\n");
+  CHECK_THAT(actors::message_of(bad_kind.error()), Catch::Contains("text or hex, not 'binary'"));
+  client::SavedMessage not_hex{"n", "zz", true, 0};
+  CHECK_FALSE(client::NextPayload(not_hex));
+}
+
+TEST_CASE_METHOD(gui_fixture, "a saved message goes to the selected connection with its counter") {
+  client::ClientOptions opts;
+  opts.demo = true;
+  the_app.Launch(opts);
+  auto* frame = the_app.Frame();
+  REQUIRE(frame != nullptr);
+  REQUIRE(pump_until([&] { return frame->Connections().OpenCount() == 2; }, 10s));
+  frame->Saved().SetMessages({{"greeting", "saved {{counter}}", false, 0}});
+  frame->Saved().SendMessage(0);
+  frame->Saved().SendMessage(0);
+  frame->Saved().SendMessage(5); // none there: nothing happens
+  auto& model = frame->Traffic().Model();
+  CHECK(pump_until([&] { return shows_inbound_ending(model, "saved 0"); }, 10s));
+  CHECK(pump_until([&] { return shows_inbound_ending(model, "saved 1"); }, 10s));
+  frame->Saved().SetMessages({});
 }
