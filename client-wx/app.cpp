@@ -9,13 +9,15 @@
 
 #include "actors/command_line.hpp"
 #include "client_app.hpp"
+#include "reply_rules.hpp"
 
 namespace {
 
 constexpr const char* usage
   = "usage: actors-client [--connect [tls://|udp://]HOST:PORT]... [--ca FILE] [--insecure]\n"
     "                     [--listen [udp:]PORT [--tls-cert FILE --tls-key FILE]]...\n"
-    "                     [--log FILE] [--keep-rows N] [--demo] [--screenshot FILE]\n"
+    "                     [--log FILE] [--reply RULE]... [--keep-rows N] [--demo]\n"
+    "                     [--screenshot FILE]\n"
     "A socket workbench that never freezes. With no arguments it starts an\n"
     "embedded echo and chat server on free local ports, already connected.\n"
     "  --connect HOST:PORT  open a line-framed connection (repeatable);\n"
@@ -29,6 +31,9 @@ constexpr const char* usage
     "  --tls-cert FILE      the listener speaks TLS with this certificate (PEM)\n"
     "  --tls-key FILE       and this key\n"
     "  --log FILE           log every frame in and out to FILE\n"
+    "  --reply 'REGEX=>REPLY'  answer each frame matching REGEX (RE2) with REPLY,\n"
+    "                       a template: {{1}} a capture, {{counter}}, {{time}},\n"
+    "                       \\n ... (repeatable; View > Reply rules has the rest)\n"
     "  --keep-rows N        the traffic view keeps the newest N rows (default\n"
     "                       1000000, or as set in View > Preferences)\n"
     "  --demo               start the embedded servers (the default without options)\n"
@@ -64,6 +69,13 @@ client::ClientOptions options_from(const actors::command_line& args) {
       {actors::error_kind::invalid_argument,
        "unexpected argument '" + args.positionals().front() + "' (see --help)"});
   options.log = args.get("log", "");
+  for (auto& text : args.get_all("reply")) {
+    if (auto rule = client::ParseReplyRule(text); !rule)
+      actors::exit_on_bad_argument(caf::make_error(
+        actors::error_kind::invalid_argument,
+        "--reply '" + text + "': " + actors::message_of(rule.error())));
+    options.replies.push_back(text);
+  }
   if (args.has("keep-rows"))
     options.keep_rows = actors::value_or_exit(args.number("keep-rows", 0, 16'384, 100'000'000));
   options.screenshot = args.get("screenshot", "");
@@ -77,7 +89,7 @@ client::ClientOptions options_from(const actors::command_line& args) {
 int main(int argc, char** argv) {
   auto args = actors::parse_command_line_or_exit(
     argc, argv,
-    {{"connect", "ca", "listen", "tls-cert", "tls-key", "log", "keep-rows", "screenshot"},
+    {{"connect", "ca", "listen", "tls-cert", "tls-key", "log", "reply", "keep-rows", "screenshot"},
      {"demo", "insecure"}, usage});
   wxApp::SetInstance(new client::ClientApp(options_from(args)));
   // wx parses argv too; give it only the program name.

@@ -8,6 +8,7 @@
 
 #include "actors/termination_signal.hpp"
 #include "main_frame.hpp"
+#include "reply_rules_dialog.hpp"
 #include "traffic_view.hpp"
 
 namespace client {
@@ -38,6 +39,12 @@ void ClientApp::Launch(const ClientOptions& options) {
     retention.rows = *options.keep_rows;
     frame_->Traffic().SetRetention(retention);
   }
+  auto rules = RememberedReplyRules();
+  for (auto& text : options.replies)
+    if (auto rule = ParseReplyRule(text))
+      rules.push_back(std::move(*rule));
+  if (!rules.empty())
+    frame_->SetReplyRules(std::move(rules));
   frame_->Show();
   if (!options.log.empty())
     frame_->LogTo(options.log);

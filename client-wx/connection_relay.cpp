@@ -1,6 +1,7 @@
 #include "connection_relay.hpp"
 
 #include "actors/udp_protocol.hpp"
+#include "reply_rules.hpp"
 
 #include <map>
 #include <memory>
@@ -29,6 +30,8 @@ struct relay_state {
   // Connections a listener accepted, until their `connected` arrives.
   std::map<caf::actor_addr, actors::listener_id> accepted_by;
   actors::log_writer_actor log;
+  // Auto-reply rules, applied to every frame and datagram received.
+  std::vector<ReplyRule> rules;
 
   static inline const char* name = "client.connection_relay";
 };
@@ -127,6 +130,22 @@ void on_connected(relay_actor* self, actors::connected& ev) {
   self->send(st.bridge, std::move(event));
 }
 
+// Answers `frame` (from `peer`, for a datagram) if a rule matches it.
+void apply_rules(relay_actor* self, actors::connection_id id, const std::string& peer,
+                 std::string_view frame) {
+  auto reply = ReplyTo(self->state.rules, frame);
+  if (!reply)
+    return;
+  if (reply->second.count() > 0) {
+    self->delayed_send(self, reply->second, delayed_reply_atom_v, id, peer,
+                       std::move(reply->first));
+  } else if (peer.empty()) {
+    send_to(self, id, reply->first);
+  } else {
+    send_datagram(self, id, peer, reply->first);
+  }
+}
+
 // Aborts every connection and closes the log (fsynced); answers when done.
 caf::result<bool> shut_down(relay_actor* self) {
   auto& st = self->state;
@@ -158,12 +177,17 @@ caf::behavior connection_relay(relay_actor* self, caf::actor bridge) {
     },
     [=](actors::connected& ev) { on_connected(self, ev); },
     [=](actors::frames_received& ev) {
+      if (!self->state.rules.empty())
+        for (std::size_t i = 0; i < ev.frames.size(); ++i)
+          apply_rules(self, ev.id, {}, ev.frames[i]);
       if (self->state.log)
         log_then_show(self, std::move(ev));
       else
         pass(ev);
     },
     [=](actors::frame_received& ev) {
+      if (!self->state.rules.empty())
+        apply_rules(self, ev.id, {}, ev.payload);
       log_frame(self, ev.id, actors::direction::in, ev.payload);
       pass(ev);
     },
@@ -180,8 +204,11 @@ caf::behavior connection_relay(relay_actor* self, caf::actor bridge) {
       pass(ev);
     },
     [=](actors::datagrams_received& ev) {
-      for (auto& d : ev.datagrams)
+      for (auto& d : ev.datagrams) {
+        if (!self->state.rules.empty())
+          apply_rules(self, ev.id, d.peer, d.payload);
         log_frame(self, ev.id, actors::direction::in, d.payload);
+      }
       pass(ev);
     },
     [=](actors::udp_error& ev) { pass(ev); },
@@ -205,6 +232,16 @@ caf::behavior connection_relay(relay_actor* self, caf::actor bridge) {
       auto j = self->state.endpoints.find(id);
       if (j != self->state.endpoints.end())
         self->send(j->second.first, actors::close_atom_v);
+    },
+    [=](reply_rules_atom, std::vector<ReplyRule>& rules) {
+      self->state.rules = std::move(rules);
+    },
+    [=](delayed_reply_atom, actors::connection_id id, const std::string& peer,
+        const std::string& payload) {
+      if (peer.empty())
+        send_to(self, id, payload);
+      else
+        send_datagram(self, id, peer, payload);
     },
     [=](use_log_atom, actors::log_writer_actor& next) {
       auto& st = self->state;

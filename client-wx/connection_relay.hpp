@@ -23,6 +23,13 @@ CAF_BEGIN_TYPE_ID_BLOCK(client_relay, caf::first_custom_type_id + 1450)
   /// one before (`use_log_atom, actors::log_writer_actor`; null: stop).
   CAF_ADD_ATOM(client_relay, client, use_log_atom, "rl_log")
 
+  /// Workbench -> relay: answer frames by these rules from now on
+  /// (`reply_rules_atom, std::vector<ReplyRule>`; empty: none).
+  CAF_ADD_ATOM(client_relay, client, reply_rules_atom, "rl_rules")
+  /// Relay -> itself: a rule's delayed reply is due
+  /// (`delayed_reply_atom, id, peer, payload`; the peer empty for TCP).
+  CAF_ADD_ATOM(client_relay, client, delayed_reply_atom, "rl_later")
+
 CAF_END_TYPE_ID_BLOCK(client_relay)
 
 namespace client {

@@ -15,8 +15,10 @@
 
 #include "actors/connection_protocol.hpp"
 #include "connection_panel.hpp"
+#include "connection_relay.hpp"
 #include "endpoint_dialogs.hpp"
 #include "preferences_dialog.hpp"
+#include "reply_rules_dialog.hpp"
 #include "saved_messages.hpp"
 #include "send_bar.hpp"
 #include "throughput_graph.hpp"
@@ -37,6 +39,7 @@ enum MenuId {
   id_filter,
   id_focus_send,
   id_preferences,
+  id_reply_rules,
   id_saved_first, // Ctrl+1 .. Ctrl+9: nine ids from here
 };
 
@@ -112,6 +115,7 @@ void MainFrame::BuildMenus() {
   view->Append(wxID_COPY, "&Copy selected\tCtrl+C");
   view->Append(id_focus_send, "&Send bar\tCtrl+Enter");
   view->AppendSeparator();
+  view->Append(id_reply_rules, "&Reply rules...");
   view->Append(id_preferences, "&Preferences...");
   auto* bar = new wxMenuBar;
   bar->Append(file, "&File");
@@ -143,6 +147,13 @@ void MainFrame::BuildMenus() {
     RememberRetention(dialog.Result());
     traffic_->SetRetention(dialog.Result());
   }, id_preferences);
+  Bind(wxEVT_MENU, [this](wxCommandEvent&) {
+    ReplyRulesDialog dialog(this, reply_rules_);
+    if (dialog.ShowModal() != wxID_OK)
+      return;
+    RememberReplyRules(dialog.Result());
+    SetReplyRules(dialog.Result());
+  }, id_reply_rules);
 }
 
 wxWindow* MainFrame::BuildFilterRow(wxWindow* parent) {
@@ -202,6 +213,11 @@ void MainFrame::Send(const std::string& payload, bool to_all) {
     return;
   }
   caf::anon_send(workbench_, actors::send_atom::value, id, payload);
+}
+
+void MainFrame::SetReplyRules(std::vector<ReplyRule> rules) {
+  reply_rules_ = rules;
+  caf::anon_send(workbench_, reply_rules_atom_v, std::move(rules));
 }
 
 void MainFrame::LogTo(const std::string& path) {

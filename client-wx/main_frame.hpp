@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <caf/actor.hpp>
 #include <wx/frame.h>
@@ -15,6 +16,7 @@
 #include "actors/ui_sink.hpp"
 #include "actors/wx/batch_receiver.hpp"
 #include "actors/wx/ui_sink.hpp"
+#include "reply_rules.hpp"
 
 class wxInfoBar;
 class wxTextCtrl;
@@ -37,6 +39,11 @@ public:
 
   /// Sends `payload` to the selected connection, or to all. UI thread only.
   void Send(const std::string& payload, bool to_all);
+
+  /// Answers frames by `rules` from now on (the relay applies them).
+  void SetReplyRules(std::vector<ReplyRule> rules);
+  /// The rules in use.
+  const std::vector<ReplyRule>& ReplyRules() const { return reply_rules_; }
 
   /// Starts (non-empty path) or stops logging every frame to a file.
   void LogTo(const std::string& path);
@@ -83,6 +90,7 @@ private:
   std::uint64_t last_rx_ = 0, last_tx_ = 0;
   double rx_rate_ = 0, tx_rate_ = 0;
   wxString log_state_ = "log: off";
+  std::vector<ReplyRule> reply_rules_;
 };
 
 } // namespace client

@@ -48,6 +48,9 @@ struct ClientOptions {
   std::string tls_key;
   /// --log FILE.
   std::string log;
+  /// --reply RULE (repeatable): auto-reply rules for this run, after the
+  /// remembered ones (see reply_rules.hpp).
+  std::vector<std::string> replies;
   /// --keep-rows N: the traffic view keeps at most N rows (this run only).
   std::optional<std::size_t> keep_rows;
   /// --demo, or no arguments at all: embedded echo and chat servers.

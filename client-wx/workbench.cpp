@@ -1,6 +1,7 @@
 #include "workbench.hpp"
 
 #include "actors/udp.hpp"
+#include "reply_rules.hpp"
 
 #include <string>
 #include <vector>
@@ -139,6 +140,7 @@ caf::behavior workbench(workbench_actor* self, caf::actor bridge) {
         actors::udp_options options) { open_udp(self, bind, port, std::move(options)); },
     [=](udp_reply_atom reply, actors::connection_id id, std::string& peer,
         std::string& payload) { relay(reply, id, std::move(peer), std::move(payload)); },
+    [=](reply_rules_atom set, std::vector<ReplyRule>& rules) { relay(set, std::move(rules)); },
     [=](actors::send_atom send, actors::connection_id id, std::string& payload) {
       relay(send, id, std::move(payload));
     },

@@ -11,7 +11,7 @@ mode=${1:-}
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 jobs=${ACTORS_JOBS:-2}
 
-build_packages=(g++ cmake ninja-build libcaf-dev libssl-dev libwxgtk3.2-dev catch2)
+build_packages=(g++ cmake ninja-build pkg-config libcaf-dev libssl-dev libwxgtk3.2-dev libre2-dev catch2)
 test_packages=(xvfb xauth socat ncat clang libclang-rt-14-dev doxygen graphviz libasio-dev python3 openssl)
 run_packages=()
 bench_packages=(python3-tk)

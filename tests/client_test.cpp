@@ -30,6 +30,7 @@
 #include "endpoint_dialogs.hpp"
 #include "message_template.hpp"
 #include "preferences_dialog.hpp"
+#include "reply_rules.hpp"
 #include "saved_messages.hpp"
 #include "support/child_process.hpp"
 #include "support/raw_socket.hpp"
@@ -669,4 +670,89 @@ TEST_CASE_METHOD(gui_fixture, "a saved message goes to the selected connection w
   CHECK(pump_until([&] { return shows_inbound_ending(model, "saved 0"); }, 10s));
   CHECK(pump_until([&] { return shows_inbound_ending(model, "saved 1"); }, 10s));
   frame->Saved().SetMessages({});
+}
+
+TEST_CASE("reply rules parse, name what is wrong, and answer the first match") {
+  auto plain = client::ParseReplyRule("^GET (\\S+)=>200 {{1}}");
+  REQUIRE(plain);
+  CHECK(plain->kind == client::ReplyRule::match_kind::regex);
+  CHECK(client::FormatReplyRule(*plain) == "regex:^GET (\\S+)=>200 {{1}}");
+  auto delayed = client::ParseReplyRule("-contains+250ms:ping=>pong");
+  REQUIRE(delayed);
+  CHECK_FALSE(delayed->enabled);
+  CHECK(delayed->delay == std::chrono::milliseconds{250});
+  CHECK(client::FormatReplyRule(*delayed) == "-contains+250ms:ping=>pong");
+  auto colon_regex = client::ParseReplyRule("^time: (\\d+)=>ok {{1}}");
+  REQUIRE(colon_regex); // "time" is no kind: all of it is the regex
+  CHECK(colon_regex->pattern == "^time: (\\d+)");
+  CHECK_THAT(actors::message_of(client::ParseReplyRule("no arrow").error()),
+             Catch::Contains("PATTERN=>REPLY"));
+  CHECK_THAT(actors::message_of(client::ParseReplyRule("(unclosed=>x").error()),
+             Catch::Contains("bad regular expression") && Catch::Contains("missing )"));
+  CHECK_THAT(actors::message_of(client::ParseReplyRule("exact+soon:a=>b").error()),
+             Catch::Contains("delay"));
+  CHECK_THAT(actors::message_of(client::ParseReplyRule("a=>{{nope}}").error()),
+             Catch::Contains("unknown field {{nope}}"));
+  auto rules = client::ParseReplyRules("# mock\nexact:ping=>pong\n"
+                                       "regex:^GET (\\S+) (\\S+)=>{{2}} {{1}} #{{counter}}\n"
+                                       "contains:GET=>never: the rule above matches first\n");
+  REQUIRE(rules);
+  REQUIRE(rules->size() == 3);
+  CHECK(client::ReplyTo(*rules, "ping")->first == "pong");
+  CHECK_FALSE(client::ReplyTo(*rules, "ping!")); // exact is exact
+  CHECK(client::ReplyTo(*rules, "GET /a HTTP/1.0")->first == "HTTP/1.0 /a #0");
+  CHECK(client::ReplyTo(*rules, "GET /b HTTP/1.1")->first == "HTTP/1.1 /b #1");
+  CHECK(client::ReplyTo(*rules, "xx GET")->first == "never: the rule above matches first");
+  CHECK_FALSE(client::ReplyTo(*rules, "nothing"));
+  auto no_kind = client::ParseReplyRules("exact:a=>b\nbogus:x=>y\n");
+  REQUIRE(no_kind); // "bogus" is no kind, so "bogus:x" is a regex
+  CHECK((*no_kind)[1].pattern == "bogus:x");
+  CHECK_THAT(actors::message_of(client::ParseReplyRules("ok=>1\n(=>2\n").error()),
+             Catch::Contains("rule line 2"));
+}
+
+TEST_CASE_METHOD(gui_fixture, "reply rules turn the client into a mock server, over TCP and UDP") {
+  client::ClientOptions opts;
+  opts.listen = 0;
+  opts.listen_udp = 0;
+  opts.replies = {"^GET (\\S+)=>200 {{1}} #{{counter}}", "exact+100ms:ping=>pong"};
+  the_app.Launch(opts);
+  auto* frame = the_app.Frame();
+  REQUIRE(frame != nullptr);
+  auto& panel = frame->Connections();
+  auto address_of = [&](const wxString& prefix) {
+    for (long row = 0; row < panel.GetItemCount(); ++row)
+      if (panel.GetItemText(row, 1).StartsWith(prefix))
+        return panel.GetItemText(row, 1);
+    return wxString{};
+  };
+  REQUIRE(pump_until([&] { return !address_of("udp://").empty() && panel.GetItemCount() >= 2; },
+                     10s));
+  unsigned long tcp_port = 0, udp_port = 0;
+  for (long row = 0; row < panel.GetItemCount(); ++row)
+    if (panel.GetItemText(row, 2).StartsWith("listening"))
+      panel.GetItemText(row, 1).AfterLast(':').ToULong(&tcp_port);
+  REQUIRE(address_of("udp://").AfterLast(':').ToULong(&udp_port));
+  REQUIRE(tcp_port != 0);
+  testing_support::raw_socket peer{static_cast<std::uint16_t>(tcp_port)};
+  REQUIRE(peer.write_all("GET /a\nnot a request\nGET /b\nping\n"));
+  std::string got;
+  REQUIRE(pump_until([&] {
+    got += peer.read_until("pong", 20ms);
+    return got.find("pong") != std::string::npos;
+  }, 10s));
+  CHECK(got == "200 /a #0\n200 /b #1\npong\n");
+  testing_support::udp_peer sender;
+  REQUIRE(sender.send_to(static_cast<std::uint16_t>(udp_port), "GET /udp"));
+  std::optional<testing_support::received_datagram> answer;
+  REQUIRE(pump_until([&] { return (answer = sender.receive(0ms)).has_value(); }, 10s));
+  CHECK(answer->payload == "200 /udp #2");
+  // The replies show in the traffic view as frames out.
+  auto& model = frame->Traffic().Model();
+  CHECK(pump_until([&] {
+    for (std::size_t i = 0; i < model.Size(); ++i)
+      if (model.At(i).dir == actors::direction::out && model.Text(i) == "200 /udp #2")
+        return true;
+    return false;
+  }, 10s));
 }
