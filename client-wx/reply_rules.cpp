@@ -7,6 +7,7 @@
 
 #include "actors/error_kind.hpp"
 #include "message_template.hpp"
+#include "text_lines.hpp"
 
 namespace client {
 
@@ -96,22 +97,16 @@ caf::expected<ReplyRule> ParseReplyRule(std::string_view line) {
 
 caf::expected<std::vector<ReplyRule>> ParseReplyRules(std::string_view text) {
   std::vector<ReplyRule> rules;
-  std::size_t number = 0;
-  while (!text.empty()) {
-    auto end = text.find('\n');
-    auto line = text.substr(0, end);
-    text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
-    ++number;
-    if (!line.empty() && line.back() == '\r')
-      line.remove_suffix(1);
-    if (line.empty() || line.front() == '#')
-      continue;
+  auto err = ForEachContentLine(text, [&](std::string_view line, std::size_t number) {
     auto rule = ParseReplyRule(line);
     if (!rule)
       return invalid("rule line " + std::to_string(number) + ": "
                      + actors::message_of(rule.error()));
     rules.push_back(std::move(*rule));
-  }
+    return caf::error{};
+  });
+  if (err)
+    return err;
   return rules;
 }
 

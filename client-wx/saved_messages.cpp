@@ -17,6 +17,7 @@
 #include "actors/error_kind.hpp"
 #include "message_template.hpp"
 #include "send_bar.hpp"
+#include "text_lines.hpp"
 
 namespace client {
 
@@ -113,31 +114,22 @@ std::string FormatSavedMessages(const std::vector<SavedMessage>& messages) {
 
 caf::expected<std::vector<SavedMessage>> ParseSavedMessages(std::string_view text) {
   std::vector<SavedMessage> result;
-  std::size_t number = 0;
-  while (!text.empty()) {
-    auto end = text.find('\n');
-    auto line = text.substr(0, end);
-    text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
-    ++number;
-    if (!line.empty() && line.back() == '\r')
-      line.remove_suffix(1);
-    if (line.empty() || line.front() == '#')
-      continue;
+  auto err = ForEachContentLine(text, [&](std::string_view line, std::size_t number) {
     auto first = line.find('\t');
     auto second = first == std::string_view::npos ? first : line.find('\t', first + 1);
     if (second == std::string_view::npos)
       return invalid("line " + std::to_string(number)
                      + ": expected NAME, text or hex, and PAYLOAD separated by tabs");
-    SavedMessage m;
-    m.name = std::string{line.substr(0, first)};
     auto kind = line.substr(first + 1, second - first - 1);
     if (kind != "text" && kind != "hex")
       return invalid("line " + std::to_string(number) + ": the kind must be text or hex, not '"
                      + std::string{kind} + "'");
-    m.hex = kind == "hex";
-    m.payload = std::string{line.substr(second + 1)};
-    result.push_back(std::move(m));
-  }
+    result.push_back({std::string{line.substr(0, first)}, std::string{line.substr(second + 1)},
+                      kind == "hex", 0});
+    return caf::error{};
+  });
+  if (err)
+    return err;
   return result;
 }
 
@@ -212,16 +204,21 @@ long SavedMessagesPanel::Selected() const {
   return list_->GetNextItem(-1, wxLIST_NEXT_ALL, wxLIST_STATE_SELECTED);
 }
 
+bool SavedMessagesPanel::Expands(const SavedMessage& message) const {
+  auto check = message;
+  auto payload = NextPayload(check);
+  if (!payload)
+    error_(wxString::FromUTF8(actors::message_of(payload.error())));
+  return static_cast<bool>(payload);
+}
+
 void SavedMessagesPanel::OnAdd() {
   MessageDialog dialog(this, {"message " + std::to_string(messages_.size() + 1), "", false, 0});
   if (dialog.ShowModal() != wxID_OK)
     return;
   auto message = dialog.Result();
-  auto check = message;
-  if (auto payload = NextPayload(check); !payload) {
-    error_(wxString::FromUTF8(actors::message_of(payload.error())));
+  if (!Expands(message))
     return;
-  }
   messages_.push_back(std::move(message));
   Refill();
   Remember();
@@ -236,11 +233,8 @@ void SavedMessagesPanel::OnEdit() {
   if (dialog.ShowModal() != wxID_OK)
     return;
   auto message = dialog.Result();
-  auto check = message;
-  if (auto payload = NextPayload(check); !payload) {
-    error_(wxString::FromUTF8(actors::message_of(payload.error())));
+  if (!Expands(message))
     return;
-  }
   message.sent = current.sent;
   current = std::move(message);
   Refill();

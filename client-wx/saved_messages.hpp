@@ -65,6 +65,8 @@ private:
   void OnImport();
   void OnExport();
   long Selected() const;
+  // True if `message` expands; else says why (error handler).
+  bool Expands(const SavedMessage& message) const;
 
   send_handler send_;
   error_handler error_;
