@@ -120,6 +120,9 @@ caf::expected<server> listen(caf::actor_system& system, server_options options,
   if (options.max_connections == 0)
     return caf::make_error(error_kind::invalid_argument,
                       "max_connections must be at least 1");
+  if (options.backlog < 1 || options.backlog > 65535)
+    return caf::make_error(error_kind::invalid_argument,
+                           "backlog must be 1 to 65535, not " + std::to_string(options.backlog));
   // Certificates load here, on the calling thread, so a bad file is a
   // listen error rather than a failure of every connection.
   detail::tls_context tls;
@@ -129,7 +132,7 @@ caf::expected<server> listen(caf::actor_system& system, server_options options,
       return made.error();
     tls = std::move(*made);
   }
-  auto socket = detail::open_listener(options.bind_address, options.port, 128);
+  auto socket = detail::open_listener(options.bind_address, options.port, options.backlog);
   if (!socket)
     return socket.error();
   auto handle = system.middleman().spawn_broker(acceptor, socket->fd,

@@ -27,6 +27,12 @@ struct server_options {
   /// Peers beyond this many open connections are closed at once and
   /// reported to the observer as `peer_refused`.
   std::size_t max_connections = 1024;
+  /// Connections the kernel completes and queues before we accept them
+  /// (listen's backlog; Linux caps it at net.core.somaxconn, 4096 by
+  /// default). Too small a queue drops the SYNs of a burst of connects,
+  /// whose clients then wait a second to retry: 128 made accepting 1,000
+  /// clients at once take a second.
+  int backlog = 4096;
   /// After `close_atom`, connections still flushing after this long are
   /// aborted, so a server stops promptly even with stuck peers.
   std::chrono::milliseconds shutdown_grace{500};
