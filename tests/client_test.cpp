@@ -493,15 +493,6 @@ TEST_CASE_METHOD(gui_fixture, "UDP endpoints show each datagram with its peer, a
 
 namespace {
 
-std::size_t resident_kib() {
-  std::ifstream status{"/proc/self/status"};
-  std::string line;
-  while (std::getline(status, line))
-    if (line.rfind("VmRSS:", 0) == 0)
-      return std::stoul(line.substr(6));
-  return 0;
-}
-
 actors::ui_event message(const std::string& text) {
   return actors::make_message_event(text);
 }
@@ -592,9 +583,9 @@ TEST_CASE_METHOD(gui_fixture, "a flood keeps the client's memory flat once the v
   REQUIRE(frame != nullptr);
   auto& model = frame->Traffic().Model();
   REQUIRE(pump_until([&] { return model.Evicted() > 0; }, 60s));
-  auto full_kib = resident_kib();
+  auto full_kib = testing_support::resident_memory() / 1024;
   REQUIRE(pump_until([&] { return model.InboundFrames() >= lines; }, 180s));
-  auto end_kib = resident_kib();
+  auto end_kib = testing_support::resident_memory() / 1024;
   auto growth_kib = end_kib > full_kib ? end_kib - full_kib : 0;
   WARN("flood of " << lines << " lines with --keep-rows 200000: RSS " << full_kib / 1024
                    << " MiB when the view filled, " << end_kib / 1024 << " MiB at the end; "

@@ -5,7 +5,6 @@
 
 #include <chrono>
 #include <cstdint>
-#include <fstream>
 #include <string>
 #include <thread>
 
@@ -16,6 +15,7 @@
 
 #include "actors/udp.hpp"
 #include "support/actor_fixture.hpp"
+#include "support/raw_socket.hpp"
 #include "support/udp_peer.hpp"
 
 using namespace actors;
@@ -78,15 +78,6 @@ std::string loopback(std::uint16_t port) {
 std::uint16_t closed_port() {
   udp_peer gone;
   return gone.port();
-}
-
-std::size_t resident_kib() {
-  std::ifstream status{"/proc/self/status"};
-  std::string line;
-  while (std::getline(status, line))
-    if (line.rfind("VmRSS:", 0) == 0)
-      return std::stoul(line.substr(6));
-  return 0;
 }
 
 } // namespace
@@ -415,7 +406,7 @@ TEST_CASE_METHOD(udp_fixture, "a flood at a subscriber without credit keeps memo
   udp_options options;
   options.read_credit = 0;
   auto endpoint = open(options);
-  auto before = resident_kib();
+  auto before = testing_support::resident_memory();
   constexpr int flood = 200'000;
   std::string payload(512, 'f');
   int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
@@ -437,7 +428,8 @@ TEST_CASE_METHOD(udp_fixture, "a flood at a subscriber without credit keeps memo
   auto stats = await_stats(endpoint, [&](const udp_stats& x) {
     return x.dropped + x.dropped_by_kernel == static_cast<std::uint64_t>(sent);
   });
-  auto growth_kib = resident_kib() - std::min(before, resident_kib());
+  auto after = testing_support::resident_memory();
+  auto growth_kib = (after > before ? after - before : 0) / 1024;
   WARN("sent " << sent << ", dropped " << stats.dropped << ", dropped by the kernel "
                << stats.dropped_by_kernel << ", RSS growth " << growth_kib << " KiB");
   CHECK(sent == flood + 1);

@@ -3,11 +3,9 @@
 #include <cerrno>
 #include <sys/socket.h>
 
-#include <caf/actor_system_config.hpp>
-#include <caf/config_value.hpp>
-#include <caf/defaults.hpp>
 #include <caf/io/network/default_multiplexer.hpp>
 
+#include "read_budget.hpp"
 #include "tcp_scribe.hpp"
 
 namespace actors::detail {
@@ -18,9 +16,7 @@ tcp_socket_handler::tcp_socket_handler(net::default_multiplexer& mpx,
                                        net::native_socket fd, tcp_scribe* owner)
   : event_handler(mpx, fd),
     owner_(owner),
-    max_consecutive_reads_(caf::get_or(mpx.system().config(),
-                                       "middleman.max-consecutive-reads",
-                                       caf::defaults::middleman::max_consecutive_reads)) {
+    max_consecutive_reads_(max_consecutive_reads(mpx)) {
 }
 
 void tcp_socket_handler::handle_event(net::operation op) {

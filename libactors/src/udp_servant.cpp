@@ -4,12 +4,11 @@
 #include <cstring>
 #include <sys/socket.h>
 
-#include <caf/actor_system_config.hpp>
-#include <caf/config_value.hpp>
-#include <caf/defaults.hpp>
 #include <caf/io/network/default_multiplexer.hpp>
 #include <caf/mailbox_element.hpp>
 #include <caf/message_id.hpp>
+
+#include "read_budget.hpp"
 
 namespace actors::detail {
 
@@ -46,9 +45,7 @@ udp_socket_handler::udp_socket_handler(net::default_multiplexer& mpx, int fd,
                                        std::size_t max_datagram_size)
   : event_handler(mpx, fd),
     owner_(owner),
-    max_consecutive_reads_(caf::get_or(mpx.system().config(),
-                                       "middleman.max-consecutive-reads",
-                                       caf::defaults::middleman::max_consecutive_reads)),
+    max_consecutive_reads_(max_consecutive_reads(mpx)),
     max_datagram_size_(max_datagram_size),
     buffer_(max_datagram_size) {
 }
@@ -286,12 +283,16 @@ void udp_servant::flush() {
   // send() writes at once or queues for the socket.
 }
 
-std::uint16_t udp_servant::local_port() const {
+std::pair<std::string, std::uint16_t> udp_servant::local_address() const {
   sockaddr_storage local{};
   socklen_t len = sizeof(local);
   if (::getsockname(handler_.fd(), reinterpret_cast<sockaddr*>(&local), &len) != 0)
-    return 0;
-  return split_endpoint(endpoint_name(reinterpret_cast<sockaddr*>(&local))).second;
+    return {};
+  return split_endpoint(endpoint_name(reinterpret_cast<sockaddr*>(&local)));
+}
+
+std::uint16_t udp_servant::local_port() const {
+  return local_address().second;
 }
 
 std::vector<caf::io::datagram_handle> udp_servant::hdls() const {
@@ -321,11 +322,7 @@ std::uint16_t udp_servant::port(caf::io::datagram_handle) const {
 }
 
 std::string udp_servant::addr() const {
-  sockaddr_storage local{};
-  socklen_t len = sizeof(local);
-  if (::getsockname(handler_.fd(), reinterpret_cast<sockaddr*>(&local), &len) != 0)
-    return {};
-  return split_endpoint(endpoint_name(reinterpret_cast<sockaddr*>(&local))).first;
+  return local_address().first;
 }
 
 void udp_servant::graceful_shutdown() {

@@ -17,6 +17,7 @@
 #include <deque>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <caf/execution_unit.hpp>
@@ -179,6 +180,9 @@ public:
   void remove_from_loop() override;
 
 private:
+  // The bound address and port of the socket.
+  std::pair<std::string, std::uint16_t> local_address() const;
+
   // Invokes `message` on the broker at once; nothing once detached.
   template <class Message>
   void deliver(caf::execution_unit* ctx, Message message);
