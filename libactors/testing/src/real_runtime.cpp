@@ -13,20 +13,19 @@
 #include "actors/testing/test_config.hpp"
 #include "actors/ui_protocol.hpp"
 #include "scenario_runtime.hpp"
+#include "server_process.hpp"
 #include "tcp_peer.hpp"
+#include "udp_scenario_peer.hpp"
 
 namespace actors::testing::detail {
 
 namespace {
 
-const char* end_text(peer_end end) {
-  return end == peer_end::reset ? "was reset" : "was closed";
-}
-
 // A TCP client of the scenario's server.
 class tcp_scenario_peer : public scenario_peer {
 public:
-  tcp_scenario_peer(std::string name, tcp_peer peer, const scenario_options& options)
+  tcp_scenario_peer(std::string name, std::unique_ptr<tcp_peer> peer,
+                    const scenario_options& options)
     : name_(std::move(name)),
       peer_(std::move(peer)),
       send_timeout_(options.default_timeout),
@@ -35,51 +34,38 @@ public:
   }
 
   outcome send(const std::string& payload) override {
-    if (auto err = peer_.send(payload, send_timeout_))
-      return outcome::failure(name_ + " cannot send: " + describe(err));
+    if (auto err = peer_->send(payload, send_timeout_))
+      return outcome::failure(name_ + " cannot send: " + actors::describe(err));
     return {};
   }
 
   outcome flood(std::uint64_t count) override {
-    if (!peer_.is_open())
+    if (!peer_->can_send())
       return outcome::failure(name_ + " cannot flood: its connection is closed");
-    flood_blocked_ = peer_.flood(name_ + ":", count, flood_stall_).blocked;
+    flood_blocked_ = peer_->flood(name_ + ":", count, flood_stall_).blocked;
     return {};
   }
 
   outcome close() override {
-    peer_.close();
+    peer_->close();
     return {};
   }
 
   outcome reset() override {
-    peer_.reset();
+    peer_->reset();
+    return {};
+  }
+
+  outcome finish() override {
+    if (auto err = peer_->finish(send_timeout_))
+      return outcome::failure(name_ + " cannot finish: " + actors::describe(err));
     return {};
   }
 
   bool outlives_end() const noexcept override { return true; }
 
-  outcome expect_frame(const std::string& payload,
-                       std::chrono::milliseconds timeout) override {
-    auto end = peer_end::open;
-    auto frame = peer_.receive(timeout, end);
-    if (!frame && end != peer_end::open)
-      return outcome::failure(name_ + " received no frame: its connection "
-                              + end_text(end));
-    if (!frame)
-      return outcome::failure(name_ + " received no frame within "
-                              + std::to_string(timeout.count()) + " ms");
-    if (*frame != payload)
-      return outcome::failure(name_ + " received frame \"" + *frame
-                              + "\", expected \"" + payload + "\"");
-    return {};
-  }
-
-  outcome expect_closed(std::chrono::milliseconds timeout) override {
-    if (peer_.await_end(timeout) == peer_end::open)
-      return outcome::failure(name_ + "'s connection is still open after "
-                              + std::to_string(timeout.count()) + " ms");
-    return {};
+  arrival next(std::chrono::milliseconds timeout) override {
+    return peer_->next(timeout);
   }
 
   outcome expect_blocked() override {
@@ -92,7 +78,7 @@ public:
 
 private:
   std::string name_;
-  tcp_peer peer_;
+  std::unique_ptr<tcp_peer> peer_;
   std::chrono::milliseconds send_timeout_;
   std::chrono::milliseconds flood_stall_;
   // Whether the last flood was held back by TCP; nothing before a flood.
@@ -150,7 +136,7 @@ public:
 
   outcome start_server(scenario_session_factory make_session,
                        const caf::actor& bridge) override {
-    if (srv_)
+    if (target_)
       return outcome::failure("a server is running already");
     server_options opts;
     opts.connection = options_.connection;
@@ -162,31 +148,90 @@ public:
     if (!srv)
       return outcome::failure("cannot start the server: " + describe(srv.error()));
     srv_ = *srv;
+    target_ = server_endpoint{"127.0.0.1", srv_->port};
     return {};
   }
 
+  outcome run_server(const std::vector<std::string>& command,
+                     const std::string& port_pattern,
+                     std::chrono::milliseconds timeout) override {
+    if (target_)
+      return outcome::failure("a server is running already");
+    auto started = server_process::start(command, port_pattern, timeout);
+    if (!started)
+      return outcome::failure(actors::message_of(started.error()));
+    process_ = std::move(*started);
+    target_ = process_->endpoint();
+    return {};
+  }
+
+  outcome use_server(const std::string& host, std::uint16_t port) override {
+    if (target_)
+      return outcome::failure("a server is running already");
+    target_ = server_endpoint{host, port};
+    return {};
+  }
+
+  std::optional<std::pair<std::string, std::uint16_t>> server_address() const override {
+    if (!target_)
+      return std::nullopt;
+    return std::make_pair(target_->host, target_->port);
+  }
+
+  std::string server_diagnostics() override {
+    return process_ ? process_->diagnostics() : std::string{};
+  }
+
   outcome connect(const std::string& name, const caf::actor&,
+                  const peer_options& options,
                   std::unique_ptr<scenario_peer>& peer) override {
-    if (!srv_)
+    if (!target_)
       return outcome::failure("connect needs a server: add a `server` step first");
-    auto client = tcp_peer::connect(srv_->port, options_.connection.framing);
+    tls_options tls;
+    tls.enabled = options.tls;
+    tls.ca_file = options.ca_file;
+    tls.insecure = options.insecure;
+    auto client = tcp_peer::connect(target_->host, target_->port,
+                                    options.framing.value_or(options_.connection.framing),
+                                    tls, options_.default_timeout);
     if (!client)
-      return outcome::failure(name + " cannot connect: " + describe(client.error()));
+      return outcome::failure(name + " cannot connect: "
+                              + actors::describe(client.error()));
     peer = std::make_unique<tcp_scenario_peer>(name, std::move(*client), options_);
     return {};
   }
 
-  void stop_server() override {
-    if (!srv_)
-      return;
-    self()->send(srv_->acceptor, close_atom::value);
-    self()->wait_for(srv_->acceptor);
-    srv_.reset();
+  outcome open_udp(const std::string& name, const std::string& host, std::uint16_t port,
+                   std::unique_ptr<scenario_peer>& peer) override {
+    auto client = make_udp_scenario_peer(name, host, port, options_);
+    if (!client)
+      return outcome::failure(name + " cannot open: " + actors::describe(client.error()));
+    peer = std::move(*client);
+    return {};
+  }
+
+  outcome stop_server() override {
+    std::string failed;
+    if (process_)
+      failed = process_->stop(std::chrono::seconds{5});
+    process_.reset();
+    target_.reset();
+    if (srv_) {
+      self()->send(srv_->acceptor, close_atom::value);
+      self()->wait_for(srv_->acceptor);
+      srv_.reset();
+    }
+    return failed.empty() ? outcome{} : outcome::failure(failed);
   }
 
 private:
   scenario_options options_;
+  // The built-in server, if it runs.
   std::optional<server> srv_;
+  // The app under test as a process, if it runs.
+  std::unique_ptr<server_process> process_;
+  // Where peers connect.
+  std::optional<server_endpoint> target_;
 };
 
 } // namespace

@@ -25,6 +25,14 @@ struct scenario::impl {
   explicit impl(scenario_options opts);
   ~impl();
 
+  /// The peer called `name`, or nothing (then `failed` says why).
+  detail::scenario_peer* find_peer(const std::string& name, outcome& failed);
+
+  /// Real mode: the peer called `name` for a step that reads; nothing (then
+  /// `failed` says why) in deterministic mode or for an unknown name.
+  detail::scenario_peer* reading_peer(const std::string& name, const std::string& step,
+                                      outcome& failed);
+
   scenario_options options;
   // Declared in construction order; the destructor tears down explicitly.
   std::unique_ptr<detail::scenario_runtime> runtime;

@@ -1,7 +1,7 @@
 #pragma once
 
 // One named peer of a scenario, behind the steps that name it: a simulated
-// connection (deterministic mode) or a plain TCP client (real mode). The
+// connection (deterministic mode), or a TCP or UDP client (real mode). The
 // scenario's runtime creates the right kind in `connect`; the steps never ask
 // which one they have. Internal to actors::testing.
 
@@ -12,6 +12,7 @@
 #include <string>
 
 #include "actors/testing/scenario.hpp"
+#include "peer_arrival.hpp"
 
 namespace actors::testing::detail {
 
@@ -37,12 +38,11 @@ public:
   /// simulated one is gone.
   virtual bool outlives_end() const noexcept = 0;
 
-  /// The peer receives the frame `payload` next.
-  virtual outcome expect_frame(const std::string& payload,
-                               std::chrono::milliseconds timeout) = 0;
+  /// Real mode: the peer finishes sending and keeps reading.
+  virtual outcome finish() = 0;
 
-  /// The app ends the peer's connection.
-  virtual outcome expect_closed(std::chrono::milliseconds timeout) = 0;
+  /// Real mode: what the peer receives next, waiting up to `timeout`.
+  virtual arrival next(std::chrono::milliseconds timeout) = 0;
 
   /// The peer's last flood was held back.
   virtual outcome expect_blocked() = 0;

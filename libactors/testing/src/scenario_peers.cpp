@@ -44,17 +44,6 @@ outcome unknown_peer(const std::string& name) {
   return outcome::failure("no peer named " + name + " (connect it first)");
 }
 
-// The peer called `name`, or nothing (then `failed` says why).
-detail::scenario_peer* find_peer(detail::peer_map& peers, const std::string& name,
-                                 outcome& failed) {
-  auto i = peers.find(name);
-  if (i == peers.end()) {
-    failed = unknown_peer(name);
-    return nullptr;
-  }
-  return i->second.get();
-}
-
 // Ends peer `name` with `end` (close or reset); a peer that does not outlive
 // its end is forgotten, so its name is free again.
 template <class End>
@@ -69,6 +58,26 @@ outcome end_peer(detail::peer_map& peers, const std::string& name, End end) {
 }
 
 } // namespace
+
+detail::scenario_peer* scenario::impl::find_peer(const std::string& name,
+                                                 outcome& failed) {
+  auto i = peers.find(name);
+  if (i == peers.end()) {
+    failed = unknown_peer(name);
+    return nullptr;
+  }
+  return i->second.get();
+}
+
+detail::scenario_peer* scenario::impl::reading_peer(const std::string& name,
+                                                    const std::string& step,
+                                                    outcome& failed) {
+  if (options.mode != scenario_mode::real) {
+    failed = detail::needs_real(step);
+    return nullptr;
+  }
+  return find_peer(name, failed);
+}
 
 outcome scenario::start_server(server_kind kind) {
   if (kind == server_kind::sink)
@@ -86,26 +95,70 @@ outcome scenario::start_server(scenario_session_factory make_session) {
   return impl_->runtime->start_server(std::move(make_session), impl_->bridge);
 }
 
+outcome scenario::run_server(const std::vector<std::string>& command,
+                             const std::string& port_pattern,
+                             std::chrono::milliseconds timeout) {
+  return impl_->runtime->run_server(command, port_pattern, timeout);
+}
+
+outcome scenario::use_server(const std::string& host, std::uint16_t port) {
+  return impl_->runtime->use_server(host, port);
+}
+
+outcome scenario::stop_server() {
+  return impl_->runtime->stop_server();
+}
+
+std::optional<std::pair<std::string, std::uint16_t>> scenario::server_address() const {
+  return impl_->runtime->server_address();
+}
+
+std::string scenario::server_diagnostics() {
+  return impl_->runtime->server_diagnostics();
+}
+
 outcome scenario::connect(const std::string& name) {
+  return connect(name, peer_options{});
+}
+
+outcome scenario::connect(const std::string& name, const peer_options& options) {
   auto& st = *impl_;
   if (st.peers.count(name) > 0)
     return outcome::failure("a peer named " + name + " exists already");
   std::unique_ptr<detail::scenario_peer> peer;
-  if (auto result = st.runtime->connect(name, st.bridge, peer); !result)
+  if (auto result = st.runtime->connect(name, st.bridge, options, peer); !result)
     return result;
   st.peers.emplace(name, std::move(peer));
   return {};
 }
 
+outcome scenario::open_udp(const std::string& name, const std::string& host,
+                           std::uint16_t port) {
+  auto& st = *impl_;
+  if (st.peers.count(name) > 0)
+    return outcome::failure("a peer named " + name + " exists already");
+  std::unique_ptr<detail::scenario_peer> peer;
+  if (auto result = st.runtime->open_udp(name, host, port, peer); !result)
+    return result;
+  st.peers.emplace(name, std::move(peer));
+  return {};
+}
+
+outcome scenario::finish(const std::string& name) {
+  outcome failed;
+  auto peer = impl_->find_peer(name, failed);
+  return peer ? peer->finish() : failed;
+}
+
 outcome scenario::send(const std::string& name, const std::string& payload) {
   outcome failed;
-  auto peer = find_peer(impl_->peers, name, failed);
+  auto peer = impl_->find_peer(name, failed);
   return peer ? peer->send(payload) : failed;
 }
 
 outcome scenario::flood(const std::string& name, std::uint64_t count) {
   outcome failed;
-  auto peer = find_peer(impl_->peers, name, failed);
+  auto peer = impl_->find_peer(name, failed);
   return peer ? peer->flood(count) : failed;
 }
 
@@ -119,23 +172,9 @@ outcome scenario::reset(const std::string& name) {
                   [](detail::scenario_peer& peer) { return peer.reset(); });
 }
 
-outcome scenario::expect_frame(const std::string& name, const std::string& payload,
-                               std::chrono::milliseconds timeout) {
-  outcome failed;
-  auto peer = find_peer(impl_->peers, name, failed);
-  return peer ? peer->expect_frame(payload, timeout) : failed;
-}
-
-outcome scenario::expect_closed(const std::string& name,
-                                std::chrono::milliseconds timeout) {
-  outcome failed;
-  auto peer = find_peer(impl_->peers, name, failed);
-  return peer ? peer->expect_closed(timeout) : failed;
-}
-
 outcome scenario::expect_blocked(const std::string& name) {
   outcome failed;
-  auto peer = find_peer(impl_->peers, name, failed);
+  auto peer = impl_->find_peer(name, failed);
   return peer ? peer->expect_blocked() : failed;
 }
 

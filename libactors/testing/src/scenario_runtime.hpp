@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
@@ -73,13 +74,34 @@ public:
   virtual outcome start_server(scenario_session_factory make_session,
                                const caf::actor& bridge) = 0;
 
+  /// Real mode: starts the app under test as a process (see
+  /// scenario::run_server).
+  virtual outcome run_server(const std::vector<std::string>& command,
+                             const std::string& port_pattern,
+                             std::chrono::milliseconds timeout);
+
+  /// Real mode: peers connect to a server already running at host:port.
+  virtual outcome use_server(const std::string& host, std::uint16_t port);
+
+  /// Where peers connect, once a server step ran.
+  virtual std::optional<std::pair<std::string, std::uint16_t>> server_address() const;
+
+  /// What went wrong with a server process; empty if nothing is known.
+  virtual std::string server_diagnostics();
+
   /// A new peer `name` reporting (through the server, in real mode) to
   /// `bridge`; fails with the reason it cannot connect.
   virtual outcome connect(const std::string& name, const caf::actor& bridge,
+                          const peer_options& options,
                           std::unique_ptr<scenario_peer>& peer) = 0;
 
-  /// Stops the server, if any, and waits until it is gone.
-  virtual void stop_server() = 0;
+  /// Real mode: a UDP peer `name` talking to host:port.
+  virtual outcome open_udp(const std::string& name, const std::string& host,
+                           std::uint16_t port, std::unique_ptr<scenario_peer>& peer);
+
+  /// Stops the server, if any, and waits until it is gone; fails if a
+  /// server process ended badly.
+  virtual outcome stop_server() = 0;
 
 protected:
   /// Creates the actor system from `cfg`.

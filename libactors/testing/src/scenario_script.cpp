@@ -1,17 +1,33 @@
 #include "actors/testing/scenario_script.hpp"
 
+#include <cctype>
 #include <cstdint>
+#include <cstdlib>
+#include <fstream>
 #include <set>
+#include <sstream>
 #include <utility>
 
 #include "script_lexer.hpp"
+#include "script_state.hpp"
+#include "server_process.hpp"
 
 namespace actors::testing {
 
 namespace {
 
 using detail::parse_number;
+using detail::parse_state;
 using detail::token;
+
+// The most steps a script may expand to (through `repeat` and `include`).
+constexpr std::size_t max_steps = 100'000;
+
+// How deep includes may nest.
+constexpr std::size_t max_include_depth = 8;
+
+// The largest file `include` reads.
+constexpr std::size_t max_include_size = 1024 * 1024;
 
 // "a, b or c": every name of an enum with `count` values, from the enum
 // itself, so a new value shows up in the parser's advice without an edit.
@@ -34,12 +50,20 @@ std::string counter_names() {
   return names_of<ui_counter>(ui_counter_count);
 }
 
+bool is_word(const token& t, const char* word) {
+  return !t.quoted && t.text == word;
+}
+
+std::string bad_duration(const std::string& text) {
+  return "bad duration \"" + text + "\" (use e.g. 500ms or 2s)";
+}
+
 // Parses the tokens of one line into a step. Every parse function returns
 // an error message, or an empty string on success.
 class line_parser {
 public:
-  line_parser(std::vector<token> tokens, script& out, std::set<std::string>& peers)
-    : tokens_(std::move(tokens)), out_(out), peers_(peers) {
+  line_parser(std::vector<token> tokens, parse_state& state)
+    : tokens_(std::move(tokens)), state_(state) {
     // nop
   }
 
@@ -48,24 +72,32 @@ public:
 private:
   bool done() const { return pos_ >= tokens_.size(); }
   std::string next() { return done() ? std::string{} : tokens_[pos_++].text; }
+  bool next_is(const char* word) const { return !done() && is_word(tokens_[pos_], word); }
 
   std::string rest_as_text();
   std::string take_timeout(script_step& step);
   std::string expect_end();
   std::string need_real(const std::string& what);
   std::string known_peer(const std::string& name);
+  std::string new_peer(const std::string& word, const std::string& name);
+  std::string known_variables(const std::string& text);
   std::string parse_setup(const std::string& word);
   std::string parse_bridge_option(const std::string& option);
+  std::string parse_server(script_step& step);
   std::string parse_sink(script_step& step);
   std::string parse_expect(script_step& step);
   std::string parse_expect_ui(script_step& step);
   std::string parse_expect_peer(script_step& step);
+  std::string parse_frame_pattern(script_step& step);
+  std::string parse_await(script_step& step);
+  std::string parse_connect(script_step& step);
+  std::string parse_udp(script_step& step);
+  std::string parse_send(script_step& step);
   std::string parse_peer_step(script_step& step);
 
   std::vector<token> tokens_;
   std::size_t pos_ = 0;
-  script& out_;
-  std::set<std::string>& peers_;
+  parse_state& state_;
 };
 
 std::string line_parser::rest_as_text() {
@@ -83,11 +115,11 @@ std::string line_parser::rest_as_text() {
 // Removes a trailing "within DURATION" and stores it in `step`.
 std::string line_parser::take_timeout(script_step& step) {
   auto n = tokens_.size();
-  if (n < pos_ + 2 || tokens_[n - 2].quoted || tokens_[n - 2].text != "within")
+  if (n < pos_ + 2 || !is_word(tokens_[n - 2], "within"))
     return {};
   auto duration = parse_duration(tokens_[n - 1].text);
   if (!duration)
-    return "bad duration \"" + tokens_[n - 1].text + "\" (use e.g. 500ms or 2s)";
+    return bad_duration(tokens_[n - 1].text);
   step.timeout = *duration;
   tokens_.resize(n - 2);
   return {};
@@ -99,7 +131,7 @@ std::string line_parser::expect_end() {
 }
 
 std::string line_parser::need_real(const std::string& what) {
-  if (out_.options.mode == scenario_mode::real)
+  if (state_.out.options.mode == scenario_mode::real)
     return {};
   return "`" + what + "` needs mode real (this script is deterministic)";
 }
@@ -107,28 +139,65 @@ std::string line_parser::need_real(const std::string& what) {
 std::string line_parser::known_peer(const std::string& name) {
   if (name.empty())
     return "missing peer name";
-  if (peers_.count(name) == 0)
+  if (state_.peers.count(name) == 0)
     return "no peer named " + name + " (connect it first)";
   return {};
 }
 
+std::string line_parser::new_peer(const std::string& word, const std::string& name) {
+  if (name.empty() || name == "ui")
+    return word + " needs a peer name other than `ui`";
+  if (!state_.peers.insert(name).second)
+    return "a peer named " + name + " exists already";
+  return {};
+}
+
+std::string line_parser::known_variables(const std::string& text) {
+  std::string unknown;
+  std::map<std::string, std::string> known;
+  for (auto& name : state_.variables)
+    known.emplace(name, std::string{});
+  substitute_variables(text, known, &unknown);
+  if (unknown.empty())
+    return {};
+  return "no variable " + unknown + " (set it with `as " + unknown
+         + "` first, or in the environment)";
+}
+
+// HOST:PORT, checked now unless a variable fills it in when the step runs.
+std::string check_address(const std::string& text) {
+  if (text.find("${") != std::string::npos)
+    return {};
+  auto endpoint = detail::parse_server_endpoint(text);
+  return endpoint ? std::string{} : message_of(endpoint.error());
+}
+
 std::string line_parser::parse_setup(const std::string& word) {
+  auto& options = state_.out.options;
   auto arg = next();
   if (word == "mode") {
     if (arg != "real" && arg != "deterministic")
       return "mode must be real or deterministic, not \"" + arg + "\"";
-    out_.options.mode = arg == "real" ? scenario_mode::real
-                                      : scenario_mode::deterministic;
+    options.mode = arg == "real" ? scenario_mode::real : scenario_mode::deterministic;
   } else if (word == "timeout") {
     auto duration = parse_duration(arg);
     if (!duration)
-      return "bad duration \"" + arg + "\" (use e.g. 500ms or 2s)";
-    out_.options.default_timeout = *duration;
+      return bad_duration(arg);
+    options.default_timeout = *duration;
   } else if (word == "credit") {
     auto credit = parse_number(arg);
     if (!credit || *credit > UINT32_MAX)
       return "credit needs a number of frames, not \"" + arg + "\"";
-    out_.options.connection.read_credit = static_cast<std::uint32_t>(*credit);
+    options.connection.read_credit = static_cast<std::uint32_t>(*credit);
+  } else if (word == "port-from") {
+    if (arg.empty())
+      return "port-from needs a regular expression whose first capture is the "
+             "port (or HOST:PORT)";
+    if (auto err = check_regex(arg); !err.empty())
+      return "bad regular expression: " + err;
+    if (arg.find('(') == std::string::npos)
+      return "port-from needs a capture group: (PORT) or (HOST:PORT)";
+    state_.port_pattern = arg;
   } else {
     for (--pos_; !done();)
       if (auto err = parse_bridge_option(next()); !err.empty())
@@ -142,7 +211,7 @@ std::string line_parser::parse_bridge_option(const std::string& option) {
   auto eq = option.find('=');
   auto key = option.substr(0, eq);
   auto value = eq == std::string::npos ? std::string{} : option.substr(eq + 1);
-  auto& bridge = out_.options.bridge;
+  auto& bridge = state_.out.options.bridge;
   if (key == "policy") {
     auto policy = parse_overflow_policy(value);
     if (!policy)
@@ -163,6 +232,48 @@ std::string line_parser::parse_bridge_option(const std::string& option) {
     return "unknown bridge option \"" + key
            + "\" (use high_water, high_water_bytes, policy, max_batch)";
   return {};
+}
+
+std::string line_parser::parse_server(script_step& step) {
+  if (state_.has_server)
+    return "a script starts one server (there is one already)";
+  if (auto err = need_real("server"); !err.empty())
+    return err;
+  auto kind = next();
+  if (kind == "echo" || kind == "sink") {
+    step.kind = step_kind::start_server;
+    step.server = kind == "echo" ? server_kind::echo : server_kind::sink;
+  } else if (kind == "run") {
+    step.kind = step_kind::run_server;
+    if (auto err = take_timeout(step); !err.empty())
+      return err;
+    if (done())
+      return "server run needs a command, e.g. `server run ./my_server --port 0`";
+    while (!done()) {
+      step.words.push_back(next());
+      if (auto err = known_variables(step.words.back()); !err.empty())
+        return err;
+    }
+    step.text = state_.port_pattern;
+    state_.external_server = true;
+  } else if (kind == "at") {
+    step.kind = step_kind::use_server;
+    step.text = next();
+    if (step.text.empty())
+      return "server at needs HOST:PORT, e.g. `server at 127.0.0.1:7000`";
+    if (auto err = known_variables(step.text); !err.empty())
+      return err;
+    if (auto err = check_address(step.text); !err.empty())
+      return err;
+    state_.external_server = true;
+  } else {
+    return "server must be echo, sink, run CMD ARGS... or at HOST:PORT, not \"" + kind
+           + "\"";
+  }
+  state_.has_server = true;
+  state_.variables.insert("server_host");
+  state_.variables.insert("server_port");
+  return expect_end();
 }
 
 std::string line_parser::parse_sink(script_step& step) {
@@ -188,8 +299,11 @@ std::string line_parser::parse_expect(script_step& step) {
     return err;
   if (done())
     return "expect needs `ui` or a peer name";
-  if (tokens_[pos_].text == "ui" && !tokens_[pos_].quoted) {
+  if (is_word(tokens_[pos_], "ui")) {
     ++pos_;
+    if (state_.external_server)
+      return "`expect ui` sees only the built-in servers (`server echo|sink`); "
+             "this script's server is an app of its own";
     return parse_expect_ui(step);
   }
   return parse_expect_peer(step);
@@ -205,7 +319,7 @@ std::string line_parser::parse_expect_ui(script_step& step) {
       return "unknown event kind \"" + kind_name + "\" (use " + kind_names() + ")";
     step.event = *kind;
     step.text = rest_as_text();
-    return {};
+    return known_variables(step.text);
   }
   auto counter = parse_ui_counter(what);
   if (!counter)
@@ -213,7 +327,7 @@ std::string line_parser::parse_expect_ui(script_step& step) {
            + "), not \"" + what + "\"";
   step.kind = step_kind::expect_ui_count;
   step.counter = *counter;
-  if (!done() && tokens_[pos_].text == ">=" && !tokens_[pos_].quoted) {
+  if (next_is(">=")) {
     step.at_least = true;
     ++pos_;
   }
@@ -224,49 +338,187 @@ std::string line_parser::parse_expect_ui(script_step& step) {
   return expect_end();
 }
 
+// TEXT, or `~ REGEX`, then an optional `as VAR`.
+std::string line_parser::parse_frame_pattern(script_step& step) {
+  auto n = tokens_.size();
+  if (n >= pos_ + 2 && is_word(tokens_[n - 2], "as")) {
+    step.variable = tokens_[n - 1].text;
+    auto& v = step.variable;
+    bool valid = !v.empty() && !std::isdigit(static_cast<unsigned char>(v[0]));
+    for (auto c : v)
+      valid = valid && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
+    if (!valid)
+      return "bad variable name \"" + v + "\" (letters, digits and _)";
+    tokens_.resize(n - 2);
+  }
+  if (next_is("~")) {
+    ++pos_;
+    step.regex = true;
+    if (done())
+      return "~ needs a regular expression (RE2 syntax)";
+    step.text = next();
+    if (auto err = expect_end(); !err.empty())
+      return err + " (quote a regular expression that has blanks)";
+    if (step.text.find("${") == std::string::npos)
+      if (auto err = check_regex(step.text); !err.empty())
+        return "bad regular expression: " + err;
+  } else {
+    step.text = rest_as_text();
+  }
+  if (auto err = known_variables(step.text); !err.empty())
+    return err;
+  if (!step.variable.empty())
+    state_.variables.insert(step.variable);
+  return {};
+}
+
 std::string line_parser::parse_expect_peer(script_step& step) {
   step.peer = next();
   if (auto err = known_peer(step.peer); !err.empty())
     return err;
   auto what = next();
+  auto real = need_real("expect " + step.peer + " " + what);
   if (what == "frame") {
     step.kind = step_kind::expect_frame;
-    step.text = rest_as_text();
-    return need_real("expect " + step.peer + " frame");
+    if (!real.empty())
+      return real;
+    return parse_frame_pattern(step);
   }
-  if (what == "closed") {
+  if (what == "frames") {
+    step.kind = step_kind::expect_frames;
+    auto count = parse_number(next());
+    if (!count)
+      return "expect " + step.peer + " frames needs a number";
+    step.number = *count;
+  } else if (what == "silent") {
+    step.kind = step_kind::expect_silent;
+    if (step.timeout)
+      return "expect " + step.peer + " silent takes a duration, not `within`";
+    auto duration = parse_duration(next());
+    if (!duration)
+      return "expect " + step.peer + " silent needs a duration, e.g. 200ms";
+    step.duration = *duration;
+  } else if (what == "finished") {
+    step.kind = step_kind::expect_finished;
+  } else if (what == "closed") {
     step.kind = step_kind::expect_closed;
-    if (auto err = need_real("expect " + step.peer + " closed"); !err.empty())
-      return err;
-    return expect_end();
-  }
-  if (what == "blocked") {
+  } else if (what == "blocked") {
     step.kind = step_kind::expect_blocked;
     if (step.timeout)
       return "expect " + step.peer + " blocked takes no `within`";
     return expect_end();
+  } else {
+    return "expect " + step.peer
+           + " needs frame, frames, silent, finished, closed or blocked, not \"" + what
+           + "\"";
   }
-  return "expect " + step.peer + " needs frame, closed or blocked, not \"" + what + "\"";
+  if (!real.empty())
+    return real;
+  return expect_end();
+}
+
+std::string line_parser::parse_await(script_step& step) {
+  if (auto err = take_timeout(step); !err.empty())
+    return err;
+  step.kind = step_kind::await_frame;
+  step.peer = next();
+  if (auto err = known_peer(step.peer); !err.empty())
+    return err;
+  if (next() != "frame")
+    return "await needs `await NAME frame TEXT` or `await NAME frame ~ REGEX`";
+  if (auto err = need_real("await"); !err.empty())
+    return err;
+  return parse_frame_pattern(step);
+}
+
+std::string line_parser::parse_connect(script_step& step) {
+  step.kind = step_kind::connect;
+  if (auto err = new_peer("connect", step.peer); !err.empty())
+    return err;
+  while (!done()) {
+    auto word = next();
+    if (word == "tls") {
+      if (auto err = need_real("connect " + step.peer + " tls"); !err.empty())
+        return err;
+      step.connection.tls = true;
+      if (next_is("insecure")) {
+        ++pos_;
+        step.connection.insecure = true;
+      } else if (next_is("ca")) {
+        ++pos_;
+        auto file = next();
+        if (file.empty())
+          return "tls ca needs a CA file (PEM)";
+        if (auto err = known_variables(file); !err.empty())
+          return err;
+        step.connection.ca_file = state_.resolve(file);
+      }
+    } else if (word == "framing") {
+      auto kind_name = next();
+      auto kind = parse_framing_kind(kind_name);
+      if (!kind)
+        return "framing must be line, length16, length32 or raw, not \"" + kind_name
+               + "\"";
+      framing_options framing = state_.out.options.connection.framing;
+      framing.kind = *kind;
+      step.connection.framing = framing;
+    } else {
+      return "connect " + step.peer + " takes `tls [ca FILE|insecure]` and "
+             "`framing line|length16|length32|raw`, not \"" + word + "\"";
+    }
+  }
+  return {};
+}
+
+std::string line_parser::parse_udp(script_step& step) {
+  step.kind = step_kind::udp;
+  if (auto err = need_real("udp"); !err.empty())
+    return err;
+  if (auto err = new_peer("udp", step.peer); !err.empty())
+    return err;
+  step.text = next();
+  if (step.text.empty() && !state_.has_server)
+    return "udp " + step.peer + " needs HOST:PORT (or a server step before it)";
+  if (auto err = known_variables(step.text); !err.empty())
+    return err;
+  if (auto err = step.text.empty() ? std::string{} : check_address(step.text); !err.empty())
+    return err;
+  return expect_end();
+}
+
+std::string line_parser::parse_send(script_step& step) {
+  step.kind = step_kind::send;
+  if (!next_is("hex")) {
+    step.text = rest_as_text();
+    return known_variables(step.text);
+  }
+  ++pos_;
+  step.literal = true;
+  std::string digits;
+  while (!done())
+    digits += next();
+  if (digits.empty() || digits.size() % 2 != 0)
+    return "send " + step.peer + " hex needs whole bytes, e.g. `hex 68 69 0a`";
+  for (std::size_t i = 0; i < digits.size(); i += 2) {
+    auto byte = digits.substr(i, 2);
+    if (byte.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos)
+      return "\"" + byte + "\" is not a hex byte";
+    step.text += static_cast<char>(std::stoi(byte, nullptr, 16));
+  }
+  return {};
 }
 
 std::string line_parser::parse_peer_step(script_step& step) {
   auto word = tokens_[0].text;
   step.peer = next();
-  if (word == "connect") {
-    step.kind = step_kind::connect;
-    if (step.peer.empty() || step.peer == "ui")
-      return "connect needs a peer name other than `ui`";
-    if (!peers_.insert(step.peer).second)
-      return "a peer named " + step.peer + " exists already";
-    return expect_end();
-  }
+  if (word == "connect")
+    return parse_connect(step);
+  if (word == "udp")
+    return parse_udp(step);
   if (auto err = known_peer(step.peer); !err.empty())
     return err;
-  if (word == "send") {
-    step.kind = step_kind::send;
-    step.text = rest_as_text();
-    return {};
-  }
+  if (word == "send")
+    return parse_send(step);
   if (word == "flood") {
     step.kind = step_kind::flood;
     auto count = parse_number(next());
@@ -275,35 +527,35 @@ std::string line_parser::parse_peer_step(script_step& step) {
     step.number = *count;
     return expect_end();
   }
+  if (word == "finish") {
+    step.kind = step_kind::finish;
+    if (auto err = need_real("finish"); !err.empty())
+      return err;
+    return expect_end();
+  }
   step.kind = word == "close" ? step_kind::close : step_kind::reset;
   return expect_end();
 }
 
 std::string line_parser::parse(script_step& step) {
   auto word = next();
+  if (tokens_[0].quoted)
+    return "a step starts with a word, not a quoted string";
   bool setup = word == "mode" || word == "timeout" || word == "credit"
-               || word == "bridge";
-  if (setup && !out_.steps.empty() && out_.steps.back().kind != step_kind::setup)
+               || word == "bridge" || word == "port-from";
+  if (setup && state_.ran_something)
     return "`" + word + "` must come before the first step that runs something";
   if (setup)
     return parse_setup(word);
-  if (word == "server") {
-    step.kind = step_kind::start_server;
-    auto kind = next();
-    if (kind != "echo" && kind != "sink")
-      return "server must be echo or sink, not \"" + kind + "\"";
-    step.server = kind == "echo" ? server_kind::echo : server_kind::sink;
-    if (auto err = need_real("server"); !err.empty())
-      return err;
-    return expect_end();
-  }
-  if (word == "connect" || word == "send" || word == "flood" || word == "close"
-      || word == "reset")
+  if (word == "server")
+    return parse_server(step);
+  if (word == "connect" || word == "udp" || word == "send" || word == "flood"
+      || word == "finish" || word == "close" || word == "reset")
     return parse_peer_step(step);
   if (word == "post") {
     step.kind = step_kind::post;
     step.text = rest_as_text();
-    return {};
+    return known_variables(step.text);
   }
   if (word == "wait") {
     step.kind = step_kind::wait;
@@ -317,7 +569,202 @@ std::string line_parser::parse(script_step& step) {
     return parse_sink(step);
   if (word == "expect")
     return parse_expect(step);
+  if (word == "await")
+    return parse_await(step);
   return "unknown step \"" + word + "\"";
+}
+
+// Parses whole files: lines into steps, `repeat`/`unordered` blocks,
+// `include`.
+class script_parser {
+public:
+  explicit script_parser(script_parse_result& result) : result_(result) {
+    state_.steps_left = max_steps;
+  }
+
+  // Parses `text`, the contents of `file` (empty: the script itself).
+  bool parse_file(std::string_view text, const std::string& file,
+                  const std::string& directory, std::size_t depth);
+
+private:
+  bool fail(const std::string& file, std::size_t line, std::string message) {
+    result_.error = script_error{file, line, std::move(message)};
+    return false;
+  }
+
+  std::string parse_line(std::vector<token> tokens, script_step step,
+                         const std::string& directory, std::size_t depth);
+  std::string open_block(std::vector<token>& tokens, script_step& step);
+  std::string close_block();
+  std::string include(const std::string& path, std::size_t depth);
+  std::string add(script_step step);
+
+  script_parse_result& result_;
+  parse_state state_{result_.value};
+  // Open blocks, innermost last: the step that opened it (kind setup for
+  // `repeat`, with its count in `number`) and the steps inside.
+  std::vector<std::pair<script_step, std::vector<script_step>>> blocks_;
+};
+
+std::string script_parser::add(script_step step) {
+  if (state_.steps_left == 0)
+    return "the script has more than " + std::to_string(max_steps)
+           + " steps (count what `repeat` makes)";
+  --state_.steps_left;
+  if (step.kind != step_kind::setup)
+    state_.ran_something = true;
+  if (blocks_.empty()) {
+    result_.value.steps.push_back(std::move(step));
+    return {};
+  }
+  auto& [head, body] = blocks_.back();
+  if (head.kind == step_kind::expect_unordered
+      && (step.kind != step_kind::expect_frame || !step.variable.empty()))
+    return "an unordered block holds only `expect NAME frame TEXT|~ REGEX` steps "
+           "(without `as`)";
+  body.push_back(std::move(step));
+  return {};
+}
+
+std::string script_parser::open_block(std::vector<token>& tokens, script_step& step) {
+  auto& word = tokens[0].text;
+  if (word == "repeat") {
+    auto count = tokens.size() == 2 ? parse_number(tokens[1].text) : std::nullopt;
+    if (!count || *count == 0)
+      return "repeat needs a count of at least 1, e.g. `repeat 100`";
+    step.number = *count;
+    step.kind = step_kind::setup; // a marker; the block's steps run instead
+  } else {
+    step.kind = step_kind::expect_unordered;
+    if (state_.out.options.mode != scenario_mode::real)
+      return "`unordered` needs mode real (this script is deterministic)";
+    if (tokens.size() == 3 && is_word(tokens[1], "within")) {
+      auto duration = parse_duration(tokens[2].text);
+      if (!duration)
+        return bad_duration(tokens[2].text);
+      step.timeout = *duration;
+    } else if (tokens.size() != 1) {
+      return "unordered takes only `within DURATION`";
+    }
+  }
+  if (blocks_.size() >= 8)
+    return "blocks nest at most 8 deep";
+  blocks_.emplace_back(std::move(step), std::vector<script_step>{});
+  return {};
+}
+
+std::string script_parser::close_block() {
+  if (blocks_.empty())
+    return "`end` without `repeat` or `unordered`";
+  auto [head, body] = std::move(blocks_.back());
+  blocks_.pop_back();
+  if (head.kind == step_kind::expect_unordered) {
+    if (body.empty())
+      return "an unordered block needs at least one `expect NAME frame` step";
+    head.group = std::move(body);
+    ++state_.steps_left; // the block itself counts as one step
+    return add(std::move(head));
+  }
+  for (auto& step : body)
+    if (head.number > 1 && (step.kind == step_kind::connect || step.kind == step_kind::udp))
+      return "repeat " + std::to_string(head.number) + " would make peer " + step.peer
+             + " (line " + std::to_string(step.line) + ") again: connect before it";
+  if (body.empty())
+    return {};
+  if (head.number - 1 > state_.steps_left / body.size())
+    return "the script has more than " + std::to_string(max_steps)
+           + " steps (count what `repeat` makes)";
+  for (std::uint64_t i = 1; i < head.number; ++i)
+    for (auto& step : body)
+      if (auto err = add(step); !err.empty())
+        return err;
+  // The first pass was counted already; it goes in as is.
+  state_.steps_left += body.size();
+  for (auto& step : body)
+    if (auto err = add(std::move(step)); !err.empty())
+      return err;
+  return {};
+}
+
+std::string script_parser::include(const std::string& path, std::size_t depth) {
+  if (depth >= max_include_depth)
+    return "includes nest more than " + std::to_string(max_include_depth) + " deep";
+  std::ifstream in{path, std::ios::binary};
+  if (!in)
+    return "cannot read " + path;
+  std::string text(max_include_size + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  if (text.size() > max_include_size)
+    return path + " is larger than 1 MiB";
+  if (!in.eof())
+    return "cannot read " + path;
+  auto slash = path.rfind('/');
+  auto directory = slash == std::string::npos ? std::string{} : path.substr(0, slash);
+  if (!parse_file(text, path, directory, depth + 1))
+    return {}; // the error is set, naming the included file's line
+  return {};
+}
+
+std::string script_parser::parse_line(std::vector<token> tokens, script_step step,
+                                      const std::string& directory, std::size_t depth) {
+  auto& word = tokens[0].text;
+  bool keyword = !tokens[0].quoted;
+  if (keyword && (word == "repeat" || word == "unordered"))
+    return open_block(tokens, step);
+  if (keyword && word == "end") {
+    if (tokens.size() != 1)
+      return "`end` takes nothing after it";
+    return close_block();
+  }
+  if (keyword && word == "include") {
+    if (tokens.size() != 2)
+      return "include needs one file name";
+    std::string unknown;
+    auto path = substitute_variables(tokens[1].text, {}, &unknown);
+    if (!unknown.empty())
+      return "include can use environment variables only; there is no " + unknown;
+    auto saved = state_.directory;
+    state_.directory = directory;
+    auto resolved = state_.resolve(path);
+    state_.directory = saved;
+    return include(resolved, depth);
+  }
+  state_.directory = directory;
+  if (auto err = line_parser{std::move(tokens), state_}.parse(step); !err.empty())
+    return err;
+  return add(std::move(step));
+}
+
+bool script_parser::parse_file(std::string_view text, const std::string& file,
+                               const std::string& directory, std::size_t depth) {
+  std::size_t line_number = 0;
+  auto open_blocks = blocks_.size();
+  while (!text.empty()) {
+    auto eol = text.find('\n');
+    auto line = text.substr(0, eol);
+    text.remove_prefix(eol == std::string_view::npos ? text.size() : eol + 1);
+    ++line_number;
+    auto tokenized = detail::tokenize(line);
+    if (tokenized.error.empty() && tokenized.tokens.empty())
+      continue;
+    script_step step;
+    step.file = file;
+    step.line = line_number;
+    step.source = tokenized.source;
+    auto err = tokenized.error;
+    if (err.empty())
+      err = parse_line(std::move(tokenized.tokens), std::move(step), directory, depth);
+    if (result_.error)
+      return false; // an included file failed
+    if (!err.empty())
+      return fail(file, line_number, std::move(err));
+  }
+  if (blocks_.size() > open_blocks) {
+    auto& head = blocks_.back().first;
+    return fail(file, head.line, "this block has no `end`");
+  }
+  return true;
 }
 
 } // namespace
@@ -338,31 +785,56 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) n
   return std::chrono::milliseconds{static_cast<std::int64_t>(*value * factor)};
 }
 
-script_parse_result parse_script(std::string_view text) {
-  script_parse_result result;
-  std::set<std::string> peers;
-  std::size_t line_number = 0;
-  while (!text.empty()) {
-    auto eol = text.find('\n');
-    auto line = text.substr(0, eol);
-    text.remove_prefix(eol == std::string_view::npos ? text.size() : eol + 1);
-    ++line_number;
-    auto tokenized = detail::tokenize(line);
-    if (tokenized.error.empty() && tokenized.tokens.empty())
+std::string substitute_variables(const std::string& text,
+                                 const std::map<std::string, std::string>& variables,
+                                 std::string* unknown) {
+  std::string result;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (text.compare(i, 3, "$${") == 0) {
+      result += "${";
+      i += 3;
       continue;
-    script_step step;
-    step.line = line_number;
-    step.source = tokenized.source;
-    auto err = tokenized.error;
-    if (err.empty())
-      err = line_parser{std::move(tokenized.tokens), result.value, peers}.parse(step);
-    if (!err.empty()) {
-      result.error = script_error{line_number, std::move(err)};
-      return result;
     }
-    result.value.steps.push_back(std::move(step));
+    auto close = text.compare(i, 2, "${") == 0 ? text.find('}', i + 2) : std::string::npos;
+    if (close == std::string::npos) {
+      result += text[i++];
+      continue;
+    }
+    auto name = text.substr(i + 2, close - i - 2);
+    if (auto found = variables.find(name); found != variables.end()) {
+      result += found->second;
+    } else if (auto* env = std::getenv(name.c_str()); env != nullptr && !name.empty()) {
+      result += env;
+    } else {
+      if (unknown != nullptr && unknown->empty())
+        *unknown = name.empty() ? std::string{"${}"} : name;
+      result += text.substr(i, close + 1 - i);
+    }
+    i = close + 1;
   }
   return result;
+}
+
+script_parse_result parse_script(std::string_view text, const std::string& directory) {
+  script_parse_result result;
+  script_parser parser{result};
+  parser.parse_file(text, {}, directory, 0);
+  return result;
+}
+
+script_parse_result parse_script_file(const std::string& path) {
+  script_parse_result result;
+  std::ifstream in{path, std::ios::binary};
+  if (!in) {
+    result.error = script_error{{}, 0, "cannot open " + path};
+    return result;
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  auto slash = path.rfind('/');
+  return parse_script(text.str(), slash == std::string::npos ? std::string{}
+                                                             : path.substr(0, slash));
 }
 
 } // namespace actors::testing

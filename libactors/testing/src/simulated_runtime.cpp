@@ -55,13 +55,10 @@ public:
 
   bool outlives_end() const noexcept override { return false; }
 
-  outcome expect_frame(const std::string&, std::chrono::milliseconds) override {
-    return needs_real("expect " + name_ + " frame");
-  }
+  outcome finish() override { return needs_real("finish " + name_); }
 
-  outcome expect_closed(std::chrono::milliseconds) override {
-    return needs_real("expect " + name_ + " closed");
-  }
+  // Never called: the scenario refuses steps that read in deterministic mode.
+  arrival next(std::chrono::milliseconds) override { return {}; }
 
   outcome expect_blocked() override {
     auto backlog = runtime_.ask_for<std::uint64_t>(connection_, backlog_atom::value);
@@ -141,15 +138,16 @@ public:
   }
 
   outcome connect(const std::string& name, const caf::actor& bridge,
-                  std::unique_ptr<scenario_peer>& peer) override {
+                  const peer_options&, std::unique_ptr<scenario_peer>& peer) override {
     auto connection = spawn_simulated_connection(system(), bridge, name, read_credit_);
     peer = std::make_unique<simulated_peer>(*this, name, std::move(connection));
     settle();
     return {};
   }
 
-  void stop_server() override {
+  outcome stop_server() override {
     // Deterministic scenarios have no server.
+    return {};
   }
 
 private:

@@ -1,16 +1,19 @@
 #include "tcp_peer.hpp"
 
 #include <algorithm>
-#include <arpa/inet.h>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <utility>
+
+#include "tls_context.hpp"
+#include "tls_stage.hpp"
 
 namespace actors::testing::detail {
 
@@ -21,44 +24,103 @@ using clock_type = std::chrono::steady_clock;
 // The largest batch of encoded frames a flood hands to TCP at once.
 constexpr std::size_t flood_chunk_size = 64 * 1024;
 
+std::chrono::milliseconds until(clock_type::time_point deadline) {
+  return std::max(std::chrono::milliseconds{0},
+                  std::chrono::duration_cast<std::chrono::milliseconds>(
+                    deadline - clock_type::now()));
+}
+
 // Waits up to `timeout` for `events` on `fd`; false on timeout.
 bool await_fd(int fd, short events, std::chrono::milliseconds timeout) {
+  auto deadline = clock_type::now() + timeout;
   pollfd pfd{fd, events, 0};
   for (;;) {
-    auto rc = ::poll(&pfd, 1, static_cast<int>(std::max<long long>(timeout.count(), 0)));
+    auto rc = ::poll(&pfd, 1, static_cast<int>(until(deadline).count()));
     if (rc < 0 && errno == EINTR)
       continue;
     return rc > 0;
   }
 }
 
-std::chrono::milliseconds until(clock_type::time_point deadline) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-    deadline - clock_type::now());
+caf::error io_error(error_kind kind, const std::string& what, int err) {
+  return caf::make_error(kind, what + ": " + std::strerror(err));
+}
+
+// Connects a non-blocking socket to one resolved address within `deadline`.
+caf::expected<int> connect_one(const addrinfo& ai, const std::string& where,
+                               clock_type::time_point deadline) {
+  int fd = ::socket(ai.ai_family, ai.ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
+                    ai.ai_protocol);
+  if (fd < 0)
+    return io_error(error_kind::io_failure, "cannot create a socket", errno);
+  int err = 0;
+  if (::connect(fd, ai.ai_addr, ai.ai_addrlen) != 0) {
+    err = errno;
+    if (err == EINPROGRESS) {
+      err = ETIMEDOUT;
+      if (await_fd(fd, POLLOUT, until(deadline))) {
+        socklen_t len = sizeof(err);
+        ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+      }
+    }
+  }
+  if (err == 0) {
+    int one = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    return fd;
+  }
+  ::close(fd);
+  auto kind = err == ECONNREFUSED ? error_kind::connection_refused
+              : err == ETIMEDOUT  ? error_kind::connect_timeout
+                                  : error_kind::io_failure;
+  return io_error(kind, "cannot connect to " + where, err);
 }
 
 } // namespace
 
-caf::expected<tcp_peer> tcp_peer::connect(std::uint16_t port, framing_options framing) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0)
-    return caf::make_error(error_kind::io_failure, std::string{std::strerror(errno)});
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-    auto err = errno;
-    ::close(fd);
-    return caf::make_error(err == ECONNREFUSED ? error_kind::connection_refused
-                                               : error_kind::io_failure,
-                           "cannot connect to 127.0.0.1:" + std::to_string(port)
-                             + ": " + std::strerror(err));
+std::string describe_arrival(const arrival& x) {
+  switch (x.what) {
+    case arrival_kind::frame: return "frame \"" + x.frame + "\"";
+    case arrival_kind::finished: return "the end of the stream (the app finished sending)";
+    case arrival_kind::reset: return "a reset of the connection";
+    case arrival_kind::broken: return "a broken stream (" + x.frame + ")";
+    case arrival_kind::timeout: break;
   }
-  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL, 0) | O_NONBLOCK);
-  int one = 1;
-  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-  return tcp_peer{fd, framing};
+  return "nothing";
+}
+
+caf::expected<std::unique_ptr<tcp_peer>>
+tcp_peer::connect(const std::string& host, std::uint16_t port, framing_options framing,
+                  const tls_options& tls, std::chrono::milliseconds timeout) {
+  auto deadline = clock_type::now() + timeout;
+  auto where = (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":"
+               + std::to_string(port);
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  auto service = std::to_string(port);
+  if (auto rc = ::getaddrinfo(host.c_str(), service.c_str(), &hints, &found); rc != 0)
+    return caf::make_error(error_kind::host_unresolved,
+                           "cannot resolve " + host + ": " + gai_strerror(rc));
+  caf::expected<int> fd = caf::make_error(error_kind::io_failure, "no address for " + host);
+  for (auto* ai = found; ai != nullptr; ai = ai->ai_next)
+    if ((fd = connect_one(*ai, where, deadline)))
+      break;
+  ::freeaddrinfo(found);
+  if (!fd)
+    return std::move(fd.error());
+  std::unique_ptr<tcp_peer> peer{new tcp_peer(*fd, framing)};
+  if (!tls.enabled)
+    return peer;
+  auto context = actors::detail::make_tls_context(tls, actors::detail::tls_role::client,
+                                                  host);
+  if (!context)
+    return std::move(context.error());
+  peer->tls_ = std::make_unique<actors::detail::tls_stage>(*context, where);
+  if (auto err = peer->handshake(deadline))
+    return err;
+  return peer;
 }
 
 tcp_peer::tcp_peer(int fd, framing_options framing)
@@ -66,33 +128,42 @@ tcp_peer::tcp_peer(int fd, framing_options framing)
   // nop
 }
 
-tcp_peer::tcp_peer(tcp_peer&& other) noexcept
-  : fd_(std::exchange(other.fd_, -1)),
-    framing_(other.framing_),
-    decoder_(std::move(other.decoder_)),
-    frames_(std::move(other.frames_)),
-    unsent_(std::move(other.unsent_)),
-    unsent_pos_(other.unsent_pos_),
-    end_(other.end_) {
-  // nop
-}
-
-tcp_peer& tcp_peer::operator=(tcp_peer&& other) noexcept {
-  if (this != &other) {
-    close();
-    fd_ = std::exchange(other.fd_, -1);
-    framing_ = other.framing_;
-    decoder_ = std::move(other.decoder_);
-    frames_ = std::move(other.frames_);
-    unsent_ = std::move(other.unsent_);
-    unsent_pos_ = other.unsent_pos_;
-    end_ = other.end_;
-  }
-  return *this;
-}
-
 tcp_peer::~tcp_peer() {
   close();
+}
+
+bool tcp_peer::can_send() const noexcept {
+  return fd_ >= 0 && !send_done_ && end_ != arrival_kind::reset;
+}
+
+caf::error tcp_peer::handshake(clock_type::time_point deadline) {
+  while (tls_->advance_handshake()) {
+    tls_->take_output(unsent_);
+    if (!drain(until(deadline)))
+      break;
+    if (tls_->established())
+      return caf::none;
+    if (!read_some(deadline))
+      break;
+  }
+  if (tls_->failed())
+    return caf::make_error(tls_->error(), tls_->error_message());
+  if (end_ != arrival_kind::timeout)
+    return caf::make_error(error_kind::tls_handshake_failed,
+                           "the server ended the connection during the TLS handshake");
+  return caf::make_error(error_kind::tls_handshake_failed,
+                         "the TLS handshake did not finish in time");
+}
+
+caf::error tcp_peer::queue(const std::vector<char>& plain) {
+  if (!tls_) {
+    unsent_.insert(unsent_.end(), plain.begin(), plain.end());
+    return caf::none;
+  }
+  if (!tls_->write(plain.data(), plain.size()))
+    return caf::make_error(tls_->error(), tls_->error_message());
+  tls_->take_output(unsent_);
+  return caf::none;
 }
 
 bool tcp_peer::drain(std::chrono::milliseconds stall) {
@@ -108,7 +179,8 @@ bool tcp_peer::drain(std::chrono::milliseconds stall) {
         return false;
       continue;
     }
-    end_ = errno == ECONNRESET ? peer_end::reset : peer_end::closed;
+    end_ = errno == ECONNRESET ? arrival_kind::reset : arrival_kind::finished;
+    send_done_ = true;
     return false;
   }
   unsent_.clear();
@@ -118,58 +190,86 @@ bool tcp_peer::drain(std::chrono::milliseconds stall) {
 
 caf::error tcp_peer::send(const std::string& payload,
                           std::chrono::milliseconds timeout) {
-  if (!is_open())
-    return caf::make_error(error_kind::not_connected, "the peer's connection is closed");
-  if (!drain(timeout))
+  auto stalled = [&] {
     return caf::make_error(error_kind::write_buffer_full,
-                           "TCP took nothing for " + std::to_string(timeout.count()) + " ms");
-  if (auto err = encode_frame(framing_, payload, unsent_))
+                           "TCP took nothing for " + std::to_string(timeout.count())
+                             + " ms");
+  };
+  if (!can_send())
+    return caf::make_error(error_kind::not_connected,
+                           "the peer's connection is closed for sending");
+  if (!drain(timeout))
+    return stalled();
+  std::vector<char> plain;
+  if (auto err = encode_frame(framing_, payload, plain))
     return err;
-  if (!drain(timeout))
-    return caf::make_error(error_kind::write_buffer_full,
-                           "TCP took nothing for " + std::to_string(timeout.count()) + " ms");
-  return caf::none;
+  if (auto err = queue(plain))
+    return err;
+  return drain(timeout) ? caf::none : stalled();
 }
 
 flood_result tcp_peer::flood(const std::string& prefix, std::uint64_t count,
                              std::chrono::milliseconds stall) {
   flood_result result;
-  if (!is_open() || !drain(stall)) {
+  if (!can_send() || !drain(stall)) {
     result.blocked = true;
     return result;
   }
-  std::vector<std::size_t> ends;
+  std::vector<char> plain;
   for (std::uint64_t i = 0; i < count;) {
-    ends.clear();
-    while (i < count && unsent_.size() < flood_chunk_size) {
-      if (encode_frame(framing_, prefix + std::to_string(i), unsent_))
+    plain.clear();
+    std::uint64_t batch = 0;
+    for (; i < count && plain.size() < flood_chunk_size; ++i, ++batch)
+      if (encode_frame(framing_, prefix + std::to_string(i), plain))
         return result;
-      ends.push_back(unsent_.size());
-      ++i;
-    }
-    bool done = drain(stall);
-    auto written = done ? ends.back() : unsent_pos_;
-    for (auto end : ends)
-      result.sent += end <= written ? 1 : 0;
-    if (!done) {
+    if (queue(plain))
+      return result;
+    if (!drain(stall)) {
       result.blocked = true;
       return result;
     }
+    result.sent += batch;
   }
   return result;
 }
 
+void tcp_peer::take_in(const char* data, std::size_t size) {
+  auto decode = [this](const char* bytes, std::size_t n) {
+    auto err = decoder_.feed(std::string_view{bytes, n}, [this](std::string_view frame) {
+      frames_.emplace_back(frame);
+    });
+    if (err && broken_.empty())
+      broken_ = "an invalid frame: " + actors::describe(err);
+  };
+  if (!tls_) {
+    decode(data, size);
+    return;
+  }
+  tls_->feed(data, size);
+  char plain[16 * 1024];
+  while (auto n = tls_->read(plain, sizeof(plain)))
+    decode(plain, n);
+  if (tls_->failed() && broken_.empty())
+    broken_ = tls_->error_message();
+  if (tls_->peer_closed() && end_ == arrival_kind::timeout)
+    end_ = arrival_kind::finished;
+  // TLS 1.3 may answer (e.g. a key update) while we only read.
+  if (tls_->has_output() && can_send()) {
+    tls_->take_output(unsent_);
+    drain(std::chrono::milliseconds{0});
+  }
+}
+
 bool tcp_peer::read_some(clock_type::time_point deadline) {
   char buf[64 * 1024];
-  while (fd_ >= 0 && end_ == peer_end::open) {
+  while (fd_ >= 0 && end_ == arrival_kind::timeout && broken_.empty()) {
     auto n = ::recv(fd_, buf, sizeof(buf), MSG_DONTWAIT);
     if (n > 0) {
-      decoder_.feed(std::string_view{buf, static_cast<std::size_t>(n)},
-                    [this](std::string_view frame) { frames_.emplace_back(frame); });
+      take_in(buf, static_cast<std::size_t>(n));
       return true;
     }
     if (n == 0) {
-      end_ = peer_end::closed;
+      end_ = arrival_kind::finished;
       return false;
     }
     if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
@@ -178,38 +278,48 @@ bool tcp_peer::read_some(clock_type::time_point deadline) {
         return false;
       continue;
     }
-    end_ = errno == ECONNRESET ? peer_end::reset : peer_end::closed;
+    end_ = errno == ECONNRESET ? arrival_kind::reset : arrival_kind::finished;
     return false;
   }
   return false;
 }
 
-std::optional<std::string> tcp_peer::receive(std::chrono::milliseconds timeout,
-                                             peer_end& end) {
+arrival tcp_peer::next(std::chrono::milliseconds timeout) {
   auto deadline = clock_type::now() + timeout;
   while (frames_.empty() && read_some(deadline))
     continue;
-  end = end_;
-  if (frames_.empty())
-    return std::nullopt;
-  auto frame = std::move(frames_.front());
-  frames_.pop_front();
-  return frame;
+  if (!frames_.empty()) {
+    arrival result{arrival_kind::frame, std::move(frames_.front())};
+    frames_.pop_front();
+    return result;
+  }
+  if (!broken_.empty())
+    return arrival{arrival_kind::broken, broken_};
+  return arrival{end_, {}};
 }
 
-peer_end tcp_peer::await_end(std::chrono::milliseconds timeout) {
-  auto deadline = clock_type::now() + timeout;
-  do {
-    frames_.clear();
-  } while (read_some(deadline));
-  frames_.clear();
-  return end_;
+caf::error tcp_peer::finish(std::chrono::milliseconds timeout) {
+  if (!can_send())
+    return caf::make_error(error_kind::not_connected,
+                           "the peer's connection is closed for sending");
+  if (tls_) {
+    tls_->close_notify();
+    tls_->take_output(unsent_);
+  }
+  if (!drain(timeout))
+    return caf::make_error(error_kind::write_buffer_full,
+                           "TCP took nothing for " + std::to_string(timeout.count())
+                             + " ms");
+  ::shutdown(fd_, SHUT_WR);
+  send_done_ = true;
+  return caf::none;
 }
 
 void tcp_peer::close() {
   if (fd_ >= 0)
     ::close(fd_);
   fd_ = -1;
+  send_done_ = true;
 }
 
 void tcp_peer::reset() {

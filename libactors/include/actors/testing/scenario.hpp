@@ -5,8 +5,11 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>
@@ -62,6 +65,40 @@ private:
 
 /// Prints "ok" or the failure message (so Catch2 shows it).
 std::ostream& operator<<(std::ostream& out, const outcome& x);
+
+/// What a frame a peer receives must be.
+struct frame_pattern {
+  /// The exact payload, or (with `regex`) an RE2 pattern the payload must
+  /// contain a match of (anchor it with ^ and $ for the whole frame).
+  std::string text;
+  /// True if `text` is a regular expression (RE2 syntax).
+  bool regex = false;
+};
+
+/// Describes `pattern` for messages: "\"text\"" or "~ /regex/".
+std::string to_string(const frame_pattern& pattern);
+
+/// Why `pattern` is not a valid RE2 expression; empty if it is.
+std::string check_regex(const std::string& pattern);
+
+/// How a real-mode peer connects (`connect NAME tls ... framing ...`).
+struct peer_options {
+  /// How its frames are cut; the scenario's connection framing if not set.
+  std::optional<framing_options> framing;
+  /// Speak TLS (the server's certificate is verified against the system's
+  /// CA store or `ca_file`, and must name the host, unless `insecure`).
+  bool tls = false;
+  /// CA certificates (PEM) to verify the server against.
+  std::string ca_file;
+  /// Skip verifying the server's certificate (tests and lab devices only).
+  bool insecure = false;
+};
+
+/// One expectation of `scenario::expect_unordered`: a peer and its frame.
+struct peer_frame {
+  std::string peer;
+  frame_pattern pattern;
+};
 
 /// Everything that configures a scenario.
 struct scenario_options {
@@ -124,9 +161,48 @@ public:
   /// Real mode: starts a server whose sessions `make_session` creates.
   outcome start_server(scenario_session_factory make_session);
 
+  /// Real mode: starts the app under test as a process (`command[0]` found
+  /// on PATH unless it has a slash), in a process group of its own, and
+  /// waits up to `timeout` for a line on its stdout that matches
+  /// `port_pattern` (RE2): its first capture is the port, or HOST:PORT; an
+  /// empty pattern means "listening on HOST:PORT". Its stdout and stderr go
+  /// to unnamed temporary files (it can never block on them); a failing step
+  /// shows the end of its stderr. It is stopped with SIGTERM, then SIGKILL
+  /// after 5 s, by `stop_server` or when the scenario ends.
+  outcome run_server(const std::vector<std::string>& command,
+                     const std::string& port_pattern,
+                     std::chrono::milliseconds timeout);
+
+  /// Real mode: peers connect to a server already running at host:port.
+  outcome use_server(const std::string& host, std::uint16_t port);
+
+  /// Stops a server started by `run_server` and fails if it exited with a
+  /// status other than 0 or died of a signal other than SIGTERM (e.g. a
+  /// sanitizer's report). Does nothing for other servers.
+  outcome stop_server();
+
+  /// The host and port peers connect to, once a server step ran.
+  std::optional<std::pair<std::string, std::uint16_t>> server_address() const;
+
+  /// What went wrong with a server started by `run_server`: whether it
+  /// exited, and the end of its stderr; empty if nothing is known.
+  std::string server_diagnostics();
+
   /// Connects a new peer `name`: a TCP client of the server (real mode) or
   /// a simulated connection reporting to the bridge (deterministic mode).
   outcome connect(const std::string& name);
+
+  /// Real mode: connects peer `name` with `options` (framing, TLS).
+  outcome connect(const std::string& name, const peer_options& options);
+
+  /// Real mode: a UDP peer `name` that sends datagrams to host:port and
+  /// receives its answers; each datagram is one frame.
+  outcome open_udp(const std::string& name, const std::string& host,
+                   std::uint16_t port);
+
+  /// Real mode: peer `name` finishes sending (TCP half-close: FIN after what
+  /// it sent) and keeps reading.
+  outcome finish(const std::string& name);
 
   /// Peer `name` sends one frame.
   outcome send(const std::string& name, const std::string& payload);
@@ -161,6 +237,36 @@ public:
   /// Real mode: peer `name` receives the frame `payload` next.
   outcome expect_frame(const std::string& name, const std::string& payload,
                        std::chrono::milliseconds timeout);
+
+  /// Real mode: the next frame peer `name` receives matches `pattern`; with
+  /// `capture`, stores the regex's first capture (or whole match) there.
+  outcome expect_frame(const std::string& name, const frame_pattern& pattern,
+                       std::chrono::milliseconds timeout,
+                       std::string* capture = nullptr);
+
+  /// Real mode: peer `name` skips frames until one matches `pattern` within
+  /// `timeout`; a failure lists what was skipped.
+  outcome await_frame(const std::string& name, const frame_pattern& pattern,
+                      std::chrono::milliseconds timeout,
+                      std::string* capture = nullptr);
+
+  /// Real mode: peer `name` receives `count` more frames within `timeout`.
+  outcome expect_frames(const std::string& name, std::uint64_t count,
+                        std::chrono::milliseconds timeout);
+
+  /// Real mode: peer `name` receives nothing (no frame, no end) for
+  /// `duration`.
+  outcome expect_silent(const std::string& name, std::chrono::milliseconds duration);
+
+  /// Real mode: the app finishes sending to peer `name` (FIN, not a reset)
+  /// before it sends another frame.
+  outcome expect_finished(const std::string& name, std::chrono::milliseconds timeout);
+
+  /// Real mode: every expectation is met within `timeout`, in any order:
+  /// each frame a named peer receives must match one of that peer's
+  /// expectations not met yet (fan-out, like a chat room's).
+  outcome expect_unordered(const std::vector<peer_frame>& expectations,
+                           std::chrono::milliseconds timeout);
 
   /// Real mode: the app closes (or resets) the connection of peer `name`.
   /// Frames the peer did not read are discarded.

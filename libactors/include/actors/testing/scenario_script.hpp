@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,17 +20,27 @@ namespace actors::testing {
 
 /// What a script step does.
 enum class step_kind : std::uint8_t {
-  /// `mode`, `timeout`, `credit` or `bridge`: configures the scenario before
-  /// it starts (already applied to `script::options`; running it does nothing).
+  /// `mode`, `timeout`, `credit`, `bridge` or `port-from`: configures the
+  /// scenario before it starts (already applied to `script::options` or the
+  /// `server run` steps; running it does nothing).
   setup,
   /// `server echo|sink`.
   start_server,
-  /// `connect NAME`.
+  /// `server run CMD ARGS... [within DURATION]`: `words` is the command,
+  /// `text` the port pattern (from `port-from`; empty for the default).
+  run_server,
+  /// `server at HOST:PORT` (in `text`).
+  use_server,
+  /// `connect NAME [tls [ca FILE|insecure]] [framing KIND]`.
   connect,
-  /// `send NAME TEXT`.
+  /// `udp NAME [HOST:PORT]` (in `text`; empty for the server's address).
+  udp,
+  /// `send NAME TEXT` or `send NAME hex BYTES...`.
   send,
   /// `flood NAME COUNT`.
   flood,
+  /// `finish NAME`: the peer half-closes (FIN) and keeps reading.
+  finish,
   /// `close NAME`.
   close,
   /// `reset NAME`.
@@ -44,8 +55,19 @@ enum class step_kind : std::uint8_t {
   sink_slow,
   /// `wait DURATION`.
   wait,
-  /// `expect NAME frame TEXT [within DURATION]`.
+  /// `expect NAME frame TEXT|~ REGEX [as VAR] [within DURATION]`.
   expect_frame,
+  /// `await NAME frame TEXT|~ REGEX [as VAR] [within DURATION]`.
+  await_frame,
+  /// `expect NAME frames COUNT [within DURATION]`.
+  expect_frames,
+  /// `expect NAME silent DURATION`.
+  expect_silent,
+  /// `expect NAME finished [within DURATION]`.
+  expect_finished,
+  /// `unordered [within DURATION]` ... `end`: the `expect NAME frame` steps
+  /// in `group`, met in any order.
+  expect_unordered,
   /// `expect NAME closed [within DURATION]`.
   expect_closed,
   /// `expect NAME blocked`.
@@ -58,7 +80,10 @@ enum class step_kind : std::uint8_t {
 
 /// One line of a script that does something.
 struct script_step {
-  /// The line number, from 1.
+  /// The file the step comes from when an `include` brought it in; empty
+  /// for the script itself.
+  std::string file;
+  /// The line number in that file, from 1.
   std::size_t line = 0;
   /// The line as written, without its comment and surrounding blanks.
   std::string source;
@@ -66,8 +91,23 @@ struct script_step {
   step_kind kind = step_kind::setup;
   /// The peer the step is about.
   std::string peer;
-  /// The frame, message or expected text.
+  /// The frame, message, expected text or regular expression, or an
+  /// address. May hold `${VAR}` references, replaced when the step runs
+  /// (unless `literal`).
   std::string text;
+  /// `text` is bytes given in hex: no `${VAR}` replacement.
+  bool literal = false;
+  /// `expect`/`await ... frame ~ REGEX`: `text` is an RE2 pattern.
+  bool regex = false;
+  /// `as VAR`: the variable that keeps the frame (or the regex's first
+  /// capture).
+  std::string variable;
+  /// `server run`: the command and its arguments (with `${VAR}` references).
+  std::vector<std::string> words;
+  /// `connect`: framing and TLS.
+  peer_options connection;
+  /// `unordered`: its `expect NAME frame` steps.
+  std::vector<script_step> group;
   /// A count or an expected counter value.
   std::uint64_t number = 0;
   /// `wait` and `sink slow`: how long.
@@ -95,6 +135,8 @@ struct script {
 
 /// Why a script could not be parsed.
 struct script_error {
+  /// The included file the line is in; empty for the script itself.
+  std::string file;
   /// The offending line, from 1.
   std::size_t line = 0;
   /// What is wrong, for people.
@@ -113,10 +155,25 @@ struct script_parse_result {
 };
 
 /// Parses a script. Checks everything that can be checked without running
-/// it: step names and arguments, numbers and durations, that setup lines come
-/// first, that peers are connected before use, and that steps needing
-/// sockets appear only in mode real. Safe to call from any thread.
-script_parse_result parse_script(std::string_view text);
+/// it: step names and arguments, numbers, durations and regular
+/// expressions, that setup lines come first, that peers are connected
+/// before use, that every `${VAR}` names a variable set earlier (`as VAR`,
+/// `server_host`, `server_port`) or one of the environment, and that steps
+/// needing sockets appear only in mode real. `include FILE` and `ca FILE`
+/// are relative to `directory` (the script's own; empty: the current one).
+/// Safe to call from any thread.
+script_parse_result parse_script(std::string_view text, const std::string& directory = {});
+
+/// Reads and parses the script in `path` (see `parse_script`); a file that
+/// cannot be read is an error at line 0.
+script_parse_result parse_script_file(const std::string& path);
+
+/// Replaces every `${NAME}` in `text` with `variables[NAME]`, or else the
+/// environment variable NAME; `$${` stands for a literal `${`. Sets
+/// `unknown` to the first name found in neither (and leaves it as written).
+std::string substitute_variables(const std::string& text,
+                                 const std::map<std::string, std::string>& variables,
+                                 std::string* unknown = nullptr);
 
 /// Parses a duration such as "250ms" or "2s".
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) noexcept;

@@ -14,13 +14,18 @@ namespace actors::testing {
 struct script_report {
   /// True if every step succeeded.
   bool passed = false;
+  /// The included file the failing line is in; empty for the script itself.
+  std::string failed_file;
   /// The line of the step (or parse error) that failed; 0 if none did.
   std::size_t failed_line = 0;
+  /// True if the script did not parse (nothing ran).
+  bool parse_error = false;
   /// Why it failed; empty if it passed.
   std::string message;
 };
 
-/// Runs one step of a script on `s`.
+/// Runs one step of a script on `s` (with `${VAR}` replaced from the
+/// environment only).
 outcome run_step(scenario& s, const script_step& step);
 
 /// Runs `script` in a fresh scenario built from its options, stopping at the
