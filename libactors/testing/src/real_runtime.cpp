@@ -21,6 +21,9 @@ namespace actors::testing::detail {
 
 namespace {
 
+// The largest frame a real-mode peer sends or receives.
+constexpr std::size_t peer_max_frame_size = 64 * 1024 * 1024;
+
 // A TCP client of the scenario's server.
 class tcp_scenario_peer : public scenario_peer {
 public:
@@ -191,9 +194,12 @@ public:
     tls.enabled = options.tls;
     tls.ca_file = options.ca_file;
     tls.insecure = options.insecure;
-    auto client = tcp_peer::connect(target_->host, target_->port,
-                                    options.framing.value_or(options_.connection.framing),
-                                    tls, options_.default_timeout);
+    auto framing = options.framing.value_or(options_.connection.framing);
+    // A peer may send (and receive) frames larger than the app accepts:
+    // testing the app's limit is the point.
+    framing.max_frame_size = std::max(framing.max_frame_size, peer_max_frame_size);
+    auto client = tcp_peer::connect(target_->host, target_->port, framing, tls,
+                                    options_.default_timeout);
     if (!client)
       return outcome::failure(name + " cannot connect: "
                               + actors::describe(client.error()));

@@ -29,6 +29,15 @@ std::chrono::milliseconds until(clock_type::time_point deadline) {
                     deadline - clock_type::now()));
 }
 
+// Frames are bytes, not always UTF-8: patterns match byte by byte (\xff
+// is the byte 0xff, `.` any one byte).
+RE2::Options byte_options() {
+  RE2::Options options;
+  options.set_encoding(RE2::Options::EncodingLatin1);
+  options.set_log_errors(false);
+  return options;
+}
+
 // True if `frame` matches `pattern`; stores the first capture (or the whole
 // match) in `capture` if given.
 bool matches(const frame_pattern& pattern, const std::string& frame,
@@ -40,7 +49,7 @@ bool matches(const frame_pattern& pattern, const std::string& frame,
       *capture = frame;
     return true;
   }
-  RE2 re{pattern.text};
+  RE2 re{pattern.text, byte_options()};
   if (re.NumberOfCapturingGroups() == 0) {
     re2::StringPiece input{frame};
     re2::StringPiece whole;
@@ -74,7 +83,7 @@ std::string to_string(const frame_pattern& pattern) {
 }
 
 std::string check_regex(const std::string& pattern) {
-  RE2 re{pattern, RE2::Quiet};
+  RE2 re{pattern, byte_options()};
   return re.ok() ? std::string{} : re.error();
 }
 

@@ -26,6 +26,9 @@ constexpr std::size_t max_steps = 100'000;
 // How deep includes may nest.
 constexpr std::size_t max_include_depth = 8;
 
+// The largest payload `send NAME fill N` makes.
+constexpr std::uint64_t max_fill_size = 16 * 1024 * 1024;
+
 // The largest file `include` reads.
 constexpr std::size_t max_include_size = 1024 * 1024;
 
@@ -189,6 +192,11 @@ std::string line_parser::parse_setup(const std::string& word) {
     if (!credit || *credit > UINT32_MAX)
       return "credit needs a number of frames, not \"" + arg + "\"";
     options.connection.read_credit = static_cast<std::uint32_t>(*credit);
+  } else if (word == "framing") {
+    auto kind = parse_framing_kind(arg);
+    if (!kind)
+      return "framing must be line, length16, length32 or raw, not \"" + arg + "\"";
+    options.connection.framing.kind = *kind;
   } else if (word == "port-from") {
     if (arg.empty())
       return "port-from needs a regular expression whose first capture is the "
@@ -488,6 +496,21 @@ std::string line_parser::parse_udp(script_step& step) {
 
 std::string line_parser::parse_send(script_step& step) {
   step.kind = step_kind::send;
+  if (next_is("fill")) {
+    ++pos_;
+    auto size = parse_number(next());
+    if (!size || *size == 0 || *size > max_fill_size)
+      return "send " + step.peer + " fill needs a size from 1 to "
+             + std::to_string(max_fill_size) + " bytes, e.g. `fill 70000`";
+    auto pattern = done() ? std::string{"x"} : rest_as_text();
+    if (pattern.empty())
+      return "send " + step.peer + " fill needs a non-empty text to repeat";
+    // Made when the step runs: a repeated step costs no memory here.
+    step.literal = true;
+    step.number = *size;
+    step.text = std::move(pattern);
+    return {};
+  }
   if (!next_is("hex")) {
     step.text = rest_as_text();
     return known_variables(step.text);
@@ -542,7 +565,7 @@ std::string line_parser::parse(script_step& step) {
   if (tokens_[0].quoted)
     return "a step starts with a word, not a quoted string";
   bool setup = word == "mode" || word == "timeout" || word == "credit"
-               || word == "bridge" || word == "port-from";
+               || word == "framing" || word == "bridge" || word == "port-from";
   if (setup && state_.ran_something)
     return "`" + word + "` must come before the first step that runs something";
   if (setup)

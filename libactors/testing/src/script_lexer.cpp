@@ -11,8 +11,38 @@ bool is_blank(char c) {
   return c == ' ' || c == '\t' || c == '\r';
 }
 
-char unescape(char c) {
-  return c == 'n' ? '\n' : c == 't' ? '\t' : c;
+int hex_value(char c) {
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+
+// Resolves the escape at line[i] (just after its backslash) into `out`;
+// advances i to its last character. An unknown escape keeps its backslash,
+// so a regular expression's \d or \. survives quoting.
+void unescape(std::string_view line, std::size_t& i, std::string& out) {
+  switch (line[i]) {
+    case 'n': out += '\n'; return;
+    case 't': out += '\t'; return;
+    case 'r': out += '\r'; return;
+    case '"': out += '"'; return;
+    case '\\': out += '\\'; return;
+    case 'x':
+      if (i + 2 < line.size() && hex_value(line[i + 1]) >= 0
+          && hex_value(line[i + 2]) >= 0) {
+        out += static_cast<char>(hex_value(line[i + 1]) * 16 + hex_value(line[i + 2]));
+        i += 2;
+        return;
+      }
+      break;
+    default: break;
+  }
+  out += '\\';
+  out += line[i];
 }
 
 // Reads the quoted string that starts at line[i]; advances i past it.
@@ -25,7 +55,7 @@ std::optional<std::string> read_quoted(std::string_view line, std::size_t& i) {
     }
     if (line[i] == '\\' && i + 1 < line.size()) {
       ++i;
-      result += unescape(line[i]);
+      unescape(line, i, result);
     } else {
       result += line[i];
     }

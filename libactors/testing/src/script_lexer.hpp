@@ -28,7 +28,8 @@ struct tokenized_line {
   std::string error;
 };
 
-/// Splits `line` into words and quoted strings (escapes: \" \\ \n \t).
+/// Splits `line` into words and quoted strings (escapes: \" \\ \n \t \r
+/// \xNN; any other backslash stays, for regular expressions).
 /// An unquoted word starting with '#' begins a comment that runs to the end
 /// of the line.
 tokenized_line tokenize(std::string_view line);

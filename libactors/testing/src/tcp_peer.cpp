@@ -288,6 +288,8 @@ arrival tcp_peer::next(std::chrono::milliseconds timeout) {
   auto deadline = clock_type::now() + timeout;
   while (frames_.empty() && read_some(deadline))
     continue;
+  if (fd_ < 0 && frames_.empty())
+    return arrival{arrival_kind::broken, "the peer closed or reset its connection itself"};
   if (!frames_.empty()) {
     arrival result{arrival_kind::frame, std::move(frames_.front())};
     frames_.pop_front();

@@ -20,7 +20,7 @@ namespace actors::testing {
 
 /// What a script step does.
 enum class step_kind : std::uint8_t {
-  /// `mode`, `timeout`, `credit`, `bridge` or `port-from`: configures the
+  /// `mode`, `timeout`, `credit`, `framing`, `bridge` or `port-from`: configures the
   /// scenario before it starts (already applied to `script::options` or the
   /// `server run` steps; running it does nothing).
   setup,
@@ -35,7 +35,8 @@ enum class step_kind : std::uint8_t {
   connect,
   /// `udp NAME [HOST:PORT]` (in `text`; empty for the server's address).
   udp,
-  /// `send NAME TEXT` or `send NAME hex BYTES...`.
+  /// `send NAME TEXT`, `send NAME hex BYTES...` or `send NAME fill SIZE
+  /// [TEXT]` (SIZE bytes of TEXT repeated, default "x").
   send,
   /// `flood NAME COUNT`.
   flood,
@@ -95,7 +96,7 @@ struct script_step {
   /// address. May hold `${VAR}` references, replaced when the step runs
   /// (unless `literal`).
   std::string text;
-  /// `text` is bytes given in hex: no `${VAR}` replacement.
+  /// `text` is bytes given in hex or made by `fill`: no `${VAR}` replacement.
   bool literal = false;
   /// `expect`/`await ... frame ~ REGEX`: `text` is an RE2 pattern.
   bool regex = false;
@@ -108,7 +109,8 @@ struct script_step {
   peer_options connection;
   /// `unordered`: its `expect NAME frame` steps.
   std::vector<script_step> group;
-  /// A count or an expected counter value.
+  /// A count, an expected counter value, or (`send NAME fill SIZE`) the
+  /// size of the payload `text` is repeated to.
   std::uint64_t number = 0;
   /// `wait` and `sink slow`: how long.
   std::chrono::milliseconds duration{0};
