@@ -2,6 +2,8 @@
 #   find_package(actors) and target_link_libraries(app PRIVATE actors::actors),
 # and, when actors::wx was built,
 #   find_package(actors COMPONENTS wx) and link actors::wx.
+# The package also brings actors::testing, the actors-scenario runner
+# (actors::scenario) and actors_add_scenarios() (ActorsScenarios.cmake).
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
@@ -34,4 +36,5 @@ install(FILES
   ${PROJECT_BINARY_DIR}/actorsConfig.cmake
   ${PROJECT_BINARY_DIR}/actorsConfigVersion.cmake
   ${PROJECT_SOURCE_DIR}/cmake/FindCAF.cmake
+  ${PROJECT_SOURCE_DIR}/cmake/ActorsScenarios.cmake
   DESTINATION ${_actors_cmake_dir})
