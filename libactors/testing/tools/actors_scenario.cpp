@@ -1,91 +1,113 @@
-// actors-scenario FILE... : runs scenario scripts headlessly (see
-// docs/scenarios.md). Prints each step; exits non-zero when a script fails,
-// naming the failing line. With --expect-failure LINE, a script passes only
-// if it fails exactly at LINE (to prove that wrong expectations are caught).
+// actors-scenario [options] FILE... : runs scenario scripts headlessly (see
+// docs/scenarios.md and --help). Prints each step, then each script's
+// verdict, and with several files a summary; writes JUnit XML or TAP on
+// request. Exit status: 0 every script passed, 1 a step failed, 2 a usage
+// error or a script that does not parse.
 
+#include <algorithm>
+#include <chrono>
+#include <exception>
 #include <fstream>
 #include <iostream>
-#include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
-#include "actors/testing/script_runner.hpp"
-#include "actors/testing/scenario_script.hpp"
+#include "actors/error_kind.hpp"
+#include "file_run.hpp"
+#include "junit_report.hpp"
+#include "parallel_runs.hpp"
+#include "runner_arguments.hpp"
+#include "tap_report.hpp"
+
+using namespace actors::testing;
 
 namespace {
 
-struct arguments {
-  std::vector<std::string> files;
-  std::optional<std::size_t> expected_failure;
-};
+constexpr int exit_passed = 0;
+constexpr int exit_failed = 1;
+constexpr int exit_usage = 2;
 
-int usage() {
-  std::cerr << "usage: actors-scenario [--expect-failure LINE] FILE...\n";
-  return 2;
+int usage_error(const std::string& reason) {
+  std::string usage = runner_usage;
+  std::cerr << "actors-scenario: error: " << reason << "\n"
+            << usage.substr(0, usage.find('\n')) << "\n";
+  return exit_usage;
 }
 
-std::optional<arguments> parse_arguments(int argc, char** argv) {
-  arguments result;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg == "--expect-failure" && i + 1 < argc) {
-      auto line = std::stoul(argv[++i]);
-      if (line == 0)
-        return std::nullopt;
-      result.expected_failure = line;
-    } else if (!arg.empty() && arg[0] == '-') {
-      return std::nullopt;
-    } else {
-      result.files.push_back(arg);
-    }
-  }
-  if (result.files.empty())
-    return std::nullopt;
-  return result;
+std::size_t count(const std::vector<file_run>& runs, file_verdict verdict) {
+  return static_cast<std::size_t>(std::count_if(
+    runs.begin(), runs.end(), [&](const file_run& run) { return run.verdict == verdict; }));
 }
 
-// Runs one file; returns true if it met the expectation.
-bool run_file(const std::string& file, std::optional<std::size_t> expected_failure) {
-  std::ifstream in{file};
-  if (!in) {
-    std::cerr << file << ": error: cannot open the file\n";
-    return false;
+// A script that cannot run is a usage error, and outweighs a failed step.
+int exit_status(const std::vector<file_run>& runs) {
+  if (count(runs, file_verdict::not_run) > 0)
+    return exit_usage;
+  return count(runs, file_verdict::failed) > 0 ? exit_failed : exit_passed;
+}
+
+std::string summary(const std::vector<file_run>& runs) {
+  auto text = std::to_string(count(runs, file_verdict::passed)) + " passed, "
+              + std::to_string(count(runs, file_verdict::failed)) + " failed";
+  if (auto not_run = count(runs, file_verdict::not_run))
+    text += ", " + std::to_string(not_run) + " not run";
+  return text;
+}
+
+int list_files(const runner_arguments& args) {
+  std::vector<file_run> runs;
+  for (auto& file : args.files) {
+    runs.push_back(list_file(file));
+    std::cout << runs.back().log << std::flush;
   }
-  std::stringstream text;
-  text << in.rdbuf();
-  auto report = actors::testing::run_script(text.str(), file, std::cout);
-  if (!expected_failure) {
-    std::cout << file << (report.passed ? ": passed" : ": FAILED") << std::endl;
-    return report.passed;
+  return exit_status(runs);
+}
+
+int run_files(const runner_arguments& args) {
+  std::ofstream junit;
+  if (!args.junit_file.empty()) {
+    junit.open(args.junit_file, std::ios::binary | std::ios::trunc);
+    if (!junit)
+      return usage_error("cannot write the JUnit report " + args.junit_file);
   }
-  if (report.failed_line == *expected_failure) {
-    std::cout << file << ": failed at line " << report.failed_line
-              << " as expected" << std::endl;
-    return true;
+  auto start = std::chrono::steady_clock::now();
+  if (args.tap)
+    write_tap_plan(std::cout, args.files.size());
+  std::size_t number = 0;
+  auto runs = run_in_parallel(
+    args.files, args.jobs,
+    [&](const std::string& file) { return run_file(file, args.expected_failure); },
+    [&](const file_run& run) {
+      if (args.tap)
+        write_tap_result(std::cout, ++number, run);
+      else
+        std::cout << run.log << std::flush;
+    });
+  if (args.files.size() > 1)
+    std::cout << (args.tap ? "# " : "") << summary(runs) << std::endl;
+  if (junit.is_open()) {
+    write_junit(junit, runs, std::chrono::steady_clock::now() - start);
+    junit.close();
+    if (!junit)
+      return usage_error("cannot write the JUnit report " + args.junit_file);
   }
-  std::cout << file << ":" << *expected_failure << ": error: expected this "
-            << "line to fail, but "
-            << (report.passed ? std::string{"the script passed"}
-                              : "line " + std::to_string(report.failed_line)
-                                  + " failed")
-            << std::endl;
-  return false;
+  return exit_status(runs);
 }
 
 } // namespace
 
 int main(int argc, char** argv) {
-  std::optional<arguments> args;
-  try {
-    args = parse_arguments(argc, argv);
-  } catch (const std::exception&) {
-    return usage();
-  }
+  auto args = parse_runner_arguments({argv + 1, argv + argc});
   if (!args)
-    return usage();
-  bool ok = true;
-  for (auto& file : args->files)
-    ok = run_file(file, args->expected_failure) && ok;
-  return ok ? 0 : 1;
+    return usage_error(actors::message_of(args.error()));
+  if (args->help) {
+    std::cout << runner_usage;
+    return exit_passed;
+  }
+  try {
+    return args->list ? list_files(*args) : run_files(*args);
+  } catch (const std::exception& e) {
+    std::cerr << "actors-scenario: error: " << e.what() << std::endl;
+    return exit_failed;
+  }
 }
