@@ -3,7 +3,12 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <string>
+#include <unistd.h>
+#include <vector>
 
 using namespace actors;
 using namespace actors::testing;
@@ -114,4 +119,187 @@ TEST_CASE("durations are milliseconds or seconds") {
   CHECK_FALSE(parse_duration("2"));
   CHECK_FALSE(parse_duration("ms"));
   CHECK_FALSE(parse_duration("-1s"));
+}
+
+TEST_CASE("server run keeps its command; port-from sets its pattern; the address becomes variables") {
+  auto s = parse_ok("port-from \"port ([0-9]+)\"\n"
+                    "server run ./my_server --port 0 \"two words\" within 5s\n"
+                    "connect c1\n"
+                    "send c1 \"${server_host}:${server_port}\"\n");
+  REQUIRE(s.steps.size() == 4);
+  auto& run = s.steps[1];
+  CHECK(run.kind == step_kind::run_server);
+  CHECK(run.words == std::vector<std::string>{"./my_server", "--port", "0", "two words"});
+  CHECK(run.text == "port ([0-9]+)");
+  CHECK(run.timeout == 5s);
+  CHECK(s.steps[3].text == "${server_host}:${server_port}");
+  auto at = parse_ok("server at 127.0.0.1:7000\n").steps[0];
+  CHECK(at.kind == step_kind::use_server);
+  CHECK(at.text == "127.0.0.1:7000");
+  CHECK_THAT(parse_error("server at nowhere\n").message, Catch::Contains("HOST:PORT"));
+  CHECK_THAT(parse_error("server run\n").message, Catch::Contains("needs a command"));
+  CHECK_THAT(parse_error("port-from \"no group\"\n").message,
+             Catch::Contains("capture group"));
+  CHECK_THAT(parse_error("server echo\nserver sink\n").message,
+             Catch::Contains("one server"));
+  auto ui = parse_error("server at 127.0.0.1:7000\nexpect ui frames 1\n");
+  CHECK(ui.line == 2);
+  CHECK_THAT(ui.message, Catch::Contains("built-in servers"));
+}
+
+TEST_CASE("connect takes TLS and framing options; CA files are relative to the script") {
+  auto s = parse_script("server echo\n"
+                        "connect a tls ca certs/ca.pem framing length16\n"
+                        "connect b tls insecure\n"
+                        "connect c framing raw\n",
+                        "/scripts");
+  REQUIRE(s);
+  auto& a = s.value.steps[1].connection;
+  CHECK(a.tls);
+  CHECK(a.ca_file == "/scripts/certs/ca.pem");
+  REQUIRE(a.framing);
+  CHECK(a.framing->kind == framing_kind::length16);
+  CHECK(s.value.steps[2].connection.insecure);
+  CHECK(s.value.steps[3].connection.framing->kind == framing_kind::raw);
+  CHECK_FALSE(s.value.steps[3].connection.tls);
+  CHECK_THAT(parse_error("server echo\nconnect a framing morse\n").message,
+             Catch::Contains("framing must be"));
+  CHECK_THAT(parse_error("server echo\nconnect a quickly\n").message,
+             Catch::Contains("not \"quickly\""));
+}
+
+TEST_CASE("send takes text, hex bytes or a fill size") {
+  auto s = parse_ok("server echo\nconnect a\n"
+                    "send a hex 68 69 0a00\n"
+                    "send a fill 5 ab\n"
+                    "send a fill 3\n");
+  CHECK(s.steps[2].text == std::string{"hi\n\0", 4});
+  CHECK(s.steps[2].literal);
+  CHECK(s.steps[3].number == 5);
+  CHECK(s.steps[3].text == "ab");
+  CHECK(s.steps[4].text == "x");
+  CHECK_THAT(parse_error("server echo\nconnect a\nsend a hex 6\n").message,
+             Catch::Contains("whole bytes"));
+  CHECK_THAT(parse_error("server echo\nconnect a\nsend a hex zz\n").message,
+             Catch::Contains("not a hex byte"));
+  CHECK_THAT(parse_error("server echo\nconnect a\nsend a fill 0\n").message,
+             Catch::Contains("fill needs a size"));
+}
+
+TEST_CASE("frame expectations take text or a regex, and `as VAR` defines a variable") {
+  auto s = parse_ok("server echo\nconnect a\n"
+                    "expect a frame ~ \"^id=(\\d+)$\" as id within 1s\n"
+                    "await a frame ~ ^done$\n"
+                    "await a frame id ${id}\n"
+                    "expect a frames 3\n"
+                    "expect a silent 200ms\n"
+                    "expect a finished within 1s\n");
+  auto& regex = s.steps[2];
+  CHECK(regex.kind == step_kind::expect_frame);
+  CHECK(regex.regex);
+  CHECK(regex.text == "^id=(\\d+)$");
+  CHECK(regex.variable == "id");
+  CHECK(regex.timeout == 1s);
+  CHECK(s.steps[3].kind == step_kind::await_frame);
+  CHECK(s.steps[3].regex);
+  CHECK(s.steps[4].text == "id ${id}");
+  CHECK_FALSE(s.steps[4].regex);
+  CHECK(s.steps[5].kind == step_kind::expect_frames);
+  CHECK(s.steps[5].number == 3);
+  CHECK(s.steps[6].duration == 200ms);
+  CHECK(s.steps[7].kind == step_kind::expect_finished);
+  auto bad = parse_error("server echo\nconnect a\nexpect a frame ~ \"(\"\n");
+  CHECK(bad.line == 3);
+  CHECK_THAT(bad.message, Catch::Contains("bad regular expression"));
+  auto var = parse_error("server echo\nconnect a\nsend a ${nobody_set_this}\n");
+  CHECK(var.line == 3);
+  CHECK_THAT(var.message, Catch::Contains("no variable nobody_set_this"));
+  CHECK_THAT(parse_error("server echo\nconnect a\nexpect a frame x as 9x\n").message,
+             Catch::Contains("bad variable name"));
+  CHECK_THAT(parse_error("server echo\nconnect a\nexpect a silent 1s within 2s\n").message,
+             Catch::Contains("not `within`"));
+}
+
+TEST_CASE("environment variables fill ${NAME}; $${ is a literal") {
+  ::setenv("ACTORS_SCRIPT_TEST_VALUE", "from-env", 1);
+  auto s = parse_ok("server echo\nconnect a\nsend a ${ACTORS_SCRIPT_TEST_VALUE}\n");
+  CHECK(substitute_variables(s.steps[2].text, {}) == "from-env");
+  std::string unknown;
+  CHECK(substitute_variables("$${x} ${y} ${z}", {{"y", "1"}}, &unknown) == "${x} 1 ${z}");
+  CHECK(unknown == "z");
+}
+
+TEST_CASE("repeat blocks expand; unordered blocks group frame expectations") {
+  auto s = parse_ok("server echo\nconnect a\n"
+                    "repeat 3\n"
+                    "  send a x\n"
+                    "  repeat 2\n"
+                    "    expect a frame x\n"
+                    "  end\n"
+                    "end\n"
+                    "unordered within 1s\n"
+                    "  expect a frame p\n"
+                    "  expect a frame ~ q\n"
+                    "end\n");
+  // server, connect, 3 x (send + 2 expects), the unordered block.
+  REQUIRE(s.steps.size() == 2 + 9 + 1);
+  CHECK(s.steps[2].line == 4);
+  CHECK(s.steps[3].line == 6);
+  CHECK(s.steps[5].line == 4);
+  auto& block = s.steps.back();
+  CHECK(block.kind == step_kind::expect_unordered);
+  CHECK(block.timeout == 1s);
+  REQUIRE(block.group.size() == 2);
+  CHECK(block.group[1].regex);
+  CHECK_THAT(parse_error("server echo\nconnect a\nunordered\nsend a x\nend\n").message,
+             Catch::Contains("only `expect NAME frame"));
+  auto open = parse_error("server echo\nrepeat 2\nwait 1ms\n");
+  CHECK(open.line == 2);
+  CHECK_THAT(open.message, Catch::Contains("no `end`"));
+  CHECK_THAT(parse_error("end\n").message, Catch::Contains("without"));
+  CHECK_THAT(parse_error("server echo\nrepeat 2\nconnect a\nend\n").message,
+             Catch::Contains("again"));
+  CHECK_THAT(parse_error("repeat 1000000\nwait 1ms\nend\n").message,
+             Catch::Contains("more than 100000 steps"));
+  CHECK_THAT(parse_error("repeat 18446744073709551615\nrepeat 18446744073709551615\n"
+                         "wait 1ms\nend\nend\n")
+               .message,
+             Catch::Contains("more than 100000 steps"));
+}
+
+TEST_CASE("include reads a file relative to the script; its errors name it") {
+  auto dir = std::filesystem::temp_directory_path()
+             / ("actors_include_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir / "common");
+  std::ofstream{dir / "common" / "setup.scn"} << "server echo\nconnect a\n";
+  std::ofstream{dir / "common" / "broken.scn"} << "\n\nfrobnicate\n";
+  std::ofstream{dir / "loop.scn"} << "include loop.scn\n";
+  auto s = parse_script("include common/setup.scn\nsend a hi\n", dir.string());
+  REQUIRE(s);
+  REQUIRE(s.value.steps.size() == 3);
+  CHECK(s.value.steps[0].file == (dir / "common" / "setup.scn").string());
+  CHECK(s.value.steps[2].file.empty());
+  CHECK(s.value.steps[2].line == 2);
+  auto broken = parse_script("include common/broken.scn\n", dir.string());
+  REQUIRE_FALSE(broken);
+  CHECK(broken.error->file == (dir / "common" / "broken.scn").string());
+  CHECK(broken.error->line == 3);
+  auto loop = parse_script("include loop.scn\n", dir.string());
+  REQUIRE_FALSE(loop);
+  CHECK_THAT(loop.error->message, Catch::Contains("nest more than"));
+  auto missing = parse_script("include nope.scn\n", dir.string());
+  REQUIRE_FALSE(missing);
+  CHECK(missing.error->line == 1);
+  CHECK_THAT(missing.error->message, Catch::Contains("cannot read"));
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("steps that read from peers are refused in deterministic scripts") {
+  for (auto step : {"expect a frames 1", "expect a silent 1s", "expect a finished",
+                    "await a frame x", "finish a", "expect a frame ~ x"}) {
+    INFO(step);
+    auto err = parse_error(std::string{"mode deterministic\nconnect a\n"} + step + "\n");
+    CHECK(err.line == 3);
+    CHECK_THAT(err.message, Catch::Contains("needs mode real"));
+  }
 }

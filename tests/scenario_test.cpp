@@ -41,6 +41,8 @@ caf::behavior ping_session(caf::event_based_actor* self, connection_actor connec
     },
     [=](const connected&) {},
     [=](const connection_error&) {},
+    // Everything before the FIN was answered already.
+    [=](const peer_finished&) { self->send(connection, close_atom_v); },
     [=](const disconnected&) { self->quit(); },
   };
 }
@@ -249,4 +251,77 @@ TEST_CASE("each UI event kind but dropped is counted by a counter of its own") {
     REQUIRE(grown.size() == 1);
     CHECK(own_counters.insert(grown.front()).second);
   }
+}
+
+TEST_CASE("peers reach a server that runs elsewhere (use_server), and check it with patterns") {
+  scenario app; // runs the server, as another program would
+  REQUIRE(app.start_server(server_kind::echo));
+  auto address = app.server_address();
+  REQUIRE(address);
+  scenario s;
+  REQUIRE(s.use_server(address->first, address->second));
+  REQUIRE(s.connect("a"));
+  REQUIRE(s.send("a", "id=42"));
+  std::string id;
+  CHECK(s.expect_frame("a", frame_pattern{"^id=([0-9]+)$", true}, 2s, &id));
+  CHECK(id == "42");
+  REQUIRE(s.send("a", "one"));
+  REQUIRE(s.send("a", "two"));
+  CHECK(s.await_frame("a", frame_pattern{"two", false}, 2s));
+  REQUIRE(s.send("a", "three"));
+  auto skipped = s.await_frame("a", frame_pattern{"four", false}, 300ms);
+  CHECK_THAT(skipped.message(), Catch::Contains("1 other frame(s) (\"three\")"));
+  REQUIRE(s.send("a", "x"));
+  REQUIRE(s.send("a", "y"));
+  CHECK(s.expect_frames("a", 2, 2s));
+  CHECK(s.expect_silent("a", 100ms));
+  REQUIRE(s.finish("a"));
+  CHECK(s.expect_finished("a", 2s));
+  CHECK_THAT(s.send("a", "late").message(), Catch::Contains("closed for sending"));
+}
+
+TEST_CASE("expect_unordered takes frames in any order and names a stray one") {
+  scenario s;
+  REQUIRE(s.start_server(server_kind::echo));
+  REQUIRE(s.connect("a"));
+  REQUIRE(s.connect("b"));
+  REQUIRE(s.send("a", "1"));
+  REQUIRE(s.send("a", "2"));
+  REQUIRE(s.send("b", "3"));
+  CHECK(s.expect_unordered({{"b", {"3", false}},
+                            {"a", {"2", false}},
+                            {"a", {"[0-9]", true}}},
+                           2s));
+  REQUIRE(s.send("b", "4"));
+  auto stray = s.expect_unordered({{"b", {"5", false}}}, 1s);
+  CHECK_THAT(stray.message(), Catch::Contains("b received frame \"4\", which is none of"));
+}
+
+TEST_CASE("run_server says why an app did not start, with the end of its stderr") {
+  scenario s;
+  auto failed = s.run_server({"sh", "-c", "echo starting; echo config missing >&2; exit 4"},
+                             "", 5s);
+  REQUIRE_FALSE(failed);
+  CHECK_THAT(failed.message(), Catch::Contains("exited with status 4"));
+  CHECK_THAT(failed.message(), Catch::Contains("config missing"));
+  CHECK_THAT(failed.message(), Catch::Contains("\"starting\""));
+  scenario t;
+  auto missing = t.run_server({"/nonexistent/app"}, "", 1s);
+  CHECK_THAT(missing.message(), Catch::Contains("cannot start /nonexistent/app"));
+}
+
+TEST_CASE("run_server finds the port with port-from, and a bad exit at SIGTERM fails stop_server") {
+  scenario s;
+  REQUIRE(s.run_server({"sh", "-c",
+                        "trap 'echo leak report >&2; exit 3' TERM; echo ready, port 9; "
+                        "while :; do sleep 0.05; done"},
+                       "port ([0-9]+)", 5s));
+  auto address = s.server_address();
+  REQUIRE(address);
+  CHECK(address->first == "127.0.0.1");
+  CHECK(address->second == 9);
+  auto stopped = s.stop_server();
+  REQUIRE_FALSE(stopped);
+  CHECK_THAT(stopped.message(), Catch::Contains("exited with status 3"));
+  CHECK_THAT(stopped.message(), Catch::Contains("leak report"));
 }

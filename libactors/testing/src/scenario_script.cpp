@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cstdint>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -712,6 +713,10 @@ std::string script_parser::close_block() {
 std::string script_parser::include(const std::string& path, std::size_t depth) {
   if (depth >= max_include_depth)
     return "includes nest more than " + std::to_string(max_include_depth) + " deep";
+  // Only regular files: a FIFO or a device could block or never end.
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec))
+    return "cannot read " + path + " (not a regular file)";
   std::ifstream in{path, std::ios::binary};
   if (!in)
     return "cannot read " + path;
