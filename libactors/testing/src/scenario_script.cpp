@@ -458,8 +458,11 @@ std::string line_parser::parse_connect(script_step& step) {
         auto file = next();
         if (file.empty())
           return "tls ca needs a CA file (PEM)";
-        if (auto err = known_variables(file); !err.empty())
-          return err;
+        // A path: resolved now, so only the environment can fill it in.
+        std::string unknown;
+        file = substitute_variables(file, {}, &unknown);
+        if (!unknown.empty())
+          return "tls ca can use environment variables only; there is no " + unknown;
         step.connection.ca_file = state_.resolve(file);
       }
     } else if (word == "framing") {
