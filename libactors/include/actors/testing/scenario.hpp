@@ -96,7 +96,9 @@ struct peer_options {
 
 /// One expectation of `scenario::expect_unordered`: a peer and its frame.
 struct peer_frame {
+  /// The peer's name.
   std::string peer;
+  /// What one of its frames must be.
   frame_pattern pattern;
 };
 
