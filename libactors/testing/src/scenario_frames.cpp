@@ -9,6 +9,7 @@
 
 #include <re2/re2.h>
 
+#include "printable_text.hpp"
 #include "scenario_impl.hpp"
 
 namespace actors::testing {
@@ -78,8 +79,8 @@ std::string what_arrived(const std::string& name, const arrival& x,
 } // namespace
 
 std::string to_string(const frame_pattern& pattern) {
-  return pattern.regex ? "a frame matching /" + pattern.text + "/"
-                       : "frame \"" + pattern.text + "\"";
+  return pattern.regex ? "a frame matching /" + printable(pattern.text, "") + "/"
+                       : "frame \"" + printable(pattern.text, "") + "\"";
 }
 
 std::string check_regex(const std::string& pattern) {
@@ -125,7 +126,7 @@ outcome scenario::await_frame(const std::string& name, const frame_pattern& patt
   std::string list;
   constexpr std::size_t shown = 10;
   for (std::size_t i = 0; i < skipped.size() && i < shown; ++i)
-    list += (i == 0 ? "" : ", ") + std::string{"\""} + skipped[i] + "\"";
+    list += (i == 0 ? "" : ", ") + std::string{"\""} + printable(skipped[i], "") + "\"";
   if (skipped.size() > shown)
     list += " and " + std::to_string(skipped.size() - shown) + " more";
   auto skipped_text = skipped.empty() ? std::string{"no frame"}
@@ -227,8 +228,8 @@ outcome scenario::expect_unordered(const std::vector<peer_frame>& expectations,
                                 return matches(p, x.frame, nullptr);
                               });
       if (hit == patterns.end())
-        return outcome::failure(name + " received frame \"" + x.frame
-                                + "\", which is none of " + expected);
+        return outcome::failure(name + " received " + detail::describe_arrival(x)
+                                + ", which is none of " + expected);
       patterns.erase(hit);
     }
   }

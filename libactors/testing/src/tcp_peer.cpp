@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <utility>
 
+#include "printable_text.hpp"
 #include "tls_context.hpp"
 #include "tls_stage.hpp"
 
@@ -80,7 +81,7 @@ caf::expected<int> connect_one(const addrinfo& ai, const std::string& where,
 
 std::string describe_arrival(const arrival& x) {
   switch (x.what) {
-    case arrival_kind::frame: return "frame \"" + x.frame + "\"";
+    case arrival_kind::frame: return "frame \"" + printable(x.frame, "") + "\"";
     case arrival_kind::finished: return "the end of the stream (the app finished sending)";
     case arrival_kind::reset: return "a reset of the connection";
     case arrival_kind::broken: return "a broken stream (" + x.frame + ")";

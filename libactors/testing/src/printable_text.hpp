@@ -1,7 +1,8 @@
 #pragma once
 
-// Payloads may hold any byte; reports (XML, TAP) may not. This makes any
-// text safe for them while keeping it readable.
+// Payloads may hold any byte; reports (XML, TAP) and failure messages on a
+// terminal may not. This makes any text safe for them while keeping it
+// readable. Internal to actors::testing and its runner.
 
 #include <string>
 #include <string_view>
