@@ -54,6 +54,33 @@ caf::error start_error(const std::string& message) {
   return caf::make_error(error_kind::io_failure, message);
 }
 
+// Reads the lines a child writes to a file, as they are completed.
+struct line_scanner {
+  int fd;
+  // Bytes read so far, and those of the line not complete yet.
+  std::size_t offset = 0;
+  std::string partial;
+
+  // The next complete line, if there is one.
+  bool next_line(std::string& line) {
+    for (;;) {
+      if (auto eol = partial.find('\n'); eol != std::string::npos) {
+        line = partial.substr(0, eol);
+        partial.erase(0, eol + 1);
+        return true;
+      }
+      auto size = file_size(fd);
+      if (size <= offset)
+        return false;
+      auto chunk = read_range(fd, offset, std::min<std::size_t>(size - offset, 64 * 1024));
+      offset += chunk.size();
+      partial += chunk;
+      if (partial.size() > 64 * 1024) // a line that long holds no address
+        partial.clear();
+    }
+  }
+};
+
 // Finds the address in `line`, or nothing.
 std::optional<std::string> match_address(const RE2& pattern, const std::string& line) {
   std::string captured;
@@ -139,14 +166,15 @@ server_process::start(const std::vector<std::string>& command,
     return start_error("cannot start " + command.front() + ": " + std::strerror(rc));
   }
   auto deadline = clock_type::now() + timeout;
-  std::size_t scanned = 0;
+  // Servers announce themselves on stdout or, as loggers do, on stderr.
+  line_scanner scanners[] = {{self->stdout_fd_}, {self->stderr_fd_}};
   for (;;) {
-    auto text = read_range(self->stdout_fd_, 0, file_size(self->stdout_fd_));
-    for (auto eol = text.find('\n', scanned); eol != std::string::npos;
-         eol = text.find('\n', scanned)) {
-      auto line = text.substr(scanned, eol - scanned);
-      scanned = eol + 1;
-      if (auto address = match_address(pattern, line)) {
+    for (auto& scanner : scanners) {
+      std::string line;
+      while (scanner.next_line(line)) {
+        auto address = match_address(pattern, line);
+        if (!address)
+          continue;
         auto endpoint = parse_server_endpoint(*address);
         if (!endpoint)
           return caf::make_error(error_kind::invalid_argument,
@@ -158,7 +186,7 @@ server_process::start(const std::vector<std::string>& command,
     }
     bool gone = self->ended();
     if (gone || clock_type::now() >= deadline) {
-      auto shown = text.substr(0, 512);
+      auto shown = read_range(self->stdout_fd_, 0, 512);
       while (!shown.empty() && shown.back() == '\n')
         shown.pop_back();
       auto printed = shown.empty() ? std::string{"nothing"} : "\"" + shown + "\"";
@@ -168,7 +196,9 @@ server_process::start(const std::vector<std::string>& command,
       auto tail = self->stderr_tail();
       return start_error("the server " + command.front() + " did not say where it "
                          "listens (expected a line matching /" + pattern.pattern()
-                         + "/ on its stdout): " + what + "; its stdout had " + printed
+                         + "/ on its stdout or stderr; a server that buffers its "
+                         "output must flush that line): " + what + "; its stdout had "
+                         + printed
                          + (tail.empty() ? "" : "; its stderr ends with:\n" + tail));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds{5});
@@ -242,7 +272,10 @@ std::string server_process::stop(std::chrono::milliseconds grace) {
     reaped_ = true;
   }
   ::kill(-pid, SIGKILL); // anything it left in its group
-  bool well = (WIFEXITED(status_) && WEXITSTATUS(status_) == 0)
+  // 0, death by SIGTERM, or 128 + SIGTERM (the shell's way of saying so,
+  // which socat and the JVM follow) is a clean stop.
+  bool well = (WIFEXITED(status_)
+               && (WEXITSTATUS(status_) == 0 || WEXITSTATUS(status_) == 128 + SIGTERM))
               || (WIFSIGNALED(status_) && WTERMSIG(status_) == SIGTERM);
   if (well)
     return {};

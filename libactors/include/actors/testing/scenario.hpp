@@ -179,8 +179,8 @@ public:
   outcome use_server(const std::string& host, std::uint16_t port);
 
   /// Stops a server started by `run_server` and fails if it exited with a
-  /// status other than 0 or died of a signal other than SIGTERM (e.g. a
-  /// sanitizer's report). Does nothing for other servers.
+  /// status other than 0 or 143 (128 + SIGTERM), or died of a signal other
+  /// than SIGTERM (e.g. a sanitizer's report). Does nothing for other servers.
   outcome stop_server();
 
   /// The host and port peers connect to, once a server step ran.
