@@ -222,7 +222,7 @@ TEST_CASE_METHOD(fixture, "/dev/full gives one log_error and every other actor k
   caf::anon_send_exit(echo, caf::exit_reason::user_shutdown);
 }
 
-TEST_CASE_METHOD(fixture, "a missing directory is one open error; writing resumes once it exists, drops reported") {
+TEST_CASE_METHOD(fixture, "a missing directory is one open error, writing resumes once it exists, drops reported") {
   log_writer_options opts;
   opts.path = dir.path + "/later/app.log";
   opts.retry_interval = 20ms;

@@ -121,7 +121,7 @@ TEST_CASE("durations are milliseconds or seconds") {
   CHECK_FALSE(parse_duration("-1s"));
 }
 
-TEST_CASE("server run keeps its command; port-from sets its pattern; the address becomes variables") {
+TEST_CASE("server run keeps its command and port-from sets its pattern and the address becomes variables") {
   auto s = parse_ok("port-from \"port ([0-9]+)\"\n"
                     "server run ./my_server --port 0 \"two words\" within 5s\n"
                     "connect c1\n"
@@ -147,7 +147,7 @@ TEST_CASE("server run keeps its command; port-from sets its pattern; the address
   CHECK_THAT(ui.message, Catch::Contains("built-in servers"));
 }
 
-TEST_CASE("connect takes TLS and framing options; CA files are relative to the script") {
+TEST_CASE("connect takes TLS and framing options and CA files are relative to the script") {
   auto s = parse_script("server echo\n"
                         "connect a tls ca certs/ca.pem framing length16\n"
                         "connect b tls insecure\n"
@@ -220,7 +220,7 @@ TEST_CASE("frame expectations take text or a regex, and `as VAR` defines a varia
              Catch::Contains("not `within`"));
 }
 
-TEST_CASE("environment variables fill ${NAME}; $${ is a literal") {
+TEST_CASE("environment variables fill ${NAME} and $${ is a literal") {
   ::setenv("ACTORS_SCRIPT_TEST_VALUE", "from-env", 1);
   auto s = parse_ok("server echo\nconnect a\nsend a ${ACTORS_SCRIPT_TEST_VALUE}\n");
   CHECK(substitute_variables(s.steps[2].text, {}) == "from-env");
@@ -229,7 +229,7 @@ TEST_CASE("environment variables fill ${NAME}; $${ is a literal") {
   CHECK(unknown == "z");
 }
 
-TEST_CASE("repeat blocks expand; unordered blocks group frame expectations") {
+TEST_CASE("repeat blocks expand and unordered blocks group frame expectations") {
   auto s = parse_ok("server echo\nconnect a\n"
                     "repeat 3\n"
                     "  send a x\n"
@@ -267,7 +267,7 @@ TEST_CASE("repeat blocks expand; unordered blocks group frame expectations") {
              Catch::Contains("more than 100000 steps"));
 }
 
-TEST_CASE("include reads a file relative to the script; its errors name it") {
+TEST_CASE("include reads a file relative to the script and its errors name it") {
   auto dir = std::filesystem::temp_directory_path()
              / ("actors_include_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir / "common");

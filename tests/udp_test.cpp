@@ -289,7 +289,7 @@ TEST_CASE_METHOD(udp_fixture, "opening fails with the reason and the address nam
         == error_kind::invalid_argument);
 }
 
-TEST_CASE_METHOD(udp_fixture, "without credit, datagrams are read, dropped and counted; credit brings them back") {
+TEST_CASE_METHOD(udp_fixture, "without credit, datagrams are read, dropped and counted, and credit brings them back") {
   udp_options options;
   options.read_credit = 10;
   auto endpoint = open(options);

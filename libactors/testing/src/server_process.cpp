@@ -56,6 +56,10 @@ caf::error start_error(const std::string& message) {
 
 // Reads the lines a child writes to a file, as they are completed.
 struct line_scanner {
+  explicit line_scanner(int file) : fd(file) {
+    // nop
+  }
+
   int fd;
   // Bytes read so far, and those of the line not complete yet.
   std::size_t offset = 0;
@@ -167,7 +171,7 @@ server_process::start(const std::vector<std::string>& command,
   }
   auto deadline = clock_type::now() + timeout;
   // Servers announce themselves on stdout or, as loggers do, on stderr.
-  line_scanner scanners[] = {{self->stdout_fd_}, {self->stderr_fd_}};
+  line_scanner scanners[] = {line_scanner{self->stdout_fd_}, line_scanner{self->stderr_fd_}};
   for (;;) {
     for (auto& scanner : scanners) {
       std::string line;
