@@ -16,8 +16,8 @@ namespace {
 constexpr const char* usage
   = "usage: actors-client [--connect [tls://|udp://]HOST:PORT]... [--ca FILE] [--insecure]\n"
     "                     [--listen [udp:]PORT [--tls-cert FILE --tls-key FILE]]...\n"
-    "                     [--log FILE] [--reply RULE]... [--keep-rows N] [--demo]\n"
-    "                     [--screenshot FILE]\n"
+    "                     [--log FILE] [--record FILE] [--reply RULE]... [--keep-rows N]\n"
+    "                     [--demo] [--screenshot FILE]\n"
     "A socket workbench that never freezes. With no arguments it starts an\n"
     "embedded echo and chat server on free local ports, already connected.\n"
     "  --connect HOST:PORT  open a line-framed connection (repeatable);\n"
@@ -31,6 +31,8 @@ constexpr const char* usage
     "  --tls-cert FILE      the listener speaks TLS with this certificate (PEM)\n"
     "  --tls-key FILE       and this key\n"
     "  --log FILE           log every frame in and out to FILE\n"
+    "  --record FILE        record the session as a scenario script that\n"
+    "                       actors-scenario replays (complete when the client exits)\n"
     "  --reply 'REGEX=>REPLY'  answer each frame matching REGEX (RE2) with REPLY,\n"
     "                       a template: {{1}} a capture, {{counter}}, {{time}},\n"
     "                       \\n ... (repeatable; View > Reply rules has the rest)\n"
@@ -69,6 +71,7 @@ client::ClientOptions options_from(const actors::command_line& args) {
       {actors::error_kind::invalid_argument,
        "unexpected argument '" + args.positionals().front() + "' (see --help)"});
   options.log = args.get("log", "");
+  options.record = args.get("record", "");
   for (auto& text : args.get_all("reply")) {
     if (auto rule = client::ParseReplyRule(text); !rule)
       actors::exit_on_bad_argument(caf::make_error(
@@ -89,7 +92,8 @@ client::ClientOptions options_from(const actors::command_line& args) {
 int main(int argc, char** argv) {
   auto args = actors::parse_command_line_or_exit(
     argc, argv,
-    {{"connect", "ca", "listen", "tls-cert", "tls-key", "log", "reply", "keep-rows", "screenshot"},
+    {{"connect", "ca", "listen", "tls-cert", "tls-key", "log", "record", "reply", "keep-rows",
+      "screenshot"},
      {"demo", "insecure"}, usage});
   wxApp::SetInstance(new client::ClientApp(options_from(args)));
   // wx parses argv too; give it only the program name.

@@ -48,6 +48,9 @@ void ClientApp::Launch(const ClientOptions& options) {
   frame_->Show();
   if (!options.log.empty())
     frame_->LogTo(options.log);
+  // Before the connections open, so the script has them from the start.
+  if (!options.record.empty())
+    frame_->RecordTo(options.record);
   runtime_->Start(options);
   if (!options.screenshot.empty())
     SaveScreenshot(options.screenshot);

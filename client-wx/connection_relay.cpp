@@ -16,6 +16,8 @@
 
 #include "actors/log_writer.hpp"
 #include "actors/ui_event.hpp"
+#include "session_recorder.hpp"
+#include "session_script.hpp"
 #include "workbench.hpp"
 
 namespace client {
@@ -32,11 +34,23 @@ struct relay_state {
   actors::log_writer_actor log;
   // Auto-reply rules, applied to every frame and datagram received.
   std::vector<ReplyRule> rules;
+  // The session recorder while recording (File > Record session), and per
+  // connection the frames it got one by one (the rest it gets as counts).
+  caf::actor recorder;
+  std::map<actors::connection_id, std::uint64_t> recorded_in;
+  // Delayed replies scheduled and not sent yet; bounded, so a flood that
+  // matches a delayed rule cannot grow memory without end.
+  std::size_t pending_replies = 0;
+  // Delayed replies refused at the bound since it was last reported.
+  std::uint64_t refused_replies = 0;
 
   static inline const char* name = "client.connection_relay";
 };
 
 using relay_actor = caf::stateful_actor<relay_state>;
+
+// The most delayed replies that may wait at once.
+constexpr std::size_t max_pending_replies = 10'000;
 
 // A connection's name in log records.
 std::string log_source(actors::connection_id id) {
@@ -50,6 +64,64 @@ void log_frame(relay_actor* self, actors::connection_id id, actors::direction di
     self->send(st.log, actors::make_log_record(log_source(id), dir, std::string{payload}));
 }
 
+// Sends the recorder (if recording) what connection `id` received: each
+// payload up to the script's limit, then counts.
+template <class Payloads>
+void record_in(relay_actor* self, actors::connection_id id, const Payloads& payloads,
+               std::size_t count) {
+  auto& st = self->state;
+  if (!st.recorder)
+    return;
+  auto& recorded = st.recorded_in[id];
+  std::size_t i = 0;
+  for (; i < count && recorded < SessionScript::frames_per_connection; ++i, ++recorded)
+    self->send(st.recorder, rec_in_atom_v, std::uint64_t{id}, std::string{payloads[i]});
+  if (i < count)
+    self->send(st.recorder, rec_more_atom_v, std::uint64_t{id},
+               static_cast<std::uint64_t>(count - i));
+}
+
+// Tells the recorder (if recording) `xs`.
+template <class... Ts>
+void record(relay_actor* self, Ts&&... xs) {
+  if (self->state.recorder)
+    self->send(self->state.recorder, std::forward<Ts>(xs)...);
+}
+
+// Starts recording to `path` (stopping a recording under way); an empty
+// path only stops.
+void record_to(relay_actor* self, const std::string& path) {
+  auto& st = self->state;
+  if (st.recorder)
+    self->send(std::exchange(st.recorder, nullptr), actors::close_atom_v);
+  st.recorded_in.clear();
+  if (path.empty())
+    return;
+  st.recorder = spawn_session_recorder(self->system(), path, st.bridge);
+  for (auto& conn : st.connections)
+    self->send(st.recorder, rec_open_atom_v, std::uint64_t{conn.first});
+}
+
+// A rule's answer to a frame or datagram, to send once the frame is shown.
+struct rule_reply {
+  actors::connection_id id;
+  std::string peer; // empty for a connection; the sender for a datagram
+  std::string payload;
+  std::chrono::milliseconds delay;
+};
+
+// Adds the answer of the first rule that `frame` (from `peer`, for a
+// datagram) matches to `replies`.
+void add_reply(relay_actor* self, actors::connection_id id, const std::string& peer,
+               std::string_view frame, std::vector<rule_reply>& replies) {
+  if (self->state.rules.empty())
+    return;
+  if (auto reply = ReplyTo(self->state.rules, frame))
+    replies.push_back(rule_reply{id, peer, std::move(reply->first), reply->second});
+}
+
+void send_replies(relay_actor* self, std::vector<rule_reply>& replies);
+
 // The log must hold every line the window shows, even when the window is
 // faster than the disk. So the records of a read go to the log writer as a
 // request, which waits for room instead of being dropped, and the read goes
@@ -57,7 +129,8 @@ void log_frame(relay_actor* self, actors::connection_id id, actors::direction di
 // only once the log has it. `await` holds back the relay's other messages
 // meanwhile, which keeps every connection's events in order; the
 // connection's read credit bounds what piles up.
-void log_then_show(relay_actor* self, actors::frames_received ev) {
+void log_then_show(relay_actor* self, actors::frames_received ev,
+                   std::vector<rule_reply> replies) {
   std::vector<actors::log_record> records;
   records.reserve(ev.frames.size());
   auto source = log_source(ev.id);
@@ -66,7 +139,11 @@ void log_then_show(relay_actor* self, actors::frames_received ev) {
       actors::make_log_record(source, actors::direction::in, std::string{ev.frames[i]}));
   auto conn = caf::actor_cast<caf::actor>(self->current_sender());
   auto read = std::make_shared<actors::frames_received>(std::move(ev));
-  auto show = [=] { caf::send_as(conn, self->state.bridge, std::move(*read)); };
+  auto answers = std::make_shared<std::vector<rule_reply>>(std::move(replies));
+  auto show = [=] {
+    caf::send_as(conn, self->state.bridge, std::move(*read));
+    send_replies(self, *answers);
+  };
   self->request(self->state.log, caf::infinite, std::move(records))
     .await([=](actors::log_ack_atom) { show(); },
            // The log was replaced or stopped, or its file is failing (the
@@ -112,6 +189,7 @@ void send_to(relay_actor* self, actors::connection_id id, const std::string& pay
   }
   self->send(i->second, actors::send_atom::value, payload);
   log_frame(self, id, actors::direction::out, payload);
+  record(self, rec_sent_atom_v, std::uint64_t{id}, payload);
   self->send(st.bridge, actors::make_frame_event(id, actors::direction::out, payload));
 }
 
@@ -120,6 +198,9 @@ void on_connected(relay_actor* self, actors::connected& ev) {
   st.connections[ev.id] = ev.handle;
   auto accepted
     = st.accepted_by.find(caf::actor_cast<caf::actor_addr>(self->current_sender()));
+  st.recorded_in[ev.id] = 0;
+  record(self, rec_up_atom_v, std::uint64_t{ev.id}, ev.peer,
+         accepted != st.accepted_by.end(), !ev.tls_version.empty());
   if (accepted == st.accepted_by.end()) {
     self->delegate(st.bridge, std::move(ev));
     return;
@@ -130,25 +211,44 @@ void on_connected(relay_actor* self, actors::connected& ev) {
   self->send(st.bridge, std::move(event));
 }
 
-// Answers `frame` (from `peer`, for a datagram) if a rule matches it.
-void apply_rules(relay_actor* self, actors::connection_id id, const std::string& peer,
-                 std::string_view frame) {
-  auto reply = ReplyTo(self->state.rules, frame);
-  if (!reply)
+// Schedules a rule's delayed reply, unless max_pending_replies wait already:
+// then the reply is refused, and the UI hears once how many were.
+void delay_reply(relay_actor* self, actors::connection_id id, const std::string& peer,
+                 std::string payload, std::chrono::milliseconds delay) {
+  auto& st = self->state;
+  if (st.pending_replies >= max_pending_replies) {
+    if (st.refused_replies++ == 0)
+      self->send(st.bridge,
+                 actors::make_error_event(
+                   actors::error_kind::limit_reached,
+                   "reply rules: " + std::to_string(max_pending_replies)
+                     + " delayed replies are waiting; further ones are dropped until "
+                       "some are sent",
+                   id));
     return;
-  if (reply->second.count() > 0) {
-    self->delayed_send(self, reply->second, delayed_reply_atom_v, id, peer,
-                       std::move(reply->first));
-  } else if (peer.empty()) {
-    send_to(self, id, reply->first);
-  } else {
-    send_datagram(self, id, peer, reply->first);
+  }
+  ++st.pending_replies;
+  self->delayed_send(self, delay, delayed_reply_atom_v, id, peer, std::move(payload));
+}
+
+// Sends the rules' answers, after the frames they answer went to the UI
+// (so the window shows each reply after its cause).
+void send_replies(relay_actor* self, std::vector<rule_reply>& replies) {
+  for (auto& reply : replies) {
+    if (reply.delay.count() > 0)
+      delay_reply(self, reply.id, reply.peer, std::move(reply.payload), reply.delay);
+    else if (reply.peer.empty())
+      send_to(self, reply.id, reply.payload);
+    else
+      send_datagram(self, reply.id, reply.peer, reply.payload);
   }
 }
 
 // Aborts every connection and closes the log (fsynced); answers when done.
 caf::result<bool> shut_down(relay_actor* self) {
   auto& st = self->state;
+  // The script ends before the aborts below, which are not the session's.
+  record_to(self, {});
   for (auto& conn : st.connections)
     self->send(conn.second, actors::abort_atom::value);
   for (auto& endpoint : st.endpoints)
@@ -177,26 +277,36 @@ caf::behavior connection_relay(relay_actor* self, caf::actor bridge) {
     },
     [=](actors::connected& ev) { on_connected(self, ev); },
     [=](actors::frames_received& ev) {
-      if (!self->state.rules.empty())
-        for (std::size_t i = 0; i < ev.frames.size(); ++i)
-          apply_rules(self, ev.id, {}, ev.frames[i]);
-      if (self->state.log)
-        log_then_show(self, std::move(ev));
-      else
+      record_in(self, ev.id, ev.frames, ev.frames.size());
+      std::vector<rule_reply> replies;
+      for (std::size_t i = 0; i < ev.frames.size(); ++i)
+        add_reply(self, ev.id, {}, ev.frames[i], replies);
+      if (self->state.log) {
+        log_then_show(self, std::move(ev), std::move(replies));
+      } else {
         pass(ev);
+        send_replies(self, replies);
+      }
     },
     [=](actors::frame_received& ev) {
-      if (!self->state.rules.empty())
-        apply_rules(self, ev.id, {}, ev.payload);
+      record_in(self, ev.id, &ev.payload, 1);
+      std::vector<rule_reply> replies;
+      add_reply(self, ev.id, {}, ev.payload, replies);
       log_frame(self, ev.id, actors::direction::in, ev.payload);
       pass(ev);
+      send_replies(self, replies);
     },
     [=](actors::connection_error& ev) { pass(ev); },
     [=](actors::reconnecting& ev) { pass(ev); },
     [=](actors::peer_refused& ev) { pass(ev); },
-    [=](actors::peer_finished& ev) { pass(ev); },
+    [=](actors::peer_finished& ev) {
+      record(self, rec_fin_atom_v, std::uint64_t{ev.id});
+      pass(ev);
+    },
     [=](actors::disconnected& ev) {
       self->state.connections.erase(ev.id);
+      self->state.recorded_in.erase(ev.id);
+      record(self, rec_gone_atom_v, std::uint64_t{ev.id}, ev.reason);
       pass(ev);
     },
     [=](actors::udp_ready& ev) {
@@ -204,12 +314,13 @@ caf::behavior connection_relay(relay_actor* self, caf::actor bridge) {
       pass(ev);
     },
     [=](actors::datagrams_received& ev) {
+      std::vector<rule_reply> replies;
       for (auto& d : ev.datagrams) {
-        if (!self->state.rules.empty())
-          apply_rules(self, ev.id, d.peer, d.payload);
+        add_reply(self, ev.id, d.peer, d.payload, replies);
         log_frame(self, ev.id, actors::direction::in, d.payload);
       }
       pass(ev);
+      send_replies(self, replies);
     },
     [=](actors::udp_error& ev) { pass(ev); },
     [=](actors::udp_closed& ev) {
@@ -227,8 +338,10 @@ caf::behavior connection_relay(relay_actor* self, caf::actor bridge) {
     },
     [=](actors::close_atom, actors::connection_id id) {
       auto i = self->state.connections.find(id);
-      if (i != self->state.connections.end())
+      if (i != self->state.connections.end()) {
+        record(self, rec_close_atom_v, std::uint64_t{id});
         self->send(i->second, actors::close_atom::value);
+      }
       auto j = self->state.endpoints.find(id);
       if (j != self->state.endpoints.end())
         self->send(j->second.first, actors::close_atom_v);
@@ -238,6 +351,15 @@ caf::behavior connection_relay(relay_actor* self, caf::actor bridge) {
     },
     [=](delayed_reply_atom, actors::connection_id id, const std::string& peer,
         const std::string& payload) {
+      auto& st = self->state;
+      --st.pending_replies;
+      if (st.pending_replies == 0 && st.refused_replies > 0) {
+        self->send(st.bridge,
+                   actors::make_message_event("reply rules: "
+                                              + std::to_string(st.refused_replies)
+                                              + " delayed replies were dropped"));
+        st.refused_replies = 0;
+      }
       if (peer.empty())
         send_to(self, id, payload);
       else
@@ -250,6 +372,8 @@ caf::behavior connection_relay(relay_actor* self, caf::actor bridge) {
       st.log = std::move(next);
     },
     [=](actors::log_ack_atom) {}, // a closed writer's answer
+    [=](record_atom, const std::string& path) { record_to(self, path); },
+    [=](bool) {}, // a closed recorder's answer
     [=](shutdown_atom) { return shut_down(self); },
   };
 }

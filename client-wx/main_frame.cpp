@@ -20,6 +20,7 @@
 #include "preferences_dialog.hpp"
 #include "reply_rules_dialog.hpp"
 #include "saved_messages.hpp"
+#include "session_recorder.hpp"
 #include "send_bar.hpp"
 #include "throughput_graph.hpp"
 #include "traffic_view.hpp"
@@ -33,6 +34,7 @@ enum MenuId {
   id_connect = wxID_HIGHEST + 1,
   id_listen,
   id_log,
+  id_record,
   id_hex,
   id_autoscroll,
   id_clear,
@@ -105,6 +107,7 @@ void MainFrame::BuildMenus() {
   file->Append(id_connect, "&Connect...\tCtrl+N");
   file->Append(id_listen, "&Listen...\tCtrl+L");
   file->AppendCheckItem(id_log, "Log to &file...\tCtrl+Shift+L");
+  file->AppendCheckItem(id_record, "&Record session as a script...\tCtrl+Shift+R");
   file->AppendSeparator();
   file->Append(wxID_EXIT, "&Quit\tCtrl+Q");
   auto* view = new wxMenu;
@@ -124,6 +127,7 @@ void MainFrame::BuildMenus() {
   Bind(wxEVT_MENU, &MainFrame::OnConnect, this, id_connect);
   Bind(wxEVT_MENU, &MainFrame::OnListen, this, id_listen);
   Bind(wxEVT_MENU, &MainFrame::OnToggleLog, this, id_log);
+  Bind(wxEVT_MENU, &MainFrame::OnToggleRecord, this, id_record);
   Bind(wxEVT_MENU, &MainFrame::OnCopy, this, wxID_COPY);
   Bind(wxEVT_MENU, [this](wxCommandEvent&) { Close(); }, wxID_EXIT);
   Bind(wxEVT_MENU, [this](wxCommandEvent& e) { traffic_->SetHex(e.IsChecked()); }, id_hex);
@@ -227,6 +231,27 @@ void MainFrame::LogTo(const std::string& path) {
   UpdateStatus();
 }
 
+void MainFrame::RecordTo(const std::string& path) {
+  record_state_ = path.empty() ? wxString{} : "recording: " + wxString::FromUTF8(path);
+  GetMenuBar()->Check(id_record, !path.empty());
+  caf::anon_send(workbench_, record_atom_v, path);
+  UpdateStatus();
+}
+
+void MainFrame::OnToggleRecord(wxCommandEvent& event) {
+  if (!event.IsChecked()) {
+    RecordTo({});
+    return;
+  }
+  wxFileDialog dialog(this, "Record the session as a scenario script", {}, "session.scn",
+                      "Scenario scripts (*.scn)|*.scn", wxFD_SAVE | wxFD_OVERWRITE_PROMPT);
+  if (dialog.ShowModal() != wxID_OK) {
+    GetMenuBar()->Check(id_record, false);
+    return;
+  }
+  RecordTo(dialog.GetPath().ToStdString(wxConvUTF8));
+}
+
 void MainFrame::OnConnect(wxCommandEvent&) {
   ConnectDialog dialog(this);
   if (dialog.ShowModal() != wxID_OK)
@@ -302,7 +327,8 @@ void MainFrame::UpdateStatus() {
                                 static_cast<unsigned long long>(evicted),
                                 GetMenuBar()->IsChecked(id_log) ? " (in the log)" : "");
   SetStatusText(dropped, field_dropped);
-  SetStatusText(log_state_, field_log);
+  SetStatusText(record_state_.empty() ? log_state_ : log_state_ + ", " + record_state_,
+                field_log);
 }
 
 } // namespace client

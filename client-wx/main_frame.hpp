@@ -48,6 +48,10 @@ public:
   /// Starts (non-empty path) or stops logging every frame to a file.
   void LogTo(const std::string& path);
 
+  /// Records what happens on the connections as a scenario script to
+  /// `path` (File > Record session, --record); an empty path stops.
+  void RecordTo(const std::string& path);
+
   /// The traffic view (tests read its model).
   TrafficView& Traffic() { return *traffic_; }
   /// The sidebar.
@@ -66,6 +70,7 @@ private:
   void OnConnect(wxCommandEvent&);
   void OnListen(wxCommandEvent&);
   void OnToggleLog(wxCommandEvent&);
+  void OnToggleRecord(wxCommandEvent&);
   void OnCopy(wxCommandEvent&);
   void OnSecond(wxTimerEvent&);
   void ApplyFilter();
@@ -90,6 +95,8 @@ private:
   std::uint64_t last_rx_ = 0, last_tx_ = 0;
   double rx_rate_ = 0, tx_rate_ = 0;
   wxString log_state_ = "log: off";
+  // "recording: FILE" while recording; empty otherwise.
+  wxString record_state_;
   std::vector<ReplyRule> reply_rules_;
 };
 

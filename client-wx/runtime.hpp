@@ -48,6 +48,8 @@ struct ClientOptions {
   std::string tls_key;
   /// --log FILE.
   std::string log;
+  /// --record FILE: record the session as a scenario script.
+  std::string record;
   /// --reply RULE (repeatable): auto-reply rules for this run, after the
   /// remembered ones (see reply_rules.hpp).
   std::vector<std::string> replies;

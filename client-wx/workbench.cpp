@@ -17,6 +17,7 @@
 #include "actors/server.hpp"
 #include "actors/ui_event.hpp"
 #include "connection_relay.hpp"
+#include "session_recorder.hpp"
 
 namespace client {
 
@@ -147,6 +148,7 @@ caf::behavior workbench(workbench_actor* self, caf::actor bridge) {
     [=](send_all_atom send_all, std::string& payload) { relay(send_all, std::move(payload)); },
     [=](actors::close_atom close, actors::connection_id id) { relay(close, id); },
     [=](log_to_atom, const std::string& path) { log_to(self, path); },
+    [=](record_atom set, std::string& path) { relay(set, std::move(path)); },
     [=](const actors::log_error& err) {
       self->send(self->state.bridge,
                  actors::make_error_event(actors::error_kind::io_failure, "log: " + err.message));

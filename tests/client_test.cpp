@@ -738,8 +738,19 @@ TEST_CASE_METHOD(gui_fixture, "reply rules turn the client into a mock server, o
   std::optional<testing_support::received_datagram> answer;
   REQUIRE(pump_until([&] { return (answer = sender.receive(0ms)).has_value(); }, 10s));
   CHECK(answer->payload == "200 /udp #2");
-  // The replies show in the traffic view as frames out.
+  // The replies show in the traffic view as frames out, each after the
+  // frame it answers.
   auto& model = frame->Traffic().Model();
+  auto row_of = [&](actors::direction dir, std::string_view text) {
+    for (std::size_t i = 0; i < model.Size(); ++i)
+      if (model.At(i).dir == dir && model.Text(i) == text)
+        return static_cast<long>(i);
+    return -1L;
+  };
+  REQUIRE(pump_until([&] { return row_of(actors::direction::out, "pong") >= 0; }, 10s));
+  REQUIRE(row_of(actors::direction::in, "GET /a") >= 0);
+  CHECK(row_of(actors::direction::in, "GET /a") < row_of(actors::direction::out, "200 /a #0"));
+  CHECK(row_of(actors::direction::in, "GET /b") < row_of(actors::direction::out, "200 /b #1"));
   CHECK(pump_until([&] {
     for (std::size_t i = 0; i < model.Size(); ++i)
       if (model.At(i).dir == actors::direction::out && model.Text(i) == "200 /udp #2")

@@ -1,0 +1,165 @@
+// The client's session recording (File > Record session, --record) and the
+// relay's bound on delayed replies: the script writer on its own, the relay
+// headless, and the real client under Xvfb against socat, replayed by the
+// real actors-scenario.
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <unistd.h>
+
+#include <caf/actor_system.hpp>
+#include <caf/scoped_actor.hpp>
+#include <caf/send.hpp>
+
+#include "actors/connection_protocol.hpp"
+#include "actors/system_config.hpp"
+#include "actors/testing/scenario_script.hpp"
+#include "actors/ui_event.hpp"
+#include "connection_relay.hpp"
+#include "reply_rules.hpp"
+#include "session_script.hpp"
+#include "support/child_process.hpp"
+#include "workbench.hpp"
+
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string read_file(const std::string& path) {
+  std::ifstream in{path, std::ios::binary};
+  return {std::istreambuf_iterator<char>{in}, {}};
+}
+
+} // namespace
+
+TEST_CASE("a recorded session is a script that parses back to the same bytes") {
+  std::ostringstream out;
+  client::SessionScript script{out, "in a test"};
+  std::string binary{"a\0\"b\\\n\xff", 7};
+  script.Connected(3, "127.0.0.1:7000", false, false);
+  script.Sent(3, "hello");
+  script.Received(3, "hello");
+  script.Sent(3, binary);
+  script.Received(3, binary);
+  script.Connected(4, "127.0.0.1:7000", true, false);  // accepted: a comment
+  script.Connected(5, "10.0.0.1:80", false, false);     // another server: a comment
+  script.Sent(5, "ignored");
+  script.Connected(6, "127.0.0.1:7000", false, true);
+  script.PeerFinished(6);
+  script.Disconnected(6, actors::error_kind::peer_closed);
+  script.Closed(3);
+  script.Finish();
+  auto text = out.str();
+  INFO(text);
+  CHECK(text.find("server at 127.0.0.1:7000\nconnect c3\nsend c3 \"hello\"\n"
+                  "expect c3 frame \"hello\"\n")
+        != std::string::npos);
+  CHECK(text.find("connect c6 tls insecure\nexpect c6 finished\nexpect c6 closed\n")
+        != std::string::npos);
+  CHECK(text.find("ignored") == std::string::npos);
+  CHECK(text.find("# c4: accepted by a listener") != std::string::npos);
+  auto parsed = actors::testing::parse_script(text);
+  INFO((parsed.error ? parsed.error->message : std::string{}));
+  REQUIRE(parsed);
+  auto& steps = parsed.value.steps;
+  REQUIRE(steps.size() == script.Steps());
+  CHECK(steps[4].kind == actors::testing::step_kind::send);
+  CHECK(steps[4].text == binary);
+  CHECK(steps[5].text == binary);
+}
+
+TEST_CASE("a reconnect is a new peer, and a flood's frames past the limit are counted") {
+  std::ostringstream out;
+  client::SessionScript script{out, "in a test"};
+  script.Connected(1, "127.0.0.1:9", false, false);
+  auto limit = client::SessionScript::frames_per_connection;
+  for (std::uint64_t i = 0; i < limit + 5; ++i)
+    script.Received(1, std::to_string(i));
+  script.ReceivedMore(1, 10);
+  script.Connected(1, "127.0.0.1:9", false, false); // reconnected
+  script.Sent(1, "again");
+  script.Finish();
+  auto text = out.str();
+  CHECK(text.find("expect c1 frames 15\nexpect c1 closed\nconnect c1_2\nsend c1_2 \"again\"\n")
+        != std::string::npos);
+  auto parsed = actors::testing::parse_script(text);
+  REQUIRE(parsed);
+  CHECK(parsed.value.steps.size() == script.Steps());
+}
+
+TEST_CASE("the relay bounds delayed replies and says how many it dropped") {
+  actors::system_config cfg;
+  caf::actor_system sys{cfg};
+  caf::scoped_actor bridge{sys};
+  auto relay = client::spawn_connection_relay(sys, bridge);
+  auto rule = client::ParseReplyRule("exact+60000ms:x=>y");
+  REQUIRE(rule);
+  bridge->send(relay, client::reply_rules_atom_v, std::vector<client::ReplyRule>{*rule});
+  constexpr int frames = 10'005;
+  for (int i = 0; i < frames; ++i)
+    bridge->send(relay, actors::frame_received{7, "x"});
+  int passed = 0;
+  std::vector<actors::ui_event> errors;
+  bool timed_out = false;
+  while (passed < frames && !timed_out)
+    bridge->receive([&](actors::frame_received&) { ++passed; },
+                    [&](actors::ui_event& ev) {
+                      if (ev.kind == actors::ui_event_kind::error)
+                        errors.push_back(ev);
+                    },
+                    caf::after(10s) >> [&] { timed_out = true; });
+  CHECK(passed == frames);
+  // Said once, not once per dropped reply.
+  bridge->receive([&](actors::ui_event& ev) { errors.push_back(ev); },
+                  caf::after(200ms) >> [] {});
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].error == actors::error_kind::limit_reached);
+  CHECK_THAT(errors[0].message, Catch::Contains("10000 delayed replies are waiting"));
+  caf::anon_send_exit(relay, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE("the client records a script that replays against the same server, complete on SIGTERM") {
+  if (std::getenv("DISPLAY") == nullptr)
+    FAIL("DISPLAY is not set: run the GUI tests under xvfb-run");
+  // A server of someone else's: greets each client, then echoes.
+  testing_support::child_process server{
+    {"socat", "TCP-LISTEN:0,bind=127.0.0.1,reuseaddr,fork", "SYSTEM:echo hello; exec cat"}};
+  auto port = server.listening_port(10s);
+  REQUIRE(port);
+  char dir[] = "/tmp/actors-record-XXXXXX";
+  REQUIRE(mkdtemp(dir) != nullptr);
+  std::string path = std::string{dir} + "/session.scn";
+  testing_support::child_process client{{ACTORS_CLIENT_PATH, "--connect",
+                                         "127.0.0.1:" + std::to_string(*port), "--record",
+                                         path, "--reply", "^hello$=>world"}};
+  // The client answers the greeting by its rule, and socat echoes that.
+  auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (std::chrono::steady_clock::now() < deadline
+         && read_file(path).find("frame \"world\"") == std::string::npos)
+    std::this_thread::sleep_for(50ms);
+  client.signal(SIGTERM);
+  auto status = client.wait_exit(10s);
+  REQUIRE(status);
+  CHECK(*status == 0);
+  auto script = read_file(path);
+  INFO(script);
+  CHECK(script.find("server at 127.0.0.1:" + std::to_string(*port)) != std::string::npos);
+  CHECK(std::regex_search(script, std::regex{"connect (c[0-9]+)\nexpect \\1 frame \"hello\"\n"
+                                              "send \\1 \"world\"\nexpect \\1 frame \"world\"\n"}));
+  CHECK(script.find("# End of the recording") != std::string::npos);
+  // The replay: the real runner against the same server, which still runs.
+  testing_support::child_process replay{{ACTORS_SCENARIO_PATH, path}};
+  auto replayed = replay.wait_exit(30s);
+  REQUIRE(replayed);
+  CHECK(*replayed == 0);
+  std::system(("rm -rf '" + std::string{dir} + "'").c_str());
+}
