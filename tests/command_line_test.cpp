@@ -52,7 +52,7 @@ TEST_CASE("an option without its value is refused by name") {
   CHECK(error_of({"--demo", "--port"}) == "--port needs a value");
 }
 
-TEST_CASE("--help and -h win over everything else, even a bad option before them") {
+TEST_CASE("help (--help and -h) wins over everything else, even a bad option before it") {
   CHECK(parsed({"--help"}).help_requested());
   CHECK(parsed({"--bogus", "-h"}).help_requested());
   CHECK(parsed({"--port", "x", "--help"}).help_requested());
