@@ -1,5 +1,8 @@
 #include "connection_panel.hpp"
 
+#include <iterator>
+#include <string>
+
 namespace client {
 
 ConnectionPanel::ConnectionPanel(wxWindow* parent)
@@ -10,6 +13,74 @@ ConnectionPanel::ConnectionPanel(wxWindow* parent)
   AppendColumn("State", wxLIST_FORMAT_LEFT, 105);
   // Protocol version and cipher suite; empty for plain TCP.
   AppendColumn("TLS", wxLIST_FORMAT_LEFT, 140);
+  AppendColumn("In", wxLIST_FORMAT_RIGHT, 120);
+  AppendColumn("Out", wxLIST_FORMAT_RIGHT, 120);
+  AppendColumn("Rate in/out", wxLIST_FORMAT_RIGHT, 110);
+  SetToolTip("In and Out: frames (bytes) the window saw; Rate: frames per second.\n"
+             "Right-click or Delete: close; Connect again... opens the dialog for its peer.");
+}
+
+namespace {
+
+constexpr std::size_t history_seconds = 60;
+
+// Column indexes.
+constexpr long column_peer = 1;
+constexpr long column_in = 4;
+constexpr long column_out = 5;
+constexpr long column_rate = 6;
+
+} // namespace
+
+wxString FormatCount(std::uint64_t count) {
+  auto digits = std::to_string(count);
+  std::string result;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0)
+      result += ',';
+    result += digits[i];
+  }
+  return wxString::FromUTF8(result);
+}
+
+wxString FormatBytes(std::uint64_t bytes) {
+  static const char* units[] = {"B", "KB", "MB", "GB", "TB"};
+  auto value = static_cast<double>(bytes);
+  std::size_t unit = 0;
+  while (value >= 1000 && unit + 1 < std::size(units)) {
+    value /= 1000;
+    ++unit;
+  }
+  return unit == 0 ? wxString::Format("%llu B", static_cast<unsigned long long>(bytes))
+                   : wxString::Format("%.1f %s", value, units[unit]);
+}
+
+const ConnectionPanel::Figures* ConnectionPanel::FiguresOf(std::uint64_t connection) const {
+  auto i = figures_.find(connection);
+  return i == figures_.end() ? nullptr : &i->second;
+}
+
+wxString ConnectionPanel::PeerOf(std::uint64_t connection) const {
+  auto i = rows_.find(connection);
+  return i == rows_.end() ? wxString{} : GetItemText(i->second, column_peer);
+}
+
+void ConnectionPanel::Tick() {
+  for (auto& [connection, f] : figures_) {
+    auto& last = at_last_tick_[connection];
+    f.rate_in = static_cast<double>(f.frames_in - last.first);
+    f.rate_out = static_cast<double>(f.frames_out - last.second);
+    last = {f.frames_in, f.frames_out};
+    f.history.emplace_back(f.rate_in, f.rate_out);
+    if (f.history.size() > history_seconds)
+      f.history.pop_front();
+    auto row = RowOf(connection);
+    SetItem(row, column_in, FormatCount(f.frames_in) + " (" + FormatBytes(f.bytes_in) + ")");
+    SetItem(row, column_out,
+            FormatCount(f.frames_out) + " (" + FormatBytes(f.bytes_out) + ")");
+    SetItem(row, column_rate, FormatCount(static_cast<std::uint64_t>(f.rate_in)) + " / "
+                                + FormatCount(static_cast<std::uint64_t>(f.rate_out)));
+  }
 }
 
 long ConnectionPanel::RowOf(std::uint64_t connection) {
@@ -50,6 +121,21 @@ void ConnectionPanel::Apply(const std::vector<actors::ui_event>& events) {
     if (event.connection == 0)
       continue;
     switch (event.kind) {
+      case kind::frame: {
+        auto& f = figures_[event.connection];
+        if (event.dir == actors::direction::out) {
+          ++f.frames_out;
+          f.bytes_out += event.payload.size();
+        } else {
+          ++f.frames_in;
+          f.bytes_in += event.payload.size();
+        }
+        break;
+      }
+      case kind::dropped:
+        // Frames the window did not get to see still arrived.
+        figures_[event.connection].frames_in += event.dropped;
+        break;
       case kind::connected:
         open_.insert(event.connection);
         SetState(event.connection, wxString::FromUTF8(event.address),

@@ -1,11 +1,15 @@
 #pragma once
 
 // The sidebar: every connection (opened by the user or accepted by one of
-// its listeners) with its peer and state.
+// its listeners) with its peer, state, TLS, frames and bytes in and out, and
+// rates. Events only add to counters; the cells are rewritten once a second
+// (Tick), so a flood costs the list nothing.
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <set>
+#include <utility>
 #include <vector>
 
 #include <wx/listctrl.h>
@@ -26,6 +30,35 @@ public:
   /// Connections currently open.
   std::size_t OpenCount() const { return open_.size(); }
 
+  /// Once a second: computes each connection's rates, keeps the last
+  /// minute of them, and shows the figures. Must be called on the UI thread.
+  void Tick();
+
+  /// What the sidebar counts for one connection.
+  struct Figures {
+    std::uint64_t frames_in = 0;
+    std::uint64_t frames_out = 0;
+    std::uint64_t bytes_in = 0;
+    std::uint64_t bytes_out = 0;
+    /// Frames per second in the last second.
+    double rate_in = 0;
+    double rate_out = 0;
+    /// The last minute of (in, out) rates, oldest first.
+    std::deque<std::pair<double, double>> history;
+  };
+
+  /// The figures of `connection`, or nullptr if it never had any.
+  const Figures* FiguresOf(std::uint64_t connection) const;
+
+  /// The connections open now, by id.
+  const std::set<std::uint64_t>& OpenConnections() const { return open_; }
+
+  /// Whether `connection` is open now.
+  bool IsOpen(std::uint64_t connection) const { return open_.count(connection) > 0; }
+
+  /// The peer ("host:port") shown for `connection`.
+  wxString PeerOf(std::uint64_t connection) const;
+
 private:
   long RowOf(std::uint64_t connection);
   long AppendRow(const wxString& label, std::uint64_t connection);
@@ -36,6 +69,13 @@ private:
   // only ever appended, so the indexes stay valid.
   std::vector<std::uint64_t> row_connections_;
   std::set<std::uint64_t> open_;
+  std::map<std::uint64_t, Figures> figures_;
+  // Frame counts at the last tick, for the rates.
+  std::map<std::uint64_t, std::pair<std::uint64_t, std::uint64_t>> at_last_tick_;
 };
+
+/// "12,345" and "1.2 MB": counts and sizes for people.
+wxString FormatCount(std::uint64_t count);
+wxString FormatBytes(std::uint64_t bytes);
 
 } // namespace client

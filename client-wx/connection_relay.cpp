@@ -17,6 +17,7 @@
 #include "actors/log_writer.hpp"
 #include "actors/ui_event.hpp"
 #include "session_recorder.hpp"
+#include "sequence_runner.hpp"
 #include "session_script.hpp"
 #include "workbench.hpp"
 
@@ -38,6 +39,8 @@ struct relay_state {
   // connection the frames it got one by one (the rest it gets as counts).
   caf::actor recorder;
   std::map<actors::connection_id, std::uint64_t> recorded_in;
+  // A running sequence, which gets a copy of every frame (sequence_runner.hpp).
+  caf::actor tap;
   // Delayed replies scheduled and not sent yet; bounded, so a flood that
   // matches a delayed rule cannot grow memory without end.
   std::size_t pending_replies = 0;
@@ -79,6 +82,17 @@ void record_in(relay_actor* self, actors::connection_id id, const Payloads& payl
   if (i < count)
     self->send(st.recorder, rec_more_atom_v, std::uint64_t{id},
                static_cast<std::uint64_t>(count - i));
+}
+
+// Copies frames to a running sequence, if any.
+template <class Payloads>
+void tap_frames(relay_actor* self, actors::connection_id id, const Payloads& payloads,
+                std::size_t count) {
+  auto& st = self->state;
+  if (!st.tap)
+    return;
+  for (std::size_t i = 0; i < count; ++i)
+    self->send(st.tap, tap_atom_v, id, std::string{payloads[i]});
 }
 
 // Tells the recorder (if recording) `xs`.
@@ -278,6 +292,7 @@ caf::behavior connection_relay(relay_actor* self, caf::actor bridge) {
     [=](actors::connected& ev) { on_connected(self, ev); },
     [=](actors::frames_received& ev) {
       record_in(self, ev.id, ev.frames, ev.frames.size());
+      tap_frames(self, ev.id, ev.frames, ev.frames.size());
       std::vector<rule_reply> replies;
       for (std::size_t i = 0; i < ev.frames.size(); ++i)
         add_reply(self, ev.id, {}, ev.frames[i], replies);
@@ -290,6 +305,7 @@ caf::behavior connection_relay(relay_actor* self, caf::actor bridge) {
     },
     [=](actors::frame_received& ev) {
       record_in(self, ev.id, &ev.payload, 1);
+      tap_frames(self, ev.id, &ev.payload, 1);
       std::vector<rule_reply> replies;
       add_reply(self, ev.id, {}, ev.payload, replies);
       log_frame(self, ev.id, actors::direction::in, ev.payload);
@@ -307,6 +323,8 @@ caf::behavior connection_relay(relay_actor* self, caf::actor bridge) {
       self->state.connections.erase(ev.id);
       self->state.recorded_in.erase(ev.id);
       record(self, rec_gone_atom_v, std::uint64_t{ev.id}, ev.reason);
+      if (self->state.tap)
+        self->send(self->state.tap, ev);
       pass(ev);
     },
     [=](actors::udp_ready& ev) {
@@ -317,6 +335,7 @@ caf::behavior connection_relay(relay_actor* self, caf::actor bridge) {
       std::vector<rule_reply> replies;
       for (auto& d : ev.datagrams) {
         add_reply(self, ev.id, d.peer, d.payload, replies);
+        tap_frames(self, ev.id, &d.payload, 1);
         log_frame(self, ev.id, actors::direction::in, d.payload);
       }
       pass(ev);
@@ -373,6 +392,7 @@ caf::behavior connection_relay(relay_actor* self, caf::actor bridge) {
     },
     [=](actors::log_ack_atom) {}, // a closed writer's answer
     [=](record_atom, const std::string& path) { record_to(self, path); },
+    [=](tap_atom, caf::actor& runner) { self->state.tap = std::move(runner); },
     [=](bool) {}, // a closed recorder's answer
     [=](shutdown_atom) { return shut_down(self); },
   };

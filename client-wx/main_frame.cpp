@@ -22,6 +22,8 @@
 #include "saved_messages.hpp"
 #include "session_recorder.hpp"
 #include "send_bar.hpp"
+#include "sequence_dialog.hpp"
+#include "sequence_runner.hpp"
 #include "throughput_graph.hpp"
 #include "traffic_view.hpp"
 #include "workbench.hpp"
@@ -35,6 +37,9 @@ enum MenuId {
   id_listen,
   id_log,
   id_record,
+  id_close_connection,
+  id_connect_again,
+  id_sequence,
   id_hex,
   id_autoscroll,
   id_clear,
@@ -98,6 +103,13 @@ MainFrame::MainFrame(const actors::wx::ui_sink& sink, caf::actor workbench,
   SetStatusWidths(field_count, widths);
   Bind(wxEVT_TIMER, &MainFrame::OnSecond, this);
   second_timer_.Start(1000);
+  connections_->Bind(wxEVT_LIST_ITEM_RIGHT_CLICK, &MainFrame::OnConnectionMenu, this);
+  connections_->Bind(wxEVT_LIST_KEY_DOWN, [this](wxListEvent& event) {
+    if (event.GetKeyCode() == WXK_DELETE || event.GetKeyCode() == WXK_BACK)
+      CloseSelected();
+    else
+      event.Skip();
+  });
   UpdateStatus();
   send_bar_->FocusInput();
 }
@@ -119,6 +131,7 @@ void MainFrame::BuildMenus() {
   view->Append(id_focus_send, "&Send bar\tCtrl+Enter");
   view->AppendSeparator();
   view->Append(id_reply_rules, "&Reply rules...");
+  view->Append(id_sequence, "Run a se&quence...\tCtrl+Shift+Q");
   view->Append(id_preferences, "&Preferences...");
   auto* bar = new wxMenuBar;
   bar->Append(file, "&File");
@@ -128,6 +141,7 @@ void MainFrame::BuildMenus() {
   Bind(wxEVT_MENU, &MainFrame::OnListen, this, id_listen);
   Bind(wxEVT_MENU, &MainFrame::OnToggleLog, this, id_log);
   Bind(wxEVT_MENU, &MainFrame::OnToggleRecord, this, id_record);
+  Bind(wxEVT_MENU, [this](wxCommandEvent&) { ShowSequences(); }, id_sequence);
   Bind(wxEVT_MENU, &MainFrame::OnCopy, this, wxID_COPY);
   Bind(wxEVT_MENU, [this](wxCommandEvent&) { Close(); }, wxID_EXIT);
   Bind(wxEVT_MENU, [this](wxCommandEvent& e) { traffic_->SetHex(e.IsChecked()); }, id_hex);
@@ -189,6 +203,8 @@ void MainFrame::ApplyBatch(const actors::ui_batch& batch) {
       dropped_ += event.dropped;
     else if (event.kind == kind::error)
       ShowError(wxString::FromUTF8(event.message));
+    else if (event.kind == kind::message && event.message.rfind(sequence_prefix, 0) == 0)
+      ShowSequenceState(wxString::FromUTF8(event.message));
   }
   connections_->Apply(batch.events);
   traffic_->AddEvents(batch.events);
@@ -252,6 +268,71 @@ void MainFrame::OnToggleRecord(wxCommandEvent& event) {
   RecordTo(dialog.GetPath().ToStdString(wxConvUTF8));
 }
 
+SequenceDialog& MainFrame::ShowSequences() {
+  if (!sequence_dialog_) {
+    auto id = connections_->SelectedConnection();
+    auto name = "c" + std::to_string(id == 0 ? 1 : id);
+    auto example = "# Runs on the open connections, named c<id> as in the sidebar.\n"
+                   "send " + name + " hello\n"
+                   "expect " + name + " frame ~ hello within 2s\n";
+    sequence_dialog_ = new SequenceDialog(
+      this, example, [this](const std::string& text) { return RunSequence(text); },
+      [this] { caf::anon_send(workbench_, stop_sequence_atom_v); });
+  }
+  sequence_dialog_->Show();
+  sequence_dialog_->Raise();
+  return *sequence_dialog_;
+}
+
+std::string MainFrame::RunSequence(const std::string& text) {
+  std::vector<std::uint64_t> open;
+  for (auto id : connections_->OpenConnections())
+    open.push_back(id);
+  auto parsed = ParseSequence(text, open);
+  if (!parsed)
+    return "line " + std::to_string(parsed.error->line) + ": " + parsed.error->message;
+  caf::anon_send(workbench_, run_sequence_atom_v, std::move(parsed.value));
+  return {};
+}
+
+void MainFrame::ShowSequenceState(const wxString& text) {
+  sequence_state_ = text;
+  if (sequence_dialog_)
+    sequence_dialog_->SetStatus(text);
+  UpdateStatus();
+}
+
+void MainFrame::CloseSelected() {
+  auto id = connections_->SelectedConnection();
+  if (id != 0 && connections_->IsOpen(id))
+    caf::anon_send(workbench_, actors::close_atom::value, id);
+}
+
+void MainFrame::OnConnectionMenu(wxListEvent&) {
+  auto id = connections_->SelectedConnection();
+  if (id == 0)
+    return;
+  wxMenu menu;
+  menu.Append(id_close_connection, "&Close\tDelete")->Enable(connections_->IsOpen(id));
+  menu.Append(id_connect_again, "Connect &again...");
+  auto choice = connections_->GetPopupMenuSelectionFromUser(menu);
+  if (choice == id_close_connection) {
+    CloseSelected();
+  } else if (choice == id_connect_again) {
+    // The dialog opens filled in with this peer (TLS and framing to choose).
+    auto peer = connections_->PeerOf(id);
+    auto colon = peer.Find(':', true);
+    unsigned long port = 0;
+    if (peer.StartsWith("udp://"))
+      peer = peer.Mid(6), colon = peer.Find(':', true);
+    if (colon != wxNOT_FOUND && peer.Mid(colon + 1).ToULong(&port) && port <= 65535)
+      ConnectDialog::Remember(peer.Left(colon).ToStdString(wxConvUTF8),
+                              static_cast<std::uint16_t>(port));
+    wxCommandEvent none;
+    OnConnect(none);
+  }
+}
+
 void MainFrame::OnConnect(wxCommandEvent&) {
   ConnectDialog dialog(this);
   if (dialog.ShowModal() != wxID_OK)
@@ -306,7 +387,16 @@ void MainFrame::OnSecond(wxTimerEvent&) {
   tx_rate_ = static_cast<double>(tx_frames_ - last_tx_);
   last_rx_ = rx_frames_;
   last_tx_ = tx_frames_;
-  graph_->AddSample(rx_rate_, tx_rate_);
+  total_rates_.emplace_back(rx_rate_, tx_rate_);
+  if (total_rates_.size() > 60)
+    total_rates_.pop_front();
+  connections_->Tick();
+  auto selected = connections_->SelectedConnection();
+  if (auto* figures = selected != 0 ? connections_->FiguresOf(selected) : nullptr)
+    graph_->SetSamples(figures->history, wxString::Format("conn %llu",
+                                           static_cast<unsigned long long>(selected)));
+  else
+    graph_->SetSamples(total_rates_, "all");
   UpdateStatus();
 }
 
@@ -327,8 +417,13 @@ void MainFrame::UpdateStatus() {
                                 static_cast<unsigned long long>(evicted),
                                 GetMenuBar()->IsChecked(id_log) ? " (in the log)" : "");
   SetStatusText(dropped, field_dropped);
-  SetStatusText(record_state_.empty() ? log_state_ : log_state_ + ", " + record_state_,
-                field_log);
+  auto state = log_state_;
+  if (!record_state_.empty())
+    state += ", " + record_state_;
+  // The verdict or the step under way, without its "sequence" prefix's line.
+  if (!sequence_state_.empty())
+    state += ", " + sequence_state_.BeforeFirst('\n');
+  SetStatusText(state, field_log);
 }
 
 } // namespace client

@@ -6,7 +6,9 @@
 // anon_send: it never waits on an actor.
 
 #include <cstdint>
+#include <deque>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <caf/actor.hpp>
@@ -21,6 +23,7 @@
 class wxInfoBar;
 class wxTextCtrl;
 class wxCheckBox;
+class wxListEvent;
 
 namespace client {
 
@@ -29,6 +32,7 @@ class ConnectionPanel;
 class SendBar;
 class ThroughputGraph;
 class SavedMessagesPanel;
+class SequenceDialog;
 
 /// The client's window.
 class MainFrame : public wxFrame {
@@ -56,6 +60,17 @@ public:
   TrafficView& Traffic() { return *traffic_; }
   /// The sidebar.
   ConnectionPanel& Connections() { return *connections_; }
+
+  /// Closes the connection selected in the sidebar, if it is open (Delete,
+  /// or Close in the sidebar's context menu).
+  void CloseSelected();
+
+  /// Opens (or raises) View > Run a sequence.
+  SequenceDialog& ShowSequences();
+
+  /// Runs `text` as a sequence on the open connections; returns why it
+  /// cannot run (a parse error with its line), or empty once it started.
+  std::string RunSequence(const std::string& text);
   /// The send bar.
   SendBar& Sender() { return *send_bar_; }
   /// The saved messages.
@@ -71,6 +86,10 @@ private:
   void OnListen(wxCommandEvent&);
   void OnToggleLog(wxCommandEvent&);
   void OnToggleRecord(wxCommandEvent&);
+  // The sidebar's context menu: close, connect again.
+  void OnConnectionMenu(wxListEvent&);
+  // A sequence's step under way or its verdict (a "sequence..." message).
+  void ShowSequenceState(const wxString& text);
   void OnCopy(wxCommandEvent&);
   void OnSecond(wxTimerEvent&);
   void ApplyFilter();
@@ -97,6 +116,11 @@ private:
   wxString log_state_ = "log: off";
   // "recording: FILE" while recording; empty otherwise.
   wxString record_state_;
+  // The last minute of all connections' rates, for the graph when no
+  // connection is selected.
+  std::deque<std::pair<double, double>> total_rates_;
+  SequenceDialog* sequence_dialog_ = nullptr;
+  wxString sequence_state_;
   std::vector<ReplyRule> reply_rules_;
 };
 

@@ -13,14 +13,17 @@ constexpr std::size_t max_samples = 60;
 ThroughputGraph::ThroughputGraph(wxWindow* parent)
   : wxPanel(parent, wxID_ANY, wxDefaultPosition, wxSize(180, 40)) {
   SetBackgroundStyle(wxBG_STYLE_PAINT);
-  SetToolTip("frames per second, last minute: green received, blue sent");
+  SetToolTip("frames per second, last minute, of the selected connection "
+             "(or all): green received, blue sent");
   Bind(wxEVT_PAINT, &ThroughputGraph::OnPaint, this);
 }
 
-void ThroughputGraph::AddSample(double rx, double tx) {
-  samples_.emplace_back(rx, tx);
-  if (samples_.size() > max_samples)
+void ThroughputGraph::SetSamples(std::deque<std::pair<double, double>> samples,
+                                 const wxString& label) {
+  samples_ = std::move(samples);
+  while (samples_.size() > max_samples)
     samples_.pop_front();
+  label_ = label;
   Refresh(false);
 }
 
@@ -46,6 +49,9 @@ void ThroughputGraph::OnPaint(wxPaintEvent&) {
   };
   plot(wxColour(0, 150, 0), false);
   plot(wxColour(0, 0, 200), true);
+  dc.SetFont(GetFont().Smaller());
+  dc.SetTextForeground(wxColour(110, 110, 110));
+  dc.DrawText(label_, 2, 0);
 }
 
 } // namespace client

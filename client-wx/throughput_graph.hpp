@@ -3,22 +3,27 @@
 // A small live graph of frames received and sent per second.
 
 #include <deque>
+#include <utility>
 
 #include <wx/panel.h>
+#include <wx/string.h>
 
 namespace client {
 
-/// The last minute of receive and send rates, one sample per second.
+/// The last minute of receive and send rates, one sample per second: of
+/// the selected connection, or of all.
 class ThroughputGraph : public wxPanel {
 public:
   explicit ThroughputGraph(wxWindow* parent);
-  /// Adds one second's rates and repaints. Must be called on the UI thread.
-  void AddSample(double rx_per_second, double tx_per_second);
+  /// Shows `samples` ((received, sent) per second, oldest first, at most a
+  /// minute's) under `label` and repaints. Must be called on the UI thread.
+  void SetSamples(std::deque<std::pair<double, double>> samples, const wxString& label);
 
 private:
   void OnPaint(wxPaintEvent& event);
 
   std::deque<std::pair<double, double>> samples_;
+  wxString label_;
 };
 
 } // namespace client

@@ -4,6 +4,7 @@
 #include "reply_rules.hpp"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <caf/actor_system.hpp>
@@ -17,6 +18,7 @@
 #include "actors/server.hpp"
 #include "actors/ui_event.hpp"
 #include "connection_relay.hpp"
+#include "sequence_runner.hpp"
 #include "session_recorder.hpp"
 
 namespace client {
@@ -28,6 +30,8 @@ struct workbench_state {
   // Subscriber of every connection; runs the per-connection commands.
   caf::actor relay;
   std::vector<actors::server_actor> listeners;
+  // The sequence under way, if any.
+  caf::actor sequence;
 
   static inline const char* name = "client.workbench";
 };
@@ -149,6 +153,17 @@ caf::behavior workbench(workbench_actor* self, caf::actor bridge) {
     [=](actors::close_atom close, actors::connection_id id) { relay(close, id); },
     [=](log_to_atom, const std::string& path) { log_to(self, path); },
     [=](record_atom set, std::string& path) { relay(set, std::move(path)); },
+    [=](run_sequence_atom, actors::testing::script& script) {
+      auto& st = self->state;
+      if (st.sequence)
+        self->send(st.sequence, stop_sequence_atom_v);
+      st.sequence = spawn_sequence_runner(self->system(), st.relay, st.bridge,
+                                          std::move(script));
+    },
+    [=](stop_sequence_atom stop) {
+      if (self->state.sequence)
+        self->send(std::exchange(self->state.sequence, nullptr), stop);
+    },
     [=](const actors::log_error& err) {
       self->send(self->state.bridge,
                  actors::make_error_event(actors::error_kind::io_failure, "log: " + err.message));

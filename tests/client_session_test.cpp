@@ -17,6 +17,10 @@
 #include <unistd.h>
 
 #include <caf/actor_system.hpp>
+#include <caf/delegated.hpp>
+#include <caf/message_view.hpp>
+#include <caf/others.hpp>
+#include <caf/result.hpp>
 #include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
 
@@ -26,6 +30,7 @@
 #include "actors/ui_event.hpp"
 #include "connection_relay.hpp"
 #include "reply_rules.hpp"
+#include "sequence_runner.hpp"
 #include "session_script.hpp"
 #include "support/child_process.hpp"
 #include "workbench.hpp"
@@ -162,4 +167,94 @@ TEST_CASE("the client records a script that replays against the same server, com
   REQUIRE(replayed);
   CHECK(*replayed == 0);
   std::system(("rm -rf '" + std::string{dir} + "'").c_str());
+}
+
+namespace {
+
+// Collects the sequence's messages until its verdict ("... passed" or
+// "... failed ..."), skipping every other event; empty on a timeout.
+std::vector<std::string> sequence_messages(caf::scoped_actor& bridge) {
+  std::vector<std::string> result;
+  bool done = false;
+  bool timed_out = false;
+  while (!done && !timed_out)
+    bridge->receive(
+      [&](actors::ui_event& ev) {
+        if (ev.kind != actors::ui_event_kind::message
+            || ev.message.rfind(client::sequence_prefix, 0) != 0)
+          return;
+        result.push_back(ev.message);
+        done = ev.message.find(" passed") != std::string::npos
+               || ev.message.find(" failed") != std::string::npos;
+      },
+      // The connections' own events, which a real bridge would show.
+      caf::others >> [](caf::message_view&) -> caf::result<caf::message> {
+        return caf::delegated<caf::message>{};
+      },
+      caf::after(10s) >> [&] { timed_out = true; });
+  if (timed_out)
+    result.clear();
+  return result;
+}
+
+} // namespace
+
+TEST_CASE("a sequence runs on the open connections and stops at a failing step") {
+  testing_support::child_process echo{{"socat", "TCP-LISTEN:0,bind=127.0.0.1,reuseaddr,fork",
+                                       "EXEC:cat"}};
+  auto port = echo.listening_port(10s);
+  REQUIRE(port);
+  actors::system_config cfg;
+  caf::actor_system sys{cfg};
+  caf::scoped_actor bridge{sys};
+  auto bench = client::spawn_workbench(sys, bridge);
+  bridge->send(bench, client::connect_atom_v, std::string{"127.0.0.1"}, *port,
+               actors::connection_options{});
+  std::uint64_t id = 0;
+  bridge->receive([&](actors::connected& ev) { id = ev.id; },
+                  caf::after(10s) >> [] {});
+  REQUIRE(id != 0);
+  auto c = "c" + std::to_string(id);
+  auto passing = client::ParseSequence("send " + c + " id=42\n"
+                                       "expect " + c + " frame ~ \"^id=(\\d+)$\" as n\n"
+                                       "send " + c + " \"n is ${n}\"\n"
+                                       "send " + c + " one\n"
+                                       "expect " + c + " frame \"n is 42\"\n"
+                                       "await " + c + " frame one\n"
+                                       "wait 50ms\n"
+                                       "expect " + c + " silent 100ms\n",
+                                       {id});
+  INFO((passing.error ? passing.error->message : std::string{}));
+  REQUIRE(passing);
+  bridge->send(bench, client::run_sequence_atom_v, passing.value);
+  auto messages = sequence_messages(bridge);
+  REQUIRE_FALSE(messages.empty());
+  CHECK(messages.front() == "sequence: line 1: send " + c + " id=42");
+  CHECK(messages.back() == "sequence passed (8 steps)");
+  auto failing = client::ParseSequence("send " + c + " x\nexpect " + c + " frame y\n", {id});
+  REQUIRE(failing);
+  bridge->send(bench, client::run_sequence_atom_v, failing.value);
+  messages = sequence_messages(bridge);
+  REQUIRE_FALSE(messages.empty());
+  CHECK(messages.back() == "sequence failed at line 2 (expect " + c + " frame y): " + c
+                             + " received frame \"x\", expected frame \"y\"");
+  auto silent = client::ParseSequence("expect " + c + " frame z within 200ms\n", {id});
+  REQUIRE(silent);
+  bridge->send(bench, client::run_sequence_atom_v, silent.value);
+  messages = sequence_messages(bridge);
+  REQUIRE_FALSE(messages.empty());
+  CHECK_THAT(messages.back(), Catch::Contains("received nothing within 200 ms"));
+  bridge->request(bench, 10s, client::shutdown_atom_v).receive([](bool) {},
+                                                               [](caf::error&) {});
+}
+
+TEST_CASE("a sequence refuses steps it cannot run and connections that are not open") {
+  auto server = client::ParseSequence("server at 127.0.0.1:7\n", {});
+  REQUIRE_FALSE(server);
+  CHECK(server.error->line == 1);
+  CHECK_THAT(server.error->message, Catch::Contains("run the rest with actors-scenario"));
+  auto unknown = client::ParseSequence("send c3 x\nsend c42 y\n", {3});
+  REQUIRE_FALSE(unknown);
+  CHECK(unknown.error->line == 2);
+  CHECK_THAT(unknown.error->message, Catch::Contains("no peer named c42"));
 }

@@ -27,6 +27,7 @@
 #include "connection_panel.hpp"
 #include "main_frame.hpp"
 #include "send_bar.hpp"
+#include "sequence_dialog.hpp"
 #include "endpoint_dialogs.hpp"
 #include "message_template.hpp"
 #include "preferences_dialog.hpp"
@@ -757,4 +758,74 @@ TEST_CASE_METHOD(gui_fixture, "reply rules turn the client into a mock server, o
         return true;
     return false;
   }, 10s));
+}
+
+TEST_CASE_METHOD(gui_fixture, "the sidebar counts each connection's frames and bytes, and Delete closes it") {
+  testing_support::child_process echo{{"socat", "TCP-LISTEN:0,bind=127.0.0.1,reuseaddr",
+                                       "EXEC:cat"}};
+  auto port = echo.listening_port(10s);
+  REQUIRE(port);
+  client::ClientOptions opts;
+  opts.connects.emplace_back("127.0.0.1", *port, false);
+  the_app.Launch(opts);
+  auto* frame = the_app.Frame();
+  REQUIRE(frame != nullptr);
+  auto& panel = frame->Connections();
+  REQUIRE(pump_until([&] { return panel.OpenCount() == 1; }, 10s));
+  auto id = panel.SelectedConnection();
+  REQUIRE(id != 0);
+  for (auto line : {"one", "two", "three"}) {
+    frame->Sender().SetInput(line);
+    frame->Sender().SendInput();
+  }
+  REQUIRE(pump_until([&] {
+    auto* f = panel.FiguresOf(id);
+    return f != nullptr && f->frames_in == 3;
+  }, 10s));
+  auto* figures = panel.FiguresOf(id);
+  CHECK(figures->frames_out == 3);
+  CHECK(figures->bytes_in == 11); // "one" "two" "three", without line ends
+  CHECK(figures->bytes_out == 11);
+  panel.Tick();
+  CHECK(panel.GetItemText(0, 4) == "3 (11 B)");
+  CHECK(panel.GetItemText(0, 5) == "3 (11 B)");
+  CHECK(figures->history.size() == 1);
+  frame->CloseSelected();
+  CHECK(pump_until([&] { return panel.OpenCount() == 0; }, 10s));
+  CHECK(panel.GetItemText(0, 2) == "closed");
+}
+
+TEST_CASE("counts and sizes read well") {
+  CHECK(client::FormatCount(0) == "0");
+  CHECK(client::FormatCount(1234567) == "1,234,567");
+  CHECK(client::FormatBytes(999) == "999 B");
+  CHECK(client::FormatBytes(1500) == "1.5 KB");
+  CHECK(client::FormatBytes(2'300'000'000) == "2.3 GB");
+}
+
+TEST_CASE_METHOD(gui_fixture, "a sequence runs from its dialog and the window shows its verdict") {
+  testing_support::child_process echo{{"socat", "TCP-LISTEN:0,bind=127.0.0.1,reuseaddr",
+                                       "EXEC:cat"}};
+  auto port = echo.listening_port(10s);
+  REQUIRE(port);
+  client::ClientOptions opts;
+  opts.connects.emplace_back("127.0.0.1", *port, false);
+  the_app.Launch(opts);
+  auto* frame = the_app.Frame();
+  REQUIRE(frame != nullptr);
+  REQUIRE(pump_until([&] { return frame->Connections().OpenCount() == 1; }, 10s));
+  auto c = "c" + std::to_string(frame->Connections().SelectedConnection());
+  auto& dialog = frame->ShowSequences();
+  CHECK(frame->RunSequence("connect x\n") == "line 1: a sequence runs send, wait, close, "
+                                               "and expect or await NAME frame, frames and "
+                                               "silent on the open connections (c<id>); run "
+                                               "the rest with actors-scenario");
+  dialog.SetScript("send " + c + " ping\nexpect " + c + " frame ~ ^p(i)ng$ as letter\n"
+                   "send " + c + " \"got ${letter}\"\nexpect " + c + " frame \"got i\"\n");
+  dialog.Run();
+  auto* status = frame->GetStatusBar();
+  CHECK(pump_until([&] {
+    return status->GetStatusText(4).Contains("sequence passed (4 steps)");
+  }, 10s));
+  dialog.Hide();
 }

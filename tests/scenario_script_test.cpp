@@ -303,3 +303,18 @@ TEST_CASE("steps that read from peers are refused in deterministic scripts") {
     CHECK_THAT(err.message, Catch::Contains("needs mode real"));
   }
 }
+
+TEST_CASE("parse options name peers that exist already and may skip the variable check") {
+  script_parse_options options;
+  options.peers = {"c3", "c7"};
+  auto s = parse_script("send c3 hello\nexpect c7 frame ~ ^ok\n", options);
+  INFO((s.error ? s.error->message : std::string{}));
+  REQUIRE(s);
+  CHECK(s.value.steps.size() == 2);
+  CHECK_THAT(parse_error("send c3 hello\n").message, Catch::Contains("no peer named c3"));
+  script_parse_options listing;
+  listing.check_variables = false;
+  auto listed = parse_script("server run ${SOME_SERVER_NOBODY_SET} --port 0\n", listing);
+  REQUIRE(listed);
+  CHECK(listed.value.steps[0].words[0] == "${SOME_SERVER_NOBODY_SET}");
+}

@@ -39,35 +39,6 @@ RE2::Options byte_options() {
   return options;
 }
 
-// True if `frame` matches `pattern`; stores the first capture (or the whole
-// match) in `capture` if given.
-bool matches(const frame_pattern& pattern, const std::string& frame,
-             std::string* capture) {
-  if (!pattern.regex) {
-    if (frame != pattern.text)
-      return false;
-    if (capture != nullptr)
-      *capture = frame;
-    return true;
-  }
-  RE2 re{pattern.text, byte_options()};
-  if (re.NumberOfCapturingGroups() == 0) {
-    re2::StringPiece input{frame};
-    re2::StringPiece whole;
-    if (!re.Match(input, 0, input.size(), RE2::UNANCHORED, &whole, 1))
-      return false;
-    if (capture != nullptr)
-      *capture = std::string{whole.data(), whole.size()};
-    return true;
-  }
-  std::string first;
-  if (!RE2::PartialMatch(frame, re, &first))
-    return false;
-  if (capture != nullptr)
-    *capture = std::move(first);
-  return true;
-}
-
 // "c1 received nothing within 2000 ms" and friends.
 std::string what_arrived(const std::string& name, const arrival& x,
                          std::chrono::milliseconds timeout) {
@@ -77,6 +48,33 @@ std::string what_arrived(const std::string& name, const arrival& x,
 }
 
 } // namespace
+
+bool frame_matches(const frame_pattern& pattern, std::string_view frame,
+                   std::string* capture) {
+  if (!pattern.regex) {
+    if (frame != pattern.text)
+      return false;
+    if (capture != nullptr)
+      *capture = std::string{frame};
+    return true;
+  }
+  RE2 re{pattern.text, byte_options()};
+  re2::StringPiece input{frame.data(), frame.size()};
+  if (re.NumberOfCapturingGroups() == 0) {
+    re2::StringPiece whole;
+    if (!re.Match(input, 0, input.size(), RE2::UNANCHORED, &whole, 1))
+      return false;
+    if (capture != nullptr)
+      *capture = std::string{whole.data(), whole.size()};
+    return true;
+  }
+  std::string first;
+  if (!RE2::PartialMatch(input, re, &first))
+    return false;
+  if (capture != nullptr)
+    *capture = std::move(first);
+  return true;
+}
 
 std::string to_string(const frame_pattern& pattern) {
   return pattern.regex ? "a frame matching /" + printable(pattern.text, "") + "/"
@@ -100,7 +98,7 @@ outcome scenario::expect_frame(const std::string& name, const frame_pattern& pat
   if (!peer)
     return failed;
   auto x = peer->next(timeout);
-  if (x.what == arrival_kind::frame && matches(pattern, x.frame, capture))
+  if (x.what == arrival_kind::frame && frame_matches(pattern, x.frame, capture))
     return {};
   return outcome::failure(what_arrived(name, x, timeout) + ", expected "
                           + to_string(pattern));
@@ -119,7 +117,7 @@ outcome scenario::await_frame(const std::string& name, const frame_pattern& patt
     x = peer->next(until(deadline));
     if (x.what != arrival_kind::frame)
       break;
-    if (matches(pattern, x.frame, capture))
+    if (frame_matches(pattern, x.frame, capture))
       return {};
     skipped.push_back(std::move(x.frame));
   }
@@ -225,7 +223,7 @@ outcome scenario::expect_unordered(const std::vector<peer_frame>& expectations,
                                 "order) " + expected);
       auto hit = std::find_if(patterns.begin(), patterns.end(),
                               [&](const frame_pattern& p) {
-                                return matches(p, x.frame, nullptr);
+                                return frame_matches(p, x.frame, nullptr);
                               });
       if (hit == patterns.end())
         return outcome::failure(name + " received " + detail::describe_arrival(x)

@@ -157,6 +157,8 @@ std::string line_parser::new_peer(const std::string& word, const std::string& na
 }
 
 std::string line_parser::known_variables(const std::string& text) {
+  if (!state_.check_variables)
+    return {};
   std::string unknown;
   std::map<std::string, std::string> known;
   for (auto& name : state_.variables)
@@ -461,7 +463,7 @@ std::string line_parser::parse_connect(script_step& step) {
         // A path: resolved now, so only the environment can fill it in.
         std::string unknown;
         file = substitute_variables(file, {}, &unknown);
-        if (!unknown.empty())
+        if (!unknown.empty() && state_.check_variables)
           return "tls ca can use environment variables only; there is no " + unknown;
         step.connection.ca_file = state_.resolve(file);
       }
@@ -605,8 +607,11 @@ std::string line_parser::parse(script_step& step) {
 // `include`.
 class script_parser {
 public:
-  explicit script_parser(script_parse_result& result) : result_(result) {
+  script_parser(script_parse_result& result, const script_parse_options& options)
+    : result_(result) {
     state_.steps_left = max_steps;
+    state_.check_variables = options.check_variables;
+    state_.peers.insert(options.peers.begin(), options.peers.end());
   }
 
   // Parses `text`, the contents of `file` (empty: the script itself).
@@ -816,6 +821,17 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) n
   return std::chrono::milliseconds{static_cast<std::int64_t>(*value * factor)};
 }
 
+std::string send_payload(const script_step& step) {
+  if (step.number == 0 || step.text.empty())
+    return step.text;
+  std::string result;
+  result.reserve(step.number);
+  while (result.size() < step.number)
+    result += step.text;
+  result.resize(step.number);
+  return result;
+}
+
 std::string substitute_variables(const std::string& text,
                                  const std::map<std::string, std::string>& variables,
                                  std::string* unknown) {
@@ -847,14 +863,20 @@ std::string substitute_variables(const std::string& text,
   return result;
 }
 
-script_parse_result parse_script(std::string_view text, const std::string& directory) {
+script_parse_result parse_script(std::string_view text, const script_parse_options& options) {
   script_parse_result result;
-  script_parser parser{result};
-  parser.parse_file(text, {}, directory, 0);
+  script_parser parser{result, options};
+  parser.parse_file(text, {}, options.directory, 0);
   return result;
 }
 
-script_parse_result parse_script_file(const std::string& path) {
+script_parse_result parse_script(std::string_view text, const std::string& directory) {
+  script_parse_options options;
+  options.directory = directory;
+  return parse_script(text, options);
+}
+
+script_parse_result parse_script_file(const std::string& path, script_parse_options options) {
   script_parse_result result;
   std::ifstream in{path, std::ios::binary};
   if (!in) {
@@ -864,8 +886,8 @@ script_parse_result parse_script_file(const std::string& path) {
   std::stringstream text;
   text << in.rdbuf();
   auto slash = path.rfind('/');
-  return parse_script(text.str(), slash == std::string::npos ? std::string{}
-                                                             : path.substr(0, slash));
+  options.directory = slash == std::string::npos ? std::string{} : path.substr(0, slash);
+  return parse_script(text.str(), options);
 }
 
 } // namespace actors::testing

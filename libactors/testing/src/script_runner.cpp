@@ -25,16 +25,6 @@ script_step substituted(const script_step& step, const variable_map& variables) 
   return result;
 }
 
-// `pattern` repeated to `size` bytes (`send NAME fill SIZE TEXT`).
-std::string filled(const std::string& pattern, std::uint64_t size) {
-  std::string result;
-  result.reserve(size);
-  while (result.size() < size)
-    result += pattern;
-  result.resize(size);
-  return result;
-}
-
 frame_pattern pattern_of(const script_step& step) {
   return frame_pattern{step.text, step.regex};
 }
@@ -150,8 +140,7 @@ outcome run_step(scenario& s, const script_step& step, variable_map& variables) 
     case step_kind::use_server: return run_server_step(s, step, variables);
     case step_kind::connect: return s.connect(step.peer, step.connection);
     case step_kind::udp: return run_udp(s, step);
-    case step_kind::send:
-      return s.send(step.peer, step.number > 0 ? filled(step.text, step.number) : step.text);
+    case step_kind::send: return s.send(step.peer, send_payload(step));
     case step_kind::flood: return s.flood(step.peer, step.number);
     case step_kind::finish: return s.finish(step.peer);
     case step_kind::close: return s.close(step.peer);

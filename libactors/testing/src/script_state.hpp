@@ -35,6 +35,8 @@ struct parse_state {
   bool external_server = false;
   /// True after the first step that is not setup.
   bool ran_something = false;
+  /// Refuse unknown `${VAR}`s.
+  bool check_variables = true;
 
   /// `path` relative to `directory`, unless absolute.
   std::string resolve(const std::string& path) const {

@@ -8,6 +8,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -80,6 +81,12 @@ std::string to_string(const frame_pattern& pattern);
 
 /// Why `pattern` is not a valid RE2 expression; empty if it is.
 std::string check_regex(const std::string& pattern);
+
+/// True if `frame` matches `pattern` (a regex matches byte by byte); with
+/// `capture`, stores the regex's first capture, or else the whole match
+/// (the frame itself for exact text).
+bool frame_matches(const frame_pattern& pattern, std::string_view frame,
+                   std::string* capture = nullptr);
 
 /// How a real-mode peer connects (`connect NAME tls ... framing ...`).
 struct peer_options {

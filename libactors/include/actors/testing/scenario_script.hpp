@@ -156,6 +156,22 @@ struct script_parse_result {
   explicit operator bool() const noexcept { return !error.has_value(); }
 };
 
+/// How to parse a script.
+struct script_parse_options {
+  /// Where relative paths (`include`, `tls ca`) start; empty: the current
+  /// directory.
+  std::string directory;
+  /// Peers that exist before the script's first step, as if connected (a
+  /// client's open connections, for a sequence run against them).
+  std::vector<std::string> peers;
+  /// Refuse a `${VAR}` that names neither a variable set earlier nor one of
+  /// the environment. Off to list a script whose environment is not set.
+  bool check_variables = true;
+};
+
+/// Parses a script with `options` (see the overload below).
+script_parse_result parse_script(std::string_view text, const script_parse_options& options);
+
 /// Parses a script. Checks everything that can be checked without running
 /// it: step names and arguments, numbers, durations and regular
 /// expressions, that setup lines come first, that peers are connected
@@ -167,8 +183,14 @@ struct script_parse_result {
 script_parse_result parse_script(std::string_view text, const std::string& directory = {});
 
 /// Reads and parses the script in `path` (see `parse_script`); a file that
-/// cannot be read is an error at line 0.
-script_parse_result parse_script_file(const std::string& path);
+/// cannot be read is an error at line 0. Relative paths in it start at its
+/// directory (`options.directory` is ignored).
+script_parse_result parse_script_file(const std::string& path,
+                                      script_parse_options options = {});
+
+/// The payload a `send` step sends: its text, or (`fill SIZE`) its text
+/// repeated to SIZE bytes.
+std::string send_payload(const script_step& step);
 
 /// Replaces every `${NAME}` in `text` with `variables[NAME]`, or else the
 /// environment variable NAME; `$${` stands for a literal `${`. Sets
