@@ -1,0 +1,38 @@
+# Precompiled headers: CAF's headers are the bulk of every translation unit
+# of ours, so libactors precompiles the ones nearly all of them include, and
+# the other targets with the same compiler flags reuse that one header
+# (REUSE_FROM); the tests add Catch2's to a header of their own. Targets that
+# use wxWidgets do not take part: wx adds definitions (_FILE_OFFSET_BITS)
+# that change what the system headers inside a precompiled header mean.
+# A precompiled header the compiler finds unusable is skipped, and the
+# headers are read as text instead: never a wrong build, at worst a slow one.
+option(ACTORS_PCH "Precompile CAF's and Catch2's headers" ON)
+
+# Every translation unit compiles with -pthread (CAF's threads need it, and
+# RE2's pkg-config flags add it to some targets only): a precompiled header
+# is only reused where the thread macros (_REENTRANT) match.
+add_compile_options(-pthread)
+
+set(ACTORS_CAF_PCH_HEADERS
+  <caf/actor.hpp>
+  <caf/actor_system.hpp>
+  <caf/actor_system_config.hpp>
+  <caf/event_based_actor.hpp>
+  <caf/stateful_actor.hpp>
+  <caf/typed_event_based_actor.hpp>
+  <caf/scoped_actor.hpp>
+  <caf/send.hpp>)
+
+# actors_precompile_caf(target): `target` precompiles the CAF headers.
+function(actors_precompile_caf target)
+  if(ACTORS_PCH)
+    target_precompile_headers(${target} PRIVATE ${ACTORS_CAF_PCH_HEADERS})
+  endif()
+endfunction()
+
+# actors_reuse_pch(target donor): `target` uses `donor`'s precompiled header.
+function(actors_reuse_pch target donor)
+  if(ACTORS_PCH AND TARGET ${donor})
+    target_precompile_headers(${target} REUSE_FROM ${donor})
+  endif()
+endfunction()

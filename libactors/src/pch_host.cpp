@@ -1,0 +1,2 @@
+// Builds the precompiled header that executables reuse (libactors/CMakeLists.txt);
+// no code.
