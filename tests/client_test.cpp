@@ -119,6 +119,23 @@ struct flooding_peer {
   }
 };
 
+// socat echoing one connection's lines, on a port of its choosing.
+struct socat_echo {
+  testing_support::child_process process{
+    {"socat", "TCP-LISTEN:0,bind=127.0.0.1,reuseaddr", "EXEC:cat"}};
+  std::uint16_t port = process.listening_port(10s).value_or(0);
+};
+
+// Launches the client with one connection to 127.0.0.1:`port`.
+client::MainFrame* launch_connected(client::ClientApp& app, std::uint16_t port) {
+  REQUIRE(port != 0);
+  client::ClientOptions opts;
+  opts.connects.emplace_back("127.0.0.1", port, false);
+  app.Launch(opts);
+  REQUIRE(app.Frame() != nullptr);
+  return app.Frame();
+}
+
 struct gui_fixture {
   client::ClientApp& the_app = app();
 
@@ -761,15 +778,8 @@ TEST_CASE_METHOD(gui_fixture, "reply rules turn the client into a mock server, o
 }
 
 TEST_CASE_METHOD(gui_fixture, "the sidebar counts each connection's frames and bytes, and Delete closes it") {
-  testing_support::child_process echo{{"socat", "TCP-LISTEN:0,bind=127.0.0.1,reuseaddr",
-                                       "EXEC:cat"}};
-  auto port = echo.listening_port(10s);
-  REQUIRE(port);
-  client::ClientOptions opts;
-  opts.connects.emplace_back("127.0.0.1", *port, false);
-  the_app.Launch(opts);
-  auto* frame = the_app.Frame();
-  REQUIRE(frame != nullptr);
+  socat_echo echo;
+  auto* frame = launch_connected(the_app, echo.port);
   auto& panel = frame->Connections();
   REQUIRE(pump_until([&] { return panel.OpenCount() == 1; }, 10s));
   auto id = panel.SelectedConnection();
@@ -804,15 +814,8 @@ TEST_CASE("counts and sizes read well") {
 }
 
 TEST_CASE_METHOD(gui_fixture, "a sequence runs from its dialog and the window shows its verdict") {
-  testing_support::child_process echo{{"socat", "TCP-LISTEN:0,bind=127.0.0.1,reuseaddr",
-                                       "EXEC:cat"}};
-  auto port = echo.listening_port(10s);
-  REQUIRE(port);
-  client::ClientOptions opts;
-  opts.connects.emplace_back("127.0.0.1", *port, false);
-  the_app.Launch(opts);
-  auto* frame = the_app.Frame();
-  REQUIRE(frame != nullptr);
+  socat_echo echo;
+  auto* frame = launch_connected(the_app, echo.port);
   REQUIRE(pump_until([&] { return frame->Connections().OpenCount() == 1; }, 10s));
   auto c = "c" + std::to_string(frame->Connections().SelectedConnection());
   auto& dialog = frame->ShowSequences();
