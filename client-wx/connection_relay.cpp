@@ -3,6 +3,7 @@
 #include "actors/udp_protocol.hpp"
 #include "reply_rules.hpp"
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <string>
@@ -39,8 +40,9 @@ struct relay_state {
   // connection the frames it got one by one (the rest it gets as counts).
   caf::actor recorder;
   std::map<actors::connection_id, std::uint64_t> recorded_in;
-  // A running sequence, which gets a copy of every frame (sequence_runner.hpp).
-  caf::actor tap;
+  // Running sequences, which get a copy of every frame (sequence_runner.hpp):
+  // usually one, briefly two while a new run replaces an old one.
+  std::vector<caf::actor> taps;
   // Delayed replies scheduled and not sent yet; bounded, so a flood that
   // matches a delayed rule cannot grow memory without end.
   std::size_t pending_replies = 0;
@@ -88,11 +90,9 @@ void record_in(relay_actor* self, actors::connection_id id, const Payloads& payl
 template <class Payloads>
 void tap_frames(relay_actor* self, actors::connection_id id, const Payloads& payloads,
                 std::size_t count) {
-  auto& st = self->state;
-  if (!st.tap)
-    return;
-  for (std::size_t i = 0; i < count; ++i)
-    self->send(st.tap, tap_atom_v, id, std::string{payloads[i]});
+  for (auto& tap : self->state.taps)
+    for (std::size_t i = 0; i < count; ++i)
+      self->send(tap, tap_atom_v, id, std::string{payloads[i]});
 }
 
 // Tells the recorder (if recording) `xs`.
@@ -323,8 +323,8 @@ caf::behavior connection_relay(relay_actor* self, caf::actor bridge) {
       self->state.connections.erase(ev.id);
       self->state.recorded_in.erase(ev.id);
       record(self, rec_gone_atom_v, std::uint64_t{ev.id}, ev.reason);
-      if (self->state.tap)
-        self->send(self->state.tap, ev);
+      for (auto& tap : self->state.taps)
+        self->send(tap, ev);
       pass(ev);
     },
     [=](actors::udp_ready& ev) {
@@ -392,7 +392,19 @@ caf::behavior connection_relay(relay_actor* self, caf::actor bridge) {
     },
     [=](actors::log_ack_atom) {}, // a closed writer's answer
     [=](record_atom, const std::string& path) { record_to(self, path); },
-    [=](tap_atom, caf::actor& runner) { self->state.tap = std::move(runner); },
+    [=](tap_atom, caf::actor& runner) {
+      // A runner taps when it starts and untaps itself (a null actor) when
+      // it ends; two runners start in either order.
+      auto& taps = self->state.taps;
+      auto sender = self->current_sender();
+      taps.erase(std::remove_if(taps.begin(), taps.end(),
+                                [&](const caf::actor& tap) {
+                                  return caf::actor_cast<caf::actor_addr>(tap) == sender;
+                                }),
+                 taps.end());
+      if (runner)
+        taps.push_back(std::move(runner));
+    },
     [=](bool) {}, // a closed recorder's answer
     [=](shutdown_atom) { return shut_down(self); },
   };

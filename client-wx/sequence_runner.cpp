@@ -241,7 +241,12 @@ caf::behavior sequence_runner(runner_actor* self, caf::actor relay, caf::actor b
                                                                          step.regex}));
       }
     },
-    [=](stop_sequence_atom) { fail(self, "stopped"); },
+    [=](stop_sequence_atom) {
+      if (self->state.step.line == 0)
+        finish(self, " failed: stopped before its first step");
+      else
+        fail(self, "stopped");
+    },
   };
 }
 

@@ -114,6 +114,9 @@ void open_udp(workbench_actor* self, const std::string& bind, std::uint16_t port
 caf::result<bool> shut_down(workbench_actor* self) {
   for (auto& listener : self->state.listeners)
     self->send(listener, actors::close_atom::value);
+  // A sequence waiting on a step would otherwise keep the system alive.
+  if (self->state.sequence)
+    self->send(std::exchange(self->state.sequence, nullptr), stop_sequence_atom_v);
   auto promise = self->make_response_promise<bool>();
   self->request(self->state.relay, std::chrono::seconds{10}, shutdown_atom::value)
     .then([=](bool) mutable { promise.deliver(true); self->quit(); },

@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
@@ -244,6 +245,25 @@ TEST_CASE("a sequence runs on the open connections and stops at a failing step")
   messages = sequence_messages(bridge);
   REQUIRE_FALSE(messages.empty());
   CHECK_THAT(messages.back(), Catch::Contains("received nothing within 200 ms"));
+  // A new run stops the one under way, and still gets every frame.
+  auto slow = client::ParseSequence("wait 5s\n", {id});
+  auto quick = client::ParseSequence("send " + c + " last\nexpect " + c + " frame last\n",
+                                     {id});
+  REQUIRE(slow);
+  REQUIRE(quick);
+  bridge->send(bench, client::run_sequence_atom_v, slow.value);
+  bridge->send(bench, client::run_sequence_atom_v, quick.value);
+  std::vector<std::string> verdicts;
+  for (int i = 0; i < 2; ++i) {
+    messages = sequence_messages(bridge);
+    REQUIRE_FALSE(messages.empty());
+    verdicts.push_back(messages.back());
+  }
+  std::sort(verdicts.begin(), verdicts.end());
+  // Stopped while it waited, or before it began.
+  CHECK_THAT(verdicts[0], Catch::StartsWith("sequence failed")
+                            && Catch::Contains("stopped"));
+  CHECK(verdicts[1] == "sequence passed (2 steps)");
   bridge->request(bench, 10s, client::shutdown_atom_v).receive([](bool) {},
                                                                [](caf::error&) {});
 }

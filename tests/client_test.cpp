@@ -830,5 +830,10 @@ TEST_CASE_METHOD(gui_fixture, "a sequence runs from its dialog and the window sh
   CHECK(pump_until([&] {
     return status->GetStatusText(4).Contains("sequence passed (4 steps)");
   }, 10s));
-  dialog.Hide();
+  // A sequence under way does not hold the client open.
+  CHECK(frame->RunSequence("wait 60s\n").empty());
+  REQUIRE(pump_until([&] { return status->GetStatusText(4).Contains("wait 60s"); }, 10s));
+  auto stop_start = clock_type::now();
+  the_app.Stop();
+  CHECK(clock_type::now() - stop_start < 5s);
 }
