@@ -6,16 +6,16 @@
 namespace client {
 
 ConnectionPanel::ConnectionPanel(wxWindow* parent)
-  : wxListCtrl(parent, wxID_ANY, wxDefaultPosition, wxSize(420, -1),
+  : wxListCtrl(parent, wxID_ANY, wxDefaultPosition, wxSize(520, -1),
                wxLC_REPORT | wxLC_SINGLE_SEL) {
-  AppendColumn("Conn", wxLIST_FORMAT_RIGHT, 45);
-  AppendColumn("Peer", wxLIST_FORMAT_LEFT, 125);
-  AppendColumn("State", wxLIST_FORMAT_LEFT, 105);
+  AppendColumn("Conn", wxLIST_FORMAT_RIGHT, 40);
+  AppendColumn("Peer", wxLIST_FORMAT_LEFT, 115);
+  AppendColumn("State", wxLIST_FORMAT_LEFT, 85);
+  AppendColumn("In", wxLIST_FORMAT_RIGHT, 90);
+  AppendColumn("Out", wxLIST_FORMAT_RIGHT, 90);
+  AppendColumn("Rate in/out", wxLIST_FORMAT_RIGHT, 80);
   // Protocol version and cipher suite; empty for plain TCP.
   AppendColumn("TLS", wxLIST_FORMAT_LEFT, 140);
-  AppendColumn("In", wxLIST_FORMAT_RIGHT, 120);
-  AppendColumn("Out", wxLIST_FORMAT_RIGHT, 120);
-  AppendColumn("Rate in/out", wxLIST_FORMAT_RIGHT, 110);
   SetToolTip("In and Out: frames (bytes) the window saw; Rate: frames per second.\n"
              "Right-click or Delete: close; Connect again... opens the dialog for its peer.");
 }
@@ -24,11 +24,6 @@ namespace {
 
 constexpr std::size_t history_seconds = 60;
 
-// Column indexes.
-constexpr long column_peer = 1;
-constexpr long column_in = 4;
-constexpr long column_out = 5;
-constexpr long column_rate = 6;
 
 } // namespace
 
@@ -104,8 +99,8 @@ void ConnectionPanel::SetState(std::uint64_t connection, const wxString& peer,
                                const wxString& state) {
   auto row = RowOf(connection);
   if (!peer.empty())
-    SetItem(row, 1, peer);
-  SetItem(row, 2, state);
+    SetItem(row, column_peer, peer);
+  SetItem(row, column_state, state);
 }
 
 void ConnectionPanel::Apply(const std::vector<actors::ui_event>& events) {
@@ -114,8 +109,8 @@ void ConnectionPanel::Apply(const std::vector<actors::ui_event>& events) {
     if (event.kind == kind::listening) {
       auto row = AppendRow(wxString::Format("L%llu", static_cast<unsigned long long>(event.listener)),
                            0);
-      SetItem(row, 1, wxString::FromUTF8(event.address));
-      SetItem(row, 2, "listening");
+      SetItem(row, column_peer, wxString::FromUTF8(event.address));
+      SetItem(row, column_state, "listening");
       continue;
     }
     if (event.connection == 0)
@@ -138,11 +133,12 @@ void ConnectionPanel::Apply(const std::vector<actors::ui_event>& events) {
         break;
       case kind::connected:
         open_.insert(event.connection);
+        figures_[event.connection]; // zeros until its first frame
         SetState(event.connection, wxString::FromUTF8(event.address),
                  event.listener == 0 ? wxString{"connected"}
                                      : wxString::Format("accepted by L%llu",
                                          static_cast<unsigned long long>(event.listener)));
-        SetItem(RowOf(event.connection), 3, wxString::FromUTF8(event.tls));
+        SetItem(RowOf(event.connection), column_tls, wxString::FromUTF8(event.tls));
         // Something is always selected, so the send bar works at once.
         if (GetSelectedItemCount() == 0)
           SetItemState(RowOf(event.connection), wxLIST_STATE_SELECTED,

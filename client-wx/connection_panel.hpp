@@ -21,6 +21,18 @@ namespace client {
 /// A list of connections and their states, updated from UI events.
 class ConnectionPanel : public wxListCtrl {
 public:
+  /// The columns, left to right: the figures before TLS, so they show
+  /// without scrolling.
+  enum Column : long {
+    column_id,
+    column_peer,
+    column_state,
+    column_in,
+    column_out,
+    column_rate,
+    column_tls,
+  };
+
   explicit ConnectionPanel(wxWindow* parent);
 
   /// Updates states from a batch's events. Must be called on the UI thread.

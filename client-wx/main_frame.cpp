@@ -83,7 +83,7 @@ MainFrame::MainFrame(const actors::wx::ui_sink& sink, caf::actor workbench,
   right_sizer->Add(BuildFilterRow(right), 0, wxEXPAND);
   right_sizer->Add(traffic_, 1, wxEXPAND);
   right->SetSizer(right_sizer);
-  split->SplitVertically(left, right, 420);
+  split->SplitVertically(left, right, 520);
   split->SetMinimumPaneSize(120);
   send_bar_ = new SendBar(root, [this](const std::string& payload, bool all) {
     Send(payload, all);
@@ -392,11 +392,13 @@ void MainFrame::OnSecond(wxTimerEvent&) {
     total_rates_.pop_front();
   connections_->Tick();
   auto selected = connections_->SelectedConnection();
-  if (auto* figures = selected != 0 ? connections_->FiguresOf(selected) : nullptr)
-    graph_->SetSamples(figures->history, wxString::Format("conn %llu",
-                                           static_cast<unsigned long long>(selected)));
-  else
+  if (selected != 0) {
+    auto* figures = connections_->FiguresOf(selected);
+    graph_->SetSamples(figures ? figures->history : std::deque<std::pair<double, double>>{},
+                       wxString::Format("conn %llu", static_cast<unsigned long long>(selected)));
+  } else {
     graph_->SetSamples(total_rates_, "all");
+  }
   UpdateStatus();
 }
 

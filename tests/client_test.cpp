@@ -444,7 +444,7 @@ TEST_CASE_METHOD(gui_fixture, "a tls:// connection shows its protocol and cipher
   auto tls_row = [&] {
     for (long row = 0; row < panel.GetItemCount(); ++row)
       if (panel.GetItemText(row, 2) == "connected"
-          && panel.GetItemText(row, 3).StartsWith("TLSv1.3 TLS_"))
+          && panel.GetItemText(row, client::ConnectionPanel::column_tls).StartsWith("TLSv1.3 TLS_"))
         return row;
     return -1L;
   };
@@ -797,8 +797,8 @@ TEST_CASE_METHOD(gui_fixture, "the sidebar counts each connection's frames and b
   CHECK(figures->bytes_in == 11); // "one" "two" "three", without line ends
   CHECK(figures->bytes_out == 11);
   panel.Tick();
-  CHECK(panel.GetItemText(0, 4) == "3 (11 B)");
-  CHECK(panel.GetItemText(0, 5) == "3 (11 B)");
+  CHECK(panel.GetItemText(0, client::ConnectionPanel::column_in) == "3 (11 B)");
+  CHECK(panel.GetItemText(0, client::ConnectionPanel::column_out) == "3 (11 B)");
   CHECK(figures->history.size() == 1);
   frame->CloseSelected();
   CHECK(pump_until([&] { return panel.OpenCount() == 0; }, 10s));
