@@ -20,6 +20,7 @@
 #include "session_recorder.hpp"
 #include "sequence_runner.hpp"
 #include "session_script.hpp"
+#include "traffic_generator.hpp"
 #include "workbench.hpp"
 
 namespace client {
@@ -258,6 +259,34 @@ void send_replies(relay_actor* self, std::vector<rule_reply>& replies) {
   }
 }
 
+// Sends the traffic generator's batch on connection `id` as the send bar's
+// frames go (logged, recorded, shown), and answers the generator once the
+// connection's write queue is down to the mark.
+caf::response_promise send_generated(relay_actor* self, actors::connection_id id,
+                                     actors::frame_batch& batch) {
+  auto& st = self->state;
+  auto promise = self->make_response_promise();
+  auto i = st.connections.find(id);
+  if (i == st.connections.end()) {
+    promise.deliver(caf::make_error(actors::error_kind::not_connected,
+                                    st.endpoints.count(id) > 0
+                                      ? std::to_string(id)
+                                          + " is a UDP endpoint: the generator sends on "
+                                            "TCP connections"
+                                      : "connection " + std::to_string(id) + " is not open"));
+    return promise;
+  }
+  for (std::size_t k = 0; k < batch.size(); ++k) {
+    log_frame(self, id, actors::direction::out, batch[k]);
+    record(self, rec_sent_atom_v, std::uint64_t{id}, std::string{batch[k]});
+    self->send(st.bridge, actors::make_frame_event(id, actors::direction::out, std::string{batch[k]}));
+  }
+  self->send(i->second, actors::send_atom_v, std::move(batch));
+  // After the send, from the same sender: the drain sees the batch queued.
+  promise.delegate(i->second, actors::drain_atom_v, generator_queue_mark);
+  return promise;
+}
+
 // Aborts every connection and closes the log (fsynced); answers when done.
 caf::result<bool> shut_down(relay_actor* self) {
   auto& st = self->state;
@@ -354,6 +383,9 @@ caf::behavior connection_relay(relay_actor* self, caf::actor bridge) {
     [=](send_all_atom, const std::string& payload) {
       for (auto& conn : self->state.connections)
         send_to(self, conn.first, payload);
+    },
+    [=](generated_atom, actors::connection_id id, actors::frame_batch& batch) {
+      return send_generated(self, id, batch);
     },
     [=](actors::close_atom, actors::connection_id id) {
       auto i = self->state.connections.find(id);

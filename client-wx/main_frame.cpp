@@ -1,8 +1,12 @@
 #include "main_frame.hpp"
 
+#include <fstream>
+
 #include <caf/send.hpp>
 #include <wx/accel.h>
+#include <wx/artprov.h>
 #include <wx/checkbox.h>
+#include <wx/choice.h>
 #include <wx/clipbrd.h>
 #include <wx/filedlg.h>
 #include <wx/infobar.h>
@@ -12,11 +16,13 @@
 #include <wx/statusbr.h>
 #include <wx/stattext.h>
 #include <wx/textctrl.h>
+#include <wx/toolbar.h>
 
 #include "actors/connection_protocol.hpp"
 #include "connection_panel.hpp"
 #include "connection_relay.hpp"
 #include "endpoint_dialogs.hpp"
+#include "generator_dialog.hpp"
 #include "preferences_dialog.hpp"
 #include "reply_rules_dialog.hpp"
 #include "saved_messages.hpp"
@@ -25,6 +31,7 @@
 #include "sequence_dialog.hpp"
 #include "sequence_runner.hpp"
 #include "throughput_graph.hpp"
+#include "traffic_generator.hpp"
 #include "traffic_view.hpp"
 #include "workbench.hpp"
 
@@ -40,6 +47,11 @@ enum MenuId {
   id_close_connection,
   id_connect_again,
   id_sequence,
+  id_generate,
+  id_export,
+  id_time_absolute,
+  id_time_relative,
+  id_time_delta,
   id_hex,
   id_autoscroll,
   id_clear,
@@ -62,6 +74,7 @@ MainFrame::MainFrame(const actors::wx::ui_sink& sink, caf::actor workbench,
              [this](const actors::ui_batch& batch) { ApplyBatch(batch); },
              actors::wx::ack_timing::next_turn) {
   BuildMenus();
+  BuildToolBar();
   auto* root = new wxPanel(this);
   info_bar_ = new wxInfoBar(root);
   auto* split = new wxSplitterWindow(root, wxID_ANY, wxDefaultPosition, wxDefaultSize,
@@ -120,18 +133,26 @@ void MainFrame::BuildMenus() {
   file->Append(id_listen, "&Listen...\tCtrl+L");
   file->AppendCheckItem(id_log, "Log to &file...\tCtrl+Shift+L");
   file->AppendCheckItem(id_record, "&Record session as a script...\tCtrl+Shift+R");
+  file->Append(id_export, "&Export rows...\tCtrl+E",
+               "The selected rows, or every row the filter shows, as text, CSV or a hex dump");
   file->AppendSeparator();
   file->Append(wxID_EXIT, "&Quit\tCtrl+Q");
   auto* view = new wxMenu;
   view->AppendCheckItem(id_hex, "&Hex payloads\tCtrl+H");
   view->AppendCheckItem(id_autoscroll, "&Auto-scroll\tCtrl+End")->Check(true);
   view->Append(id_filter, "&Filter...\tCtrl+F");
+  auto* time = new wxMenu;
+  time->AppendRadioItem(id_time_absolute, "&Time of day");
+  time->AppendRadioItem(id_time_relative, "&Since the first row");
+  time->AppendRadioItem(id_time_delta, "&Delta to the row above");
+  view->AppendSubMenu(time, "&Time column");
   view->Append(id_clear, "C&lear\tCtrl+K");
   view->Append(wxID_COPY, "&Copy selected\tCtrl+C");
   view->Append(id_focus_send, "&Send bar\tCtrl+Enter");
   view->AppendSeparator();
   view->Append(id_reply_rules, "&Reply rules...");
   view->Append(id_sequence, "Run a se&quence...\tCtrl+Shift+Q");
+  view->Append(id_generate, "&Generate traffic...\tCtrl+G");
   view->Append(id_preferences, "&Preferences...");
   auto* bar = new wxMenuBar;
   bar->Append(file, "&File");
@@ -142,7 +163,16 @@ void MainFrame::BuildMenus() {
   Bind(wxEVT_MENU, &MainFrame::OnToggleLog, this, id_log);
   Bind(wxEVT_MENU, &MainFrame::OnToggleRecord, this, id_record);
   Bind(wxEVT_MENU, [this](wxCommandEvent&) { ShowSequences(); }, id_sequence);
+  Bind(wxEVT_MENU, [this](wxCommandEvent&) { ShowGenerator(); }, id_generate);
+  Bind(wxEVT_MENU, [this](wxCommandEvent&) { CloseSelected(); }, id_close_connection);
   Bind(wxEVT_MENU, &MainFrame::OnCopy, this, wxID_COPY);
+  Bind(wxEVT_MENU, &MainFrame::OnExport, this, id_export);
+  Bind(wxEVT_MENU, [this](wxCommandEvent&) { traffic_->SetTimeFormat(TimeFormat::absolute); },
+       id_time_absolute);
+  Bind(wxEVT_MENU, [this](wxCommandEvent&) { traffic_->SetTimeFormat(TimeFormat::relative); },
+       id_time_relative);
+  Bind(wxEVT_MENU, [this](wxCommandEvent&) { traffic_->SetTimeFormat(TimeFormat::delta); },
+       id_time_delta);
   Bind(wxEVT_MENU, [this](wxCommandEvent&) { Close(); }, wxID_EXIT);
   Bind(wxEVT_MENU, [this](wxCommandEvent& e) { traffic_->SetHex(e.IsChecked()); }, id_hex);
   Bind(wxEVT_MENU, [this](wxCommandEvent& e) { traffic_->SetAutoScroll(e.IsChecked()); },
@@ -174,24 +204,101 @@ void MainFrame::BuildMenus() {
   }, id_reply_rules);
 }
 
+void MainFrame::BuildToolBar() {
+  // The menu's ids: a tool does what its menu item does.
+  auto* bar = CreateToolBar(wxTB_HORIZONTAL | wxTB_TEXT | wxTB_HORZ_LAYOUT);
+  auto icon = [](const wxArtID& id) { return wxArtProvider::GetBitmap(id, wxART_TOOLBAR); };
+  bar->AddTool(id_connect, "Connect", icon(wxART_GO_FORWARD), "Connect to a server (Ctrl+N)");
+  bar->AddTool(id_listen, "Listen", icon(wxART_GO_DOWN), "Listen for connections (Ctrl+L)");
+  bar->AddTool(id_close_connection, "Close", icon(wxART_CROSS_MARK),
+               "Close the connection selected on the left (Delete)");
+  bar->AddSeparator();
+  bar->AddCheckTool(id_log, "Log", icon(wxART_FILE_SAVE), wxNullBitmap,
+                    "Log every frame to a file (Ctrl+Shift+L)");
+  bar->AddCheckTool(id_record, "Record", icon(wxART_EXECUTABLE_FILE), wxNullBitmap,
+                    "Record the session as a scenario script (Ctrl+Shift+R)");
+  bar->AddTool(id_generate, "Generate", icon(wxART_REDO),
+               "Generate traffic: a payload N times, for a while, at a rate (Ctrl+G)");
+  bar->AddSeparator();
+  bar->AddTool(id_clear, "Clear", icon(wxART_DELETE), "Clear the traffic view (Ctrl+K)");
+  bar->Realize();
+}
+
+void MainFrame::CheckItem(int id, bool on) {
+  GetMenuBar()->Check(id, on);
+  if (auto* bar = GetToolBar())
+    bar->ToggleTool(id, on);
+}
+
 wxWindow* MainFrame::BuildFilterRow(wxWindow* parent) {
   auto* row = new wxPanel(parent);
   filter_text_ = new wxTextCtrl(row, wxID_ANY);
   filter_text_->SetHint("filter: text in payload");
+  filter_regex_ = new wxCheckBox(row, wxID_ANY, "regex");
+  filter_regex_->SetToolTip("The filter is an RE2 regular expression, found anywhere in the row");
+  const wxString directions[] = {"in, out, events", "in", "out", "events"};
+  filter_direction_ = new wxChoice(row, wxID_ANY, wxDefaultPosition, wxDefaultSize, 4,
+                                   directions);
+  filter_direction_->SetSelection(0);
   filter_selected_ = new wxCheckBox(row, wxID_ANY, "selected connection only");
   auto* sizer = new wxBoxSizer(wxHORIZONTAL);
   sizer->Add(new wxStaticText(row, wxID_ANY, "Filter"), 0, wxALIGN_CENTER_VERTICAL | wxALL, 4);
   sizer->Add(filter_text_, 1, wxEXPAND | wxALL, 2);
+  sizer->Add(filter_regex_, 0, wxALIGN_CENTER_VERTICAL | wxALL, 4);
+  sizer->Add(filter_direction_, 0, wxALIGN_CENTER_VERTICAL | wxALL, 2);
   sizer->Add(filter_selected_, 0, wxALIGN_CENTER_VERTICAL | wxALL, 4);
   row->SetSizer(sizer);
   filter_text_->Bind(wxEVT_TEXT, [this](wxCommandEvent&) { ApplyFilter(); });
+  filter_regex_->Bind(wxEVT_CHECKBOX, [this](wxCommandEvent&) { ApplyFilter(); });
+  filter_direction_->Bind(wxEVT_CHOICE, [this](wxCommandEvent&) { ApplyFilter(); });
   filter_selected_->Bind(wxEVT_CHECKBOX, [this](wxCommandEvent&) { ApplyFilter(); });
   return row;
 }
 
 void MainFrame::ApplyFilter() {
-  auto connection = filter_selected_->GetValue() ? connections_->SelectedConnection() : 0;
-  traffic_->SetFilter(connection, filter_text_->GetValue());
+  TrafficFilter filter;
+  filter.connection = filter_selected_->GetValue() ? connections_->SelectedConnection() : 0;
+  filter.text = filter_text_->GetValue().ToStdString(wxConvUTF8);
+  filter.regex = filter_regex_->GetValue();
+  filter.direction = static_cast<TrafficFilter::Direction>(
+    std::max(0, filter_direction_->GetSelection()));
+  auto why = traffic_->SetFilter(filter);
+  // A regex being typed is often incomplete: say so beside it, without
+  // the info bar, and keep the rows of the last good filter.
+  filter_text_->SetForegroundColour(why.empty() ? wxNullColour : *wxRED);
+  filter_text_->SetToolTip(why.empty() ? wxString{} : wxString::FromUTF8(why));
+  filter_text_->Refresh();
+  if (!why.empty())
+    SetStatusText(wxString::FromUTF8(why), field_log);
+}
+
+std::string MainFrame::ExportRows(const std::string& path, int format) {
+  std::ofstream out{path, std::ios::binary | std::ios::trunc};
+  if (!out)
+    return "cannot write " + path;
+  bool selected = traffic_->SelectedRange().has_value();
+  auto rows = traffic_->Export(out, static_cast<ExportFormat>(format), selected);
+  out.close();
+  if (!out)
+    return "writing " + path + " failed";
+  SetStatusText(wxString::Format("exported %zu %s rows to %s", rows,
+                                 selected ? "selected" : "shown", wxString::FromUTF8(path)),
+                field_log);
+  return {};
+}
+
+void MainFrame::OnExport(wxCommandEvent&) {
+  wxFileDialog dialog(this,
+                      traffic_->SelectedRange() ? "Export the selected rows"
+                                                : "Export every row shown",
+                      {}, "traffic.txt",
+                      "Text, tab-separated (*.txt)|*.txt|CSV (*.csv)|*.csv|Hex dump (*.hex)|*.hex",
+                      wxFD_SAVE | wxFD_OVERWRITE_PROMPT);
+  if (dialog.ShowModal() != wxID_OK)
+    return;
+  auto why = ExportRows(dialog.GetPath().ToStdString(wxConvUTF8), dialog.GetFilterIndex());
+  if (!why.empty())
+    ShowError(wxString::FromUTF8(why));
 }
 
 void MainFrame::ApplyBatch(const actors::ui_batch& batch) {
@@ -205,6 +312,8 @@ void MainFrame::ApplyBatch(const actors::ui_batch& batch) {
       ShowError(wxString::FromUTF8(event.message));
     else if (event.kind == kind::message && event.message.rfind(sequence_prefix, 0) == 0)
       ShowSequenceState(wxString::FromUTF8(event.message));
+    else if (event.kind == kind::message && event.message.rfind(generator_prefix, 0) == 0)
+      ShowGeneratorState(wxString::FromUTF8(event.message));
   }
   connections_->Apply(batch.events);
   traffic_->AddEvents(batch.events);
@@ -242,14 +351,14 @@ void MainFrame::SetReplyRules(std::vector<ReplyRule> rules) {
 
 void MainFrame::LogTo(const std::string& path) {
   log_state_ = path.empty() ? "log: off" : "log: " + wxString::FromUTF8(path);
-  GetMenuBar()->Check(id_log, !path.empty());
+  CheckItem(id_log, !path.empty());
   caf::anon_send(workbench_, log_to_atom::value, path);
   UpdateStatus();
 }
 
 void MainFrame::RecordTo(const std::string& path) {
   record_state_ = path.empty() ? wxString{} : "recording: " + wxString::FromUTF8(path);
-  GetMenuBar()->Check(id_record, !path.empty());
+  CheckItem(id_record, !path.empty());
   caf::anon_send(workbench_, record_atom_v, path);
   UpdateStatus();
 }
@@ -262,7 +371,7 @@ void MainFrame::OnToggleRecord(wxCommandEvent& event) {
   wxFileDialog dialog(this, "Record the session as a scenario script", {}, "session.scn",
                       "Scenario scripts (*.scn)|*.scn", wxFD_SAVE | wxFD_OVERWRITE_PROMPT);
   if (dialog.ShowModal() != wxID_OK) {
-    GetMenuBar()->Check(id_record, false);
+    CheckItem(id_record, false);
     return;
   }
   RecordTo(dialog.GetPath().ToStdString(wxConvUTF8));
@@ -299,6 +408,41 @@ void MainFrame::ShowSequenceState(const wxString& text) {
   sequence_state_ = text;
   if (sequence_dialog_)
     sequence_dialog_->SetStatus(text);
+  UpdateStatus();
+}
+
+GeneratorDialog& MainFrame::ShowGenerator() {
+  if (!generator_dialog_)
+    generator_dialog_ = new GeneratorDialog(
+      this, [this](const GeneratorSettings& settings) { return GenerateTraffic(settings); },
+      [this] { caf::anon_send(workbench_, stop_generator_atom_v); });
+  generator_dialog_->Show();
+  generator_dialog_->Raise();
+  return *generator_dialog_;
+}
+
+std::string MainFrame::GenerateTraffic(const GeneratorSettings& settings) {
+  GeneratorPlan plan;
+  plan.payload = settings.payload;
+  plan.count = settings.count;
+  plan.duration = settings.duration;
+  plan.rate = settings.rate;
+  if (settings.to_all) {
+    for (auto id : connections_->OpenConnections())
+      plan.targets.push_back(id);
+  } else if (auto id = connections_->SelectedConnection(); id != 0 && connections_->IsOpen(id)) {
+    plan.targets.push_back(id);
+  }
+  if (auto why = CheckGeneratorPlan(plan); !why.empty())
+    return why;
+  caf::anon_send(workbench_, generate_atom_v, std::move(plan));
+  return {};
+}
+
+void MainFrame::ShowGeneratorState(const wxString& text) {
+  generator_state_ = text;
+  if (generator_dialog_)
+    generator_dialog_->SetStatus(text);
   UpdateStatus();
 }
 
@@ -368,7 +512,7 @@ void MainFrame::OnToggleLog(wxCommandEvent& event) {
   wxFileDialog dialog(this, "Log every frame to", {}, "traffic.log", "*.log",
                       wxFD_SAVE | wxFD_OVERWRITE_PROMPT);
   if (dialog.ShowModal() != wxID_OK) {
-    GetMenuBar()->Check(id_log, false);
+    CheckItem(id_log, false);
     return;
   }
   LogTo(dialog.GetPath().ToStdString(wxConvUTF8));
@@ -425,6 +569,8 @@ void MainFrame::UpdateStatus() {
   // The verdict or the step under way, without its "sequence" prefix's line.
   if (!sequence_state_.empty())
     state += ", " + sequence_state_.BeforeFirst('\n');
+  if (!generator_state_.empty())
+    state += ", " + generator_state_;
   SetStatusText(state, field_log);
 }
 

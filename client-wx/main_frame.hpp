@@ -23,6 +23,7 @@
 class wxInfoBar;
 class wxTextCtrl;
 class wxCheckBox;
+class wxChoice;
 class wxListEvent;
 
 namespace client {
@@ -33,6 +34,8 @@ class SendBar;
 class ThroughputGraph;
 class SavedMessagesPanel;
 class SequenceDialog;
+class GeneratorDialog;
+struct GeneratorSettings;
 
 /// The client's window.
 class MainFrame : public wxFrame {
@@ -61,6 +64,10 @@ public:
   /// The sidebar.
   ConnectionPanel& Connections() { return *connections_; }
 
+  /// Writes the selected rows, or all shown rows if none is selected, to
+  /// `path` in `format`; returns an error, or empty (File > Export rows).
+  std::string ExportRows(const std::string& path, int format);
+
   /// Closes the connection selected in the sidebar, if it is open (Delete,
   /// or Close in the sidebar's context menu).
   void CloseSelected();
@@ -71,6 +78,13 @@ public:
   /// Runs `text` as a sequence on the open connections; returns why it
   /// cannot run (a parse error with its line), or empty once it started.
   std::string RunSequence(const std::string& text);
+  /// Opens (or raises) View > Generate traffic.
+  GeneratorDialog& ShowGenerator();
+
+  /// Starts the traffic generator with `settings` on the selected
+  /// connection or all open ones; returns why it cannot start, or empty.
+  std::string GenerateTraffic(const GeneratorSettings& settings);
+
   /// The send bar.
   SendBar& Sender() { return *send_bar_; }
   /// The saved messages.
@@ -81,6 +95,7 @@ public:
 private:
   void ApplyBatch(const actors::ui_batch& batch);
   void BuildMenus();
+  void BuildToolBar();
   wxWindow* BuildFilterRow(wxWindow* parent);
   void OnConnect(wxCommandEvent&);
   void OnListen(wxCommandEvent&);
@@ -90,7 +105,12 @@ private:
   void OnConnectionMenu(wxListEvent&);
   // A sequence's step under way or its verdict (a "sequence..." message).
   void ShowSequenceState(const wxString& text);
+  // The traffic generator's progress or end (a "generator: ..." message).
+  void ShowGeneratorState(const wxString& text);
+  // Checks Log or Record in the menu and the toolbar alike.
+  void CheckItem(int id, bool on);
   void OnCopy(wxCommandEvent&);
+  void OnExport(wxCommandEvent&);
   void OnSecond(wxTimerEvent&);
   void ApplyFilter();
   void ShowError(const wxString& text);
@@ -105,6 +125,8 @@ private:
   wxInfoBar* info_bar_;
   wxTextCtrl* filter_text_;
   wxCheckBox* filter_selected_;
+  wxCheckBox* filter_regex_;
+  wxChoice* filter_direction_;
   wxTimer second_timer_;
   // Acknowledges each batch one event-loop turn after applying it, so a
   // flood cannot keep wx draining batches back to back without painting or
@@ -121,6 +143,8 @@ private:
   std::deque<std::pair<double, double>> total_rates_;
   SequenceDialog* sequence_dialog_ = nullptr;
   wxString sequence_state_;
+  GeneratorDialog* generator_dialog_ = nullptr;
+  wxString generator_state_;
   std::vector<ReplyRule> reply_rules_;
 };
 

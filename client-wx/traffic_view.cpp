@@ -4,6 +4,8 @@
 #include <memory>
 #include <ctime>
 
+#include <re2/re2.h>
+
 #include <wx/dcclient.h>
 #include <wx/graphics.h>
 #include <wx/settings.h>
@@ -60,6 +62,8 @@ void TrafficModel::Add(const actors::ui_event& event) {
   Row& row = row_blocks_[end / rows_per_block][end % rows_per_block];
   row = Row{};
   row.time_ns = event.time.count();
+  if (origin_ns_ == 0)
+    origin_ns_ = row.time_ns;
   row.connection = event.connection;
   row.dir = event.dir;
   row.kind = event.kind;
@@ -119,6 +123,7 @@ void TrafficModel::Clear() {
   first_ = size_ = text_bytes_ = 0;
   first_text_block_ = next_text_block_ = 0;
   evicted_ = 0;
+  origin_ns_ = 0;
 }
 
 std::string_view TrafficModel::Text(std::size_t i) const {
@@ -307,16 +312,26 @@ private:
 namespace {
 
 // The fixed-width columns of a row: time, connection, direction, size.
-constexpr const char* row_format = "%-12s %6s  %-12s %7s  ";
+constexpr const char* row_format = "%-13s %6s  %-12s %7s  ";
+
+const char* time_header(TimeFormat format) {
+  switch (format) {
+    case TimeFormat::relative:
+      return "Since first";
+    case TimeFormat::delta:
+      return "Delta";
+    default:
+      return "Time";
+  }
+}
 
 } // namespace
 
 TrafficView::TrafficView(wxWindow* parent) : wxPanel(parent, wxID_ANY) {
   wxFont font(wxFontInfo(GetFont().GetPointSize()).Family(wxFONTFAMILY_TELETYPE));
-  header_ = new wxStaticText(this, wxID_ANY,
-                             wxString::Format(row_format, "Time", "Conn", "Dir", "Size")
-                               + "Payload");
+  header_ = new wxStaticText(this, wxID_ANY, {});
   header_->SetFont(font.Bold());
+  UpdateHeader();
   rows_ = new TrafficRows(this, *this, font);
   auto* sizer = new wxBoxSizer(wxVERTICAL);
   sizer->Add(header_, 0, wxLEFT | wxTOP | wxBOTTOM, 3);
@@ -367,18 +382,71 @@ std::size_t TrafficView::ShownRows() const {
   return filtered_ ? shown_.size() : model_.Size();
 }
 
+void TrafficView::UpdateHeader() {
+  header_->SetLabel(wxString::Format(row_format, time_header(time_format_), "Conn", "Dir",
+                                     "Size")
+                    + "Payload");
+}
+
 bool TrafficView::Matches(std::size_t row) const {
-  if (filter_connection_ != 0 && model_.At(row).connection != filter_connection_)
+  auto& r = model_.At(row);
+  if (filter_.connection != 0 && r.connection != filter_.connection)
     return false;
-  return filter_text_.empty()
-         || model_.Text(row).find(filter_text_) != std::string_view::npos;
+  using dir = TrafficFilter::Direction;
+  bool frame = r.kind == actors::ui_event_kind::frame;
+  switch (filter_.direction) {
+    case dir::in:
+      if (!frame || r.dir != actors::direction::in)
+        return false;
+      break;
+    case dir::out:
+      if (!frame || r.dir != actors::direction::out)
+        return false;
+      break;
+    case dir::events:
+      if (frame)
+        return false;
+      break;
+    default:
+      break;
+  }
+  if (filter_.text.empty())
+    return true;
+  auto text = model_.Text(row);
+  if (filter_regex_)
+    return re2::RE2::PartialMatch(re2::StringPiece{text.data(), text.size()}, *filter_regex_);
+  return text.find(filter_.text) != std::string_view::npos;
 }
 
 void TrafficView::SetFilter(std::uint64_t connection, const wxString& text) {
-  filter_connection_ = connection;
-  filter_text_ = text.ToStdString(wxConvUTF8);
-  filtered_ = connection != 0 || !filter_text_.empty();
+  TrafficFilter filter;
+  filter.connection = connection;
+  filter.text = text.ToStdString(wxConvUTF8);
+  SetFilter(filter);
+}
+
+std::string TrafficView::SetFilter(const TrafficFilter& filter) {
+  std::shared_ptr<const re2::RE2> regex;
+  if (filter.regex && !filter.text.empty()) {
+    re2::RE2::Options options;
+    options.set_log_errors(false);
+    auto compiled = std::make_shared<re2::RE2>(filter.text, options);
+    if (!compiled->ok())
+      return "bad regular expression: " + compiled->error();
+    regex = std::move(compiled);
+  }
+  filter_ = filter;
+  filter_regex_ = std::move(regex);
+  filtered_ = filter_.connection != 0 || !filter_.text.empty()
+              || filter_.direction != TrafficFilter::Direction::any;
   Rebuild();
+  return {};
+}
+
+void TrafficView::SetTimeFormat(TimeFormat format) {
+  time_format_ = format;
+  UpdateHeader();
+  rows_->Refresh();
 }
 
 void TrafficView::Rebuild() {
@@ -407,38 +475,49 @@ std::size_t TrafficView::ModelIndex(std::size_t shown) const {
 
 namespace {
 
-// The columns of one row, as text.
-struct Cells {
-  wxString time, connection, direction, size, payload;
-};
+wxString seconds_label(std::int64_t ns) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "+%.6f", static_cast<double>(ns) / 1e9);
+  return buf;
+}
 
-Cells cells_of(const TrafficModel& model, std::size_t index, bool hex,
-                      std::size_t max_payload) {
-  auto& row = model.At(index);
-  Cells cells;
-  cells.time = time_label(row.time_ns);
+} // namespace
+
+RowCells TrafficView::Cells(std::size_t shown, std::size_t max_payload) const {
+  auto index = ModelIndex(shown);
+  auto& row = model_.At(index);
+  RowCells cells;
+  switch (time_format_) {
+    case TimeFormat::absolute:
+      cells.time = time_label(row.time_ns);
+      break;
+    case TimeFormat::relative:
+      cells.time = seconds_label(row.time_ns - model_.OriginNs());
+      break;
+    case TimeFormat::delta:
+      cells.time = seconds_label(shown == 0 ? 0 : row.time_ns - model_.At(ModelIndex(shown - 1)).time_ns);
+      break;
+  }
   if (row.connection != 0)
     cells.connection.Printf("%llu", static_cast<unsigned long long>(row.connection));
   cells.direction = direction_label(row);
   if (row.kind == actors::ui_event_kind::frame)
     cells.size.Printf("%u", row.size);
-  auto text = model.Text(index);
-  cells.payload = hex && row.kind == actors::ui_event_kind::frame
+  auto text = model_.Text(index);
+  cells.payload = hex_ && row.kind == actors::ui_event_kind::frame
                     ? HexText(text, max_payload / 3 + 1)
                     : DisplayText(text, max_payload);
   if (row.peer_size > 0) // a datagram: who sent it, or where it went
     cells.payload = (row.dir == actors::direction::in ? "[from " : "[to ")
-                    + wxString::FromUTF8(std::string{model.Peer(index)}) + "] "
+                    + wxString::FromUTF8(std::string{model_.Peer(index)}) + "] "
                     + cells.payload;
   return cells;
 }
 
-} // namespace
-
 wxString TrafficView::RowText(std::size_t shown, std::size_t max_payload) const {
   if (shown >= ShownRows())
     return {};
-  auto c = cells_of(model_, ModelIndex(shown), hex_, max_payload);
+  auto c = Cells(shown, max_payload);
   return wxString::Format(row_format, c.time, c.connection, c.direction, c.size) + c.payload;
 }
 
@@ -458,13 +537,20 @@ TrafficView::SelectedDatagramPeer() const {
   return std::make_pair(model_.At(index).connection, std::string{peer});
 }
 
+std::optional<std::pair<std::size_t, std::size_t>> TrafficView::SelectedRange() const {
+  std::size_t first = 0, last = 0;
+  if (!rows_->Selection(first, last) || first >= ShownRows())
+    return std::nullopt;
+  return std::make_pair(first, std::min(last, ShownRows() - 1));
+}
+
 wxString TrafficView::SelectedText() const {
   wxString out;
   std::size_t first = 0, last = 0;
   if (!rows_->Selection(first, last))
     return out;
   for (auto shown = first; shown <= last && shown < ShownRows(); ++shown) {
-    auto c = cells_of(model_, ModelIndex(shown), hex_, 512);
+    auto c = Cells(shown, 512);
     out << c.time << '\t' << c.connection << '\t' << c.direction << '\t' << c.size << '\t'
         << c.payload << '\n';
   }

@@ -8,6 +8,7 @@
 #include <deque>
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -20,6 +21,10 @@
 #include "actors/ui_event.hpp"
 
 class wxStaticText;
+
+namespace re2 {
+class RE2;
+} // namespace re2
 
 namespace client {
 
@@ -77,6 +82,9 @@ public:
   std::string_view Peer(std::size_t i) const;
   /// Inbound frames added since the start (not reduced by Clear).
   std::uint64_t InboundFrames() const { return inbound_; }
+  /// The time of the first row added since the start or the last Clear
+  /// (evicting it does not change this); 0 before any.
+  std::int64_t OriginNs() const { return origin_ns_; }
 
 private:
   // Rows and text live in fixed-size blocks that never move: appending never
@@ -103,9 +111,48 @@ private:
   Retention retention_;
   std::uint64_t evicted_ = 0;
   std::uint64_t inbound_ = 0;
+  std::int64_t origin_ns_ = 0;
 };
 
 class TrafficRows;
+
+/// What the time column shows.
+enum class TimeFormat {
+  /// The time of day (HH:MM:SS.mmm).
+  absolute,
+  /// Seconds since the first row (since the start or the last Clear).
+  relative,
+  /// Seconds since the row shown above.
+  delta,
+};
+
+/// Which rows the traffic view shows.
+struct TrafficFilter {
+  enum class Direction { any, in, out, events };
+  /// Only this connection's rows; 0: every connection.
+  std::uint64_t connection = 0;
+  /// Only rows whose payload or message contains this (empty: any).
+  std::string text;
+  /// `text` is an RE2 regular expression, found anywhere in the row.
+  bool regex = false;
+  /// Only frames received, frames sent, or events (anything but frames).
+  Direction direction = Direction::any;
+};
+
+/// The formats File > Export writes.
+enum class ExportFormat {
+  /// One row per line, columns separated by tabs (as Copy does).
+  text,
+  /// RFC 4180 CSV with a header: time, connection, direction, size, peer, payload.
+  csv,
+  /// Each row's header, then its bytes 16 to a line in hex and as text.
+  hex_dump,
+};
+
+/// The columns of one row, as text.
+struct RowCells {
+  wxString time, connection, direction, size, payload;
+};
 
 /// The traffic list: a header and the rows of a TrafficModel, with filters,
 /// hex display, auto-scroll and a selection (click, Shift+click, arrows,
@@ -118,6 +165,17 @@ public:
   void AddEvents(const std::vector<actors::ui_event>& events);
   /// Shows only rows of `connection` (0: all) containing `text` (empty: all).
   void SetFilter(std::uint64_t connection, const wxString& text);
+  /// Shows only the rows `filter` lets through; returns why it cannot
+  /// (a bad regular expression, with RE2's reason), keeping the filter
+  /// before it, or empty.
+  std::string SetFilter(const TrafficFilter& filter);
+  /// What the time column shows.
+  void SetTimeFormat(TimeFormat format);
+  /// Writes the selected rows, or every shown row when `selected_only` is
+  /// false, to `out` in `format`; returns how many rows it wrote.
+  std::size_t Export(std::ostream& out, ExportFormat format, bool selected_only) const;
+  /// The first and last selected shown rows, if any are.
+  std::optional<std::pair<std::size_t, std::size_t>> SelectedRange() const;
   /// Payloads as hex instead of text.
   void SetHex(bool hex);
   /// Keeps the newest row in view while on.
@@ -143,9 +201,13 @@ public:
   wxString RowText(std::size_t shown, std::size_t max_payload) const;
   /// The model row behind shown row `shown`.
   std::size_t ModelIndex(std::size_t shown) const;
+  /// The columns of shown row `shown`, its payload cut to `max_payload`
+  /// bytes (shown as text, or as hex bytes when Hex is on).
+  RowCells Cells(std::size_t shown, std::size_t max_payload) const;
 
 private:
   bool Matches(std::size_t row) const;
+  void UpdateHeader();
   void Rebuild();
   // The `evicted` oldest model rows are gone: shifts the filtered rows;
   // returns how many shown rows went.
@@ -159,8 +221,10 @@ private:
   wxStaticText* header_;
   std::vector<std::uint32_t> shown_; // used only while a filter is set
   bool filtered_ = false;
-  std::uint64_t filter_connection_ = 0;
-  std::string filter_text_;
+  TrafficFilter filter_;
+  // The compiled filter_.text when it is a regular expression.
+  std::shared_ptr<const re2::RE2> filter_regex_;
+  TimeFormat time_format_ = TimeFormat::absolute;
   bool hex_ = false;
   bool auto_scroll_ = true;
 };

@@ -20,6 +20,7 @@
 #include "connection_relay.hpp"
 #include "sequence_runner.hpp"
 #include "session_recorder.hpp"
+#include "traffic_generator.hpp"
 
 namespace client {
 
@@ -32,6 +33,8 @@ struct workbench_state {
   std::vector<actors::server_actor> listeners;
   // The sequence under way, if any.
   caf::actor sequence;
+  // The traffic generator's run under way, if any.
+  caf::actor generator;
 
   static inline const char* name = "client.workbench";
 };
@@ -117,6 +120,8 @@ caf::result<bool> shut_down(workbench_actor* self) {
   // A sequence waiting on a step would otherwise keep the system alive.
   if (self->state.sequence)
     self->send(std::exchange(self->state.sequence, nullptr), stop_sequence_atom_v);
+  if (self->state.generator)
+    self->send(std::exchange(self->state.generator, nullptr), stop_generator_atom_v);
   auto promise = self->make_response_promise<bool>();
   self->request(self->state.relay, std::chrono::seconds{10}, shutdown_atom::value)
     .then([=](bool) mutable { promise.deliver(true); self->quit(); },
@@ -166,6 +171,17 @@ caf::behavior workbench(workbench_actor* self, caf::actor bridge) {
     [=](stop_sequence_atom stop) {
       if (self->state.sequence)
         self->send(std::exchange(self->state.sequence, nullptr), stop);
+    },
+    [=](generate_atom, GeneratorPlan& plan) {
+      auto& st = self->state;
+      if (st.generator)
+        self->send(st.generator, stop_generator_atom_v);
+      st.generator = spawn_traffic_generator(self->system(), st.relay, st.bridge,
+                                             std::move(plan));
+    },
+    [=](stop_generator_atom stop) {
+      if (self->state.generator)
+        self->send(std::exchange(self->state.generator, nullptr), stop);
     },
     [=](const actors::log_error& err) {
       self->send(self->state.bridge,

@@ -37,6 +37,7 @@
 #include "support/raw_socket.hpp"
 #include "support/test_certificates.hpp"
 #include "support/udp_peer.hpp"
+#include "support/client_fixture.hpp"
 #include "support/wx_test_app.hpp"
 #include "traffic_view.hpp"
 
@@ -45,13 +46,12 @@ using clock_type = std::chrono::steady_clock;
 
 namespace {
 
-// wx is initialized once per process, with our app object.
-client::ClientApp& app() {
-  return testing_support::wx_app_once<client::ClientApp>(
-    [] { return new client::ClientApp(client::ClientOptions{}); });
-}
-
+using testing_support::app;
+using testing_support::gui_fixture;
+using testing_support::launch_connected;
 using testing_support::pump_until;
+using testing_support::socat_echo;
+
 
 // Whether an inbound line ends with `text` ("hello", or "<guest3> hello"
 // from a chat room).
@@ -119,31 +119,6 @@ struct flooding_peer {
   }
 };
 
-// socat echoing one connection's lines, on a port of its choosing.
-struct socat_echo {
-  testing_support::child_process process{
-    {"socat", "TCP-LISTEN:0,bind=127.0.0.1,reuseaddr", "EXEC:cat"}};
-  std::uint16_t port = process.listening_port(10s).value_or(0);
-};
-
-// Launches the client with one connection to 127.0.0.1:`port`.
-client::MainFrame* launch_connected(client::ClientApp& app, std::uint16_t port) {
-  REQUIRE(port != 0);
-  client::ClientOptions opts;
-  opts.connects.emplace_back("127.0.0.1", port, false);
-  app.Launch(opts);
-  REQUIRE(app.Frame() != nullptr);
-  return app.Frame();
-}
-
-struct gui_fixture {
-  client::ClientApp& the_app = app();
-
-  ~gui_fixture() {
-    the_app.Stop();
-    wxTheApp->ProcessPendingEvents(); // batches of the old runtime are dropped
-  }
-};
 
 } // namespace
 

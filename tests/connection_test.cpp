@@ -376,6 +376,60 @@ TEST_CASE_METHOD(fixture, "close gives up after close_timeout when the peer stop
       caf::after(5s) >> [] { FAIL("close did not give up"); });
 }
 
+TEST_CASE_METHOD(fixture, "drain answers once the write queue is down to its mark") {
+  server_options server_opts;
+  server_opts.connection.read_credit = 0; // reads only when the test says so
+  server_opts.connection.framing.kind = framing_kind::raw;
+  auto srv = serve(server_opts, self);
+  REQUIRE(srv);
+  connection_options opts;
+  opts.framing.kind = framing_kind::raw;
+  opts.write_high_water = 64 * 1024 * 1024;
+  auto conn = connect(sys, "127.0.0.1", srv->port, self, opts);
+  auto first = expect<connected>().handle;
+  auto second = expect<connected>().handle;
+  auto accepted = first == conn ? second : first;
+  // Nothing queued: answered at once.
+  self->request(conn, 5s, drain_atom_v, std::uint64_t{0}).receive(
+    [](std::uint64_t queued) { CHECK(queued == 0); },
+    [&](caf::error& e) { FAIL(sys.render(e)); });
+  std::string chunk(64 * 1024, 'd');
+  for (int i = 0; i < 256; ++i) // 16 MiB: far more than the kernel buffers
+    self->send(conn, send_atom_v, chunk);
+  constexpr std::uint64_t mark = 1024 * 1024;
+  // The peer reads nothing yet: no answer.
+  self->request(conn, 300ms, drain_atom_v, mark).receive(
+    [](std::uint64_t queued) { FAIL("answered with " << queued << " bytes queued"); },
+    [](caf::error& e) { CHECK(e == caf::sec::request_timeout); });
+  self->send(accepted, credit_atom_v, std::uint32_t{1'000'000});
+  self->request(conn, 30s, drain_atom_v, mark).receive(
+    [&](std::uint64_t queued) { CHECK(queued <= mark); },
+    [&](caf::error& e) { FAIL(sys.render(e)); });
+}
+
+TEST_CASE_METHOD(fixture, "a drain still waiting when the connection ends gets an error") {
+  server_options server_opts;
+  server_opts.connection.read_credit = 0;
+  auto srv = serve(server_opts, self);
+  REQUIRE(srv);
+  connection_options opts;
+  opts.framing.kind = framing_kind::raw;
+  opts.write_high_water = 64 * 1024 * 1024;
+  auto conn = connect(sys, "127.0.0.1", srv->port, self, opts);
+  expect<connected>();
+  expect<connected>();
+  std::string chunk(64 * 1024, 'e');
+  for (int i = 0; i < 256; ++i)
+    self->send(conn, send_atom_v, chunk);
+  self->delayed_send(conn, 200ms, abort_atom_v);
+  self->request(conn, 5s, drain_atom_v, std::uint64_t{0}).receive(
+    [](std::uint64_t queued) { FAIL("answered with " << queued << " bytes queued"); },
+    [&](caf::error& e) {
+      CHECK(kind_of(e) == error_kind::not_connected);
+      CHECK_THAT(message_of(e), Catch::Contains("the connection ended"));
+    });
+}
+
 TEST_CASE_METHOD(fixture, "a server stops within shutdown_grace although a peer stops reading") {
   server_options opts;
   opts.shutdown_grace = 100ms;

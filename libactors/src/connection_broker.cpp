@@ -124,6 +124,7 @@ caf::message_handler connection_handlers(connection_broker* self) {
     [=](const caf::io::data_transferred_msg& msg) {
       auto& st = self->state;
       st.queued_bytes = msg.remaining;
+      answer_drains(self);
       if (st.closing() && st.queued_bytes == 0)
         end_connection(self, self->state.close_reason, self->state.close_message);
     },
@@ -172,6 +173,14 @@ caf::message_handler connection_handlers(connection_broker* self) {
         start(self, *st.hdl);
     },
     [=](stats_atom) { return self->state.stats; },
+    [=](drain_atom, std::uint64_t mark) -> caf::result<std::uint64_t> {
+      auto& st = self->state;
+      if (st.queued_bytes <= mark)
+        return std::uint64_t{st.queued_bytes};
+      auto promise = self->make_response_promise<std::uint64_t>();
+      st.drains.emplace_back(mark, promise);
+      return promise;
+    },
     [=](idle_atom) { on_idle_check(self); },
     [=](resume_atom) { on_resume(self); },
     [=](fail_atom, const caf::error& err) {
@@ -236,6 +245,20 @@ void log_traffic(connection_broker* self, direction dir, std::string_view payloa
     self->send(st.options.log,
                make_log_record("conn " + std::to_string(st.stats.id), dir,
                                std::string{payload}, level));
+}
+
+void answer_drains(connection_broker* self) {
+  auto& st = self->state;
+  if (st.drains.empty())
+    return;
+  auto drains = std::move(st.drains);
+  st.drains.clear();
+  for (auto& drain : drains) {
+    if (st.queued_bytes <= drain.first)
+      drain.second.deliver(std::uint64_t{st.queued_bytes});
+    else
+      st.drains.push_back(std::move(drain));
+  }
 }
 
 void notify_error(connection_broker* self, error_kind kind, std::string msg) {

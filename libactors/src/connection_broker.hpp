@@ -8,11 +8,14 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <caf/type_id.hpp>
 #include <caf/io/broker.hpp>
 #include <caf/io/connection_handle.hpp>
 #include <caf/stateful_actor.hpp>
+#include <caf/typed_response_promise.hpp>
 
 #include "actors/connection_options.hpp"
 #include "actors/connection_protocol.hpp"
@@ -60,6 +63,8 @@ struct connection_state {
   // Bytes asked of the socket per read: grows while reads fill it.
   std::size_t read_chunk = 0;
   std::size_t queued_bytes = 0;
+  // drain_atom requests waiting for queued_bytes to fall to their mark.
+  std::vector<std::pair<std::uint64_t, caf::typed_response_promise<std::uint64_t>>> drains;
   // Our side sent its FIN (finish_atom): nothing more may be sent.
   bool write_finished = false;
   // What `disconnected` says after a close: none and "closed", unless the

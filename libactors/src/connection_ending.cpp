@@ -37,6 +37,10 @@ void end_connection(connection_broker* self, error_kind reason, std::string msg)
     self->close(*st.hdl);
   }
   st.hdl.reset();
+  for (auto& drain : st.drains)
+    drain.second.deliver(caf::make_error(error_kind::not_connected,
+                                         "the connection ended: " + msg));
+  st.drains.clear();
   log_traffic(self, direction::event, "disconnected: " + msg);
   self->send(st.subscriber,
              disconnected{st.stats.id, reason, std::move(msg), st.stats});
@@ -58,6 +62,9 @@ void lost(connection_broker* self, error_kind reason, std::string msg) {
     end_connection(self, reason, std::move(msg));
     return;
   }
+  // What was queued went with the socket.
+  st.queued_bytes = 0;
+  answer_drains(self);
   ++st.failed_attempts;
   auto delay = backoff_delay(st);
   self->send(st.subscriber, reconnecting{st.stats.id, st.failed_attempts,

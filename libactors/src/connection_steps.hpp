@@ -26,6 +26,9 @@ void log_traffic(connection_broker* self, direction dir, std::string_view payloa
 /// Logs `msg` as an error and sends it to the subscriber as connection_error.
 void notify_error(connection_broker* self, error_kind kind, std::string msg);
 
+/// Answers the drain_atom requests whose mark the write queue is down to.
+void answer_drains(connection_broker* self);
+
 /// Takes ownership of a connected socket handle and announces it (after the
 /// TLS handshake, with TLS).
 void start(connection_broker* self, caf::io::connection_handle hdl);

@@ -120,6 +120,12 @@ CAF_BEGIN_TYPE_ID_BLOCK(actors_connection, caf::first_custom_type_id)
   CAF_ADD_ATOM(actors_connection, actors, subscribe_atom, "subscribe")
   /// Request: reply with the current `connection_stats`.
   CAF_ADD_ATOM(actors_connection, actors, stats_atom, "stats")
+  /// Request: answer once at most N bytes wait to be written
+  /// (`drain_atom, uint64_t N` -> the bytes still waiting): at once if that
+  /// holds already, else as the socket takes them; an error (not_connected)
+  /// if the connection ends first. A producer that sends a batch, then waits
+  /// for this, never makes the write queue grow past N plus one batch.
+  CAF_ADD_ATOM(actors_connection, actors, drain_atom, "drain")
 
 CAF_END_TYPE_ID_BLOCK(actors_connection)
 
@@ -140,7 +146,8 @@ using connection_actor = caf::typed_actor<
   caf::reacts_to<abort_atom>,
   caf::reacts_to<credit_atom, std::uint32_t>,
   caf::reacts_to<subscribe_atom, caf::actor>,
-  caf::replies_to<stats_atom>::with<connection_stats>>;
+  caf::replies_to<stats_atom>::with<connection_stats>,
+  caf::replies_to<drain_atom, std::uint64_t>::with<std::uint64_t>>;
 
 /// Event: the connection is established (again, after a reconnect).
 struct connected {
