@@ -17,7 +17,7 @@ constexpr const char* usage
   = "usage: actors-client [--connect [tls://|udp://]HOST:PORT]... [--ca FILE] [--insecure]\n"
     "                     [--listen [udp:]PORT [--tls-cert FILE --tls-key FILE]]...\n"
     "                     [--log FILE] [--record FILE] [--reply RULE]... [--keep-rows N]\n"
-    "                     [--demo] [--screenshot FILE]\n"
+    "                     [--demo] [--screenshot FILE [--show PANEL]]\n"
     "A socket workbench that never freezes. With no arguments it starts an\n"
     "embedded echo and chat server on free local ports, already connected.\n"
     "  --connect HOST:PORT  open a line-framed connection (repeatable);\n"
@@ -39,7 +39,8 @@ constexpr const char* usage
     "  --keep-rows N        the traffic view keeps the newest N rows (default\n"
     "                       1000000, or as set in View > Preferences)\n"
     "  --demo               start the embedded servers (the default without options)\n"
-    "  --screenshot FILE    save the window as PNG after startup, then quit\n";
+    "  --screenshot FILE    save the window as PNG after startup, then quit\n"
+    "  --show PANEL         open generator, sequence or rules first (for pictures)\n";
 
 // What the command line asks for; exits with status 2 on a bad argument.
 client::ClientOptions options_from(const actors::command_line& args) {
@@ -82,6 +83,12 @@ client::ClientOptions options_from(const actors::command_line& args) {
   if (args.has("keep-rows"))
     options.keep_rows = actors::value_or_exit(args.number("keep-rows", 0, 16'384, 100'000'000));
   options.screenshot = args.get("screenshot", "");
+  options.show = args.get("show", "");
+  if (!options.show.empty() && options.show != "generator" && options.show != "sequence"
+      && options.show != "rules")
+    actors::exit_on_bad_argument(caf::make_error(
+      actors::error_kind::invalid_argument,
+      "--show '" + options.show + "': generator, sequence or rules"));
   options.demo = args.has("demo")
                  || (options.connects.empty() && !options.listen && !options.listen_udp);
   return options;
@@ -93,7 +100,7 @@ int main(int argc, char** argv) {
   auto args = actors::parse_command_line_or_exit(
     argc, argv,
     {{"connect", "ca", "listen", "tls-cert", "tls-key", "log", "record", "reply", "keep-rows",
-      "screenshot"},
+      "screenshot", "show"},
      {"demo", "insecure"}, usage});
   wxApp::SetInstance(new client::ClientApp(options_from(args)));
   // wx parses argv too; give it only the program name.

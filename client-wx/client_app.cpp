@@ -2,12 +2,15 @@
 
 #include <iostream>
 
+#include <wx/app.h>
 #include <wx/dcmemory.h>
 #include <wx/dcscreen.h>
 #include <wx/image.h>
 
 #include "actors/termination_signal.hpp"
+#include "generator_dialog.hpp"
 #include "main_frame.hpp"
+#include "sequence_dialog.hpp"
 #include "reply_rules_dialog.hpp"
 #include "traffic_view.hpp"
 
@@ -54,6 +57,31 @@ void ClientApp::Launch(const ClientOptions& options) {
   runtime_->Start(options);
   if (!options.screenshot.empty())
     SaveScreenshot(options.screenshot);
+  if (!options.show.empty()) {
+    show_timer_.Bind(wxEVT_TIMER, [this, panel = options.show](wxTimerEvent&) { ShowPanel(panel); });
+    show_timer_.StartOnce(800);
+  }
+}
+
+void ClientApp::ShowPanel(const std::string& panel) {
+  if (!frame_)
+    return;
+  if (panel == "generator") {
+    auto& dialog = frame_->ShowGenerator();
+    GeneratorSettings settings;
+    settings.payload = "ping {{counter}} at {{time}}";
+    settings.to_all = true;
+    settings.count = 0;
+    settings.rate = 25;
+    dialog.SetSettings(settings);
+    dialog.Start();
+  } else if (panel == "sequence") {
+    auto& dialog = frame_->ShowSequences();
+    dialog.Run();
+  } else if (panel == "rules") {
+    auto* dialog = new ReplyRulesDialog(frame_, frame_->ReplyRules());
+    dialog->Show();
+  }
 }
 
 void ClientApp::SaveScreenshot(const std::string& path) {
@@ -63,6 +91,14 @@ void ClientApp::SaveScreenshot(const std::string& path) {
     frame_->Raise();
     frame_->Update();
     auto rect = frame_->GetScreenRect();
+    // Dialogs open over the window (--show) are in the picture too.
+    for (auto* child : frame_->GetChildren())
+      if (child->IsTopLevel() && child->IsShown()) {
+        child->Raise();
+        child->Update();
+        rect.Union(child->GetScreenRect());
+      }
+    wxYield();
     wxScreenDC screen;
     wxBitmap bitmap(rect.width, rect.height);
     wxMemoryDC memory(bitmap);

@@ -40,11 +40,14 @@ public:
 
 private:
   void SaveScreenshot(const std::string& path);
+  // Opens View > `panel` (--show) and puts it to work.
+  void ShowPanel(const std::string& panel);
 
   ClientOptions options_;
   std::unique_ptr<Runtime> runtime_;
   MainFrame* frame_ = nullptr;
   wxTimer screenshot_timer_;
+  wxTimer show_timer_;
 };
 
 } // namespace client

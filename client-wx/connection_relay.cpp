@@ -4,6 +4,7 @@
 #include "reply_rules.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <string>
@@ -37,6 +38,10 @@ struct relay_state {
   actors::log_writer_actor log;
   // Auto-reply rules, applied to every frame and datagram received.
   std::vector<ReplyRule> rules;
+  // For rules limited to a port: each listener's port, and the service
+  // port of each connection and endpoint (see ReplyScope).
+  std::map<actors::listener_id, std::uint16_t> listener_ports;
+  std::map<actors::connection_id, std::uint16_t> service_ports;
   // The session recorder while recording (File > Record session), and per
   // connection the frames it got one by one (the rest it gets as counts).
   caf::actor recorder;
@@ -131,7 +136,10 @@ void add_reply(relay_actor* self, actors::connection_id id, const std::string& p
                std::string_view frame, std::vector<rule_reply>& replies) {
   if (self->state.rules.empty())
     return;
-  if (auto reply = ReplyTo(self->state.rules, frame))
+  auto& st = self->state;
+  auto port = st.service_ports.find(id);
+  ReplyScope where{id, port == st.service_ports.end() ? std::uint16_t{0} : port->second};
+  if (auto reply = ReplyTo(st.rules, frame, where))
     replies.push_back(rule_reply{id, peer, std::move(reply->first), reply->second});
 }
 
@@ -208,11 +216,23 @@ void send_to(relay_actor* self, actors::connection_id id, const std::string& pay
   self->send(st.bridge, actors::make_frame_event(id, actors::direction::out, payload));
 }
 
+// The port in "host:port" (or "[v6]:port"), or 0.
+std::uint16_t port_of(const std::string& address) {
+  auto colon = address.rfind(':');
+  if (colon == std::string::npos)
+    return 0;
+  unsigned long port = std::strtoul(address.c_str() + colon + 1, nullptr, 10);
+  return port <= 65535 ? static_cast<std::uint16_t>(port) : 0;
+}
+
 void on_connected(relay_actor* self, actors::connected& ev) {
   auto& st = self->state;
   st.connections[ev.id] = ev.handle;
   auto accepted
     = st.accepted_by.find(caf::actor_cast<caf::actor_addr>(self->current_sender()));
+  st.service_ports[ev.id] = accepted == st.accepted_by.end()
+                              ? port_of(ev.peer)
+                              : st.listener_ports[accepted->second];
   st.recorded_in[ev.id] = 0;
   record(self, rec_up_atom_v, std::uint64_t{ev.id}, ev.peer,
          accepted != st.accepted_by.end(), !ev.tls_version.empty());
@@ -351,6 +371,7 @@ caf::behavior connection_relay(relay_actor* self, caf::actor bridge) {
     [=](actors::disconnected& ev) {
       self->state.connections.erase(ev.id);
       self->state.recorded_in.erase(ev.id);
+      self->state.service_ports.erase(ev.id);
       record(self, rec_gone_atom_v, std::uint64_t{ev.id}, ev.reason);
       for (auto& tap : self->state.taps)
         self->send(tap, ev);
@@ -358,6 +379,7 @@ caf::behavior connection_relay(relay_actor* self, caf::actor bridge) {
     },
     [=](actors::udp_ready& ev) {
       self->state.endpoints[ev.id] = {ev.handle, !ev.remote.empty()};
+      self->state.service_ports[ev.id] = port_of(ev.remote.empty() ? ev.local : ev.remote);
       pass(ev);
     },
     [=](actors::datagrams_received& ev) {
@@ -373,6 +395,7 @@ caf::behavior connection_relay(relay_actor* self, caf::actor bridge) {
     [=](actors::udp_error& ev) { pass(ev); },
     [=](actors::udp_closed& ev) {
       self->state.endpoints.erase(ev.id);
+      self->state.service_ports.erase(ev.id);
       pass(ev);
     },
     [=](actors::send_atom, actors::connection_id id, const std::string& payload) {
@@ -396,6 +419,9 @@ caf::behavior connection_relay(relay_actor* self, caf::actor bridge) {
       auto j = self->state.endpoints.find(id);
       if (j != self->state.endpoints.end())
         self->send(j->second.first, actors::close_atom_v);
+    },
+    [=](listener_port_atom, actors::listener_id listener, std::uint16_t port) {
+      self->state.listener_ports[listener] = port;
     },
     [=](reply_rules_atom, std::vector<ReplyRule>& rules) {
       self->state.rules = std::move(rules);

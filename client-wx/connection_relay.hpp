@@ -29,6 +29,10 @@ CAF_BEGIN_TYPE_ID_BLOCK(client_relay, caf::first_custom_type_id + 1450)
   /// Relay -> itself: a rule's delayed reply is due
   /// (`delayed_reply_atom, id, peer, payload`; the peer empty for TCP).
   CAF_ADD_ATOM(client_relay, client, delayed_reply_atom, "rl_later")
+  /// Workbench -> relay: listener N listens on this port
+  /// (`listener_port_atom, actors::listener_id, uint16_t`), for rules
+  /// limited to a port.
+  CAF_ADD_ATOM(client_relay, client, listener_port_atom, "rl_lport")
 
 CAF_END_TYPE_ID_BLOCK(client_relay)
 

@@ -112,7 +112,7 @@ MainFrame::MainFrame(const actors::wx::ui_sink& sink, caf::actor workbench,
   root->SetSizer(sizer);
   CreateStatusBar(field_count);
   // The dropped field also counts evicted rows: give it room.
-  const int widths[field_count] = {-2, -2, -2, -5, -3};
+  const int widths[field_count] = {-2, -2, -2, -4, -6};
   SetStatusWidths(field_count, widths);
   Bind(wxEVT_TIMER, &MainFrame::OnSecond, this);
   second_timer_.Start(1000);

@@ -26,11 +26,36 @@ const char* kind_name(ReplyRule::match_kind kind) {
   return "regex";
 }
 
-// Reads `[-]KIND[+DELAYms]` into `rule`.
+// Reads `@PORT` or `@cID` into `rule`.
+caf::error parse_scope(std::string_view scope, ReplyRule& rule) {
+  bool connection = !scope.empty() && scope.front() == 'c';
+  if (connection)
+    scope.remove_prefix(1);
+  unsigned long long number = 0;
+  auto [end, ec] = std::from_chars(scope.data(), scope.data() + scope.size(), number);
+  bool ok = ec == std::errc{} && end == scope.data() + scope.size() && number > 0
+            && (connection || number <= 65535);
+  if (!ok)
+    return invalid("after @ comes a port (1 to 65535, as in @7000) or a connection "
+                   "(as in @c3), not '" + std::string{connection ? "c" : ""}
+                   + std::string{scope} + "'");
+  if (connection)
+    rule.only_connection = number;
+  else
+    rule.only_port = static_cast<std::uint16_t>(number);
+  return {};
+}
+
+// Reads `[-]KIND[+DELAYms][@SCOPE]` into `rule`.
 caf::error parse_head(std::string_view head, ReplyRule& rule) {
   if (!head.empty() && head.front() == '-') {
     rule.enabled = false;
     head.remove_prefix(1);
+  }
+  if (auto at = head.find('@'); at != std::string_view::npos) {
+    if (auto err = parse_scope(head.substr(at + 1), rule))
+      return err;
+    head = head.substr(0, at);
   }
   auto plus = head.find('+');
   auto kind = head.substr(0, plus);
@@ -115,14 +140,19 @@ std::string FormatReplyRule(const ReplyRule& rule) {
   head += kind_name(rule.kind);
   if (rule.delay.count() > 0)
     head += "+" + std::to_string(rule.delay.count()) + "ms";
+  if (rule.only_port != 0)
+    head += "@" + std::to_string(rule.only_port);
+  if (rule.only_connection != 0)
+    head += "@c" + std::to_string(rule.only_connection);
   return head + ":" + rule.pattern + "=>" + rule.reply;
 }
 
 std::optional<std::pair<std::string, std::chrono::milliseconds>>
-ReplyTo(std::vector<ReplyRule>& rules, std::string_view frame) {
+ReplyTo(std::vector<ReplyRule>& rules, std::string_view frame, const ReplyScope& where) {
   static std::minstd_rand random{std::random_device{}()};
   for (auto& rule : rules) {
-    if (!rule.enabled)
+    if (!rule.enabled || (rule.only_port != 0 && rule.only_port != where.port)
+        || (rule.only_connection != 0 && rule.only_connection != where.connection))
       continue;
     TemplateValues values;
     bool matched = false;

@@ -43,6 +43,8 @@ ReplyRulesDialog::ReplyRulesDialog(wxWindow* parent, const std::vector<ReplyRule
     "  KIND:PATTERN=>REPLY   KIND is exact, contains or regex (RE2 syntax)\n"
     "  regex+200ms:^GET (\\S+)=>200 {{1}}   replies after 200 ms; {{1}} is a capture\n"
     "  -exact:ping=>pong   a leading - disables a rule; # starts a comment\n"
+    "  contains@7000:ping=>pong   only on port 7000 (a listener's, or the server's)\n"
+    "  exact@c3:hi=>hello   only on connection 3 (as numbered on the left)\n"
     "Replies are templates: {{counter}} {{time}} {{date}} {{random}} \\n \\xHH");
   auto* sizer = new wxBoxSizer(wxVERTICAL);
   sizer->Add(help, 0, wxALL, 10);

@@ -59,6 +59,9 @@ struct ClientOptions {
   bool demo = false;
   /// --screenshot FILE: save the window as PNG after startup, then quit.
   std::string screenshot;
+  /// --show PANEL, with --screenshot: open this panel first (generator,
+  /// sequence, rules), for the docs' pictures.
+  std::string show;
 };
 
 /// libactors' configuration plus the demo servers' messages.

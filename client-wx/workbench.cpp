@@ -88,6 +88,7 @@ void listen_on(workbench_actor* self, const std::string& bind, std::uint16_t por
     return;
   }
   st.listeners.push_back(srv->acceptor);
+  self->send(st.relay, listener_port_atom_v, number, srv->port);
   actors::ui_event event;
   event.kind = actors::ui_event_kind::listening;
   event.address = srv->address + ":" + std::to_string(srv->port);

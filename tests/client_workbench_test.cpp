@@ -13,10 +13,13 @@
 #include <wx/statusbr.h>
 #include <wx/toolbar.h>
 
+#include "actors/error_kind.hpp"
 #include "actors/ui_event.hpp"
 #include "connection_panel.hpp"
 #include "generator_dialog.hpp"
 #include "main_frame.hpp"
+#include "reply_rules.hpp"
+#include "support/raw_socket.hpp"
 #include "support/client_fixture.hpp"
 #include "traffic_view.hpp"
 
@@ -186,4 +189,65 @@ TEST_CASE_METHOD(view_fixture, "export writes the shown or selected rows as text
   out.direction = client::TrafficFilter::Direction::out;
   REQUIRE(view->SetFilter(out).empty());
   CHECK(exported(client::ExportFormat::text) == "+0.001500\t1\tout\t5\ta,b\"c\n");
+}
+
+TEST_CASE("a reply rule may be limited to a port or a connection") {
+  auto port = client::ParseReplyRule("contains+20ms@7000:ping=>pong");
+  REQUIRE(port);
+  CHECK(port->only_port == 7000);
+  CHECK(port->delay == 20ms);
+  CHECK(client::FormatReplyRule(*port) == "contains+20ms@7000:ping=>pong");
+  auto conn = client::ParseReplyRule("-exact@c12:hi=>hello");
+  REQUIRE(conn);
+  CHECK(conn->only_connection == 12);
+  CHECK(client::FormatReplyRule(*conn) == "-exact@c12:hi=>hello");
+  for (auto bad : {"exact@0:a=>b", "exact@70000:a=>b", "exact@cx:a=>b", "exact@:a=>b"})
+    CHECK_THAT(actors::message_of(client::ParseReplyRule(bad).error()),
+               Catch::StartsWith("after @ comes a port"));
+  std::vector<client::ReplyRule> rules{*port};
+  CHECK_FALSE(client::ReplyTo(rules, "ping", {1, 7001}));
+  CHECK(client::ReplyTo(rules, "ping", {1, 7000})->first == "pong");
+}
+
+TEST_CASE_METHOD(gui_fixture, "rules limited to a listener's port or a connection answer only there") {
+  socat_echo echo;
+  client::ClientOptions opts;
+  opts.listen = 0;
+  opts.connects.emplace_back("127.0.0.1", echo.port, false);
+  the_app.Launch(opts);
+  auto* frame = the_app.Frame();
+  REQUIRE(frame != nullptr);
+  auto& panel = frame->Connections();
+  unsigned long listen_port = 0;
+  REQUIRE(pump_until([&] {
+    for (long row = 0; row < panel.GetItemCount(); ++row)
+      if (panel.GetItemText(row, 2).StartsWith("listening"))
+        panel.GetItemText(row, 1).AfterLast(':').ToULong(&listen_port);
+    return listen_port != 0 && panel.OpenCount() == 1;
+  }, 10s));
+  auto echo_id = *panel.OpenConnections().begin();
+  auto rules = client::ParseReplyRules(
+    "contains@" + std::to_string(listen_port) + ":hello=>from the listener\n"
+    "exact@c" + std::to_string(echo_id) + ":hello=>from the connection\n");
+  REQUIRE(rules);
+  frame->SetReplyRules(*rules);
+  testing_support::raw_socket peer{static_cast<std::uint16_t>(listen_port)};
+  REQUIRE(peer.write_all("hello\n"));
+  std::string got;
+  REQUIRE(pump_until([&] {
+    got += peer.read_until("\n", 20ms);
+    return got.find('\n') != std::string::npos;
+  }, 10s));
+  CHECK(got == "from the listener\n");
+  // On the echo connection: its "hello" comes back and the @c rule answers.
+  frame->Send("hello", false);
+  auto& model = frame->Traffic().Model();
+  auto shows = [&](actors::direction dir, std::string_view text) {
+    for (std::size_t i = 0; i < model.Size(); ++i)
+      if (model.At(i).dir == dir && model.At(i).connection == echo_id && model.Text(i) == text)
+        return true;
+    return false;
+  };
+  CHECK(pump_until([&] { return shows(actors::direction::in, "from the connection"); }, 10s));
+  CHECK_FALSE(shows(actors::direction::out, "from the listener"));
 }
