@@ -231,15 +231,8 @@ TEST_CASE_METHOD(gui_fixture, "rules limited to a listener's port or a connectio
     "exact@c" + std::to_string(echo_id) + ":hello=>from the connection\n");
   REQUIRE(rules);
   frame->SetReplyRules(*rules);
-  testing_support::raw_socket peer{static_cast<std::uint16_t>(listen_port)};
-  REQUIRE(peer.write_all("hello\n"));
-  std::string got;
-  REQUIRE(pump_until([&] {
-    got += peer.read_until("\n", 20ms);
-    return got.find('\n') != std::string::npos;
-  }, 10s));
-  CHECK(got == "from the listener\n");
-  // On the echo connection: its "hello" comes back and the @c rule answers.
+  // On the echo connection: its "hello" comes back and the @c rule answers
+  // (which also shows the relay has the rules: they went the same way).
   frame->Send("hello", false);
   auto& model = frame->Traffic().Model();
   auto shows = [&](actors::direction dir, std::string_view text) {
@@ -250,4 +243,12 @@ TEST_CASE_METHOD(gui_fixture, "rules limited to a listener's port or a connectio
   };
   CHECK(pump_until([&] { return shows(actors::direction::in, "from the connection"); }, 10s));
   CHECK_FALSE(shows(actors::direction::out, "from the listener"));
+  testing_support::raw_socket peer{static_cast<std::uint16_t>(listen_port)};
+  REQUIRE(peer.write_all("hello\n"));
+  std::string got;
+  REQUIRE(pump_until([&] {
+    got += peer.read_until("\n", 20ms);
+    return got.find('\n') != std::string::npos;
+  }, 10s));
+  CHECK(got == "from the listener\n");
 }
