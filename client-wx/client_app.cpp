@@ -79,7 +79,11 @@ void ClientApp::ShowPanel(const std::string& panel) {
     auto& dialog = frame_->ShowSequences();
     dialog.Run();
   } else if (panel == "rules") {
-    auto* dialog = new ReplyRulesDialog(frame_, frame_->ReplyRules());
+    // Examples to look at; the rules in use change only on OK.
+    auto examples = ParseReplyRules("regex:^GET (\\S+)=>200 OK {{1}}\n"
+                                    "exact+250ms@7000:ping=>pong {{counter}}\n"
+                                    "-contains:error=>sorry at {{time}}\n");
+    auto* dialog = new ReplyRulesDialog(frame_, examples ? *examples : frame_->ReplyRules());
     dialog->Show();
   }
 }

@@ -80,6 +80,10 @@ bool SendBar::ToAll() const {
   return to_all_->GetValue();
 }
 
+void SendBar::SetToAll(bool on) {
+  to_all_->SetValue(on);
+}
+
 void SendBar::SetInput(const wxString& text) {
   input_->SetValue(text);
 }

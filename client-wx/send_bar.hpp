@@ -31,6 +31,8 @@ public:
   void SetInput(const wxString& text);
   /// Whether "to all" is ticked.
   bool ToAll() const;
+  /// Ticks or clears "to all".
+  void SetToAll(bool on);
 
 private:
   void OnKey(wxKeyEvent& event);

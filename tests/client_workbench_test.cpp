@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -19,6 +20,8 @@
 #include "generator_dialog.hpp"
 #include "main_frame.hpp"
 #include "reply_rules.hpp"
+#include "saved_messages.hpp"
+#include "send_bar.hpp"
 #include "support/raw_socket.hpp"
 #include "support/client_fixture.hpp"
 #include "traffic_view.hpp"
@@ -251,4 +254,29 @@ TEST_CASE_METHOD(gui_fixture, "rules limited to a listener's port or a connectio
     return got.find('\n') != std::string::npos;
   }, 10s));
   CHECK(got == "from the listener\n");
+}
+
+TEST_CASE_METHOD(gui_fixture, "a saved message goes to every connection with to all ticked") {
+  socat_echo first, second;
+  client::ClientOptions opts;
+  opts.connects.emplace_back("127.0.0.1", first.port, false);
+  opts.connects.emplace_back("127.0.0.1", second.port, false);
+  the_app.Launch(opts);
+  auto* frame = the_app.Frame();
+  REQUIRE(frame != nullptr);
+  REQUIRE(pump_until([&] { return frame->Connections().OpenCount() == 2; }, 10s));
+  frame->Saved().SetMessages({{"all", "to all {{counter}}", false, 0}});
+  frame->Sender().SetToAll(true);
+  frame->Saved().SendMessage(0);
+  auto& model = frame->Traffic().Model();
+  auto echoes = [&] {
+    std::set<std::uint64_t> connections;
+    for (std::size_t i = 0; i < model.Size(); ++i)
+      if (model.At(i).dir == actors::direction::in && model.Text(i) == "to all 0")
+        connections.insert(model.At(i).connection);
+    return connections.size();
+  };
+  CHECK(pump_until([&] { return echoes() == 2; }, 10s));
+  frame->Sender().SetToAll(false);
+  frame->Saved().SetMessages({});
 }

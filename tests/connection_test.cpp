@@ -376,26 +376,48 @@ TEST_CASE_METHOD(fixture, "close gives up after close_timeout when the peer stop
       caf::after(5s) >> [] { FAIL("close did not give up"); });
 }
 
-TEST_CASE_METHOD(fixture, "drain answers once the write queue is down to its mark") {
+namespace {
+
+// A client connection to a server of `f`'s that reads nothing until its
+// connection (`accepted`) gets credit: what the client sends stays queued.
+struct lazy_pair {
+  connection_actor conn;
+  connection_actor accepted;
+};
+
+lazy_pair connect_to_lazy_server(fixture& f) {
   server_options server_opts;
-  server_opts.connection.read_credit = 0; // reads only when the test says so
+  server_opts.connection.read_credit = 0;
   server_opts.connection.framing.kind = framing_kind::raw;
-  auto srv = serve(server_opts, self);
+  auto srv = f.serve(server_opts, f.self);
   REQUIRE(srv);
   connection_options opts;
   opts.framing.kind = framing_kind::raw;
   opts.write_high_water = 64 * 1024 * 1024;
-  auto conn = connect(sys, "127.0.0.1", srv->port, self, opts);
-  auto first = expect<connected>().handle;
-  auto second = expect<connected>().handle;
-  auto accepted = first == conn ? second : first;
+  lazy_pair pair;
+  pair.conn = connect(f.sys, "127.0.0.1", srv->port, f.self, opts);
+  auto first = f.expect<connected>().handle;
+  auto second = f.expect<connected>().handle;
+  pair.accepted = first == pair.conn ? second : first;
+  return pair;
+}
+
+// Queues 16 MiB: far more than the kernel buffers hold.
+void queue_16_mib(fixture& f, const connection_actor& conn) {
+  std::string chunk(64 * 1024, 'd');
+  for (int i = 0; i < 256; ++i)
+    f.self->send(conn, send_atom_v, chunk);
+}
+
+} // namespace
+
+TEST_CASE_METHOD(fixture, "drain answers once the write queue is down to its mark") {
+  auto [conn, accepted] = connect_to_lazy_server(*this);
   // Nothing queued: answered at once.
   self->request(conn, 5s, drain_atom_v, std::uint64_t{0}).receive(
     [](std::uint64_t queued) { CHECK(queued == 0); },
     [&](caf::error& e) { FAIL(sys.render(e)); });
-  std::string chunk(64 * 1024, 'd');
-  for (int i = 0; i < 256; ++i) // 16 MiB: far more than the kernel buffers
-    self->send(conn, send_atom_v, chunk);
+  queue_16_mib(*this, conn);
   constexpr std::uint64_t mark = 1024 * 1024;
   // The peer reads nothing yet: no answer.
   self->request(conn, 300ms, drain_atom_v, mark).receive(
@@ -408,19 +430,8 @@ TEST_CASE_METHOD(fixture, "drain answers once the write queue is down to its mar
 }
 
 TEST_CASE_METHOD(fixture, "a drain still waiting when the connection ends gets an error") {
-  server_options server_opts;
-  server_opts.connection.read_credit = 0;
-  auto srv = serve(server_opts, self);
-  REQUIRE(srv);
-  connection_options opts;
-  opts.framing.kind = framing_kind::raw;
-  opts.write_high_water = 64 * 1024 * 1024;
-  auto conn = connect(sys, "127.0.0.1", srv->port, self, opts);
-  expect<connected>();
-  expect<connected>();
-  std::string chunk(64 * 1024, 'e');
-  for (int i = 0; i < 256; ++i)
-    self->send(conn, send_atom_v, chunk);
+  auto conn = connect_to_lazy_server(*this).conn;
+  queue_16_mib(*this, conn);
   self->delayed_send(conn, 200ms, abort_atom_v);
   self->request(conn, 5s, drain_atom_v, std::uint64_t{0}).receive(
     [](std::uint64_t queued) { FAIL("answered with " << queued << " bytes queued"); },
