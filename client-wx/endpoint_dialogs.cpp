@@ -1,5 +1,7 @@
 #include "endpoint_dialogs.hpp"
 
+#include <cstdlib>
+
 #include <wx/checkbox.h>
 #include <wx/choice.h>
 #include <wx/combobox.h>
@@ -91,26 +93,52 @@ ConnectDialog::ConnectDialog(wxWindow* parent)
   finish_layout(this, grid);
 }
 
-Endpoint ConnectDialog::Result() const {
-  Endpoint result;
-  auto text = host_->GetValue().Trim().Trim(false);
-  bool tls = tls_->GetValue();
-  result.udp = udp_->GetValue();
-  if (text.StartsWith("tls://", &text))
-    tls = true;
-  else if (text.StartsWith("udp://", &text))
+HostField ParseHostField(const std::string& typed) {
+  HostField result;
+  auto text = typed;
+  auto trim = [](std::string& s) {
+    s.erase(0, s.find_first_not_of(" \t"));
+    s.erase(s.find_last_not_of(" \t") + 1);
+  };
+  trim(text);
+  auto strip = [&](const char* scheme) {
+    std::string prefix{scheme};
+    if (text.compare(0, prefix.size(), prefix) != 0)
+      return false;
+    text.erase(0, prefix.size());
+    return true;
+  };
+  if (strip("tls://"))
+    result.tls = true;
+  else if (strip("udp://"))
     result.udp = true;
   else
-    text.StartsWith("tcp://", &text);
-  unsigned long port = 0;
-  auto colon = text.Find(':', true);
-  if (colon != wxNOT_FOUND && text.Mid(colon + 1).ToULong(&port) && port > 0 && port < 65536) {
-    result.host = text.Left(colon).ToStdString();
-    result.port = static_cast<std::uint16_t>(port);
-  } else {
-    result.host = text.ToStdString();
-    result.port = static_cast<std::uint16_t>(port_->GetValue());
+    strip("tcp://");
+  // A port after the last colon, unless the colons are an IPv6 address's.
+  auto colon = text.rfind(':');
+  bool bracketed = !text.empty() && text.front() == '[';
+  bool bare_v6 = !bracketed && text.find(':') != colon;
+  if (colon != std::string::npos && !bare_v6 && (!bracketed || text[colon - 1] == ']')) {
+    char* end = nullptr;
+    auto port = std::strtoul(text.c_str() + colon + 1, &end, 10);
+    if (colon + 1 < text.size() && *end == '\0' && port > 0 && port < 65536) {
+      result.port = static_cast<std::uint16_t>(port);
+      text.erase(colon);
+    }
   }
+  if (text.size() > 2 && text.front() == '[' && text.back() == ']')
+    text = text.substr(1, text.size() - 2);
+  result.host = text;
+  return result;
+}
+
+Endpoint ConnectDialog::Result() const {
+  Endpoint result;
+  auto field = ParseHostField(host_->GetValue().ToStdString(wxConvUTF8));
+  bool tls = tls_->GetValue() || field.tls;
+  result.udp = udp_->GetValue() || field.udp;
+  result.host = field.host;
+  result.port = field.port != 0 ? field.port : static_cast<std::uint16_t>(port_->GetValue());
   result.options.framing.kind = SelectedFraming(framing_);
   result.options.reconnect.enabled = reconnect_->GetValue();
   result.options.tls.enabled = tls;

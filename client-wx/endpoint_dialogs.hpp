@@ -31,6 +31,20 @@ struct Endpoint {
   actors::udp_options udp_options;
 };
 
+/// What the connect dialog's host field says: a host, or host:port (used as
+/// typed), `[v6]:port`, a bare IPv6 address, each perhaps after tls://,
+/// udp:// or tcp://.
+struct HostField {
+  std::string host;
+  /// The port typed with the host; 0 if none (the port field's then).
+  std::uint16_t port = 0;
+  bool tls = false;
+  bool udp = false;
+};
+
+/// Reads the connect dialog's host field.
+HostField ParseHostField(const std::string& text);
+
 /// Parses "GROUP" or "GROUP@INTERFACE" (a multicast group to join).
 actors::multicast_group ParseMulticastGroup(const std::string& text);
 

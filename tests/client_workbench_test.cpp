@@ -17,6 +17,7 @@
 #include "actors/error_kind.hpp"
 #include "actors/ui_event.hpp"
 #include "connection_panel.hpp"
+#include "endpoint_dialogs.hpp"
 #include "generator_dialog.hpp"
 #include "main_frame.hpp"
 #include "reply_rules.hpp"
@@ -279,4 +280,23 @@ TEST_CASE_METHOD(gui_fixture, "a saved message goes to every connection with to 
   CHECK(pump_until([&] { return echoes() == 2; }, 10s));
   frame->Sender().SetToAll(false);
   frame->Saved().SetMessages({});
+}
+
+TEST_CASE("the connect dialog's host field takes host:port as typed") {
+  auto field = client::ParseHostField(" 127.0.0.1:7310 ");
+  CHECK(field.host == "127.0.0.1");
+  CHECK(field.port == 7310);
+  field = client::ParseHostField("example.org");
+  CHECK(field.host == "example.org");
+  CHECK(field.port == 0); // the port field's
+  field = client::ParseHostField("tls://example.org:443");
+  CHECK((field.tls && field.host == "example.org" && field.port == 443));
+  field = client::ParseHostField("udp://[::1]:5353");
+  CHECK((field.udp && field.host == "::1" && field.port == 5353));
+  field = client::ParseHostField("::1");
+  CHECK((field.host == "::1" && field.port == 0));
+  field = client::ParseHostField("fe80::1:99");
+  CHECK((field.host == "fe80::1:99" && field.port == 0)); // a bare IPv6 address
+  field = client::ParseHostField("host:99999");
+  CHECK((field.host == "host:99999" && field.port == 0)); // no port: the name fails visibly
 }
