@@ -12,7 +12,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 jobs=${ACTORS_JOBS:-2}
 
 build_packages=(g++ cmake ninja-build pkg-config libcaf-dev libssl-dev libwxgtk3.2-dev libre2-dev catch2)
-test_packages=(xvfb xauth socat ncat clang libclang-rt-14-dev doxygen graphviz libasio-dev python3 openssl)
+test_packages=(xvfb xauth socat ncat clang libclang-rt-14-dev doxygen graphviz libasio-dev python3 openssl curl prometheus)
 run_packages=()
 bench_packages=(python3-tk)
 
@@ -99,7 +99,7 @@ run_tests() {
     -DACTORS_BUILD_FUZZERS=ON -DACTORS_BUILD_TESTS=OFF -DACTORS_BUILD_CLIENT=OFF \
     -DACTORS_BUILD_EXAMPLES=OFF
   cmake --build "$root/build-fuzz" -j "$jobs" --target line_decoder_fuzz \
-    length_decoder_fuzz scenario_script_fuzz tls_stage_fuzz
+    length_decoder_fuzz scenario_script_fuzz tls_stage_fuzz http_request_fuzz
   (cd "$root/build-fuzz" && ctest --output-on-failure -R '^fuzz:')
   run_sanitized address,undefined "$root/build-asan"
   # ThreadSanitizer slows everything 5-15x and inflates memory, so it runs the

@@ -32,6 +32,7 @@
 #include "actors/system_config.hpp"
 #include "actors/termination_signal.hpp"
 #include "log_option.hpp"
+#include "metrics_option.hpp"
 #include "tls_option.hpp"
 #include "serve_until_signal.hpp"
 
@@ -52,7 +53,7 @@ CAF_END_TYPE_ID_BLOCK(chat_server)
 
 namespace chat {
 
-constexpr const char* usage = R"(usage: chat_server [--port N] [--bind ADDR] [--max-rooms N] [--log FILE] [--tls-cert FILE --tls-key FILE]
+constexpr const char* usage = R"(usage: chat_server [--port N] [--bind ADDR] [--max-rooms N] [--log FILE] [--tls-cert FILE --tls-key FILE] [--metrics [ADDR:]PORT]
 Line chat with rooms. Prints "listening on ADDR:PORT" first; exits on SIGINT/SIGTERM.
 Clients type: /nick NAME, /join ROOM, /quit; other lines go to their room.
   --port N       port to listen on; 0 picks a free one (default 7001)
@@ -61,6 +62,9 @@ Clients type: /nick NAME, /join ROOM, /quit; other lines go to their room.
   --log FILE     record every frame in and out to FILE
   --tls-cert FILE  speak TLS with this certificate chain (PEM)
   --tls-key FILE   and this private key (PEM)
+  --metrics [ADDR:]PORT  serve live figures over HTTP (GET /metrics for
+                 Prometheus, GET /healthz) on 127.0.0.1 unless ADDR is given;
+                 0 picks a free port; prints "metrics on ADDR:PORT"
 )";
 
 // Longest nick or room name a client may choose.
@@ -254,7 +258,8 @@ caf::behavior session(session_actor* self, actors::connection_actor conn,
 
 int main(int argc, char** argv) {
   auto args = actors::parse_command_line_or_exit(
-    argc, argv, {{"port", "bind", "max-rooms", "log", "tls-cert", "tls-key"}, {}, chat::usage});
+    argc, argv, {{"port", "bind", "max-rooms", "log", "tls-cert", "tls-key", "metrics"}, {},
+                 chat::usage});
   actors::server_options opts;
   opts.port = actors::value_or_exit(args.port("port", 7001));
   opts.bind_address = args.get("bind", "127.0.0.1");
@@ -265,12 +270,21 @@ int main(int argc, char** argv) {
   cfg.add_message_types<caf::id_block::chat_server>();
   caf::actor_system sys{cfg};
   auto lobby = sys.spawn(chat::lobby, max_rooms);
-  auto log = examples::start_log(sys, args);
+  auto metrics = examples::start_metrics(sys, args);
+  auto log = examples::start_log(sys, args, metrics.registry);
   opts.connection.log = log;
+  opts.connection.metrics = metrics.registry;
   auto srv = actors::listen(sys, opts, [&sys, lobby](const actors::connection_actor& conn) {
     return sys.spawn(chat::session, conn, lobby);
   });
-  auto status = examples::serve_until_signal(sys, srv, log);
+  examples::also_served also;
+  if (metrics.http) {
+    also.banners.push_back(examples::metrics_banner(metrics));
+    also.on_stop.push_back([&metrics](caf::scoped_actor& self) {
+      examples::stop_metrics(self, metrics);
+    });
+  }
+  auto status = examples::serve_until_signal(sys, srv, log, also);
   caf::anon_send_exit(lobby, caf::exit_reason::user_shutdown);
   return status;
 }

@@ -24,12 +24,13 @@
 #include "actors/termination_signal.hpp"
 #include "actors/udp.hpp"
 #include "log_option.hpp"
+#include "metrics_option.hpp"
 #include "tls_option.hpp"
 #include "serve_until_signal.hpp"
 
 namespace {
 
-constexpr const char* usage = R"(usage: echo_server [--port N] [--bind ADDR] [--max-frame BYTES] [--max-connections N] [--log FILE] [--tls-cert FILE --tls-key FILE] [--udp]
+constexpr const char* usage = R"(usage: echo_server [--port N] [--bind ADDR] [--max-frame BYTES] [--max-connections N] [--log FILE] [--tls-cert FILE --tls-key FILE] [--udp] [--metrics [ADDR:]PORT]
 Line echo server. Prints "listening on ADDR:PORT" first; exits on SIGINT/SIGTERM.
   --port N           port to listen on; 0 picks a free one (default 7000)
   --bind ADDR        address to bind (default 127.0.0.1)
@@ -40,6 +41,9 @@ Line echo server. Prints "listening on ADDR:PORT" first; exits on SIGINT/SIGTERM
   --tls-key FILE     and this private key (PEM)
   --udp              also answer datagrams on the same port number (UDP);
                      prints "udp on ADDR:PORT", and its counters at exit
+  --metrics [ADDR:]PORT  serve live figures over HTTP (GET /metrics for
+                     Prometheus, GET /healthz) on 127.0.0.1 unless ADDR is
+                     given; 0 picks a free port; prints "metrics on ADDR:PORT"
 )";
 
 // One per connection: echoes what arrives and gives the read credit back
@@ -119,7 +123,8 @@ void stop_udp_echo(caf::scoped_actor& self, const actors::udp_endpoint& udp) {
 
 int main(int argc, char** argv) {
   auto args = actors::parse_command_line_or_exit(
-    argc, argv, {{"port", "bind", "max-frame", "max-connections", "log", "tls-cert", "tls-key"},
+    argc, argv, {{"port", "bind", "max-frame", "max-connections", "log", "tls-cert", "tls-key",
+                  "metrics"},
                        {"udp"}, usage});
   actors::server_options opts;
   opts.port = actors::value_or_exit(args.port("port", 7000));
@@ -133,8 +138,10 @@ int main(int argc, char** argv) {
   actors::block_termination_signals();
   actors::system_config cfg;
   caf::actor_system sys{cfg};
-  auto log = examples::start_log(sys, args);
+  auto metrics = examples::start_metrics(sys, args);
+  auto log = examples::start_log(sys, args, metrics.registry);
   opts.connection.log = log;
+  opts.connection.metrics = metrics.registry;
   auto srv = actors::listen(sys, opts, [&sys](const actors::connection_actor& conn) {
     return actors::spawn_colocated(sys, echo_session, conn);
   });
@@ -152,8 +159,14 @@ int main(int argc, char** argv) {
   }
   examples::also_served also;
   if (udp) {
-    also.banner = "udp on " + udp->address + ":" + std::to_string(udp->port);
-    also.on_stop = [&udp](caf::scoped_actor& self) { stop_udp_echo(self, *udp); };
+    also.banners.push_back("udp on " + udp->address + ":" + std::to_string(udp->port));
+    also.on_stop.push_back([&udp](caf::scoped_actor& self) { stop_udp_echo(self, *udp); });
+  }
+  if (metrics.http) {
+    also.banners.push_back(examples::metrics_banner(metrics));
+    also.on_stop.push_back([&metrics](caf::scoped_actor& self) {
+      examples::stop_metrics(self, metrics);
+    });
   }
   return examples::serve_until_signal(sys, srv, log, also);
 }

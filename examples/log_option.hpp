@@ -36,13 +36,15 @@ inline caf::behavior log_reporter(caf::event_based_actor* self,
 
 /// A log writer for `--log FILE`, or an invalid handle without the option.
 /// Its errors (cannot open, disk full) go to stderr; the program keeps
-/// working without the log.
+/// working without the log. It registers with `metrics`, if given.
 inline actors::log_writer_actor start_log(caf::actor_system& sys,
-                                          const actors::command_line& args) {
+                                          const actors::command_line& args,
+                                          caf::actor metrics = {}) {
   if (!args.has("log"))
     return {};
   actors::log_writer_options opts;
   opts.path = args.get("log", "");
+  opts.metrics = std::move(metrics);
   auto writer = actors::spawn_log_writer(sys, opts);
   sys.spawn(log_reporter, writer);
   return writer;

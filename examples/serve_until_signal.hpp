@@ -7,6 +7,7 @@
 #include <functional>
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include <caf/actor_system.hpp>
 #include <caf/scoped_actor.hpp>
@@ -20,10 +21,10 @@ namespace examples {
 
 /// What a server serves besides its listener (UDP, metrics, ...).
 struct also_served {
-  /// A line printed after "listening on ADDR:PORT", e.g. "udp on ADDR:PORT".
-  std::string banner;
-  /// Runs after the signal, before the server stops.
-  std::function<void(caf::scoped_actor&)> on_stop;
+  /// Lines printed after "listening on ADDR:PORT", e.g. "udp on ADDR:PORT".
+  std::vector<std::string> banners;
+  /// Run after the signal, before the server stops, in order.
+  std::vector<std::function<void(caf::scoped_actor&)>> on_stop;
 };
 
 /// Returns the exit code: 1 if listening failed, 0 after a clean stop.
@@ -38,12 +39,12 @@ inline int serve_until_signal(caf::actor_system& sys,
     return 1;
   }
   std::cout << "listening on " << srv->address << ":" << srv->port << std::endl;
-  if (!also.banner.empty())
-    std::cout << also.banner << std::endl;
+  for (auto& banner : also.banners)
+    std::cout << banner << std::endl;
   actors::wait_for_termination_signal();
   caf::scoped_actor self{sys};
-  if (also.on_stop)
-    also.on_stop(self);
+  for (auto& stop : also.on_stop)
+    stop(self);
   self->send(srv->acceptor, actors::close_atom::value);
   self->wait_for(srv->acceptor);
   close_log(sys, log);

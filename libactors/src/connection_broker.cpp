@@ -26,6 +26,7 @@ using std::chrono::steady_clock;
 
 // Tells the subscriber the connection is up (after the TLS handshake, if any).
 void announce(connection_broker* self, std::string tls_version, std::string tls_cipher) {
+  self->state.tls_version = tls_version;
   auto& st = self->state;
   log_traffic(self, direction::event,
       "connected to " + st.peer
@@ -124,6 +125,7 @@ caf::message_handler connection_handlers(connection_broker* self) {
     [=](const caf::io::data_transferred_msg& msg) {
       auto& st = self->state;
       st.queued_bytes = msg.remaining;
+      st.last_write = std::chrono::steady_clock::now();
       answer_drains(self);
       if (st.closing() && st.queued_bytes == 0)
         end_connection(self, self->state.close_reason, self->state.close_message);
@@ -173,6 +175,7 @@ caf::message_handler connection_handlers(connection_broker* self) {
         start(self, *st.hdl);
     },
     [=](stats_atom) { return self->state.stats; },
+    [=](metrics_atom) { return connection_metrics(self); },
     [=](drain_atom, std::uint64_t mark) -> caf::result<std::uint64_t> {
       auto& st = self->state;
       if (st.queued_bytes <= mark)
@@ -223,6 +226,9 @@ void init(connection_broker* self, connection_options options) {
   st.credit = options.read_credit;
   st.stats.id = self->id();
   st.rng.seed(static_cast<std::uint32_t>(self->id()));
+  st.last_read = st.last_write = std::chrono::steady_clock::now();
+  if (options.metrics)
+    self->send(options.metrics, metrics_register_atom_v, caf::actor{self});
   // A message the connection does not understand (an event sent back to
   // it, a stranger's command) is answered with unexpected_message and
   // dropped, without CAF's printing to stdout, which races under TSan.
@@ -285,6 +291,7 @@ void start(connection_broker* self, caf::io::connection_handle hdl) {
   resume_reading(self);
   ++st.socket_serial;
   st.secured = false;
+  st.tls_version.clear();
   if (st.tls.ctx) {
     // `connected` waits for the handshake (tls_established_msg).
     auto* scribe = tcp_scribe_of(self, hdl);

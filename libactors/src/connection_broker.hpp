@@ -73,6 +73,10 @@ struct connection_state {
   std::string close_message = "closed";
   connection_stats stats;
   std::chrono::steady_clock::time_point last_read;
+  // When the socket last took bytes (data_transferred_msg).
+  std::chrono::steady_clock::time_point last_write;
+  // The TLS version once the handshake is done ("TLSv1.3"); empty otherwise.
+  std::string tls_version;
   // TLS: the context (null for plain TCP), and whether the current socket's
   // handshake is done; `socket_serial` tells a stale handshake timer.
   tls_context tls;

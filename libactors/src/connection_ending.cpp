@@ -42,6 +42,8 @@ void end_connection(connection_broker* self, error_kind reason, std::string msg)
                                          "the connection ended: " + msg));
   st.drains.clear();
   log_traffic(self, direction::event, "disconnected: " + msg);
+  if (st.options.metrics)
+    self->send(st.options.metrics, metrics_retire_atom_v, connection_metrics(self));
   self->send(st.subscriber,
              disconnected{st.stats.id, reason, std::move(msg), st.stats});
   self->quit();

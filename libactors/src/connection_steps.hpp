@@ -15,6 +15,7 @@
 #include "actors/direction.hpp"
 #include "actors/error_kind.hpp"
 #include "actors/log_record.hpp"
+#include "actors/metrics.hpp"
 #include "connection_broker.hpp"
 
 namespace actors::detail {
@@ -25,6 +26,9 @@ void log_traffic(connection_broker* self, direction dir, std::string_view payloa
 
 /// Logs `msg` as an error and sends it to the subscriber as connection_error.
 void notify_error(connection_broker* self, error_kind kind, std::string msg);
+
+/// The connection's figures for a metrics registry (connection_metrics.cpp).
+actor_metrics connection_metrics(connection_broker* self);
 
 /// Answers the drain_atom requests whose mark the write queue is down to.
 void answer_drains(connection_broker* self);

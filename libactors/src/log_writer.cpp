@@ -14,6 +14,7 @@
 #include <caf/stateful_actor.hpp>
 
 #include "actors/connection_protocol.hpp"
+#include "actors/metrics.hpp"
 #include "log_file.hpp"
 
 namespace actors {
@@ -138,6 +139,43 @@ std::uint64_t bytes_written(const front_state& st) {
   return st.stats.bytes_written;
 }
 
+log_stats current_stats(const front_state& st) {
+  auto result = st.stats;
+  result.backlog_bytes = st.backlog_bytes;
+  result.backlog_records = result.records_received - result.records_written
+                           - result.records_dropped;
+  return result;
+}
+
+actor_metrics writer_metrics(front_actor* self) {
+  auto stats = current_stats(self->state);
+  actor_metrics m;
+  m.kind = "log_writer";
+  m.id = self->id();
+  m.name = "log " + self->state.options.path;
+  m.state = self->state.closing ? "closing" : self->state.failing ? "failing" : "writing";
+  m.mailbox = self->mailbox().size();
+  auto add = [&](const char* name, metric_type type, std::uint64_t value) {
+    m.samples.push_back({name, type, static_cast<double>(value)});
+  };
+  add("records_received_total", metric_type::counter, stats.records_received);
+  add("records_written_total", metric_type::counter, stats.records_written);
+  add("records_dropped_total", metric_type::counter, stats.records_dropped);
+  add("bytes_written_total", metric_type::counter, stats.bytes_written);
+  add("rotations_total", metric_type::counter, stats.rotations);
+  add("failures_total", metric_type::counter, stats.failures);
+  add("backlog_bytes", metric_type::gauge, stats.backlog_bytes);
+  add("backlog_records", metric_type::gauge, stats.backlog_records);
+  return m;
+}
+
+// Quits, handing a registry (if any) the last figures first.
+void quit_with_metrics(front_actor* self, caf::error reason = {}) {
+  if (auto& registry = self->state.options.metrics)
+    self->send(registry, metrics_retire_atom_v, writer_metrics(self));
+  self->quit(std::move(reason));
+}
+
 void finish_if_done(front_actor* self) {
   auto& st = self->state;
   if (!st.closing || st.close_under_way)
@@ -157,7 +195,7 @@ void finish_if_done(front_actor* self) {
     .then([=](detail::sync_close_atom) {
       for (auto& promise : self->state.close_promises)
         promise.deliver(log_ack_atom::value);
-      self->quit();
+      quit_with_metrics(self);
     });
 }
 
@@ -245,11 +283,6 @@ caf::response_promise begin_close(front_actor* self) {
   return promise;
 }
 
-log_stats current_stats(const front_state& st) {
-  auto result = st.stats;
-  result.backlog_bytes = st.backlog_bytes;
-  return result;
-}
 
 caf::behavior log_front(front_actor* self, log_writer_options options) {
   auto& st = self->state;
@@ -261,12 +294,14 @@ caf::behavior log_front(front_actor* self, log_writer_options options) {
   // are handled first, because the close request queues behind them.
   self->set_exit_handler([=](caf::exit_msg& msg) {
     if (msg.source == self->state.file) {
-      self->quit(msg.reason);
+      quit_with_metrics(self, msg.reason);
       return;
     }
     self->send(self, close_atom::value);
   });
   self->delayed_send(self, st.options.flush_interval, tick_atom::value);
+  if (st.options.metrics)
+    self->send(st.options.metrics, metrics_register_atom_v, caf::actor{self});
   return {
     [=](log_record& record) { on_record(self, record); },
     [=](std::vector<log_record>& records) { return on_batch(self, records); },
@@ -277,6 +312,7 @@ caf::behavior log_front(front_actor* self, log_writer_options options) {
       self->state.subscribers.push_back(std::move(subscriber));
     },
     [=](log_stats_atom) { return current_stats(self->state); },
+    [=](metrics_atom) { return writer_metrics(self); },
     [=](close_atom) -> caf::result<log_ack_atom> { return begin_close(self); },
     // The answer to the close the exit handler sent to this actor itself.
     [=](log_ack_atom) {},

@@ -1,5 +1,7 @@
 #include "actors/server.hpp"
 
+#include <chrono>
+#include <string>
 #include <unordered_map>
 
 #include <caf/actor_cast.hpp>
@@ -19,6 +21,12 @@ namespace {
 
 struct acceptor_state {
   server_options options;
+  // "ADDRESS:PORT", as bound.
+  std::string address;
+  server_stats stats;
+  // Accepts in the second under way, and when it began.
+  std::uint64_t accepts_this_second = 0;
+  std::chrono::steady_clock::time_point second_began = std::chrono::steady_clock::now();
   session_factory make_session;
   detail::tls_context tls; // null without TLS
   std::optional<caf::io::accept_handle> listener;
@@ -30,8 +38,44 @@ struct acceptor_state {
 
 using acceptor_broker = caf::stateful_actor<acceptor_state, caf::io::broker>;
 
+// Moves the accept-rate window on to the current second.
+void roll_second(acceptor_state& st) {
+  auto now = std::chrono::steady_clock::now();
+  auto elapsed = now - st.second_began;
+  if (elapsed < std::chrono::seconds{1})
+    return;
+  st.stats.accepts_per_second = elapsed < std::chrono::seconds{2} ? st.accepts_this_second : 0;
+  st.accepts_this_second = 0;
+  st.second_began = now - elapsed % std::chrono::seconds{1};
+}
+
+server_stats current_stats(acceptor_broker* self) {
+  auto& st = self->state;
+  roll_second(st);
+  st.stats.open = st.connections.size();
+  return st.stats;
+}
+
+actor_metrics server_metrics(acceptor_broker* self) {
+  auto stats = current_stats(self);
+  actor_metrics m;
+  m.kind = "server";
+  m.id = self->id();
+  m.name = "server " + self->state.address;
+  m.state = self->state.closing ? "closing" : "listening";
+  m.mailbox = self->mailbox().size();
+  m.samples = {
+    {"accepted_total", metric_type::counter, static_cast<double>(stats.accepted)},
+    {"refused_total", metric_type::counter, static_cast<double>(stats.refused)},
+    {"connections_open", metric_type::gauge, static_cast<double>(stats.open)},
+    {"accepts_per_second", metric_type::detail, static_cast<double>(stats.accepts_per_second)},
+  };
+  return m;
+}
+
 void refuse(acceptor_broker* self, caf::io::connection_handle hdl) {
   auto& st = self->state;
+  ++st.stats.refused;
   auto peer = self->remote_addr(hdl) + ":"
               + std::to_string(self->remote_port(hdl));
   self->close(hdl);
@@ -59,22 +103,33 @@ void accept(acceptor_broker* self, caf::io::connection_handle hdl) {
   st.connections.emplace(conn.id(), conn);
   auto subscriber = st.make_session(caf::actor_cast<connection_actor>(conn));
   if (!subscriber) {
+    ++st.stats.refused;
     self->send(conn, abort_atom::value);
     return;
   }
+  roll_second(st);
+  ++st.stats.accepted;
+  ++st.accepts_this_second;
   self->send(conn, subscribe_atom::value, std::move(subscriber));
 }
 
 void quit_when_done(acceptor_broker* self) {
-  if (self->state.closing && self->state.connections.empty())
-    self->quit();
+  auto& st = self->state;
+  if (!st.closing || !st.connections.empty())
+    return;
+  if (auto& registry = st.options.connection.metrics)
+    self->send(registry, metrics_retire_atom_v, server_metrics(self));
+  self->quit();
 }
 
-caf::behavior acceptor(acceptor_broker* self, int listener_fd,
+caf::behavior acceptor(acceptor_broker* self, int listener_fd, std::string address,
                        server_options options, session_factory make_session,
                        detail::tls_context tls) {
   auto& st = self->state;
+  st.address = std::move(address);
   st.options = std::move(options);
+  if (auto& registry = st.options.connection.metrics)
+    self->send(registry, metrics_register_atom_v, caf::actor{self});
   st.tls = std::move(tls);
   st.make_session = std::move(make_session);
   // Our doorman: its peers get our TCP scribe (see tcp_scribe.hpp).
@@ -102,6 +157,8 @@ caf::behavior acceptor(acceptor_broker* self, int listener_fd,
                            detail::grace_over_atom_v);
       quit_when_done(self);
     },
+    [=](stats_atom) { return current_stats(self); },
+    [=](metrics_atom) { return server_metrics(self); },
     [=](detail::grace_over_atom) {
       // Still here after shutdown_grace: abort whoever is still flushing.
       for (auto& entry : self->state.connections)
@@ -135,7 +192,8 @@ caf::expected<server> listen(caf::actor_system& system, server_options options,
   auto socket = detail::open_listener(options.bind_address, options.port, options.backlog);
   if (!socket)
     return socket.error();
-  auto handle = system.middleman().spawn_broker(acceptor, socket->fd,
+  auto address = socket->address + ":" + std::to_string(socket->port);
+  auto handle = system.middleman().spawn_broker(acceptor, socket->fd, std::move(address),
                                                 std::move(options),
                                                 std::move(make_session),
                                                 std::move(tls));

@@ -5,6 +5,7 @@
 #include "actors/connection_protocol.hpp"
 #include "actors/error_kind.hpp"
 #include "actors/log_protocol.hpp"
+#include "actors/metrics.hpp"
 #include "actors/ui_protocol.hpp"
 #include "actors/udp_protocol.hpp"
 
@@ -21,6 +22,7 @@ void add_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_types<caf::id_block::actors_ui>();
   cfg.add_message_types<caf::id_block::actors_log>();
   cfg.add_message_types<caf::id_block::actors_udp>();
+  cfg.add_message_types<caf::id_block::actors_metrics>();
   add_error_category(cfg);
 }
 

@@ -1,6 +1,7 @@
 #include "actors/ui_bridge.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <deque>
 #include <limits>
 #include <unordered_map>
@@ -13,6 +14,7 @@
 #include <caf/stateful_actor.hpp>
 
 #include "actors/connection_protocol.hpp"
+#include "actors/metrics.hpp"
 
 namespace actors {
 
@@ -39,6 +41,7 @@ struct bridge_state {
   std::size_t in_flight_events = 0;
   std::size_t in_flight_bytes = 0;
   std::uint64_t last_sequence = 0;
+  std::chrono::steady_clock::time_point posted_at;
   // One entry per throttled connection, so bounded by their number.
   std::unordered_map<connection_id, owed_credit> owed;
   ui_bridge_stats stats;
@@ -135,6 +138,8 @@ void post_next(bridge_actor* self) {
   st.in_flight_bytes = bytes;
   ++st.stats.batches_posted;
   st.stats.events_posted += count;
+  st.stats.largest_batch = std::max<std::uint64_t>(st.stats.largest_batch, count);
+  st.posted_at = std::chrono::steady_clock::now();
   st.sink->post(std::move(batch));
 }
 
@@ -211,6 +216,10 @@ void on_ack(bridge_actor* self, std::uint64_t sequence) {
   st.in_flight_sequence = 0;
   st.in_flight_events = 0;
   st.in_flight_bytes = 0;
+  st.stats.ui_wait_ns += static_cast<std::uint64_t>(
+    std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now()
+                                                         - st.posted_at)
+      .count());
   post_next(self);
   pay_owed(self);
 }
@@ -221,6 +230,29 @@ ui_bridge_stats current_stats(const bridge_state& st) {
   result.in_flight = st.in_flight_events;
   result.throttled_connections = st.owed.size();
   return result;
+}
+
+actor_metrics bridge_metrics(bridge_actor* self) {
+  auto stats = current_stats(self->state);
+  actor_metrics m;
+  m.kind = "ui_bridge";
+  m.id = self->id();
+  m.name = "ui bridge " + std::to_string(self->id());
+  m.state = self->state.in_flight_sequence != 0 ? "waiting for the UI" : "idle";
+  m.mailbox = self->mailbox().size();
+  auto add = [&](const char* name, metric_type type, double value) {
+    m.samples.push_back({name, type, value});
+  };
+  add("events_received_total", metric_type::counter, static_cast<double>(stats.events_received));
+  add("events_posted_total", metric_type::counter, static_cast<double>(stats.events_posted));
+  add("events_dropped_total", metric_type::counter, static_cast<double>(stats.events_dropped));
+  add("batches_posted_total", metric_type::counter, static_cast<double>(stats.batches_posted));
+  add("ui_wait_seconds_total", metric_type::counter, static_cast<double>(stats.ui_wait_ns) / 1e9);
+  add("events_pending", metric_type::gauge, static_cast<double>(stats.pending));
+  add("events_in_flight", metric_type::gauge, static_cast<double>(stats.in_flight));
+  add("throttled_connections", metric_type::gauge, static_cast<double>(stats.throttled_connections));
+  add("largest_batch", metric_type::detail, static_cast<double>(stats.largest_batch));
+  return m;
 }
 
 // Buffers a converted event and posts it if the UI is idle.
@@ -237,6 +269,8 @@ caf::behavior ui_bridge(bridge_actor* self, std::shared_ptr<ui_sink> sink,
   options.max_batch = std::max<std::size_t>(options.max_batch, 1);
   self->state.sink = std::move(sink);
   self->state.options = options;
+  if (options.metrics)
+    self->send(options.metrics, metrics_register_atom_v, caf::actor{self});
   return {
     [=](ui_event& event) {
       admit(self->state, std::move(event));
@@ -272,7 +306,12 @@ caf::behavior ui_bridge(bridge_actor* self, std::shared_ptr<ui_sink> sink,
     },
     [=](ui_ack_atom, std::uint64_t sequence) { on_ack(self, sequence); },
     [=](ui_stats_atom) { return current_stats(self->state); },
-    [=](close_atom) { self->quit(); },
+    [=](metrics_atom) { return bridge_metrics(self); },
+    [=](close_atom) {
+      if (auto& registry = self->state.options.metrics)
+        self->send(registry, metrics_retire_atom_v, bridge_metrics(self));
+      self->quit();
+    },
   };
 }
 

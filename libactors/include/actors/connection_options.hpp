@@ -44,6 +44,11 @@ struct connection_options {
   /// every frame in and out and its connects, errors and disconnect, as
   /// records from source "conn ID".
   log_writer_actor log;
+  /// A metrics registry (metrics.hpp), or none. When set, the connection
+  /// registers itself, answers `metrics_atom` and hands the registry its
+  /// last counters when it ends. A server registers itself with the
+  /// registry of its `connection` options.
+  caf::actor metrics;
   /// Largest number of bytes taken from the socket per read. Each connection
   /// starts with a read buffer of `initial_read_chunk_size` bytes and doubles
   /// it, up to this, whenever a read fills it: idle connections stay small

@@ -15,6 +15,7 @@
 #include <caf/typed_actor.hpp>
 
 #include "actors/error_kind.hpp"
+#include "actors/metrics.hpp"
 
 namespace actors {
 
@@ -78,6 +79,26 @@ struct connection_stats {
   std::uint64_t bytes_out = 0;
 };
 
+/// Counters of one server (its acceptor's `stats_atom`).
+struct server_stats {
+  /// Peers accepted since the server started.
+  std::uint64_t accepted = 0;
+  /// Peers refused: over max_connections, or no session for them.
+  std::uint64_t refused = 0;
+  /// Accepted connections still open.
+  std::uint64_t open = 0;
+  /// Peers accepted in the last whole second.
+  std::uint64_t accepts_per_second = 0;
+};
+
+/// Makes `server_stats` inspectable.
+/// @relates server_stats
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, server_stats& x) {
+  return f(caf::meta::type_name("server_stats"), x.accepted, x.refused, x.open,
+           x.accepts_per_second);
+}
+
 // Declared here, defined below: the type-ID block names them, and the
 // typed handle `connection_actor` (which `connected` carries) needs the atoms.
 struct connected;
@@ -126,6 +147,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(actors_connection, caf::first_custom_type_id)
   /// if the connection ends first. A producer that sends a batch, then waits
   /// for this, never makes the write queue grow past N plus one batch.
   CAF_ADD_ATOM(actors_connection, actors, drain_atom, "drain")
+  CAF_ADD_TYPE_ID(actors_connection, (actors::server_stats))
 
 CAF_END_TYPE_ID_BLOCK(actors_connection)
 
@@ -147,7 +169,8 @@ using connection_actor = caf::typed_actor<
   caf::reacts_to<credit_atom, std::uint32_t>,
   caf::reacts_to<subscribe_atom, caf::actor>,
   caf::replies_to<stats_atom>::with<connection_stats>,
-  caf::replies_to<drain_atom, std::uint64_t>::with<std::uint64_t>>;
+  caf::replies_to<drain_atom, std::uint64_t>::with<std::uint64_t>,
+  caf::replies_to<metrics_atom>::with<actor_metrics>>;
 
 /// Event: the connection is established (again, after a reconnect).
 struct connected {

@@ -85,6 +85,8 @@ struct log_stats {
   std::uint64_t bytes_written = 0;
   /// Bytes waiting in memory (formatted lines not yet written).
   std::uint64_t backlog_bytes = 0;
+  /// Records waiting in memory (received, neither written nor dropped).
+  std::uint64_t backlog_records = 0;
   /// The most bytes ever waiting at once.
   std::uint64_t peak_backlog_bytes = 0;
   /// Rotations done.
@@ -120,7 +122,8 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, log_stats& x) {
   return f(caf::meta::type_name("log_stats"), x.records_received,
            x.records_written, x.records_dropped, x.bytes_written,
-           x.backlog_bytes, x.peak_backlog_bytes, x.rotations, x.failures);
+           x.backlog_bytes, x.backlog_records, x.peak_backlog_bytes, x.rotations,
+           x.failures);
 }
 
 } // namespace actors

@@ -35,6 +35,9 @@ struct log_writer_options {
   std::size_t max_backlog_bytes = 64 * 1024 * 1024;
   /// While the file cannot be opened or written, retry this often.
   std::chrono::milliseconds retry_interval{1'000};
+  /// A metrics registry (metrics.hpp), or none: the writer registers with
+  /// it and answers `metrics_atom`.
+  caf::actor metrics;
 };
 
 /// Spawns a log writer for `options.path` (see log_protocol.hpp for what it

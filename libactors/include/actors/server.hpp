@@ -48,12 +48,15 @@ struct server_options {
 using session_factory
   = std::function<caf::actor(const connection_actor& connection)>;
 
-/// A handle to a server's acceptor. Its one command is `close_atom`: stop
+/// A handle to a server's acceptor. Its command is `close_atom`: stop
 /// accepting and close every connection it accepted (aborting those still
-/// flushing after `shutdown_grace`); it exits when they are gone. Like a
+/// flushing after `shutdown_grace`); it exits when they are gone. It
+/// answers `stats_atom` with its `server_stats` and `metrics_atom`. Like a
 /// connection, the acceptor is a CAF broker, dynamically typed inside, and
 /// this is the typed view of it that `listen` hands out.
-using server_actor = caf::typed_actor<caf::reacts_to<close_atom>>;
+using server_actor = caf::typed_actor<caf::reacts_to<close_atom>,
+                                      caf::replies_to<stats_atom>::with<server_stats>,
+                                      caf::replies_to<metrics_atom>::with<actor_metrics>>;
 
 /// A listening server.
 struct server {

@@ -51,6 +51,9 @@ struct ui_bridge_options {
   overflow_policy policy = overflow_policy::backpressure;
   /// The most events in one batch; the rest wait for the next one.
   std::size_t max_batch = 1'000;
+  /// A metrics registry (metrics.hpp), or none: the bridge registers with
+  /// it and answers `metrics_atom`.
+  caf::actor metrics;
 };
 
 /// Spawns a UI bridge that delivers events to `sink`, one batch at a time.

@@ -44,6 +44,11 @@ struct ui_bridge_stats {
   std::uint64_t peak_buffered = 0;
   /// Connections whose read credit the bridge currently withholds.
   std::uint64_t throttled_connections = 0;
+  /// The most events one batch held.
+  std::uint64_t largest_batch = 0;
+  /// Nanoseconds batches waited, in all, from being posted until the UI
+  /// acknowledged them: the time spent waiting for the UI.
+  std::uint64_t ui_wait_ns = 0;
 };
 
 /// Makes `ui_bridge_stats` inspectable: CAF serializes and prints it with this.
@@ -52,7 +57,8 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, ui_bridge_stats& x) {
   return f(caf::meta::type_name("ui_bridge_stats"), x.events_received,
            x.events_posted, x.events_dropped, x.batches_posted, x.stray_acks,
-           x.pending, x.in_flight, x.peak_buffered, x.throttled_connections);
+           x.pending, x.in_flight, x.peak_buffered, x.throttled_connections,
+           x.largest_batch, x.ui_wait_ns);
 }
 
 } // namespace actors

@@ -1,0 +1,59 @@
+// A connection's figures for the metrics registry (metrics.hpp).
+
+#include <chrono>
+#include <string>
+
+#include "connection_steps.hpp"
+
+namespace actors::detail {
+
+namespace {
+
+const char* state_name(const connection_state& st) {
+  if (st.closing())
+    return "closing";
+  if (!st.hdl)
+    return st.host.empty() ? "closed" : "connecting";
+  if (st.options.tls.enabled && !st.secured)
+    return "handshaking";
+  if (st.reading == read_state::peer_finished)
+    return "peer finished";
+  if (st.write_finished)
+    return "finished";
+  if (st.credit <= 0)
+    return "waiting for credit";
+  return "connected";
+}
+
+double seconds_since(std::chrono::steady_clock::time_point when) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - when).count();
+}
+
+} // namespace
+
+actor_metrics connection_metrics(connection_broker* self) {
+  auto& st = self->state;
+  actor_metrics m;
+  m.kind = "connection";
+  m.id = st.stats.id;
+  m.name = "conn " + std::to_string(st.stats.id) + " "
+           + (st.peer.empty() ? st.host + ":" + std::to_string(st.port) : st.peer)
+           + (st.tls_version.empty() ? "" : " " + st.tls_version);
+  m.state = state_name(st);
+  m.mailbox = self->mailbox().size();
+  auto counter = [&](const char* name, std::uint64_t value) {
+    m.samples.push_back({name, metric_type::counter, static_cast<double>(value)});
+  };
+  counter("frames_received_total", st.stats.frames_in);
+  counter("bytes_received_total", st.stats.bytes_in);
+  counter("frames_sent_total", st.stats.frames_out);
+  counter("bytes_sent_total", st.stats.bytes_out);
+  m.samples.push_back({"bytes_queued", metric_type::gauge, static_cast<double>(st.queued_bytes)});
+  m.samples.push_back({"read_credit", metric_type::gauge,
+                       static_cast<double>(st.credit > 0 ? st.credit : 0)});
+  m.samples.push_back({"seconds_since_read", metric_type::detail, seconds_since(st.last_read)});
+  m.samples.push_back({"seconds_since_write", metric_type::detail, seconds_since(st.last_write)});
+  return m;
+}
+
+} // namespace actors::detail

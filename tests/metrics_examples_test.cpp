@@ -1,0 +1,158 @@
+// --metrics in the examples, against real tools: curl, promtool, and a real
+// Prometheus server (Debian's) scraping echo_server while it echoes.
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <regex>
+#include <string>
+#include <thread>
+
+#include <sys/wait.h>
+
+#include "support/child_process.hpp"
+#include "support/example_path.hpp"
+#include "support/raw_socket.hpp"
+
+using namespace std::chrono_literals;
+using testing_support::child_process;
+using testing_support::example;
+using testing_support::raw_socket;
+
+namespace {
+
+// What a shell command prints (stdout and stderr) and its exit status.
+std::pair<std::string, int> shell(const std::string& command) {
+  std::string out;
+  auto* pipe = popen((command + " 2>&1").c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  char buf[4096];
+  for (std::size_t n; (n = fread(buf, 1, sizeof buf, pipe)) > 0;)
+    out.append(buf, n);
+  int status = pclose(pipe);
+  return {out, WIFEXITED(status) ? WEXITSTATUS(status) : -1};
+}
+
+// A server example started with --metrics on a free port: its ports.
+struct served {
+  child_process process;
+  std::uint16_t port = 0;
+  std::uint16_t metrics_port = 0;
+};
+
+served start_with_metrics(const std::string& name) {
+  served result{child_process{{example(name), "--port", "0", "--metrics", "127.0.0.1:0"}}};
+  auto listening = result.process.read_line(10s);
+  REQUIRE(listening);
+  result.port = testing_support::port_from_banner(*listening);
+  auto metrics = result.process.read_line(10s);
+  REQUIRE(metrics);
+  REQUIRE_THAT(*metrics, Catch::StartsWith("metrics on 127.0.0.1:"));
+  result.metrics_port = static_cast<std::uint16_t>(std::stoul(metrics->substr(metrics->rfind(':') + 1)));
+  return result;
+}
+
+std::string scrape(std::uint16_t port) {
+  return shell("curl -s --max-time 10 http://127.0.0.1:" + std::to_string(port) + "/metrics").first;
+}
+
+// Sends `lines` lines and reads every echo.
+void echo_lines(std::uint16_t port, int lines) {
+  raw_socket client{port};
+  std::string text;
+  for (int i = 0; i < lines; ++i)
+    text += "line " + std::to_string(i) + "\n";
+  REQUIRE(client.write_all(text));
+  auto echoed = client.read_lines(static_cast<std::size_t>(lines), 10s);
+  REQUIRE(echoed == text);
+}
+
+} // namespace
+
+TEST_CASE("echo_server --metrics counts what it echoes, and promtool accepts the text") {
+  auto server = start_with_metrics("echo_server");
+  echo_lines(server.port, 1000);
+  // The connection ended: its counters are in the totals.
+  std::string text;
+  for (int i = 0; i < 100; ++i) {
+    text = scrape(server.metrics_port);
+    if (text.find("\nactors_connection_actors 0\n") != std::string::npos)
+      break;
+    std::this_thread::sleep_for(50ms);
+  }
+  CHECK_THAT(text, Catch::Contains("\nactors_connection_frames_received_total 1000\n"));
+  CHECK_THAT(text, Catch::Contains("\nactors_connection_frames_sent_total 1000\n"));
+  CHECK_THAT(text, Catch::Contains("\nactors_server_accepted_total 1\n"));
+  CHECK_THAT(text, Catch::Contains("\nactors_server_actors 1\n"));
+  std::ofstream{"/tmp/metrics_examples_test.prom"} << text;
+  auto [out, status] = shell("promtool check metrics < /tmp/metrics_examples_test.prom");
+  INFO(out);
+  CHECK(status == 0);
+  std::remove("/tmp/metrics_examples_test.prom");
+}
+
+TEST_CASE("chat_server --metrics serves /healthz and counts its sessions' connections") {
+  auto server = start_with_metrics("chat_server");
+  raw_socket client{server.port};
+  CHECK_THAT(client.read_until("joined", 5s), Catch::Contains("welcome"));
+  CHECK(shell("curl -s --max-time 10 http://127.0.0.1:" + std::to_string(server.metrics_port)
+              + "/healthz").first == "ok\n");
+  CHECK_THAT(scrape(server.metrics_port), Catch::Contains("\nactors_connection_actors 1\n"));
+}
+
+TEST_CASE("a bad --metrics value is refused before the server starts") {
+  child_process server{{example("echo_server"), "--port", "0", "--metrics", "127.0.0.1:http"},
+                       testing_support::stderr_to::pipe};
+  CHECK(server.wait_exit(10s) == 2);
+  CHECK_THAT(server.read_stderr(5s), Catch::Contains("--metrics '127.0.0.1:http'"));
+}
+
+TEST_CASE("a real Prometheus scrapes echo_server: up is 1 and the counters match") {
+  auto server = start_with_metrics("echo_server");
+  char dir_template[] = "/tmp/actors_prometheus_XXXXXX";
+  REQUIRE(mkdtemp(dir_template) != nullptr);
+  std::string dir = dir_template;
+  std::ofstream{dir + "/prometheus.yml"}
+    << "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n"
+       "scrape_configs:\n  - job_name: echo\n    static_configs:\n"
+       "      - targets: ['127.0.0.1:" << server.metrics_port << "']\n";
+  child_process prometheus{{"prometheus", "--config.file=" + dir + "/prometheus.yml",
+                            "--storage.tsdb.path=" + dir + "/data",
+                            "--web.listen-address=127.0.0.1:0"},
+                           dir + "/prometheus.log"};
+  auto web = prometheus.listening_port(30s);
+  REQUIRE(web);
+  auto query = [&](const std::string& expr) {
+    return shell("curl -s --max-time 5 'http://127.0.0.1:" + std::to_string(*web)
+                 + "/api/v1/query?query=" + expr + "'").first;
+  };
+  // Its answer holds [TIME,"VALUE"] for one series.
+  auto value_is = [&](const std::string& expr, const std::string& value) {
+    static const std::regex sample{R"re("value":\[[0-9.]+,"([^"]*)"\])re"};
+    std::smatch m;
+    auto answer = query(expr);
+    return std::regex_search(answer, m, sample) && m[1] == value;
+  };
+  auto eventually = [&](auto condition) {
+    for (int i = 0; i < 150; ++i) {
+      if (condition())
+        return true;
+      std::this_thread::sleep_for(200ms);
+    }
+    return false;
+  };
+  CHECK(eventually([&] { return value_is("up", "1"); }));
+  echo_lines(server.port, 500);
+  echo_lines(server.port, 500);
+  CHECK(eventually([&] { return value_is("actors_connection_frames_received_total", "1000"); }));
+  CHECK(eventually([&] { return value_is("actors_server_accepted_total", "2"); }));
+  INFO(query("actors_connection_frames_sent_total"));
+  CHECK(value_is("actors_connection_frames_sent_total", "1000"));
+  prometheus.signal(SIGTERM);
+  prometheus.wait_exit(10s);
+  shell("rm -rf '" + dir + "'");
+}
