@@ -10,6 +10,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
+#include <tuple>
 #include <deque>
 #include <fstream>
 #include <iterator>
@@ -348,4 +349,38 @@ TEST_CASE("cluster: plain node links off loopback need --insecure-node, and then
   auto text = read_file(dir.path + "/err");
   CHECK_THAT(text, Catch::Contains("warning: plain node links on 192.0.2.1")
                      && Catch::Contains("cannot publish the rooms on 192.0.2.1"));
+}
+
+TEST_CASE("cluster: every role serves --metrics, and a gateway counts its clients") {
+  scratch_dir dir;
+  // Starts a node with --metrics on a free port; returns it with the ports.
+  auto start = [&](std::vector<std::string> args, const std::string& name) {
+    args.insert(args.begin(), chat_cluster());
+    args.insert(args.end(), {"--metrics", "0"});
+    auto process = std::make_unique<child_process>(args, dir.path + "/" + name + ".err");
+    auto listening = process->read_line(10s);
+    auto metrics = process->read_line(10s);
+    INFO(read_file(dir.path + "/" + name + ".err"));
+    REQUIRE(listening);
+    REQUIRE(metrics);
+    REQUIRE_THAT(*metrics, Catch::StartsWith("metrics on 127.0.0.1:"));
+    auto metrics_port = metrics->substr(metrics->rfind(':') + 1);
+    return std::make_tuple(std::move(process), testing_support::port_from_banner(*listening),
+                           metrics_port);
+  };
+  auto get = [&](const std::string& port, const std::string& path) {
+    auto out = dir.path + "/curl.out";
+    std::system(("curl -s --max-time 10 http://127.0.0.1:" + port + path + " > " + out).c_str());
+    return read_file(out);
+  };
+  auto [rooms, rooms_port, rooms_metrics] = start({"--role", "rooms", "--node-port", "0"}, "rooms");
+  auto [gateway, gateway_port, gateway_metrics] =
+    start({"--role", "gateway", "--port", "0", "--rooms", "127.0.0.1:" + std::to_string(rooms_port)},
+          "gateway");
+  CHECK(get(rooms_metrics, "/healthz") == "ok\n");
+  CHECK(get(gateway_metrics, "/healthz") == "ok\n");
+  chat_client amy{gateway_port};
+  amy.await("joined #general");
+  CHECK_THAT(get(gateway_metrics, "/metrics"), Catch::Contains("\nactors_connection_actors 1\n")
+                                                 && Catch::Contains("\nactors_server_accepted_total 1\n"));
 }

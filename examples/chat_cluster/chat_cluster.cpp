@@ -26,6 +26,7 @@
 #include "actors/server.hpp"
 #include "actors/system_config.hpp"
 #include "actors/termination_signal.hpp"
+#include "metrics_option.hpp"
 #include "serve_until_signal.hpp"
 #include "chat_protocol.hpp"
 #include "chat_service.hpp"
@@ -56,6 +57,9 @@ Options:
   --tls-cert FILE   this node's certificate (PEM)  } node-to-node links over TLS:
   --tls-key FILE    this node's private key (PEM)  } give all three, on the room
   --tls-ca FILE     the CA that signed the nodes   } node and on every gateway
+  --metrics [ADDR:]PORT  serve live figures over HTTP (GET /metrics, GET
+                    /healthz; every role) on 127.0.0.1 unless ADDR is given;
+                    0 picks a free port; prints "metrics on ADDR:PORT"
 )";
 
 bool is_loopback(const std::string& address) {
@@ -131,7 +135,8 @@ settings parse_settings(const actors::command_line& args, actors::system_config&
 }
 
 // The room node: the lobby and its rooms, published for gateways.
-int run_rooms_node(caf::actor_system& sys, const settings& s) {
+int run_rooms_node(caf::actor_system& sys, const actors::command_line& args,
+                   const settings& s) {
   auto lobby = chat::spawn_chat_lobby(sys, s.max_rooms);
   // SO_REUSEADDR: a restarted room node gets its port back at once.
   auto bind = s.node_bind.c_str();
@@ -144,7 +149,14 @@ int run_rooms_node(caf::actor_system& sys, const settings& s) {
     return 1;
   }
   std::cout << "listening on " << s.node_bind << ":" << *published << std::endl;
+  // No connection of ours here (gateways link over CAF's middleman): the
+  // endpoint answers health checks and exports nothing else.
+  auto metrics = examples::start_metrics(sys, args);
+  if (metrics.http)
+    std::cout << examples::metrics_banner(metrics) << std::endl;
   actors::wait_for_termination_signal();
+  caf::scoped_actor self{sys};
+  examples::stop_metrics(self, metrics);
   caf::anon_send_exit(lobby, caf::exit_reason::user_shutdown);
   return 0;
 }
@@ -154,10 +166,19 @@ int run_rooms_node(caf::actor_system& sys, const settings& s) {
 int serve_clients(caf::actor_system& sys, const actors::command_line& args,
                   const settings& s, const caf::actor& lobby) {
   auto opts = s.clients;
-  auto log = examples::start_log(sys, args);
+  auto metrics = examples::start_metrics(sys, args);
+  auto log = examples::start_log(sys, args, metrics.registry);
   opts.connection.log = log;
+  opts.connection.metrics = metrics.registry;
   auto srv = actors::listen(sys, opts, chat::chat_sessions(sys, lobby));
-  auto rc = examples::serve_until_signal(sys, srv, log);
+  examples::also_served also;
+  if (metrics.http) {
+    also.banners.push_back(examples::metrics_banner(metrics));
+    also.on_stop.push_back([&metrics](caf::scoped_actor& self) {
+      examples::stop_metrics(self, metrics);
+    });
+  }
+  auto rc = examples::serve_until_signal(sys, srv, log, also);
   caf::anon_send_exit(lobby, caf::exit_reason::user_shutdown);
   return rc;
 }
@@ -168,7 +189,7 @@ int main(int argc, char** argv) {
   auto args = actors::parse_command_line_or_exit(
     argc, argv,
     {{"role", "port", "bind", "max-rooms", "log", "node-port", "node-bind", "rooms", "tls-cert",
-      "tls-key", "tls-ca"},
+      "tls-key", "tls-ca", "metrics"},
      {"insecure-node"},
      usage});
   actors::block_termination_signals();
@@ -177,7 +198,7 @@ int main(int argc, char** argv) {
   auto s = parse_settings(args, cfg);
   caf::actor_system sys{cfg};
   if (s.role == "rooms")
-    return run_rooms_node(sys, s);
+    return run_rooms_node(sys, args, s);
   if (s.role == "gateway")
     return serve_clients(sys, args, s, chat::spawn_rooms_link(sys, s.rooms));
   return serve_clients(sys, args, s, chat::spawn_chat_lobby(sys, s.max_rooms));
