@@ -40,7 +40,8 @@ constexpr const char* usage
     "                       1000000, or as set in View > Preferences)\n"
     "  --demo               start the embedded servers (the default without options)\n"
     "  --screenshot FILE    save the window as PNG after startup, then quit\n"
-    "  --show PANEL         open generator, sequence or rules first (for pictures)\n";
+    "  --show PANEL         open generator, sequence, rules or inspector first\n"
+    "                       (for pictures)\n";
 
 // What the command line asks for; exits with status 2 on a bad argument.
 client::ClientOptions options_from(const actors::command_line& args) {
@@ -85,10 +86,10 @@ client::ClientOptions options_from(const actors::command_line& args) {
   options.screenshot = args.get("screenshot", "");
   options.show = args.get("show", "");
   if (!options.show.empty() && options.show != "generator" && options.show != "sequence"
-      && options.show != "rules")
+      && options.show != "rules" && options.show != "inspector")
     actors::exit_on_bad_argument(caf::make_error(
       actors::error_kind::invalid_argument,
-      "--show '" + options.show + "': generator, sequence or rules"));
+      "--show '" + options.show + "': generator, sequence, rules or inspector"));
   options.demo = args.has("demo")
                  || (options.connects.empty() && !options.listen && !options.listen_udp);
   return options;

@@ -9,6 +9,8 @@
 
 #include "actors/termination_signal.hpp"
 #include "generator_dialog.hpp"
+#include "inspector.hpp"
+#include "inspector_feed.hpp"
 #include "main_frame.hpp"
 #include "sequence_dialog.hpp"
 #include "reply_rules_dialog.hpp"
@@ -17,6 +19,12 @@
 namespace client {
 
 ClientApp::ClientApp(ClientOptions options) : options_(std::move(options)) {
+  // Snapshots for the inspector come to the app, which outlives the actors
+  // that post them, and go on to the window if it is still there.
+  Bind(EVT_METRICS_SNAPSHOT, [this](wxThreadEvent& event) {
+    if (frame_)
+      frame_->ShowSnapshot(event.GetPayload<SnapshotPtr>());
+  });
 }
 
 bool ClientApp::OnInit() {
@@ -33,6 +41,7 @@ bool ClientApp::OnInit() {
 void ClientApp::Launch(const ClientOptions& options) {
   runtime_ = std::make_unique<Runtime>(*this);
   frame_ = new MainFrame(runtime_->Sink(), runtime_->Workbench(), runtime_->Bridge());
+  frame_->SetInspectorFeed(runtime_->InspectorFeed());
   frame_->Bind(wxEVT_CLOSE_WINDOW, [this](wxCloseEvent& event) {
     frame_ = nullptr;
     event.Skip(); // destroys the window; OnExit then shuts the actors down
@@ -78,6 +87,10 @@ void ClientApp::ShowPanel(const std::string& panel) {
   } else if (panel == "sequence") {
     auto& dialog = frame_->ShowSequences();
     dialog.Run();
+  } else if (panel == "inspector") {
+    auto& inspector = frame_->ShowInspector();
+    inspector.SetPosition(frame_->GetPosition() + wxPoint(0, 380));
+    inspector.SetSize(wxSize(1100, 320));
   } else if (panel == "rules") {
     // Examples to look at; the rules in use change only on OK.
     auto examples = ParseReplyRules("regex:^GET (\\S+)=>200 OK {{1}}\n"

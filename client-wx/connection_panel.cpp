@@ -173,3 +173,17 @@ std::uint64_t ConnectionPanel::SelectedConnection() const {
 }
 
 } // namespace client
+
+namespace client {
+
+void ConnectionPanel::SelectConnection(std::uint64_t connection) {
+  auto i = rows_.find(connection);
+  if (i == rows_.end())
+    return;
+  for (long row = 0; row < GetItemCount(); ++row)
+    SetItemState(row, row == i->second ? wxLIST_STATE_SELECTED | wxLIST_STATE_FOCUSED : 0,
+                 wxLIST_STATE_SELECTED | wxLIST_STATE_FOCUSED);
+  EnsureVisible(i->second);
+}
+
+} // namespace client

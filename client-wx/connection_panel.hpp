@@ -68,6 +68,9 @@ public:
   /// Whether `connection` is open now.
   bool IsOpen(std::uint64_t connection) const { return open_.count(connection) > 0; }
 
+  /// Selects `connection`'s row and scrolls it into view, if it has one.
+  void SelectConnection(std::uint64_t connection);
+
   /// The peer ("host:port") shown for `connection`.
   wxString PeerOf(std::uint64_t connection) const;
 

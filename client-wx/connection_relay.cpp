@@ -17,6 +17,7 @@
 #include <caf/stateful_actor.hpp>
 
 #include "actors/log_writer.hpp"
+#include "actors/metrics.hpp"
 #include "actors/ui_event.hpp"
 #include "session_recorder.hpp"
 #include "sequence_runner.hpp"
@@ -331,8 +332,10 @@ caf::result<bool> shut_down(relay_actor* self) {
   return promise;
 }
 
-caf::behavior connection_relay(relay_actor* self, caf::actor bridge) {
+caf::behavior connection_relay(relay_actor* self, caf::actor bridge, caf::actor metrics) {
   self->state.bridge = std::move(bridge);
+  if (metrics)
+    self->send(metrics, actors::metrics_register_atom_v, caf::actor{self});
   auto pass = [=](auto& ev) { self->delegate(self->state.bridge, std::move(ev)); };
   return {
     [=](accepted_atom, actors::listener_id listener, const caf::actor_addr& conn) {
@@ -464,14 +467,30 @@ caf::behavior connection_relay(relay_actor* self, caf::actor bridge) {
         taps.push_back(std::move(runner));
     },
     [=](bool) {}, // a closed recorder's answer
+    [=](actors::metrics_atom) {
+      auto& st = self->state;
+      actors::actor_metrics m;
+      m.kind = "client";
+      m.name = "connection relay";
+      m.id = self->id();
+      m.state = st.recorder ? "recording" : st.log ? "logging" : "relaying";
+      m.mailbox = self->mailbox().size();
+      m.samples = {
+        {"connections", actors::metric_type::gauge, static_cast<double>(st.connections.size())},
+        {"udp_endpoints", actors::metric_type::gauge, static_cast<double>(st.endpoints.size())},
+        {"delayed_replies", actors::metric_type::gauge, static_cast<double>(st.pending_replies)},
+      };
+      return m;
+    },
     [=](shutdown_atom) { return shut_down(self); },
   };
 }
 
 } // namespace
 
-caf::actor spawn_connection_relay(caf::actor_system& system, caf::actor bridge) {
-  return system.spawn(connection_relay, std::move(bridge));
+caf::actor spawn_connection_relay(caf::actor_system& system, caf::actor bridge,
+                                  caf::actor metrics) {
+  return system.spawn(connection_relay, std::move(bridge), std::move(metrics));
 }
 
 } // namespace client

@@ -44,6 +44,8 @@ namespace client {
 /// `actors::close_atom, id`) and `shutdown_atom` (a request: aborts every
 /// connection, closes the log, fsynced, answers `true` and exits).
 /// Safe to call from any thread.
-caf::actor spawn_connection_relay(caf::actor_system& system, caf::actor bridge);
+/// It registers with `metrics` (a registry, or none).
+caf::actor spawn_connection_relay(caf::actor_system& system, caf::actor bridge,
+                                  caf::actor metrics = {});
 
 } // namespace client

@@ -23,6 +23,8 @@
 #include "connection_relay.hpp"
 #include "endpoint_dialogs.hpp"
 #include "generator_dialog.hpp"
+#include "inspector.hpp"
+#include "inspector_feed.hpp"
 #include "preferences_dialog.hpp"
 #include "reply_rules_dialog.hpp"
 #include "saved_messages.hpp"
@@ -49,6 +51,7 @@ enum MenuId {
   id_sequence,
   id_generate,
   id_export,
+  id_inspector,
   id_time_absolute,
   id_time_relative,
   id_time_delta,
@@ -153,6 +156,7 @@ void MainFrame::BuildMenus() {
   view->Append(id_reply_rules, "&Reply rules...");
   view->Append(id_sequence, "Run a se&quence...\tCtrl+Shift+Q");
   view->Append(id_generate, "&Generate traffic...\tCtrl+G");
+  view->Append(id_inspector, "&Inspector\tCtrl+I", "Every actor of the client, live");
   view->Append(id_preferences, "&Preferences...");
   auto* bar = new wxMenuBar;
   bar->Append(file, "&File");
@@ -164,6 +168,7 @@ void MainFrame::BuildMenus() {
   Bind(wxEVT_MENU, &MainFrame::OnToggleRecord, this, id_record);
   Bind(wxEVT_MENU, [this](wxCommandEvent&) { ShowSequences(); }, id_sequence);
   Bind(wxEVT_MENU, [this](wxCommandEvent&) { ShowGenerator(); }, id_generate);
+  Bind(wxEVT_MENU, [this](wxCommandEvent&) { ShowInspector(); }, id_inspector);
   Bind(wxEVT_MENU, [this](wxCommandEvent&) { CloseSelected(); }, id_close_connection);
   Bind(wxEVT_MENU, &MainFrame::OnCopy, this, wxID_COPY);
   Bind(wxEVT_MENU, &MainFrame::OnExport, this, id_export);
@@ -411,6 +416,27 @@ void MainFrame::ShowSequenceState(const wxString& text) {
   UpdateStatus();
 }
 
+InspectorFrame& MainFrame::ShowInspector() {
+  if (!inspector_)
+    inspector_ = new InspectorFrame(this, [this](std::uint64_t id) {
+      connections_->SelectConnection(id);
+    });
+  inspector_->Show();
+  inspector_->Raise();
+  // The first snapshot now, not at the next tick.
+  if (inspector_feed_ && !inspect_pending_) {
+    caf::anon_send(inspector_feed_, inspect_atom_v);
+    inspect_pending_ = true;
+  }
+  return *inspector_;
+}
+
+void MainFrame::ShowSnapshot(const std::shared_ptr<const actors::metrics_snapshot>& snapshot) {
+  inspect_pending_ = false;
+  if (snapshot && inspector_ && inspector_->IsShown())
+    inspector_->Update(*snapshot);
+}
+
 GeneratorDialog& MainFrame::ShowGenerator() {
   if (!generator_dialog_)
     generator_dialog_ = new GeneratorDialog(
@@ -535,6 +561,10 @@ void MainFrame::OnSecond(wxTimerEvent&) {
   if (total_rates_.size() > 60)
     total_rates_.pop_front();
   connections_->Tick();
+  if (inspector_ && inspector_->IsShown() && inspector_feed_ && !inspect_pending_) {
+    caf::anon_send(inspector_feed_, inspect_atom_v);
+    inspect_pending_ = true;
+  }
   auto selected = connections_->SelectedConnection();
   if (selected != 0) {
     auto* figures = connections_->FiguresOf(selected);

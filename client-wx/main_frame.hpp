@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,6 +16,7 @@
 #include <wx/frame.h>
 #include <wx/timer.h>
 
+#include "actors/metrics.hpp"
 #include "actors/ui_sink.hpp"
 #include "actors/wx/batch_receiver.hpp"
 #include "actors/wx/ui_sink.hpp"
@@ -36,6 +38,7 @@ class SavedMessagesPanel;
 class SequenceDialog;
 class GeneratorDialog;
 struct GeneratorSettings;
+class InspectorFrame;
 
 /// The client's window.
 class MainFrame : public wxFrame {
@@ -84,6 +87,13 @@ public:
   /// Starts the traffic generator with `settings` on the selected
   /// connection or all open ones; returns why it cannot start, or empty.
   std::string GenerateTraffic(const GeneratorSettings& settings);
+
+  /// Where View > Inspector gets its snapshots (inspector_feed.hpp).
+  void SetInspectorFeed(caf::actor feed) { inspector_feed_ = std::move(feed); }
+  /// Opens (or raises) View > Inspector.
+  InspectorFrame& ShowInspector();
+  /// Shows a snapshot from the feed (null: the registry did not answer).
+  void ShowSnapshot(const std::shared_ptr<const actors::metrics_snapshot>& snapshot);
 
   /// The send bar.
   SendBar& Sender() { return *send_bar_; }
@@ -144,6 +154,10 @@ private:
   SequenceDialog* sequence_dialog_ = nullptr;
   wxString sequence_state_;
   GeneratorDialog* generator_dialog_ = nullptr;
+  InspectorFrame* inspector_ = nullptr;
+  caf::actor inspector_feed_;
+  // A snapshot was asked for and has not arrived: ask for no other.
+  bool inspect_pending_ = false;
   wxString generator_state_;
   std::vector<ReplyRule> reply_rules_;
 };

@@ -4,10 +4,12 @@
 #include <caf/send.hpp>
 
 #include "actors/connection_protocol.hpp"
+#include "actors/metrics.hpp"
 #include "actors/server.hpp"
 #include "actors/termination_signal.hpp"
 #include "actors/ui_bridge.hpp"
 #include "demo_server.hpp"
+#include "inspector_feed.hpp"
 #include "workbench.hpp"
 
 namespace client {
@@ -20,11 +22,14 @@ Runtime::Runtime(wxEvtHandler& ui) : sink_(std::make_shared<actors::wx::ui_sink>
   // Backpressure must throttle before the hard limit drops anything: the
   // mark leaves room for what a connection reads after it, its credit (1024)
   // plus one 64 KiB read of the shortest lines (up to 65536 frames).
+  metrics_ = actors::spawn_metrics_registry(system_);
+  inspector_feed_ = spawn_inspector_feed(system_, metrics_, ui);
   actors::ui_bridge_options bridge_options;
   bridge_options.high_water = 80'000;
   bridge_options.max_batch = 5'000;
+  bridge_options.metrics = metrics_;
   bridge_ = actors::spawn_ui_bridge(system_, sink_, bridge_options);
-  workbench_ = spawn_workbench(system_, bridge_);
+  workbench_ = spawn_workbench(system_, bridge_, metrics_);
 }
 
 Runtime::~Runtime() {
@@ -42,6 +47,7 @@ void Runtime::StartDemo() {
   demo_room_ = spawn_demo_room(system_);
   actors::server_options opts;
   opts.port = 0;
+  opts.connection.metrics = metrics_;
   auto echo = actors::listen(system_, opts, demo_echo_sessions(system_));
   auto chat = actors::listen(system_, opts, demo_chat_sessions(system_, demo_room_));
   if (echo) {
@@ -115,6 +121,8 @@ void Runtime::Shutdown() {
   if (termination_watch_)
     caf::anon_send_exit(termination_watch_, caf::exit_reason::user_shutdown);
   caf::anon_send(bridge_, actors::close_atom::value);
+  caf::anon_send_exit(inspector_feed_, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(metrics_, caf::exit_reason::user_shutdown);
 }
 
 } // namespace client

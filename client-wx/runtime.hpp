@@ -60,7 +60,7 @@ struct ClientOptions {
   /// --screenshot FILE: save the window as PNG after startup, then quit.
   std::string screenshot;
   /// --show PANEL, with --screenshot: open this panel first (generator,
-  /// sequence, rules), for the docs' pictures.
+  /// sequence, rules, inspector), for the docs' pictures.
   std::string show;
 };
 
@@ -97,6 +97,10 @@ public:
   const caf::actor& Workbench() const { return workbench_; }
   /// The UI bridge (the UI acknowledges batches to it).
   const caf::actor& Bridge() const { return bridge_; }
+  /// The metrics registry every actor of the client registers with.
+  const caf::actor& Metrics() const { return metrics_; }
+  /// The inspector's feed (inspector_feed.hpp), posting to the `ui` handler.
+  const caf::actor& InspectorFeed() const { return inspector_feed_; }
   /// The ports of the embedded echo and chat servers (0 when not started).
   std::pair<std::uint16_t, std::uint16_t> DemoPorts() const { return demo_ports_; }
 
@@ -106,6 +110,8 @@ private:
   ClientConfig config_;
   caf::actor_system system_{config_};
   std::shared_ptr<actors::wx::ui_sink> sink_;
+  caf::actor metrics_;
+  caf::actor inspector_feed_;
   caf::actor bridge_;
   caf::actor workbench_;
   caf::actor termination_watch_;

@@ -15,6 +15,7 @@
 #include "actors/connection.hpp"
 #include "actors/connection_protocol.hpp"
 #include "actors/log_writer.hpp"
+#include "actors/metrics.hpp"
 #include "actors/server.hpp"
 #include "actors/ui_event.hpp"
 #include "connection_relay.hpp"
@@ -35,6 +36,8 @@ struct workbench_state {
   caf::actor sequence;
   // The traffic generator's run under way, if any.
   caf::actor generator;
+  // The metrics registry, or none.
+  caf::actor metrics;
 
   static inline const char* name = "client.workbench";
 };
@@ -60,6 +63,7 @@ void log_to(workbench_actor* self, const std::string& path) {
   }
   actors::log_writer_options opts;
   opts.path = path;
+  opts.metrics = self->state.metrics;
   auto log = actors::spawn_log_writer(self->system(), opts);
   self->send(log, actors::log_subscribe_atom::value, caf::actor{self});
   self->send(self->state.relay, use_log_atom::value, std::move(log));
@@ -75,6 +79,7 @@ void listen_on(workbench_actor* self, const std::string& bind, std::uint16_t por
   opts.bind_address = bind;
   opts.port = port;
   opts.connection = std::move(options);
+  opts.connection.metrics = st.metrics;
   auto number = static_cast<actors::listener_id>(st.listeners.size() + 1);
   auto relay = st.relay;
   auto srv = actors::listen(self->system(), opts,
@@ -130,9 +135,12 @@ caf::result<bool> shut_down(workbench_actor* self) {
   return promise;
 }
 
-caf::behavior workbench(workbench_actor* self, caf::actor bridge) {
+caf::behavior workbench(workbench_actor* self, caf::actor bridge, caf::actor metrics) {
   self->state.bridge = bridge;
-  self->state.relay = spawn_connection_relay(self->system(), std::move(bridge));
+  self->state.metrics = metrics;
+  self->state.relay = spawn_connection_relay(self->system(), std::move(bridge), metrics);
+  if (metrics)
+    self->send(metrics, actors::metrics_register_atom_v, caf::actor{self});
   self->link_to(self->state.relay); // neither outlives the other
   auto relay = [=](auto&&... xs) {
     self->delegate(self->state.relay, std::forward<decltype(xs)>(xs)...);
@@ -143,6 +151,7 @@ caf::behavior workbench(workbench_actor* self, caf::actor bridge) {
     [=](connect_atom, const std::string& host, std::uint16_t port,
         actors::connection_options options) {
       options.batch_frames = true;
+      options.metrics = self->state.metrics;
       actors::connect(self->system(), host, port, self->state.relay, std::move(options));
     },
     [=](listen_atom, const std::string& bind, std::uint16_t port,
@@ -195,14 +204,25 @@ caf::behavior workbench(workbench_actor* self, caf::actor bridge) {
                                           "log: " + std::to_string(d.count)
                                             + " records dropped (disk too slow)"));
     },
+    [=](actors::metrics_atom) {
+      actors::actor_metrics m;
+      m.kind = "client";
+      m.name = "workbench";
+      m.id = self->id();
+      m.state = self->state.generator ? "generating" : self->state.sequence ? "running a sequence" : "idle";
+      m.mailbox = self->mailbox().size();
+      m.samples = {{"listeners", actors::metric_type::gauge,
+                    static_cast<double>(self->state.listeners.size())}};
+      return m;
+    },
     [=](shutdown_atom) { return shut_down(self); },
   };
 }
 
 } // namespace
 
-caf::actor spawn_workbench(caf::actor_system& system, caf::actor bridge) {
-  return system.spawn(workbench, std::move(bridge));
+caf::actor spawn_workbench(caf::actor_system& system, caf::actor bridge, caf::actor metrics) {
+  return system.spawn(workbench, std::move(bridge), std::move(metrics));
 }
 
 } // namespace client

@@ -26,8 +26,10 @@ namespace client {
 
 /// Spawns the workbench, which reports to `bridge`. Besides the atoms above
 /// it takes `actors::send_atom, id, payload` and `actors::close_atom, id`.
-/// Safe to call from any thread.
-caf::actor spawn_workbench(caf::actor_system& system, caf::actor bridge);
+/// Its connections, listeners, log and relay, and itself, register with
+/// `metrics` (a registry, or none). Safe to call from any thread.
+caf::actor spawn_workbench(caf::actor_system& system, caf::actor bridge,
+                           caf::actor metrics = {});
 
 } // namespace client
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts the client on its embedded demo under Xvfb and saves docs/client.png,
 # then one picture per panel: client-generator.png (the traffic generator
-# running), client-sequence.png (a sequence run), client-rules.png.
+# running), client-sequence.png (a sequence run), client-rules.png,
+# client-inspector.png.
 #   bash docs/screenshot.sh [BUILD_DIR]
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -20,3 +21,4 @@ shoot client.png
 shoot client-generator.png --show generator
 shoot client-sequence.png --show sequence
 shoot client-rules.png --show rules
+shoot client-inspector.png --show inspector
