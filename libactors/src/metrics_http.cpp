@@ -4,10 +4,11 @@
 #include <utility>
 
 #include <caf/actor_system.hpp>
-#include <caf/event_based_actor.hpp>
+#include <caf/io/broker.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/type_id.hpp>
 
+#include "actors/colocated.hpp"
 #include "actors/connection_protocol.hpp"
 #include "actors/metrics.hpp"
 #include "http_request.hpp"
@@ -46,7 +47,9 @@ struct http_state {
   static inline const char* name = "actors.metrics_http_session";
 };
 
-using http_actor = caf::stateful_actor<http_state>;
+// Hosted on the network thread next to its connection (colocated.hpp): a
+// scrape never wakes CAF's worker threads.
+using http_actor = caf::stateful_actor<http_state, caf::io::broker>;
 
 void respond(http_actor* self, int status, const std::string& body, bool keep_alive,
              bool head_only = false, const std::string& content_type = "text/plain; charset=utf-8",
@@ -208,7 +211,7 @@ caf::expected<server> serve_metrics(caf::actor_system& system, caf::actor regist
   opts.connection.idle_timeout = options.idle_timeout;
   opts.connection.write_high_water = 64 * 1024 * 1024;
   return listen(system, std::move(opts), [&system, registry, options](const connection_actor& conn) {
-    return system.spawn(http_session, conn, registry, options);
+    return spawn_colocated(system, http_session, conn, registry, options);
   });
 }
 
