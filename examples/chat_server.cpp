@@ -278,12 +278,7 @@ int main(int argc, char** argv) {
     return sys.spawn(chat::session, conn, lobby);
   });
   examples::also_served also;
-  if (metrics.http) {
-    also.banners.push_back(examples::metrics_banner(metrics));
-    also.on_stop.push_back([&metrics](caf::scoped_actor& self) {
-      examples::stop_metrics(self, metrics);
-    });
-  }
+  examples::also_serve(also, metrics);
   auto status = examples::serve_until_signal(sys, srv, log, also);
   caf::anon_send_exit(lobby, caf::exit_reason::user_shutdown);
   return status;

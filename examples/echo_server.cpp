@@ -162,11 +162,6 @@ int main(int argc, char** argv) {
     also.banners.push_back("udp on " + udp->address + ":" + std::to_string(udp->port));
     also.on_stop.push_back([&udp](caf::scoped_actor& self) { stop_udp_echo(self, *udp); });
   }
-  if (metrics.http) {
-    also.banners.push_back(examples::metrics_banner(metrics));
-    also.on_stop.push_back([&metrics](caf::scoped_actor& self) {
-      examples::stop_metrics(self, metrics);
-    });
-  }
+  examples::also_serve(also, metrics);
   return examples::serve_until_signal(sys, srv, log, also);
 }

@@ -19,6 +19,7 @@
 #include "actors/connection_protocol.hpp"
 #include "actors/metrics.hpp"
 #include "actors/metrics_http.hpp"
+#include "serve_until_signal.hpp"
 
 namespace examples {
 
@@ -78,6 +79,15 @@ inline void stop_metrics(caf::scoped_actor& self, const metrics_endpoint& metric
   }
   if (metrics.registry)
     self->send_exit(metrics.registry, caf::exit_reason::user_shutdown);
+}
+
+/// Adds the endpoint (if any) to what serve_until_signal prints and stops:
+/// its banner, and stop_metrics after the signal. `metrics` must outlive it.
+inline void also_serve(also_served& also, const metrics_endpoint& metrics) {
+  if (!metrics.http)
+    return;
+  also.banners.push_back(metrics_banner(metrics));
+  also.on_stop.push_back([&metrics](caf::scoped_actor& self) { stop_metrics(self, metrics); });
 }
 
 } // namespace examples

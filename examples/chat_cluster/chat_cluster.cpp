@@ -172,12 +172,7 @@ int serve_clients(caf::actor_system& sys, const actors::command_line& args,
   opts.connection.metrics = metrics.registry;
   auto srv = actors::listen(sys, opts, chat::chat_sessions(sys, lobby));
   examples::also_served also;
-  if (metrics.http) {
-    also.banners.push_back(examples::metrics_banner(metrics));
-    also.on_stop.push_back([&metrics](caf::scoped_actor& self) {
-      examples::stop_metrics(self, metrics);
-    });
-  }
+  examples::also_serve(also, metrics);
   auto rc = examples::serve_until_signal(sys, srv, log, also);
   caf::anon_send_exit(lobby, caf::exit_reason::user_shutdown);
   return rc;
