@@ -156,3 +156,62 @@ TEST_CASE("a real Prometheus scrapes echo_server: up is 1 and the counters match
   prometheus.wait_exit(10s);
   shell("rm -rf '" + dir + "'");
 }
+
+namespace {
+
+// Python clients against echo_server's /metrics: the standard library's
+// http.client with keep-alive, and raw sockets for what it would not send.
+const char* python_clients = R"(
+import http.client, socket, sys, time
+port = int(sys.argv[1])
+
+def raw(data, pause=0.0):
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    for chunk in data:
+        s.sendall(chunk)
+        time.sleep(pause)
+    answer = b""
+    while True:
+        part = s.recv(65536)
+        if not part:
+            break
+        answer += part
+    return answer
+
+conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+for _ in range(3):  # one connection, kept alive
+    conn.request("GET", "/metrics")
+    r = conn.getresponse()
+    body = r.read()
+    assert r.status == 200, r.status
+    assert r.getheader("Content-Type").startswith("text/plain; version=0.0.4"), r.getheader("Content-Type")
+    assert b"# TYPE actors_server_accepted_total counter" in body, body[:200]
+request = b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+answer = raw([bytes([b]) for b in request], pause=0.001)
+assert answer.startswith(b"HTTP/1.1 200 OK") and answer.endswith(b"ok\n"), answer
+answer = raw([b"GET /metrics HTTP/1.1\r\nX: " + b"a" * 9000 + b"\r\n\r\n"])
+assert answer.startswith(b"HTTP/1.1 431 "), answer[:80]
+answer = raw([b"\x00\x01garbage\r\n\r\n"])
+assert answer.startswith(b"HTTP/1.1 400 "), answer[:80]
+slow = socket.create_connection(("127.0.0.1", port), timeout=10)
+slow.sendall(b"GET /metrics HTTP/1.1\r\nHo")
+conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+conn.request("GET", "/healthz")
+assert conn.getresponse().read() == b"ok\n"
+slow.sendall(b"st: x\r\n\r\n")
+assert slow.recv(65536).startswith(b"HTTP/1.1 200 OK")
+print("python clients: ok")
+)";
+
+} // namespace
+
+TEST_CASE("Python clients get /metrics with keep-alive, and refusals for what is wrong") {
+  auto server = start_with_metrics("echo_server");
+  std::ofstream{"/tmp/metrics_python_clients.py"} << python_clients;
+  auto [out, status] = shell("python3 /tmp/metrics_python_clients.py "
+                             + std::to_string(server.metrics_port));
+  INFO(out);
+  CHECK(status == 0);
+  CHECK_THAT(out, Catch::Contains("python clients: ok"));
+  std::remove("/tmp/metrics_python_clients.py");
+}

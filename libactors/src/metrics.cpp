@@ -149,6 +149,12 @@ struct registry_state {
   std::vector<std::pair<std::uint64_t, caf::actor_addr>> retirements;
   std::uint64_t next_retirement = 0;
   std::size_t collects = 0;
+  // The last Prometheus text and when it was made: scrapes within
+  // text_max_age get it again, and scrapes while one is being made wait
+  // for that one, so many or eager scrapers cost one collect per period.
+  std::string text;
+  std::chrono::steady_clock::time_point text_made;
+  std::vector<caf::typed_response_promise<std::string>> text_waiting;
 
   static inline const char* name = "actors.metrics_registry";
 };
@@ -235,6 +241,31 @@ void collect(registry_actor* self, std::function<void(metrics_snapshot&)> done) 
   }
 }
 
+// How old a Prometheus text may be when it is served again.
+constexpr std::chrono::milliseconds text_max_age{100};
+
+caf::typed_response_promise<std::string> prometheus_text(registry_actor* self) {
+  auto& st = self->state;
+  auto promise = self->make_response_promise<std::string>();
+  auto now = std::chrono::steady_clock::now();
+  if (!st.text.empty() && now - st.text_made < text_max_age) {
+    promise.deliver(st.text);
+    return promise;
+  }
+  st.text_waiting.push_back(promise);
+  if (st.text_waiting.size() > 1)
+    return promise; // a collect is under way: its text serves this one too
+  collect(self, [=](metrics_snapshot& snapshot) {
+    auto& st = self->state;
+    st.text = render_prometheus(snapshot);
+    st.text_made = std::chrono::steady_clock::now();
+    for (auto& waiting : st.text_waiting)
+      waiting.deliver(st.text);
+    st.text_waiting.clear();
+  });
+  return promise;
+}
+
 caf::behavior registry(registry_actor* self) {
   self->set_down_handler([=](caf::down_msg& msg) { self->state.live.erase(msg.source); });
   return {
@@ -252,13 +283,7 @@ caf::behavior registry(registry_actor* self) {
       });
       return promise;
     },
-    [=](metrics_prometheus_atom) {
-      auto promise = self->make_response_promise<std::string>();
-      collect(self, [=](metrics_snapshot& snapshot) mutable {
-        promise.deliver(render_prometheus(snapshot));
-      });
-      return promise;
-    },
+    [=](metrics_prometheus_atom) { return prometheus_text(self); },
   };
 }
 

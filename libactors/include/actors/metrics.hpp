@@ -106,8 +106,10 @@ std::string render_prometheus(const metrics_snapshot& snapshot);
 /// Spawns a registry. Send it `metrics_register_atom, caf::actor` from an
 /// actor to register it, `metrics_retire_atom, actor_metrics` when it ends;
 /// ask it `metrics_collect_atom` (-> metrics_snapshot) or
-/// `metrics_prometheus_atom` (-> std::string). An actor that does not
-/// answer within a second is left out of that answer.
+/// `metrics_prometheus_atom` (-> std::string; a text at most 100 ms old is
+/// served again, so eager or many scrapers cost one collect per 100 ms).
+/// An actor that does not answer within a second is left out of that
+/// answer.
 caf::actor spawn_metrics_registry(caf::actor_system& system);
 
 } // namespace actors
