@@ -490,14 +490,9 @@ void MainFrame::OnConnectionMenu(wxListEvent&) {
     CloseSelected();
   } else if (choice == id_connect_again) {
     // The dialog opens filled in with this peer (TLS and framing to choose).
-    auto peer = connections_->PeerOf(id);
-    auto colon = peer.Find(':', true);
-    unsigned long port = 0;
-    if (peer.StartsWith("udp://"))
-      peer = peer.Mid(6), colon = peer.Find(':', true);
-    if (colon != wxNOT_FOUND && peer.Mid(colon + 1).ToULong(&port) && port <= 65535)
-      ConnectDialog::Remember(peer.Left(colon).ToStdString(wxConvUTF8),
-                              static_cast<std::uint16_t>(port));
+    auto peer = ParseHostField(connections_->PeerOf(id).ToStdString(wxConvUTF8));
+    if (peer.port != 0)
+      ConnectDialog::Remember(peer.host, peer.port);
     wxCommandEvent none;
     OnConnect(none);
   }

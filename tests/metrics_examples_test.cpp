@@ -5,18 +5,17 @@
 
 #include <chrono>
 #include <csignal>
-#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <regex>
 #include <string>
 #include <thread>
 
-#include <sys/wait.h>
 
 #include "support/child_process.hpp"
 #include "support/example_path.hpp"
 #include "support/raw_socket.hpp"
+#include "support/shell.hpp"
 
 using namespace std::chrono_literals;
 using testing_support::child_process;
@@ -25,16 +24,9 @@ using testing_support::raw_socket;
 
 namespace {
 
-// What a shell command prints (stdout and stderr) and its exit status.
-std::pair<std::string, int> shell(const std::string& command) {
-  std::string out;
-  auto* pipe = popen((command + " 2>&1").c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buf[4096];
-  for (std::size_t n; (n = fread(buf, 1, sizeof buf, pipe)) > 0;)
-    out.append(buf, n);
-  int status = pclose(pipe);
-  return {out, WIFEXITED(status) ? WEXITSTATUS(status) : -1};
+std::pair<std::string, int> shell(const std::string& command, const std::string& input = {}) {
+  auto result = testing_support::run_shell(command, input);
+  return {result.out, result.status};
 }
 
 // A server example started with --metrics on a free port: its ports.
@@ -88,11 +80,9 @@ TEST_CASE("echo_server --metrics counts what it echoes, and promtool accepts the
   CHECK_THAT(text, Catch::Contains("\nactors_connection_frames_sent_total 1000\n"));
   CHECK_THAT(text, Catch::Contains("\nactors_server_accepted_total 1\n"));
   CHECK_THAT(text, Catch::Contains("\nactors_server_actors 1\n"));
-  std::ofstream{"/tmp/metrics_examples_test.prom"} << text;
-  auto [out, status] = shell("promtool check metrics < /tmp/metrics_examples_test.prom");
+  auto [out, status] = shell("promtool check metrics", text);
   INFO(out);
   CHECK(status == 0);
-  std::remove("/tmp/metrics_examples_test.prom");
 }
 
 TEST_CASE("chat_server --metrics serves /healthz and counts its sessions' connections") {
@@ -207,11 +197,8 @@ print("python clients: ok")
 
 TEST_CASE("Python clients get /metrics with keep-alive, and refusals for what is wrong") {
   auto server = start_with_metrics("echo_server");
-  std::ofstream{"/tmp/metrics_python_clients.py"} << python_clients;
-  auto [out, status] = shell("python3 /tmp/metrics_python_clients.py "
-                             + std::to_string(server.metrics_port));
+  auto [out, status] = shell("python3 - " + std::to_string(server.metrics_port), python_clients);
   INFO(out);
   CHECK(status == 0);
   CHECK_THAT(out, Catch::Contains("python clients: ok"));
-  std::remove("/tmp/metrics_python_clients.py");
 }

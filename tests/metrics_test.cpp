@@ -5,13 +5,9 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
-#include <cstdio>
-#include <fstream>
 #include <string>
 #include <thread>
 
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <caf/actor_system.hpp>
 #include <caf/scoped_actor.hpp>
@@ -24,45 +20,19 @@
 #include "support/actor_fixture.hpp"
 #include "support/child_process.hpp"
 #include "support/raw_socket.hpp"
+#include "support/shell.hpp"
 
 using namespace actors;
 using namespace std::chrono_literals;
 using detail::http_parse_status;
 using detail::parse_http_head;
 using testing_support::raw_socket;
+using testing_support::run_shell;
 
 namespace {
 
-// What a program prints, and its exit status.
-struct run_result {
-  std::string out;
-  int status = -1;
-};
-
-// Runs `command` through the shell with `input` on its stdin.
-run_result run(const std::string& command, const std::string& input = {}) {
-  char path[] = "/tmp/metrics_test_XXXXXX";
-  int fd = mkstemp(path);
-  REQUIRE(fd >= 0);
-  ::close(fd);
-  {
-    std::ofstream in{path, std::ios::binary};
-    in << input;
-  }
-  run_result result;
-  auto* pipe = popen((command + " < " + path + " 2>&1").c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buf[4096];
-  for (std::size_t n; (n = fread(buf, 1, sizeof buf, pipe)) > 0;)
-    result.out.append(buf, n);
-  int status = pclose(pipe);
-  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::remove(path);
-  return result;
-}
-
 std::string curl(std::uint16_t port, const std::string& path, const std::string& flags = "-s") {
-  return run("curl " + flags + " --max-time 10 http://127.0.0.1:" + std::to_string(port) + path)
+  return run_shell("curl " + flags + " --max-time 10 http://127.0.0.1:" + std::to_string(port) + path)
     .out;
 }
 
@@ -133,7 +103,7 @@ TEST_CASE("the Prometheus text sums each kind, keeps ended counters and passes p
   CHECK_THAT(text, Catch::Contains("\nactors_connection_mailbox_messages 3\n"));
   CHECK_THAT(text, !Catch::Contains("seconds_since_read"));
   CHECK_THAT(text, Catch::Contains("# HELP actors_connection_frames_received_total Frames"));
-  auto check = run("promtool check metrics", text);
+  auto check = run_shell("promtool check metrics", text);
   INFO(check.out);
   CHECK(check.status == 0);
 }
