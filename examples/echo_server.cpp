@@ -2,16 +2,23 @@
 //
 //   echo_server [--port N] [--bind ADDR] [--max-frame BYTES] [--max-connections N]
 //               [--log FILE] [--tls-cert FILE --tls-key FILE] [--udp]
+//               [--metrics [ADDR:]PORT] [--session-actors]
 //
 // Each accepted connection is its own actor (libactors' connection), and
-// each gets its own echo session: the actor below, which receives the
-// connection's events and sends the frames back. With --udp, a UDP endpoint
-// on the same port number answers every datagram to its sender.
+// each gets its own echo session. By default the session runs inside the
+// connection actor (actors/inline_session.hpp): each read's lines go to it
+// by a plain call and its replies are written once per read. With
+// --session-actors, each connection gets a session actor instead, which
+// receives the frames as messages and sends them back. With --udp, a UDP
+// endpoint on the same port number answers every datagram to its sender.
 
 #include <cstdint>
 #include <iostream>
+#include <memory>
 #include <optional>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 #include <caf/actor_system.hpp>
 #include <caf/io/broker.hpp>
@@ -19,6 +26,7 @@
 #include "actors/colocated.hpp"
 #include "actors/command_line.hpp"
 #include "actors/connection_protocol.hpp"
+#include "actors/inline_session.hpp"
 #include "actors/server.hpp"
 #include "actors/system_config.hpp"
 #include "actors/termination_signal.hpp"
@@ -30,7 +38,7 @@
 
 namespace {
 
-constexpr const char* usage = R"(usage: echo_server [--port N] [--bind ADDR] [--max-frame BYTES] [--max-connections N] [--log FILE] [--tls-cert FILE --tls-key FILE] [--udp] [--metrics [ADDR:]PORT]
+constexpr const char* usage = R"(usage: echo_server [--port N] [--bind ADDR] [--max-frame BYTES] [--max-connections N] [--log FILE] [--tls-cert FILE --tls-key FILE] [--udp] [--metrics [ADDR:]PORT] [--session-actors]
 Line echo server. Prints "listening on ADDR:PORT" first; exits on SIGINT/SIGTERM.
   --port N           port to listen on; 0 picks a free one (default 7000)
   --bind ADDR        address to bind (default 127.0.0.1)
@@ -44,7 +52,36 @@ Line echo server. Prints "listening on ADDR:PORT" first; exits on SIGINT/SIGTERM
   --metrics [ADDR:]PORT  serve live figures over HTTP (GET /metrics for
                      Prometheus, GET /healthz) on 127.0.0.1 unless ADDR is
                      given; 0 picks a free port; prints "metrics on ADDR:PORT"
+  --session-actors   echo from one session actor per connection, fed by
+                     messages, instead of inside each connection actor
 )";
+
+// Runs inside each connection actor: sends every line of a read back, all
+// in one write. Reading pauses while the peer does not take the replies
+// (see inline_session), so a peer that never reads cannot grow our memory.
+class echo_inline final : public actors::inline_session {
+public:
+  void on_frames(const std::vector<std::string_view>& frames,
+                 actors::session_output& out) override {
+    for (auto frame : frames)
+      out.send(frame);
+  }
+  // on_peer_finished: the default closes once every reply is written, as
+  // ncat and socat expect when their stdin ends.
+};
+
+// With inline sessions, the one subscriber of every connection: the frames
+// never reach it, only the events, of which it prints the errors.
+caf::behavior echo_events(caf::io::broker*) {
+  return {
+    [](const actors::connected&) {},
+    [](const actors::peer_finished&) {},
+    [](const actors::connection_error& err) {
+      std::cerr << "connection " << err.id << ": " << err.message << "\n";
+    },
+    [](const actors::disconnected&) {},
+  };
+}
 
 // One per connection: echoes what arrives and gives the read credit back
 // only then, so the connection reads exactly as fast as we echo. Colocated
@@ -125,7 +162,7 @@ int main(int argc, char** argv) {
   auto args = actors::parse_command_line_or_exit(
     argc, argv, {{"port", "bind", "max-frame", "max-connections", "log", "tls-cert", "tls-key",
                   "metrics"},
-                       {"udp"}, usage});
+                       {"udp", "session-actors"}, usage});
   actors::server_options opts;
   opts.port = actors::value_or_exit(args.port("port", 7000));
   opts.bind_address = args.get("bind", "127.0.0.1");
@@ -142,9 +179,17 @@ int main(int argc, char** argv) {
   auto log = examples::start_log(sys, args, metrics.registry);
   opts.connection.log = log;
   opts.connection.metrics = metrics.registry;
-  auto srv = actors::listen(sys, opts, [&sys](const actors::connection_actor& conn) {
-    return actors::spawn_colocated(sys, echo_session, conn);
-  });
+  caf::actor events; // the subscriber of every connection, with inline sessions
+  auto srv = [&]() -> caf::expected<actors::server> {
+    if (args.has("session-actors"))
+      return actors::listen(sys, opts, [&sys](const actors::connection_actor& conn) {
+        return actors::spawn_colocated(sys, echo_session, conn);
+      });
+    opts.connection.inline_session = [] { return std::make_unique<echo_inline>(); };
+    // Colocated, like the connections: its rare events wake no worker thread.
+    events = actors::spawn_colocated(sys, echo_events);
+    return actors::listen(sys, opts, events);
+  }();
   std::optional<actors::udp_endpoint> udp;
   if (srv && args.has("udp")) {
     auto opened = open_udp_echo(sys, *srv, log);
@@ -163,5 +208,8 @@ int main(int argc, char** argv) {
     also.on_stop.push_back([&udp](caf::scoped_actor& self) { stop_udp_echo(self, *udp); });
   }
   examples::also_serve(also, metrics);
-  return examples::serve_until_signal(sys, srv, log, also);
+  auto status = examples::serve_until_signal(sys, srv, log, also);
+  if (events)
+    caf::anon_send_exit(events, caf::exit_reason::user_shutdown);
+  return status;
 }

@@ -14,6 +14,7 @@
 #include <caf/unit.hpp>
 
 #include "actors/log_writer.hpp"
+#include "frame_encoding.hpp"
 #include "tcp_socket.hpp"
 #include "tcp_scribe.hpp"
 
@@ -78,17 +79,18 @@ void spawn_connector(connection_broker* self) {
     broker, st.host, st.port, st.options.connect_timeout, st.options.tls);
 }
 
-// Encodes and writes `frames`, all or none: refused past write_high_water.
+// Encodes `frames` into the write queue, all or none; false (and the
+// subscriber told why) if they were refused.
 template <class Frames>
-void on_send(connection_broker* self, const Frames& frames, std::size_t count,
-             std::size_t bytes) {
+bool queue_frames(connection_broker* self, const Frames& frames, std::size_t count,
+                  std::size_t bytes) {
   auto& st = self->state;
   if (!st.hdl || st.closing() || st.write_finished) {
     notify_error(self, error_kind::not_connected,
                  st.closing()         ? "send after close: the frame was dropped"
                  : st.write_finished ? "send after finish: the frame was dropped"
                                      : "not connected: the frame was dropped");
-    return;
+    return false;
   }
   if (st.queued_bytes + bytes > st.options.write_high_water) {
     notify_error(self, error_kind::write_buffer_full,
@@ -96,15 +98,18 @@ void on_send(connection_broker* self, const Frames& frames, std::size_t count,
                    + " bytes queued, write_high_water is "
                    + std::to_string(st.options.write_high_water)
                    + "; the frame was dropped");
-    return;
+    return false;
   }
-  auto& buf = self->wr_buf(*st.hdl);
+  auto* scribe = open_scribe(self);
+  auto& buf = scribe ? scribe->wr_buf() : self->wr_buf(*st.hdl);
   auto before = buf.size();
   for (std::size_t i = 0; i < count; ++i) {
-    if (auto err = encode_frame(st.options.framing, frames[i], buf)) {
+    if (append_frame(st.options.framing, frames[i], buf) != encode_status::ok) {
       buf.resize(before);
+      std::vector<char> unused;
+      auto err = encode_frame(st.options.framing, frames[i], unused);
       notify_error(self, kind_of(err), message_of(err) + "; the frame was dropped");
-      return;
+      return false;
     }
   }
   if (st.options.log)
@@ -114,7 +119,15 @@ void on_send(connection_broker* self, const Frames& frames, std::size_t count,
   st.queued_bytes += added;
   st.stats.bytes_out += added;
   st.stats.frames_out += count;
-  self->flush(*st.hdl);
+  return true;
+}
+
+// Encodes and writes `frames`, all or none: refused past write_high_water.
+template <class Frames>
+void on_send(connection_broker* self, const Frames& frames, std::size_t count,
+             std::size_t bytes) {
+  if (queue_frames(self, frames, count, bytes))
+    flush_queued(self);
 }
 
 // Handlers shared by client and accepted connections.
@@ -127,10 +140,11 @@ caf::message_handler connection_handlers(connection_broker* self) {
       st.queued_bytes = msg.remaining;
       st.last_write = std::chrono::steady_clock::now();
       answer_drains(self);
+      if (st.session && st.reading == read_state::paused)
+        resume_reading(self); // the backlog that paused reading went out
       if (st.closing() && st.queued_bytes == 0)
         end_connection(self, self->state.close_reason, self->state.close_message);
     },
-    [=](const caf::io::connection_passivated_msg&) { continue_reading(self); },
     [=](send_atom, const std::string& payload) {
       std::string_view view{payload};
       on_send(self, &view, 1, payload.size());
@@ -185,7 +199,6 @@ caf::message_handler connection_handlers(connection_broker* self) {
       return promise;
     },
     [=](idle_atom) { on_idle_check(self); },
-    [=](resume_atom) { on_resume(self); },
     [=](fail_atom, const caf::error& err) {
       end_connection(self, kind_of(err), message_of(err));
     },
@@ -224,6 +237,8 @@ void init(connection_broker* self, connection_options options) {
   st.options = options;
   st.decoder = frame_decoder{options.framing};
   st.credit = options.read_credit;
+  if (options.inline_session)
+    st.session = options.inline_session();
   st.stats.id = self->id();
   st.rng.seed(static_cast<std::uint32_t>(self->id()));
   st.last_read = st.last_write = std::chrono::steady_clock::now();
@@ -273,6 +288,35 @@ void notify_error(connection_broker* self, error_kind kind, std::string msg) {
   self->send(st.subscriber, connection_error{st.stats.id, kind, std::move(msg)});
 }
 
+bool queue_frame(connection_broker* self, std::string_view payload) {
+  return queue_frames(self, &payload, 1, payload.size());
+}
+
+void flush_queued(connection_broker* self) {
+  auto& st = self->state;
+  auto* scribe = open_scribe(self);
+  if (!scribe) {
+    self->flush(*st.hdl); // acknowledged by data_transferred_msg
+    return;
+  }
+  // Our scribe writes at once what the socket takes, unacknowledged.
+  scribe->flush();
+  auto left = scribe->bytes_pending();
+  if (left < st.queued_bytes)
+    st.last_write = steady_clock::now();
+  st.queued_bytes = left;
+  answer_drains(self);
+}
+
+tcp_scribe* open_scribe(connection_broker* self) {
+  auto& st = self->state;
+  if (!st.hdl)
+    return nullptr;
+  if (!st.scribe || st.scribe->hdl() != *st.hdl)
+    st.scribe.reset(tcp_scribe_of(self, *st.hdl));
+  return st.scribe.get();
+}
+
 // Takes ownership of a connected socket handle and announces it.
 void start(connection_broker* self, caf::io::connection_handle hdl) {
   auto& st = self->state;
@@ -294,7 +338,7 @@ void start(connection_broker* self, caf::io::connection_handle hdl) {
   st.tls_version.clear();
   if (st.tls.ctx) {
     // `connected` waits for the handshake (tls_established_msg).
-    auto* scribe = tcp_scribe_of(self, hdl);
+    auto* scribe = open_scribe(self);
     auto failure = scribe ? scribe->start_tls(st.tls, st.peer)
                           : std::string{"TLS needs our own TCP scribe"};
     if (!failure.empty()) {

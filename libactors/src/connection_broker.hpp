@@ -5,6 +5,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
+#include <memory>
+#include <string_view>
 #include <optional>
 #include <random>
 #include <string>
@@ -20,30 +23,23 @@
 #include "actors/connection_options.hpp"
 #include "actors/connection_protocol.hpp"
 #include "actors/framing.hpp"
+#include "tcp_scribe.hpp"
 #include "tls_context.hpp"
 
 namespace actors::detail {
 
-/// Where reading stands on the current socket. Reading is one read event at
-/// a time (`trigger(hdl, 1)`); two CAF 0.17 quirks shape the states:
-/// - `configure_read` is deferred until there is credit, because a halt right
-///   after it is squashed into a no-op by CAF's multiplexer, which then never
-///   releases the scribe (nor its socket);
-/// - a halt takes effect at the end of the multiplexer's loop iteration and a
-///   trigger before then is lost, so after a halt reading resumes only
-///   through a function posted to the multiplexer, which runs in a later
-///   iteration and sends us `resume_atom`.
+/// Where reading stands on the current socket. Reading runs until the
+/// connection halts it (credit ran out); our scribe (tcp_scribe.hpp) applies
+/// a halt at once, even inside a read, and takes a trigger in the same
+/// multiplexer iteration. `configure_read` waits until there is credit.
 enum class read_state : std::uint8_t {
   /// No socket yet, or `configure_read` not called on it yet.
   unconfigured,
-  /// A read is triggered; each read passivates the socket again.
+  /// Reading runs.
   reading,
-  /// Reading stopped and the halt took effect: a trigger restarts it.
+  /// Reading halted (no credit, or an inline session's write backlog): a
+  /// trigger restarts it.
   paused,
-  /// Reading stopped this loop iteration: wait before triggering again.
-  halting,
-  /// Halting, and the timer that resumes reading is on its way.
-  resume_scheduled,
   /// The peer finished sending (FIN): nothing more to read; writing goes on.
   peer_finished,
   /// Closing for good: nothing is read any more.
@@ -57,6 +53,9 @@ struct connection_state {
   caf::actor subscriber;
   frame_decoder decoder;
   std::optional<caf::io::connection_handle> hdl;
+  // The scribe of `hdl`, found once per socket (open_scribe); reset with
+  // `hdl`, since it holds the socket open.
+  caf::intrusive_ptr<tcp_scribe> scribe;
   std::string peer;
   std::int64_t credit = 0;
   read_state reading = read_state::unconfigured;
@@ -72,6 +71,13 @@ struct connection_state {
   error_kind close_reason = error_kind::none;
   std::string close_message = "closed";
   connection_stats stats;
+  // The inline session (options.inline_session), if any, and the views of
+  // one read's frames handed to it (kept to reuse their allocation).
+  std::unique_ptr<inline_session> session;
+  std::vector<std::string_view> inline_frames;
+  // Frames of a read that began in an earlier read: the decoder's buffer
+  // does not outlive the read, so they are copied here.
+  std::deque<std::string> spanning_frames;
   std::chrono::steady_clock::time_point last_read;
   // When the socket last took bytes (data_transferred_msg).
   std::chrono::steady_clock::time_point last_write;
@@ -90,6 +96,12 @@ struct connection_state {
 
   /// True once a close, an abort or a fatal error started the end.
   bool closing() const noexcept { return reading == read_state::closing; }
+
+  /// Reading goes on while the subscriber has credit and, with an inline
+  /// session, while at most half of write_high_water waits to be written.
+  bool may_read() const noexcept {
+    return credit > 0 && (!session || queued_bytes <= options.write_high_water / 2);
+  }
 
   static inline const char* name = "actors.connection";
 };
@@ -128,7 +140,6 @@ CAF_BEGIN_TYPE_ID_BLOCK(actors_connection_internal, caf::first_custom_type_id + 
   /// errors as `caf::error`: CAF converts an `error_kind` element into one.
   CAF_ADD_ATOM(actors_connection_internal, actors::detail, fail_atom, "fail")
   /// Posted: reading may resume now that an earlier halt took effect.
-  CAF_ADD_ATOM(actors_connection_internal, actors::detail, resume_atom, "resume")
   /// Timer: the TLS handshake of socket number N had `handshake_timeout`
   /// (`tls_timeout_atom, uint64_t N`).
   CAF_ADD_ATOM(actors_connection_internal, actors::detail, tls_timeout_atom, "tls_tmo")

@@ -37,6 +37,7 @@ void end_connection(connection_broker* self, error_kind reason, std::string msg)
     self->close(*st.hdl);
   }
   st.hdl.reset();
+  st.scribe.reset();
   for (auto& drain : st.drains)
     drain.second.deliver(caf::make_error(error_kind::not_connected,
                                          "the connection ended: " + msg));
@@ -53,6 +54,7 @@ void end_connection(connection_broker* self, error_kind reason, std::string msg)
 void lost(connection_broker* self, error_kind reason, std::string msg) {
   auto& st = self->state;
   st.hdl.reset();
+  st.scribe.reset();
   if (!st.closing())
     st.reading = read_state::unconfigured;
   auto& policy = st.options.reconnect;
@@ -141,6 +143,15 @@ void on_read_closed(connection_broker* self) {
   st.reading = read_state::peer_finished;
   log_traffic(self, direction::event, "peer " + st.peer + " finished sending");
   self->send(st.subscriber, peer_finished{st.stats.id});
+  if (st.session) {
+    session_output out{self};
+    st.session->on_peer_finished(out);
+    flush_queued(self);
+    if (out.close_requested()) {
+      on_close(self);
+      return;
+    }
+  }
   if (st.write_finished) {
     on_close(self); // both directions are done, ours first
     return;
@@ -183,7 +194,7 @@ void on_finish(connection_broker* self) {
   if (st.write_finished)
     return;
   st.write_finished = true;
-  if (auto* scribe = tcp_scribe_of(self, *st.hdl))
+  if (auto* scribe = open_scribe(self))
     scribe->finish_writing();
   log_traffic(self, direction::event, "finished sending");
   if (st.reading == read_state::peer_finished)

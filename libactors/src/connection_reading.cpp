@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <chrono>
 
-#include <caf/actor_cast.hpp>
-#include <caf/io/network/multiplexer.hpp>
 #include <caf/send.hpp>
 
 #include "actors/framing.hpp"
@@ -25,25 +23,65 @@ void grow_read_chunk(connection_broker* self, std::size_t bytes_read) {
   self->configure_read(*st.hdl, caf::io::receive_policy::at_most(st.read_chunk));
 }
 
-} // namespace
-
-// Reading is one read event at a time (`trigger(hdl, 1)`): after each read
-// CAF passivates the socket and asks us (connection_passivated_msg) whether
-// to go on, so reading stops within one read chunk of the credit running out.
-void continue_reading(connection_broker* self) {
+// Halts reading once the credit ran out (or, with an inline session, the
+// write backlog grew): at most one read chunk of frames beyond the credit.
+// Our scribe stops at once, even inside this read.
+void pause_if_needed(connection_broker* self) {
   auto& st = self->state;
-  if (st.closing())
-    return;
-  if (st.credit > 0)
-    self->trigger(*st.hdl, 1);
-  else
-    st.reading = read_state::halting;
+  if (st.reading == read_state::reading && !st.may_read()) {
+    self->halt(*st.hdl);
+    st.reading = read_state::paused;
+  }
 }
 
-// Restarts reading after credit arrived, if it had stopped.
+// A decoding error: the connection ends on the next message.
+void fail_after_read(connection_broker* self, const caf::error& err) {
+  notify_error(self, kind_of(err), message_of(err));
+  // CAF 0.17 crashes if a scribe is closed inside its own read handler
+  // while activity tokens are in use; the closing state stops the reading
+  // here and the close happens on the next message.
+  self->state.reading = read_state::closing;
+  self->send(self, fail_atom::value, err);
+}
+
+// Hands the frames of one read to the inline session in one call; its
+// replies are written once, after it.
+void deliver_inline(connection_broker* self, std::string_view bytes) {
+  auto& st = self->state;
+  st.inline_frames.clear();
+  st.spanning_frames.clear();
+  auto err = st.decoder.feed(bytes, [&](std::string_view frame) {
+    ++st.stats.frames_in;
+    if (st.options.log)
+      log_traffic(self, direction::in, frame);
+    bool in_read = frame.data() >= bytes.data()
+                   && frame.data() + frame.size() <= bytes.data() + bytes.size();
+    if (!in_read)
+      frame = st.spanning_frames.emplace_back(frame);
+    st.inline_frames.push_back(frame);
+  });
+  if (!st.inline_frames.empty()) {
+    session_output out{self};
+    st.session->on_frames(st.inline_frames, out);
+    flush_queued(self);
+    if (out.close_requested() && !st.closing()) {
+      // Not inside the scribe's read (see fail_after_read): next message.
+      st.reading = read_state::closing;
+      self->send(self, close_atom_v);
+    }
+  }
+  if (err && !st.closing())
+    fail_after_read(self, err);
+}
+
+} // namespace
+
+// Reading runs (`trigger(hdl)`) while `may_read()`; on_data halts it when
+// the credit runs out, and credit (or, with an inline session, the write
+// backlog going out) resumes it.
 void resume_reading(connection_broker* self) {
   auto& st = self->state;
-  if (!st.hdl || st.credit <= 0)
+  if (!st.hdl || !st.may_read())
     return;
   switch (st.reading) {
     case read_state::unconfigured:
@@ -52,34 +90,14 @@ void resume_reading(connection_broker* self) {
       self->configure_read(*st.hdl, caf::io::receive_policy::at_most(st.read_chunk));
       [[fallthrough]];
     case read_state::paused:
-      self->trigger(*st.hdl, 1);
+      self->trigger(*st.hdl);
       st.reading = read_state::reading;
       return;
-    case read_state::halting:
-      // A function posted to the multiplexer runs in a later iteration, after
-      // the halt was applied. A 1 ms timer did not guarantee that: a broker
-      // draining a long mailbox stays in one iteration for longer, and the
-      // trigger was lost (reading stopped for good).
-      self->backend().post([me = caf::actor_cast<caf::actor>(self)] {
-        caf::anon_send(me, resume_atom::value);
-      });
-      st.reading = read_state::resume_scheduled;
-      return;
     case read_state::reading:
-    case read_state::resume_scheduled:
     case read_state::peer_finished:
     case read_state::closing:
       return;
   }
-}
-
-// The resume timer fired: the halt before it has taken effect.
-void on_resume(connection_broker* self) {
-  auto& st = self->state;
-  if (st.reading != read_state::resume_scheduled)
-    return; // a stale timer from a socket that is gone
-  st.reading = read_state::paused;
-  resume_reading(self);
 }
 
 // Stops reading for good: the connection is ending.
@@ -96,6 +114,11 @@ void on_data(connection_broker* self, caf::io::new_data_msg& msg) {
   grow_read_chunk(self, msg.buf.size());
   st.last_read = steady_clock::now();
   std::string_view bytes{msg.buf.data(), msg.buf.size()};
+  if (st.session) {
+    deliver_inline(self, bytes);
+    pause_if_needed(self);
+    return;
+  }
   frame_batch batch;
   auto err = st.decoder.feed(bytes, [&](std::string_view frame) {
     ++st.stats.frames_in;
@@ -108,14 +131,9 @@ void on_data(connection_broker* self, caf::io::new_data_msg& msg) {
   });
   if (!batch.empty())
     self->send(st.subscriber, frames_received{st.stats.id, std::move(batch)});
-  if (err) {
-    notify_error(self, kind_of(err), message_of(err));
-    // CAF 0.17 crashes if a scribe is closed inside its own read handler
-    // while activity tokens are in use; the closing state stops the reading
-    // here and the close happens on the next message.
-    st.reading = read_state::closing;
-    self->send(self, fail_atom::value, err);
-  }
+  if (err)
+    fail_after_read(self, err);
+  pause_if_needed(self);
 }
 
 } // namespace actors::detail

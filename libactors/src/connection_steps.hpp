@@ -33,22 +33,26 @@ actor_metrics connection_metrics(connection_broker* self);
 /// Answers the drain_atom requests whose mark the write queue is down to.
 void answer_drains(connection_broker* self);
 
+/// Encodes `payload` into the write queue; false (and the subscriber told
+/// why) if it was refused.
+bool queue_frame(connection_broker* self, std::string_view payload);
+
+/// Writes what is queued, as far as the socket takes it at once.
+void flush_queued(connection_broker* self);
+
+/// Our scribe of the open socket (`hdl`), or null if it is not ours.
+tcp_scribe* open_scribe(connection_broker* self);
+
 /// Takes ownership of a connected socket handle and announces it (after the
 /// TLS handshake, with TLS).
 void start(connection_broker* self, caf::io::connection_handle hdl);
 
 // -- reading (connection_reading.cpp) -----------------------------------------
 
-/// Reading is one read event at a time (`trigger(hdl, 1)`): after each read
-/// CAF passivates the socket and asks us (connection_passivated_msg) whether
-/// to go on, so reading stops within one read chunk of the credit running out.
-void continue_reading(connection_broker* self);
-
-/// Restarts reading after credit arrived, if it had stopped.
+/// Starts reading (after credit arrived, or the write backlog of an inline
+/// session went out) if it had stopped; reading then runs until the credit
+/// runs out again.
 void resume_reading(connection_broker* self);
-
-/// The resume timer fired: the halt before it has taken effect.
-void on_resume(connection_broker* self);
 
 /// Stops reading for good: the connection is ending.
 void stop_reading(connection_broker* self);

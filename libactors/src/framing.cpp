@@ -1,5 +1,7 @@
 #include "actors/framing.hpp"
 
+#include "frame_encoding.hpp"
+
 #include <algorithm>
 #include <cstring>
 #include <string>
@@ -176,37 +178,58 @@ void frame_decoder::feed_raw(std::string_view chunk, void* context,
   }
 }
 
-caf::error encode_frame(const framing_options& options,
-                                       std::string_view payload,
-                                       std::vector<char>& out) {
+namespace detail {
+
+encode_status append_frame(const framing_options& options, std::string_view payload,
+                           std::vector<char>& out) {
   if (payload.size() > options.max_frame_size)
-    return too_large(payload.size(), options.max_frame_size, "payload");
+    return encode_status::over_max_frame_size;
   switch (options.kind) {
     case framing_kind::line:
       if (payload.find(options.delimiter) != std::string_view::npos)
-        return caf::make_error(error_kind::malformed_frame,
-                               "a line payload must not contain the delimiter");
+        return encode_status::contains_delimiter;
       out.insert(out.end(), payload.begin(), payload.end());
       out.push_back(options.delimiter);
-      return {};
+      return encode_status::ok;
     case framing_kind::length16:
       if (payload.size() > 0xFFFF)
-        return caf::make_error(error_kind::frame_too_large,
-                               "payload of " + std::to_string(payload.size())
-                                 + " bytes does not fit a 2-byte length (65535)");
+        return encode_status::over_length16;
       out.push_back(static_cast<char>((payload.size() >> 8) & 0xFF));
       out.push_back(static_cast<char>(payload.size() & 0xFF));
       break;
     case framing_kind::length32:
       if (payload.size() > 0xFFFFFFFFu)
-        return caf::make_error(error_kind::frame_too_large,
-                               "payload does not fit a 4-byte length");
+        return encode_status::over_length32;
       for (int shift = 24; shift >= 0; shift -= 8)
         out.push_back(static_cast<char>((payload.size() >> shift) & 0xFF));
       break;
     case framing_kind::raw: break;
   }
   out.insert(out.end(), payload.begin(), payload.end());
+  return encode_status::ok;
+}
+
+} // namespace detail
+
+caf::error encode_frame(const framing_options& options,
+                                       std::string_view payload,
+                                       std::vector<char>& out) {
+  switch (detail::append_frame(options, payload, out)) {
+    case detail::encode_status::ok:
+      return {};
+    case detail::encode_status::over_max_frame_size:
+      return too_large(payload.size(), options.max_frame_size, "payload");
+    case detail::encode_status::contains_delimiter:
+      return caf::make_error(error_kind::malformed_frame,
+                             "a line payload must not contain the delimiter");
+    case detail::encode_status::over_length16:
+      return caf::make_error(error_kind::frame_too_large,
+                             "payload of " + std::to_string(payload.size())
+                               + " bytes does not fit a 2-byte length (65535)");
+    case detail::encode_status::over_length32:
+      return caf::make_error(error_kind::frame_too_large,
+                             "payload does not fit a 4-byte length");
+  }
   return {};
 }
 

@@ -82,6 +82,7 @@ public:
   std::vector<char>& wr_buf() override;
   std::vector<char>& rd_buf() override;
   void graceful_shutdown() override;
+  /// Writes what is queued, at once as far as the socket takes it.
   void flush() override;
   std::string addr() const override;
   std::uint16_t port() const override;
@@ -90,6 +91,10 @@ public:
 
   /// Starts reading (CAF's scribes launch on their first `configure_read`).
   void launch();
+
+  /// Bytes the socket has not taken yet. A flush writes without an
+  /// acknowledgement (data_transferred_msg), so the broker asks after it.
+  std::size_t bytes_pending() const noexcept { return handler_.bytes_pending(); }
 
   /// Half-closes our side: FIN after what is queued; reading goes on.
   void finish_writing() { handler_.finish_writing(); }

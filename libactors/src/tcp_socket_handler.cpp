@@ -72,6 +72,11 @@ void tcp_socket_handler::stop_reading() {
   if (reading_) {
     reading_ = false;
     passivate();
+    // Not registered for reading yet (the start was this iteration, and the
+    // multiplexer squashes both into nothing): no read event can come, and
+    // no removed_from_loop either, so let go of the scribe now.
+    if ((eventbf() & net::input_mask) == 0)
+      reader_.reset();
   }
 }
 
@@ -80,16 +85,10 @@ void tcp_socket_handler::flush(tcp_scribe*) {
 }
 
 void tcp_socket_handler::finish_writing() {
+  // take_next_bytes adds TLS's close_notify after the queue; the FIN goes
+  // out once everything is written.
   fin_pending_ = true;
-  if (!state_.writing) {
-    if (tls_ && tls_->established() && queued_.empty() && !close_notify_sent_) {
-      tls_->close_notify();
-      close_notify_sent_ = true;
-    }
-    send_pending();
-    if (!state_.writing)
-      shutdown_write();
-  }
+  send_pending();
 }
 
 std::string tcp_socket_handler::start_tls(const tls_context& context,
@@ -130,7 +129,7 @@ void tcp_socket_handler::read_plain() {
     if (!reading_ || !reader_)
       return;
     read_buf_.resize(max_read_);
-    auto n = receive(read_buf_.data(), read_buf_.size());
+    auto n = receive(read_buf_.data(), max_read_);
     if (n < 0)
       return;
     if (n == 0) {
@@ -141,17 +140,24 @@ void tcp_socket_handler::read_plain() {
       stop_reading();
       return;
     }
+    // A short read emptied the socket: another recv would only say EAGAIN
+    // (level-triggered epoll reports what arrives later). CAF's consume
+    // resized read_buf_ to n, so compare with what was asked.
+    if (static_cast<std::size_t>(n) < max_read_)
+      return;
   }
 }
 
 void tcp_socket_handler::read_tls() {
   caf::intrusive_ptr<tcp_scribe> guard{owner_};
+  bool drained = false; // a short read emptied the socket (see read_plain)
   for (std::size_t reads = 0; reads < max_consecutive_reads_; ++reads) {
-    if (!reading_ || !reader_ || !deliver_plaintext() || !reading_)
+    if (!reading_ || !reader_ || !deliver_plaintext() || !reading_ || drained)
       return;
     auto n = receive(cipher_in_.data(), cipher_in_.size());
     if (n < 0)
       return;
+    drained = static_cast<std::size_t>(n) < cipher_in_.size();
     if (n == 0) {
       if (!tls_->established()) {
         stop_reading();
@@ -249,24 +255,41 @@ void tcp_socket_handler::write_some() {
   if (state_.ack_writes)
     writer_->data_transferred(&backend(), static_cast<std::size_t>(n),
                               remaining + queued_.size());
-  if (remaining == 0)
-    next_write();
+  if (remaining == 0 && !take_next_bytes()) {
+    state_.writing = false;
+    backend().del(net::operation::write, fd(), this);
+    if (fin_pending_ && queued_.empty())
+      shutdown_write();
+  }
 }
 
 void tcp_socket_handler::send_pending() {
   if (state_.writing)
-    return; // next_write takes it
-  bool waiting = tls_ ? tls_->has_output() || (tls_->established() && !queued_.empty())
-                      : !queued_.empty();
-  if (!waiting)
-    return;
+    return; // the multiplexer calls write_some when the socket takes more
+  // Write at once, as far as the socket takes it: waiting for the
+  // multiplexer would cost two epoll_ctl calls and a loop iteration per
+  // flush. Nothing here calls into the broker (this runs inside its
+  // handlers); a failed send is reported by write_some's next try.
+  for (;;) {
+    if (written_ == writing_.size() && !take_next_bytes()) {
+      if (fin_pending_ && queued_.empty())
+        shutdown_write();
+      return;
+    }
+    auto n = ::send(fd(), writing_.data() + written_, writing_.size() - written_,
+                    MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      break;
+    written_ += static_cast<std::size_t>(n);
+  }
   backend().add(net::operation::write, fd(), this);
   writer_.reset(owner_);
   state_.writing = true;
-  next_write();
 }
 
-void tcp_socket_handler::next_write() {
+bool tcp_socket_handler::take_next_bytes() {
   written_ = 0;
   writing_.clear();
   if (tls_) {
@@ -284,12 +307,7 @@ void tcp_socket_handler::next_write() {
   } else {
     writing_.swap(queued_);
   }
-  if (writing_.empty()) {
-    state_.writing = false;
-    backend().del(net::operation::write, fd(), this);
-    if (fin_pending_ && queued_.empty())
-      shutdown_write();
-  }
+  return !writing_.empty();
 }
 
 void tcp_socket_handler::shutdown_write() {

@@ -55,6 +55,10 @@ public:
 
   std::vector<char>& read_buffer() { return read_buf_; }
   std::vector<char>& queue() { return queued_; }
+  /// Bytes queued or being written: not yet taken by the socket.
+  std::size_t bytes_pending() const noexcept {
+    return writing_.size() - written_ + queued_.size();
+  }
   bool peer_finished() const noexcept { return peer_finished_; }
 
 private:
@@ -70,12 +74,14 @@ private:
   void peer_finished_sending();
   // TLS failed: stop reading and tell the broker why.
   void tls_failed();
+  // The socket is writable again (we asked the multiplexer).
   void write_some();
-  // Starts writing if anything waits for the socket.
+  // Writes what waits for the socket at once; asks the multiplexer to wait
+  // for writability only for what the socket did not take.
   void send_pending();
-  // Swaps in the next bytes for the socket, or stops writing when there are
-  // none (then a pending FIN goes out).
-  void next_write();
+  // Moves the next bytes for the socket into writing_ (encrypted, with
+  // TLS); false when there are none.
+  bool take_next_bytes();
   void shutdown_write();
 
   tcp_scribe* owner_;

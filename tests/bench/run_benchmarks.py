@@ -27,6 +27,8 @@ def peers(build, bench):
     py = "/usr/bin/python3"
     result = [
         ("actors echo_server", [f"{build}/examples/echo_server", "--port", "0"]),
+        ("actors echo_server --session-actors",
+         [f"{build}/examples/echo_server", "--port", "0", "--session-actors"]),
         ("asio (hand-written, 1 thread)", [f"{build}/tests/bench/asio_echo"]),
         ("raw CAF broker", [f"{build}/tests/bench/caf_echo"]),
         ("Python asyncio streams", [py, f"{bench}/py_echo_streams.py"]),
@@ -160,6 +162,22 @@ def tls_markdown(table):
     return "\n".join(lines)
 
 
+ECHO_SECTION = """## B1 echo throughput, line-framed
+
+Every server runs alone under the same load generator (tests/bench/echo_load:
+one thread, epoll, a fixed number of messages in flight per connection,
+counting only complete echoed messages). Messages per second, median of
+{runs} runs of {seconds} s each, a fresh server per run. `actors echo_server`
+echoes from an inline session (actors/inline_session.hpp, inside each
+connection actor); `--session-actors` from one colocated session actor per
+connection, fed by messages.
+Target: at least 1.0x asio in every load, at least 10x Python asyncio streams.
+Run {when}.
+
+{echo}
+"""
+
+
 TLS_SECTION = """## B6 TLS echo
 
 The B1 load generator with `--tls 1` (OpenSSL on each connection) against
@@ -174,8 +192,8 @@ Run {when}.
 """
 
 
-def replace_tls_section(path, section, heading="## B6 TLS echo"):
-    """--only B6 (or B7): rewrite that section of an existing performance.md."""
+def replace_section(path, section, heading="## B6 TLS echo"):
+    """--only B1, B6 or B7: rewrite that section of an existing performance.md."""
     with open(path) as f:
         text = f.read()
     pattern = re.compile(re.escape(heading) + r"\n.*?(?=\n## )", re.S)
@@ -503,6 +521,12 @@ def echo_markdown(table):
     return "\n".join(lines)
 
 
+def echo_section(table, args):
+    return ECHO_SECTION.format(runs=args.runs, seconds=args.seconds,
+                               when=datetime.date.today().isoformat(),
+                               echo=echo_markdown(table))
+
+
 def machine():
     cpu = "unknown CPU"
     try:
@@ -524,13 +548,19 @@ def main():
     parser.add_argument("--output", required=True)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--seconds", type=float, default=2.0)
-    parser.add_argument("--only", choices=["B6", "B7"],
+    parser.add_argument("--only", choices=["B1", "B6", "B7"],
                         help="run one benchmark and rewrite only its section")
     args = parser.parse_args()
+    if args.only == "B1":
+        echo = echo_section(bench_echo(args), args)
+        print(echo)
+        replace_section(args.output, echo, "## B1 echo throughput, line-framed")
+        print(f"rewrote the B1 section of {args.output}")
+        return 0
     if args.only == "B7":
         metrics = metrics_markdown(bench_metrics(args), args)
         print(metrics)
-        replace_tls_section(args.output, metrics, "## B7 metrics scraped under load")
+        replace_section(args.output, metrics, "## B7 metrics scraped under load")
         print(f"rewrote the B7 section of {args.output}")
         return 0
     print("B6 TLS echo (messages/s and handshakes/s, median of %d runs)" % args.runs)
@@ -540,14 +570,14 @@ def main():
                              tls=tls_markdown(bench_tls(args)))
     print(tls)
     if args.only == "B6":
-        replace_tls_section(args.output, tls)
+        replace_section(args.output, tls)
         print(f"rewrote the B6 section of {args.output}")
         return 0
     print("B7 scrapes under load (median of %d runs)" % args.runs)
     metrics = metrics_markdown(bench_metrics(args), args)
     print(metrics)
     print("B1 echo throughput (messages/s, median of %d runs)" % args.runs)
-    echo = echo_markdown(bench_echo(args))
+    echo = echo_section(bench_echo(args), args)
     print(echo)
     print("B2 network to screen (%d lines; median of %d runs)" % (UI_LINES, args.runs))
     ui_flood = ui_flood_markdown(bench_ui_flood(args))
@@ -580,14 +610,6 @@ DOC = """# Performance
 Written by `bash cmake/bootstrap.sh bench` (tests/bench/run_benchmarks.py);
 do not edit by hand. Machine: {machine}.
 Benchmarks report against the project's targets; tests never assert them.
-
-## B1 echo throughput, line-framed
-
-Every server runs alone under the same load generator (tests/bench/echo_load:
-one thread, epoll, a fixed number of messages in flight per connection,
-counting only complete echoed messages). Messages per second, median of
-{runs} runs of {seconds} s each, a fresh server per run.
-Target: at least 1.0x asio in every load, at least 10x Python asyncio streams.
 
 {echo}
 

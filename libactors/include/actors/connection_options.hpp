@@ -7,6 +7,7 @@
 #include <caf/actor.hpp>
 
 #include "actors/framing.hpp"
+#include "actors/inline_session.hpp"
 #include "actors/log_protocol.hpp"
 #include "actors/tls_options.hpp"
 
@@ -40,6 +41,10 @@ struct connection_options {
   /// Deliver the frames of each read as one `frames_received` event instead
   /// of one `frame_received` per frame: far fewer messages under load.
   bool batch_frames = false;
+  /// Runs a session inside the connection actor (inline_session.hpp): each
+  /// read's frames go to it by a plain call instead of a message to the
+  /// subscriber. Empty by default.
+  inline_session_factory inline_session;
   /// A log writer (log_writer.hpp), or none. When set, the connection logs
   /// every frame in and out and its connects, errors and disconnect, as
   /// records from source "conn ID".

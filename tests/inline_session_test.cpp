@@ -1,0 +1,168 @@
+#include "actors/inline_session.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include <sys/socket.h>
+
+#include "actors/connection_protocol.hpp"
+#include "actors/server.hpp"
+#include "support/actor_fixture.hpp"
+#include "support/raw_socket.hpp"
+
+using namespace actors;
+using namespace std::chrono_literals;
+using testing_support::raw_socket;
+
+namespace {
+
+// Answers "x" with "x!"; "bye" with "bye!" and a close; "bad" with a reply
+// that a line cannot carry (it holds the delimiter).
+class shouting_session final : public inline_session {
+public:
+  void on_frames(const std::vector<std::string_view>& frames,
+                 session_output& out) override {
+    for (auto frame : frames) {
+      if (frame == "bad") {
+        CHECK_FALSE(out.send("two\nlines"));
+        continue;
+      }
+      std::string reply{frame};
+      reply += '!';
+      out.send(reply);
+      if (frame == "bye")
+        out.close();
+    }
+  }
+};
+
+struct fixture : testing_support::actor_fixture {
+  // A server whose connections run a shouting_session and report their
+  // events to the test thread.
+  server start_shouting(server_options opts = {}) {
+    opts.connection.inline_session = [] { return std::make_unique<shouting_session>(); };
+    auto srv = serve(opts, caf::actor{self});
+    REQUIRE(srv);
+    return *srv;
+  }
+
+  // True if no frame event reaches the test thread within `wait`.
+  bool no_frame_events(std::chrono::milliseconds wait) {
+    bool none = true;
+    bool quiet = false;
+    self->receive_while([&] { return !quiet; })(
+      [&](const frame_received&) { none = false; },
+      [&](const frames_received&) { none = false; },
+      [](const connected&) {},
+      caf::after(wait) >> [&] { quiet = true; });
+    return none;
+  }
+};
+
+std::string numbered_lines(int count, const char* suffix) {
+  std::string text;
+  for (int i = 0; i < count; ++i)
+    text += std::to_string(i) + suffix + "\n";
+  return text;
+}
+
+} // namespace
+
+TEST_CASE_METHOD(fixture, "an inline session answers every line and its subscriber gets no frames") {
+  auto srv = start_shouting();
+  raw_socket peer{srv.port};
+  REQUIRE(peer.write_all(numbered_lines(1000, "")));
+  CHECK(peer.read_lines(1000, 10s) == numbered_lines(1000, "!"));
+  expect<connected>();
+  CHECK(no_frame_events(200ms));
+}
+
+TEST_CASE_METHOD(fixture, "an inline session gets a line split across reads whole") {
+  auto srv = start_shouting();
+  raw_socket peer{srv.port};
+  // The second line starts in the first read and ends in later ones.
+  REQUIRE(peer.write_all("one\ntw"));
+  std::this_thread::sleep_for(50ms);
+  for (char c : std::string{"o-and-more\nthree\n"}) {
+    REQUIRE(peer.write_all(std::string(1, c)));
+    std::this_thread::sleep_for(2ms);
+  }
+  CHECK(peer.read_lines(3, 5s) == "one!\ntwo-and-more!\nthree!\n");
+}
+
+TEST_CASE_METHOD(fixture, "an inline session closes after its replies when the peer finishes") {
+  auto srv = start_shouting();
+  raw_socket peer{srv.port};
+  REQUIRE(peer.write_all(numbered_lines(100, "")));
+  ::shutdown(peer.fd(), SHUT_WR);
+  CHECK(peer.read_lines(100, 10s) == numbered_lines(100, "!"));
+  CHECK(peer.closed_by_peer(5s));
+  expect<connected>();
+  expect<peer_finished>();
+  auto down = expect<disconnected>();
+  CHECK(down.stats.frames_in == 100);
+  CHECK(down.stats.frames_out == 100);
+}
+
+TEST_CASE_METHOD(fixture, "an inline session closes the connection after its last reply") {
+  auto srv = start_shouting();
+  raw_socket peer{srv.port};
+  REQUIRE(peer.write_all("hi\nbye\nnever answered\n"));
+  CHECK(peer.read_lines(2, 5s) == "hi!\nbye!\n");
+  CHECK(peer.closed_by_peer(5s));
+  expect<connected>();
+  // If the third line came in the same read, the session's reply to it came
+  // after its close, and was refused.
+  std::optional<disconnected> down;
+  self->receive_while([&] { return !down; })(
+    [&](const connection_error& err) { CHECK(err.kind == error_kind::not_connected); },
+    [&](disconnected& x) { down = std::move(x); },
+    caf::after(5s) >> [&] { FAIL("no disconnected"); });
+  CHECK(down->reason == error_kind::none);
+  CHECK(down->stats.frames_out == 2);
+}
+
+TEST_CASE_METHOD(fixture, "a reply the framing cannot carry is reported and the connection goes on") {
+  auto srv = start_shouting();
+  raw_socket peer{srv.port};
+  REQUIRE(peer.write_all("bad\nstill here\n"));
+  CHECK(peer.read_lines(1, 5s) == "still here!\n");
+  expect<connected>();
+  auto err = expect<connection_error>();
+  CHECK(err.kind == error_kind::malformed_frame);
+  CHECK(err.message.find("dropped") != std::string::npos);
+}
+
+TEST_CASE_METHOD(fixture, "a peer that sends but never reads pauses an inline session, and nothing is lost") {
+  server_options opts;
+  opts.connection.write_high_water = 256 * 1024;
+  auto srv = start_shouting(opts);
+  raw_socket peer{srv.port};
+  auto before = testing_support::resident_memory();
+  // 64-byte lines; the replies (65 bytes each) pile up until reading
+  // pauses and TCP stops the flood.
+  auto sent = testing_support::flood(peer, 200u * 1024 * 1024, 1s);
+  auto growth = testing_support::resident_memory() - before;
+  INFO("sent " << sent << " bytes; resident growth " << growth << " bytes");
+  CHECK(sent < 200u * 1024 * 1024);
+  CHECK(growth < 64u * 1024 * 1024);
+  // Now read: reading resumes as the replies go out, and every line the
+  // flood sent is answered.
+  auto lines = sent / 64;
+  auto replies = peer.read_exactly(lines * 65, 30s);
+  CHECK(replies.size() == lines * 65);
+  expect<connected>();
+  bool errors = false;
+  bool quiet = false;
+  self->receive_while([&] { return !quiet; })(
+    [&](const connection_error&) { errors = true; },
+    caf::after(100ms) >> [&] { quiet = true; });
+  CHECK_FALSE(errors);
+}
