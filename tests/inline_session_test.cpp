@@ -95,6 +95,11 @@ TEST_CASE_METHOD(fixture, "an inline session gets a line split across reads whol
     std::this_thread::sleep_for(2ms);
   }
   CHECK(peer.read_lines(3, 5s) == "one!\ntwo-and-more!\nthree!\n");
+  // A line of 300,000 bytes spans several reads of at most 64 KiB, with
+  // more lines in its last read.
+  std::string big(300'000, 'b');
+  REQUIRE(peer.write_all(big + "\nafter\n"));
+  CHECK(peer.read_lines(2, 10s) == big + "!\nafter!\n");
 }
 
 TEST_CASE_METHOD(fixture, "an inline session closes after its replies when the peer finishes") {

@@ -5,7 +5,6 @@
 
 #include <chrono>
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <string_view>
 #include <optional>
@@ -75,9 +74,6 @@ struct connection_state {
   // one read's frames handed to it (kept to reuse their allocation).
   std::unique_ptr<inline_session> session;
   std::vector<std::string_view> inline_frames;
-  // Frames of a read that began in an earlier read: the decoder's buffer
-  // does not outlive the read, so they are copied here.
-  std::deque<std::string> spanning_frames;
   std::chrono::steady_clock::time_point last_read;
   // When the socket last took bytes (data_transferred_msg).
   std::chrono::steady_clock::time_point last_write;

@@ -45,30 +45,34 @@ void fail_after_read(connection_broker* self, const caf::error& err) {
 }
 
 // Hands the frames of one read to the inline session in one call; its
-// replies are written once, after it.
+// replies are written once, after it. A frame that began in an earlier read
+// lives in the decoder's buffer, which the rest of the read may reuse: it
+// goes to the session at once, in a call of its own, rather than be copied.
 void deliver_inline(connection_broker* self, std::string_view bytes) {
   auto& st = self->state;
+  session_output out{self};
+  auto hand_over = [&] {
+    if (!st.inline_frames.empty() && !out.close_requested())
+      st.session->on_frames(st.inline_frames, out);
+    st.inline_frames.clear();
+  };
   st.inline_frames.clear();
-  st.spanning_frames.clear();
   auto err = st.decoder.feed(bytes, [&](std::string_view frame) {
     ++st.stats.frames_in;
     if (st.options.log)
       log_traffic(self, direction::in, frame);
+    st.inline_frames.push_back(frame);
     bool in_read = frame.data() >= bytes.data()
                    && frame.data() + frame.size() <= bytes.data() + bytes.size();
     if (!in_read)
-      frame = st.spanning_frames.emplace_back(frame);
-    st.inline_frames.push_back(frame);
+      hand_over();
   });
-  if (!st.inline_frames.empty()) {
-    session_output out{self};
-    st.session->on_frames(st.inline_frames, out);
-    flush_queued(self);
-    if (out.close_requested() && !st.closing()) {
-      // Not inside the scribe's read (see fail_after_read): next message.
-      st.reading = read_state::closing;
-      self->send(self, close_atom_v);
-    }
+  hand_over();
+  flush_queued(self);
+  if (out.close_requested() && !st.closing()) {
+    // Not inside the scribe's read (see fail_after_read): next message.
+    st.reading = read_state::closing;
+    self->send(self, close_atom_v);
   }
   if (err && !st.closing())
     fail_after_read(self, err);

@@ -73,8 +73,10 @@ class inline_session {
 public:
   virtual ~inline_session() = default;
 
-  /// The frames of one read, in order: one call per read, not per frame.
-  /// The views are valid only during the call.
+  /// The frames of one read, in order: one call per read, not per frame
+  /// (two when the read completes a frame begun in an earlier one: that
+  /// frame comes first, on its own, so that no payload is copied). The views
+  /// are valid only during the call.
   virtual void on_frames(const std::vector<std::string_view>& frames,
                          session_output& out) = 0;
 
