@@ -122,8 +122,9 @@ run_sanitized() {
   # The install test rebuilds a downstream project, which needs no
   # sanitizer; the wx test needs an X server (the main stage runs it).
   # Nor the mutation check: it runs the scenario runner over and over,
-  # which the scenario tests here cover once.
-  local targets="" tests="." skip="^install:|^wx_batch_receiver_test:|^scenario mutations:"
+  # which the scenario tests here cover once; nor the benchmarks' smoke run,
+  # which measures.
+  local targets="" tests="." skip="^install:|^wx_batch_receiver_test:|^scenario mutations:|^bench:"
   while [ $# -gt 0 ]; do
     case "$1" in
       --targets) targets=$2 ;;

@@ -49,7 +49,7 @@ struct connection {
   SSL* ssl = nullptr;
   std::string out;        // bytes not yet written
   std::size_t out_pos = 0;
-  std::size_t partial = 0; // bytes of the current incoming message
+  std::size_t partial = 0; // bytes of the current incoming message so far
 };
 
 options parse(int argc, char** argv) {
@@ -213,16 +213,19 @@ int main(int argc, char** argv) {
           }
           break;
         }
-        for (ssize_t i = 0; i < got; ++i) {
-          if (++c.partial == static_cast<std::size_t>(opts.size)) {
-            c.partial = 0;
-            if (buf[static_cast<std::size_t>(i)] != '\n')
-              ++errors;
-            if (measuring)
-              ++counted;
-            c.out += message;
-          }
+        // Only the last byte of each message is looked at (it must be the
+        // newline): a loop over every byte capped every server at the same
+        // rate with 16 KiB messages (perf: 80% of this generator's time).
+        auto size = static_cast<std::size_t>(opts.size);
+        auto bytes = static_cast<std::size_t>(got);
+        for (auto end = size - c.partial; end <= bytes; end += size) {
+          if (buf[end - 1] != '\n')
+            ++errors;
+          if (measuring)
+            ++counted;
+          c.out += message;
         }
+        c.partial = (c.partial + bytes) % size;
       }
       if (c.fd >= 0 && !flush(c)) {
         ++errors;

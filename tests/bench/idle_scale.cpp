@@ -7,6 +7,8 @@
 // one short line. Then, with all N connections idle, reads the server's
 // resident memory. Prints:
 //   connections_per_second  N / (first connect .. last echo)
+//   seconds_to_all_echoed   first connect .. last echo (B4b: a reconnect
+//                           storm is --window N, every connect at once)
 //   rss_per_connection      (server RSS with N idle connections - before) / N
 //   errors                  connections that failed or never echoed
 // One thread, epoll, non-blocking sockets.
@@ -197,6 +199,7 @@ int main(int argc, char** argv) {
   std::this_thread::sleep_for(std::chrono::seconds(1));
   auto after = resident_bytes(opts.pid);
   std::printf("connections_per_second %.0f\n", static_cast<double>(conns.size()) / elapsed);
+  std::printf("seconds_to_all_echoed %.3f\n", elapsed);
   std::printf("rss_per_connection %.0f\n",
               static_cast<double>(after - before) / static_cast<double>(conns.size()));
   std::printf("errors %zu\n", errors);

@@ -371,6 +371,77 @@ def bench_scale(args):
     return table
 
 
+SCALE_SECTION = """## B4 scale: idle connections
+
+tests/bench/idle_scale opens the connections (at most 256 connects
+outstanding), proves each is served with one echoed line, waits a second
+with all of them idle, then reads the server's resident memory. Memory per
+connection is (RSS with N idle connections - RSS before) / N; the accept rate
+counts from the first connect to the last echo.
+Target: at most 8 KiB of user-space memory per idle connection at 10k, and
+accepting at least 0.8x as fast as asio at every size.
+Run {when}.
+
+{table}
+"""
+
+STORM = 5000  # B4b: clients connecting at once after a server restart
+
+STORM_SECTION = """## B4b reconnect storm
+
+What a server restart brings: {storm:,} clients connect at once
+(tests/bench/idle_scale with every connect outstanding at the same time)
+and each sends one line; the time runs from the first connect to the last
+echo. Median of {runs} runs, a fresh server each. Target: accepting at
+least 0.8x as fast as asio.
+Run {when}.
+
+{table}
+"""
+
+
+def bench_storm(args):
+    """B4b: seconds until STORM clients connecting at once are all echoed."""
+    limit = raise_descriptor_limit()
+    tool = f"{args.build_dir}/tests/bench/idle_scale"
+    table = {}
+    for name, cmd in scale_peers(args.build_dir, args.bench_dir):
+        seconds = []
+        if STORM + 64 <= limit:
+            for _ in range(args.runs):
+                proc, port = start(cmd)
+                try:
+                    out = subprocess.run(
+                        [tool, "--port", str(port), "--pid", str(proc.pid),
+                         "--connections", str(STORM), "--window", str(STORM)],
+                        capture_output=True, text=True, timeout=300)
+                finally:
+                    proc.kill()
+                    proc.wait()
+                values = dict(l.split() for l in out.stdout.splitlines() if l)
+                if out.returncode == 0 and values.get("errors") == "0":
+                    seconds.append(float(values["seconds_to_all_echoed"]))
+        table[name] = statistics.median(seconds) if seconds else None
+        text = "failed" if table[name] is None else f"{table[name]:.3f} s"
+        print(f"  {name:32} {STORM} at once  {text}", flush=True)
+    return table
+
+
+def storm_section(table, args):
+    asio = table.get("asio (hand-written, 1 thread)")
+    lines = ["| server | all echoed after | accepts/s | vs asio |",
+             "|---|---:|---:|---:|"]
+    for name, took in table.items():
+        if took is None:
+            lines.append(f"| {name} | failed | | |")
+            continue
+        ratio = f"{asio / took:.2f}x" if asio else ""
+        lines.append(f"| {name} | {took * 1000:,.0f} ms | {STORM / took:,.0f} | {ratio} |")
+    return STORM_SECTION.format(storm=STORM, runs=args.runs,
+                                when=datetime.date.today().isoformat(),
+                                table="\n".join(lines))
+
+
 def scale_markdown(table):
     names = list(dict.fromkeys(name for name, _ in table))
     lines = ["| server | " + " | ".join(f"{n:,} idle" for n in SCALES) + " |",
@@ -541,21 +612,82 @@ def machine():
             f"{datetime.date.today().isoformat()}")
 
 
+def smoke(args):
+    """--smoke: every benchmark once at a tiny size, so that none can rot
+    unnoticed (ctest runs this in CI). No figure is judged; it fails only if
+    a benchmark produced none."""
+    global LOADS, TLS_LOADS, TLS_HANDSHAKES, B7_LOAD, SCRAPES, SCALES, STORM
+    global UI_LINES, PINGS
+    LOADS = [(label, min(conns, 10), min(inflight, 4), size)
+             for label, conns, inflight, size in LOADS]
+    TLS_LOADS, B7_LOAD = LOADS[:2], LOADS[1]
+    TLS_HANDSHAKES, SCRAPES, SCALES, STORM = 20, 20, [50], 100
+    UI_LINES, PINGS = 20_000, 50
+    args.runs, args.seconds = 1, 0.3
+    missing = []
+
+    def check(name, table):
+        print(f"{name}: {table}", flush=True)
+        empty = table is None or (isinstance(table, dict) and any(
+            value is None for value in table.values()))
+        if empty:
+            missing.append(name)
+
+    check("B1", bench_echo(args))
+    check("B6", bench_tls(args))
+    metrics = bench_metrics(args)
+    check("B7", None if metrics["errors"] or not metrics.get("fast") else metrics)
+    if os.path.exists(f"{args.build_dir}/tests/bench/ui_bench"):
+        check("B2", bench_ui_flood(args))
+        check("B3", bench_latency(args))
+    check("B4", bench_scale(args))
+    check("B4b", bench_storm(args))
+    with tempfile.TemporaryDirectory() as directory:
+        out = subprocess.run(
+            [f"{args.build_dir}/tests/bench/log_writer_bench", "--records", "20000",
+             "--dir", directory], capture_output=True, text=True, timeout=120)
+        check("B5", out.stdout if out.returncode == 0 else None)
+    if missing:
+        print("benchmarks without a figure: " + ", ".join(missing))
+        return 1
+    print("every benchmark ran")
+    return 0
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--build-dir", required=True)
     parser.add_argument("--bench-dir", required=True)
-    parser.add_argument("--output", required=True)
+    parser.add_argument("--output", help="the performance.md to write")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--seconds", type=float, default=2.0)
-    parser.add_argument("--only", choices=["B1", "B6", "B7"],
+    parser.add_argument("--only", choices=["B1", "B4", "B4b", "B6", "B7"],
                         help="run one benchmark and rewrite only its section")
+    parser.add_argument("--smoke", action="store_true",
+                        help="run each benchmark once at a tiny size; write nothing")
     args = parser.parse_args()
+    if args.smoke:
+        return smoke(args)
+    if not args.output:
+        parser.error("--output is required (or --smoke)")
     if args.only == "B1":
         echo = echo_section(bench_echo(args), args)
         print(echo)
         replace_section(args.output, echo, "## B1 echo throughput, line-framed")
         print(f"rewrote the B1 section of {args.output}")
+        return 0
+    if args.only == "B4":
+        scale = SCALE_SECTION.format(table=scale_markdown(bench_scale(args)),
+                                     when=datetime.date.today().isoformat())
+        print(scale)
+        replace_section(args.output, scale, "## B4 scale: idle connections")
+        print(f"rewrote the B4 section of {args.output}")
+        return 0
+    if args.only == "B4b":
+        storm = storm_section(bench_storm(args), args)
+        print(storm)
+        replace_section(args.output, storm, "## B4b reconnect storm")
+        print(f"rewrote the B4b section of {args.output}")
         return 0
     if args.only == "B7":
         metrics = metrics_markdown(bench_metrics(args), args)
@@ -587,8 +719,12 @@ def main():
     latency = latency_markdown(bench_latency(args))
     print(latency)
     print("B4 scale (idle connections; median of %d runs)" % max(1, args.runs // 2))
-    scale = scale_markdown(bench_scale(args))
+    scale = SCALE_SECTION.format(table=scale_markdown(bench_scale(args)),
+                                 when=datetime.date.today().isoformat())
     print(scale)
+    print("B4b reconnect storm (%d clients at once; median of %d runs)" % (STORM, args.runs))
+    storm = storm_section(bench_storm(args), args)
+    print(storm)
     extra = []
     log_bench = f"{args.build_dir}/tests/bench/log_writer_bench"
     if os.path.exists(log_bench):
@@ -600,7 +736,7 @@ def main():
         f.write(DOC.format(machine=machine(), runs=args.runs,
                            seconds=args.seconds, echo=echo, scale=scale,
                            ui_flood=ui_flood, latency=latency, ui_lines=UI_LINES,
-                           pings=PINGS, tls=tls + "\n" + metrics,
+                           pings=PINGS, tls=tls + "\n" + metrics, storm=storm,
                            extra="\n".join(extra)))
     print(f"wrote {args.output}")
 
@@ -610,6 +746,10 @@ DOC = """# Performance
 Written by `bash cmake/bootstrap.sh bench` (tests/bench/run_benchmarks.py);
 do not edit by hand. Machine: {machine}.
 Benchmarks report against the project's targets; tests never assert them.
+CI runs every benchmark once at a tiny size (the ctest `bench: every
+benchmark runs once at a tiny size`, `run_benchmarks.py --smoke`), so none
+can stop working unnoticed; it judges no figure. `--only B1|B4|B4b|B6|B7`
+reruns one benchmark and rewrites its section here.
 
 {echo}
 
@@ -639,22 +779,55 @@ times each from the send to the view (the first 20 are warm-up). Medians of
 
 {latency}
 
-## B4 scale: idle connections
-
-tests/bench/idle_scale opens the connections (at most 256 connects
-outstanding), proves each is served with one echoed line, waits a second
-with all of them idle, then reads the server's resident memory. Memory per
-connection is (RSS with N idle connections - RSS before) / N; the accept rate
-counts from the first connect to the last echo.
-Target: at most 8 KiB of user-space memory per idle connection at 10k.
-
 {scale}
 
+{storm}
 {tls}
 {extra}
 
 ## What we found and changed
 
+- **B1 at 100 connections: from 0.65x to 0.80x asio, and 1.03x with TLS
+  (2026-11-28).** perf and syscall counts (`perf stat -e
+  'syscalls:sys_enter_*'`) against asio's echo under the same load: the same
+  number of `sendto` per message (about one per 16 echoed lines), but two
+  `epoll_ctl` per flush (asio: none), a second `recv` after every read that
+  could only say `EAGAIN`, and 40% of the time in user space against asio's
+  13%: three CAF messages per read (the frames to the session actor, the
+  echo and the credit back), the passivation message and re-registration
+  after each read. Changes, each measured alone with the server and the
+  generator pinned to their own cores (medians of 8):
+  a flush writes at once as far as the socket takes it and waits for epoll
+  only for the rest (+18%: 1.49M to 1.76M messages/s); inline sessions,
+  where the echo runs inside the connection actor with one call per read
+  and one write per read (+10%); a short read ends the read loop (one
+  `recv` per read instead of two); reading runs until the credit runs out
+  instead of one passivated read at a time; encoding without building a
+  `caf::error` per frame. Together, pinned: 2.07M against asio's 2.20M
+  (0.94x); the table's unpinned run says 0.80x, where asio gains more from
+  the free core than we do. The session-actor form gained the transport
+  changes only (0.6-0.78x). With TLS, where both pay the same cipher work,
+  100 connections went from 0.66x to 1.03x and handshakes to 1.32x. Still
+  short of 1.0x in plain TCP: CAF's invocation of the broker for each read
+  (about 5% of the time) and our bookkeeping per frame (about 7%), where
+  asio's echo does nothing but copy. The 1-connection column is bound by
+  round trips, and swings by 20% between runs (the Python Protocol echo
+  beat asio there in this run).
+- **B4 accepting, rerun (2026-11-28).** With the 4096 backlog: 0.78x asio at
+  1,000 connections (a run of 70 ms), 1.28x at 5,000 and 1.32x at 10,000.
+  B4b, a reconnect storm of 5,000 clients at once, is echoed completely in
+  199 ms (asio 246 ms); asyncio streams, whose `listen` backlog is 100,
+  need 8.9 s of SYN retries.
+- **B1 large messages measured the generator (2026-11-28).** Every server,
+  asio included, ran at about 21,870 messages/s with 16 KiB lines. perf on
+  echo_load against asio: 67% of the generator's samples in its own `main`,
+  a loop that looked at every received byte to find message ends. It now
+  looks only at the last byte of each message (the size is fixed): asio's
+  figure went from 24,616 to 119,868 messages/s in the same run, the
+  generator's time is now the kernel's copies, and the column tells servers
+  apart. A 16 KiB line is copied once on the way through an inline session
+  (into the write queue); a line begun in an earlier read goes to the
+  session from the decoder's buffer, in a call of its own, not copied again.
 - **B7 scrapes: the worker threads' polling, gone (2026-11-28).** With the
   metrics registry and the HTTP sessions as ordinary actors, ten scrapes a
   second cost a busy echo_server 22% of its throughput (1.42M against 1.83M
