@@ -8,13 +8,25 @@ namespace actors::detail {
 
 namespace net = caf::io::network;
 
+void batch_acceptor::handle_event(net::operation op) {
+  for (int i = 0; i < max_accepts_per_event && !owner_->detached(); ++i) {
+    // CAF's acceptor takes one peer (if any) and hands it to the doorman.
+    accepted_socket() = net::invalid_native_socket;
+    acceptor_impl::handle_event(op);
+    if (accepted_socket() == net::invalid_native_socket)
+      return; // none waiting
+  }
+}
+
 tcp_doorman::tcp_doorman(net::default_multiplexer& mpx, net::native_socket fd)
-  : doorman(net::accept_hdl_from_socket(fd)), acceptor_(mpx, fd) {
+  : doorman(net::accept_hdl_from_socket(fd)), acceptor_(mpx, fd, this) {
 }
 
 bool tcp_doorman::new_connection() {
-  if (detached())
+  if (detached()) {
+    net::close_socket(acceptor_.accepted_socket()); // no broker to take it
     return false;
+  }
   auto& mpx = acceptor_.backend();
   auto scribe = caf::make_counted<tcp_scribe>(mpx, acceptor_.accepted_socket());
   auto hdl = scribe->hdl();

@@ -812,26 +812,18 @@ times each from the send to the view (the first 20 are warm-up). Medians of
   asio's echo does nothing but copy. The 1-connection column is bound by
   round trips, and swings by 20% between runs (the Python Protocol echo
   beat asio there in this run).
-- **B4 accepting, rerun (2026-11-28).** With the 4096 backlog: 0.78x asio at
-  1,000 connections (a run of 70 ms), 1.28x at 5,000 and 1.32x at 10,000.
-  B4b, a reconnect storm of 5,000 clients at once, is echoed completely in
-  199 ms (median; asio 246 ms); asyncio streams, whose `listen` backlog is
-  100, need 8.9 s of SYN retries. Not yet good enough: in 2 of 8 runs by
-  hand ours took 1.06-1.08 s, the signature of one SYN retry. 5,000
-  connects at once exceed the kernel's accept queue (somaxconn, 4096) unless
-  the server accepts about 900 while they arrive, and ours accepts one
-  socket per readable event (CAF's acceptor) and spawns a connection actor
-  for each; asio had no such run in 6. Next: accept many per event.
-- **B1 large messages measured the generator (2026-11-28).** Every server,
-  asio included, ran at about 21,870 messages/s with 16 KiB lines. perf on
-  echo_load against asio: 67% of the generator's samples in its own `main`,
-  a loop that looked at every received byte to find message ends. It now
-  looks only at the last byte of each message (the size is fixed): asio's
-  figure went from 24,616 to 119,868 messages/s in the same run, the
-  generator's time is now the kernel's copies, and the column tells servers
-  apart. A 16 KiB line is copied once on the way through an inline session
-  (into the write queue); a line begun in an earlier read goes to the
-  session from the decoder's buffer, in a call of its own, not copied again.
+- **B4 accepting: many peers per event (2026-11-28).** B4b, a reconnect
+  storm of 5,000 clients at once, was echoed completely in about 200 ms,
+  but in 3 of 18 runs by hand in 1.06-1.12 s, the signature of one SYN
+  retry: 5,000 connects at once exceed the kernel's accept queue (somaxconn,
+  4096) unless the server accepts about 900 while they arrive, and CAF's
+  acceptor takes one peer per readable event, then goes around the whole
+  event loop. The kernel's ListenDrops counter rose by 656 over 12 storms.
+  Our doorman now takes up to 64 peers per event (`batch_acceptor`): no
+  drop and no slow run in 22 storms; the table's median is 220 ms against
+  asio's 291 ms (1.32x). B4, rerun: 0.81x asio at 1,000 connections (a run
+  of 60 ms), 0.99x at 5,000 and 2.27x at 10,000. Asyncio streams, whose
+  `listen` backlog is 100, need 7.8 s of SYN retries for the storm.
 - **B7 scrapes: the worker threads' polling, gone (2026-11-28).** With the
   metrics registry and the HTTP sessions as ordinary actors, ten scrapes a
   second cost a busy echo_server 22% of its throughput (1.42M against 1.83M
