@@ -391,6 +391,23 @@ def scale_peers(build, bench):
             and (cmd[0] != py or os.path.exists(cmd[1]))]
 
 
+def run_idle_scale(tool, cmd, connections, window=None):
+    """idle_scale against a fresh server `cmd`: its figures, or None if a
+    connection failed."""
+    proc, port = start(cmd)
+    try:
+        out = subprocess.run(
+            [tool, "--port", str(port), "--pid", str(proc.pid),
+             "--connections", str(connections)]
+            + (["--window", str(window)] if window else []),
+            capture_output=True, text=True, timeout=300)
+    finally:
+        proc.kill()
+        proc.wait()
+    values = dict(l.split() for l in out.stdout.splitlines() if l)
+    return values if out.returncode == 0 and values.get("errors") == "0" else None
+
+
 def bench_scale(args):
     """B4: accept rate and server memory per idle connection."""
     limit = raise_descriptor_limit()
@@ -403,17 +420,8 @@ def bench_scale(args):
                 continue
             rates, sizes = [], []
             for _ in range(max(1, args.runs // 2)):
-                proc, port = start(cmd)
-                try:
-                    out = subprocess.run(
-                        [tool, "--port", str(port), "--pid", str(proc.pid),
-                         "--connections", str(count)],
-                        capture_output=True, text=True, timeout=300)
-                finally:
-                    proc.kill()
-                    proc.wait()
-                values = dict(l.split() for l in out.stdout.splitlines() if l)
-                if out.returncode == 0 and values.get("errors") == "0":
+                values = run_idle_scale(tool, cmd, count)
+                if values:
                     rates.append(float(values["connections_per_second"]))
                     sizes.append(float(values["rss_per_connection"]))
             table[(name, count)] = ((statistics.median(rates),
@@ -464,17 +472,8 @@ def bench_storm(args):
         seconds = []
         if STORM + 64 <= limit:
             for _ in range(args.runs):
-                proc, port = start(cmd)
-                try:
-                    out = subprocess.run(
-                        [tool, "--port", str(port), "--pid", str(proc.pid),
-                         "--connections", str(STORM), "--window", str(STORM)],
-                        capture_output=True, text=True, timeout=300)
-                finally:
-                    proc.kill()
-                    proc.wait()
-                values = dict(l.split() for l in out.stdout.splitlines() if l)
-                if out.returncode == 0 and values.get("errors") == "0":
+                values = run_idle_scale(tool, cmd, STORM, window=STORM)
+                if values:
                     seconds.append(float(values["seconds_to_all_echoed"]))
         table[name] = statistics.median(seconds) if seconds else None
         text = "failed" if table[name] is None else f"{table[name]:.3f} s"
