@@ -32,6 +32,8 @@ struct kind_figures {
 kind_figures figures_of(const std::string& kind) {
   if (kind == "connection")
     return {"frames_received_total", "frames_sent_total", "read_credit", "bytes_queued"};
+  if (kind == "udp")
+    return {"datagrams_received_total", "datagrams_sent_total", "read_credit", "bytes_queued"};
   if (kind == "server")
     return {"accepted_total", "refused_total", nullptr, nullptr};
   if (kind == "ui_bridge")
@@ -125,7 +127,8 @@ InspectorFrame::InspectorFrame(wxWindow* parent,
   list_ = new InspectorRows(panel, rows_);
   list_->Bind(wxEVT_LISTBOX, [this](wxCommandEvent& event) {
     auto n = static_cast<std::size_t>(event.GetSelection());
-    if (n < rows_.size() && rows_[n].kind == "connection" && select_connection_)
+    if (n < rows_.size() && (rows_[n].kind == "connection" || rows_[n].kind == "udp")
+        && select_connection_)
       select_connection_(rows_[n].id);
   });
   summary_ = new wxStaticText(panel, wxID_ANY, "waiting for the first snapshot");

@@ -5,7 +5,8 @@
 // what waits to be written, and a sparkline of the last minute. The window
 // sends the feed one request a second (inspector_feed.hpp) and shows the
 // snapshot when it arrives: it never waits for an actor. Click a header to
-// sort by it; selecting a connection selects it in the sidebar.
+// sort by it; selecting a connection or UDP endpoint selects it in the
+// sidebar.
 
 #include <chrono>
 #include <cstdint>

@@ -107,6 +107,7 @@ void listen_on(workbench_actor* self, const std::string& bind, std::uint16_t por
 void open_udp(workbench_actor* self, const std::string& bind, std::uint16_t port,
               actors::udp_options options) {
   options.batch_datagrams = true;
+  options.metrics = self->state.metrics;
   auto relay = self->state.relay;
   auto bridge = self->state.bridge;
   auto* system = &self->system();

@@ -131,10 +131,12 @@ caf::behavior udp_echo_session(caf::io::broker* self) {
 // Opens the UDP echo on the TCP server's address and port number.
 caf::expected<actors::udp_endpoint> open_udp_echo(caf::actor_system& sys,
                                                   const actors::server& srv,
-                                                  const actors::log_writer_actor& log) {
+                                                  const actors::log_writer_actor& log,
+                                                  const caf::actor& metrics) {
   actors::udp_options options;
   options.batch_datagrams = true;
   options.log = log;
+  options.metrics = metrics;
   auto session = actors::spawn_colocated(sys, udp_echo_session);
   auto udp = actors::udp_open(sys, srv.address, srv.port, session, options);
   if (!udp)
@@ -192,7 +194,7 @@ int main(int argc, char** argv) {
   }();
   std::optional<actors::udp_endpoint> udp;
   if (srv && args.has("udp")) {
-    auto opened = open_udp_echo(sys, *srv, log);
+    auto opened = open_udp_echo(sys, *srv, log, metrics.registry);
     if (!opened) {
       std::cerr << "error: " << actors::message_of(opened.error()) << "\n";
       caf::scoped_actor self{sys};

@@ -25,6 +25,7 @@
 
 #include "actors/log_record.hpp"
 #include "connection_panel.hpp"
+#include "inspector.hpp"
 #include "main_frame.hpp"
 #include "send_bar.hpp"
 #include "sequence_dialog.hpp"
@@ -482,6 +483,31 @@ TEST_CASE_METHOD(gui_fixture, "UDP endpoints show each datagram with its peer, a
   std::optional<testing_support::received_datagram> got;
   REQUIRE(pump_until([&] { return (got = remote.receive(0ms)).has_value(); }, 10s));
   CHECK(got->payload == "to the remote");
+
+  // The inspector lists both endpoints with their datagrams; selecting one
+  // selects it in the sidebar.
+  auto& inspector = frame->ShowInspector();
+  auto udp_rows = [&] {
+    std::vector<client::InspectorFrame::Row> rows;
+    for (auto& r : inspector.Rows())
+      if (r.kind == "udp")
+        rows.push_back(r);
+    return rows;
+  };
+  REQUIRE(pump_until([&] { return udp_rows().size() == 2; }, 10s));
+  std::size_t listening_index = inspector.Rows().size();
+  for (std::size_t i = 0; i < inspector.Rows().size(); ++i)
+    if (inspector.Rows()[i].kind == "udp"
+        && Catch::endsWith(inspector.Rows()[i].name, " 127.0.0.1:" + std::to_string(port)))
+      listening_index = i;
+  REQUIRE(listening_index < inspector.Rows().size());
+  CHECK(inspector.Rows()[listening_index].state == "open");
+  CHECK(inspector.Rows()[listening_index].credit > 0);
+  for (long r = 0; r < panel.GetItemCount(); ++r)
+    panel.SetItemState(r, 0, wxLIST_STATE_SELECTED);
+  inspector.SelectRow(listening_index);
+  CHECK(panel.SelectedConnection() == inspector.Rows()[listening_index].id);
+  CHECK(panel.GetItemState(listening, wxLIST_STATE_SELECTED) == wxLIST_STATE_SELECTED);
 }
 
 namespace {

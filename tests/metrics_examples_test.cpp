@@ -10,12 +10,14 @@
 #include <regex>
 #include <string>
 #include <thread>
+#include <vector>
 
 
 #include "support/child_process.hpp"
 #include "support/example_path.hpp"
 #include "support/raw_socket.hpp"
 #include "support/shell.hpp"
+#include "support/udp_peer.hpp"
 
 using namespace std::chrono_literals;
 using testing_support::child_process;
@@ -36,12 +38,17 @@ struct served {
   std::uint16_t metrics_port = 0;
 };
 
-served start_with_metrics(const std::string& name) {
-  served result{child_process{{example(name), "--port", "0", "--metrics", "127.0.0.1:0"}}};
+served start_with_metrics(const std::string& name, const std::vector<std::string>& more = {}) {
+  std::vector<std::string> argv{example(name), "--port", "0", "--metrics", "127.0.0.1:0"};
+  argv.insert(argv.end(), more.begin(), more.end());
+  served result{child_process{argv}};
   auto listening = result.process.read_line(10s);
   REQUIRE(listening);
   result.port = testing_support::port_from_banner(*listening);
+  // Other banners (--udp) come before the metrics one.
   auto metrics = result.process.read_line(10s);
+  while (metrics && metrics->rfind("metrics on", 0) != 0)
+    metrics = result.process.read_line(10s);
   REQUIRE(metrics);
   REQUIRE_THAT(*metrics, Catch::StartsWith("metrics on 127.0.0.1:"));
   result.metrics_port = static_cast<std::uint16_t>(std::stoul(metrics->substr(metrics->rfind(':') + 1)));
@@ -80,6 +87,25 @@ TEST_CASE("echo_server --metrics counts what it echoes, and promtool accepts the
   CHECK_THAT(text, Catch::Contains("\nactors_connection_frames_sent_total 1000\n"));
   CHECK_THAT(text, Catch::Contains("\nactors_server_accepted_total 1\n"));
   CHECK_THAT(text, Catch::Contains("\nactors_server_actors 1\n"));
+  auto [out, status] = shell("promtool check metrics", text);
+  INFO(out);
+  CHECK(status == 0);
+}
+
+TEST_CASE("echo_server --udp --metrics counts the datagrams it echoes") {
+  auto server = start_with_metrics("echo_server", {"--udp"});
+  testing_support::udp_peer peer;
+  for (int i = 0; i < 20; ++i) {
+    REQUIRE(peer.send_to(server.port, "datagram " + std::to_string(i)));
+    auto echo = peer.receive(5s);
+    REQUIRE(echo);
+    CHECK(echo->payload == "datagram " + std::to_string(i));
+  }
+  auto text = scrape(server.metrics_port);
+  CHECK_THAT(text, Catch::Contains("\nactors_udp_actors 1\n"));
+  CHECK_THAT(text, Catch::Contains("\nactors_udp_datagrams_received_total 20\n"));
+  CHECK_THAT(text, Catch::Contains("\nactors_udp_datagrams_sent_total 20\n"));
+  CHECK_THAT(text, Catch::Contains("\nactors_udp_bytes_received_total 210\n"));
   auto [out, status] = shell("promtool check metrics", text);
   INFO(out);
   CHECK(status == 0);

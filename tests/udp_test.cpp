@@ -13,9 +13,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "actors/metrics.hpp"
 #include "actors/udp.hpp"
 #include "support/actor_fixture.hpp"
 #include "support/raw_socket.hpp"
+#include "support/shell.hpp"
 #include "support/udp_peer.hpp"
 
 using namespace actors;
@@ -436,4 +438,60 @@ TEST_CASE_METHOD(udp_fixture, "a flood at a subscriber without credit keeps memo
   CHECK(stats.dropped + stats.dropped_by_kernel == static_cast<std::uint64_t>(sent));
   CHECK(stats.datagrams_in == 0);
   CHECK(growth_kib < 64 * 1024);
+}
+
+TEST_CASE_METHOD(udp_fixture, "an endpoint with a metrics registry is counted live, and its totals outlive it") {
+  auto registry = spawn_metrics_registry(sys);
+  udp_options options;
+  options.metrics = registry;
+  options.read_credit = 5;
+  auto endpoint = open(options);
+  udp_peer peer;
+  for (int i = 0; i < 8; ++i)
+    REQUIRE(peer.send_to(endpoint.port, "abc"));
+  for (int i = 0; i < 5; ++i)
+    expect<datagram_received>();
+  self->send(endpoint.handle, send_to_atom_v, loopback(peer.port()), std::string{"reply"});
+  REQUIRE(peer.receive(5s));
+  await_stats(endpoint, [](const udp_stats& x) { return x.dropped + x.dropped_by_kernel == 3; });
+  actor_metrics live;
+  self->request(endpoint.handle, 5s, metrics_atom_v)
+    .receive([&](actor_metrics& m) { live = std::move(m); },
+             [&](const caf::error& err) { FAIL(describe(err)); });
+  CHECK(live.kind == "udp");
+  CHECK_THAT(live.name, Catch::Contains(loopback(endpoint.port)));
+  CHECK(live.state == "waiting for credit");
+  CHECK(live.value("datagrams_received_total") == 5);
+  CHECK(live.value("bytes_received_total") == 15);
+  CHECK(live.value("datagrams_sent_total") == 1);
+  CHECK(live.value("datagrams_dropped_total") + live.value("datagrams_dropped_by_kernel_total") == 3);
+  auto prometheus = [&] {
+    std::string text;
+    self->request(registry, 5s, metrics_prometheus_atom_v)
+      .receive([&](std::string& t) { text = std::move(t); },
+               [&](const caf::error& err) { FAIL(describe(err)); });
+    return text;
+  };
+  auto text = prometheus();
+  CHECK_THAT(text, Catch::Contains("\nactors_udp_actors 1\n"));
+  CHECK_THAT(text, Catch::Contains("# TYPE actors_udp_datagrams_received_total counter\n"
+                                   "actors_udp_datagrams_received_total 5\n"));
+  CHECK_THAT(text, Catch::Contains("# HELP actors_udp_datagrams_sent_total "));
+  auto check = testing_support::run_shell("promtool check metrics", text);
+  INFO(check.out);
+  CHECK(check.status == 0);
+  self->send(endpoint.handle, close_atom_v);
+  expect<udp_closed>();
+  endpoints.clear();
+  // Closed: no live endpoint, the counters stay. (The text is cached for 100 ms.)
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    text = prometheus();
+    if (text.find("\nactors_udp_actors 0\n") != std::string::npos)
+      break;
+    std::this_thread::sleep_for(50ms);
+  }
+  CHECK_THAT(text, Catch::Contains("\nactors_udp_actors 0\n"));
+  CHECK_THAT(text, Catch::Contains("\nactors_udp_datagrams_received_total 5\n"));
+  CHECK_THAT(text, Catch::Contains("\nactors_udp_bytes_queued 0\n"));
+  self->send_exit(registry, caf::exit_reason::user_shutdown);
 }

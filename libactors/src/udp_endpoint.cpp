@@ -67,9 +67,42 @@ udp_stats current_stats(udp_broker* self) {
   return stats;
 }
 
+// The endpoint's figures for the metrics registry.
+actor_metrics udp_metrics(udp_broker* self, const char* state) {
+  auto& st = self->state;
+  auto stats = current_stats(self);
+  actor_metrics m;
+  m.kind = "udp";
+  m.id = stats.id;
+  m.name = "udp " + std::to_string(stats.id) + " " + st.local
+           + (st.remote.empty() ? "" : " -> " + st.remote);
+  m.state = state;
+  m.mailbox = self->mailbox().size();
+  auto counter = [&](const char* name, std::uint64_t value) {
+    m.samples.push_back({name, metric_type::counter, static_cast<double>(value)});
+  };
+  counter("datagrams_received_total", stats.datagrams_in);
+  counter("bytes_received_total", stats.bytes_in);
+  counter("datagrams_sent_total", stats.datagrams_out);
+  counter("bytes_sent_total", stats.bytes_out);
+  counter("datagrams_dropped_total", stats.dropped);
+  counter("datagrams_dropped_by_kernel_total", stats.dropped_by_kernel);
+  counter("datagrams_too_large_total", stats.too_large);
+  m.samples.push_back({"bytes_queued", metric_type::gauge, static_cast<double>(stats.queued_bytes)});
+  m.samples.push_back({"read_credit", metric_type::gauge,
+                       static_cast<double>(st.credit > 0 ? st.credit : 0)});
+  return m;
+}
+
+const char* state_name(const udp_state& st) {
+  return st.credit > 0 ? "open" : "waiting for credit";
+}
+
 void end(udp_broker* self, error_kind reason, std::string message) {
   auto& st = self->state;
   auto stats = current_stats(self);
+  if (st.options.metrics)
+    self->send(st.options.metrics, metrics_retire_atom_v, udp_metrics(self, "closed"));
   // The servant sends what is queued, then closes the socket.
   self->close_all();
   st.servant.reset();
@@ -166,6 +199,8 @@ caf::behavior endpoint(udp_broker* self, detail::opened_udp_socket opened,
     if (msg.source == self->state.subscriber)
       end(self, error_kind::none, "subscriber terminated");
   });
+  if (st.options.metrics)
+    self->send(st.options.metrics, metrics_register_atom_v, caf::actor{self});
   log_event(self, direction::event, st.remote, "open on " + st.local);
   self->send(st.subscriber, udp_ready{st.stats.id, st.local, st.remote,
                                       caf::actor_cast<udp_endpoint_actor>(self)});
@@ -210,6 +245,7 @@ caf::behavior endpoint(udp_broker* self, detail::opened_udp_socket opened,
         report(self, {kind_of(err), message_of(err), {}});
     },
     [=](stats_atom) { return current_stats(self); },
+    [=](metrics_atom) { return udp_metrics(self, state_name(self->state)); },
     [=](close_atom) { end(self, error_kind::none, "closed"); },
   };
 }

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <caf/actor.hpp>
+
 #include "actors/log_protocol.hpp"
 
 namespace actors {
@@ -62,6 +64,10 @@ struct udp_options {
   /// every datagram in and out, and its errors, as records from source
   /// "udp ID".
   log_writer_actor log;
+  /// A metrics registry (metrics.hpp), or none. When set, the endpoint
+  /// registers itself as kind "udp", answers `metrics_atom` and hands the
+  /// registry its last counters when it closes.
+  caf::actor metrics;
 };
 
 } // namespace actors

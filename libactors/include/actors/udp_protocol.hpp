@@ -15,6 +15,7 @@
 
 #include "actors/connection_protocol.hpp"
 #include "actors/error_kind.hpp"
+#include "actors/metrics.hpp"
 #include "actors/udp_options.hpp"
 
 namespace actors {
@@ -93,7 +94,8 @@ namespace actors {
 /// - `credit_atom, n`: the subscriber may receive n more datagrams;
 /// - `subscribe_atom, actor`: route events to another actor;
 /// - `join_atom` / `leave_atom, multicast_group`;
-/// - `stats_atom`: replies the current `udp_stats`.
+/// - `stats_atom`: replies the current `udp_stats`;
+/// - `metrics_atom`: replies its `actor_metrics` (kind "udp").
 /// Problems with a command arrive as `udp_error` events; the endpoint stays.
 using udp_endpoint_actor = caf::typed_actor<
   caf::reacts_to<send_to_atom, std::string, std::string>,
@@ -103,7 +105,8 @@ using udp_endpoint_actor = caf::typed_actor<
   caf::reacts_to<subscribe_atom, caf::actor>,
   caf::reacts_to<join_atom, multicast_group>,
   caf::reacts_to<leave_atom, multicast_group>,
-  caf::replies_to<stats_atom>::with<udp_stats>>;
+  caf::replies_to<stats_atom>::with<udp_stats>,
+  caf::replies_to<metrics_atom>::with<actor_metrics>>;
 
 /// Event: the endpoint is open; the first event it sends.
 struct udp_ready {
