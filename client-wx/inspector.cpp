@@ -11,6 +11,8 @@
 #include <wx/stattext.h>
 #include <wx/vlbox.h>
 
+#include "pinned_attributes.hpp"
+
 namespace client {
 
 namespace {
@@ -131,12 +133,17 @@ InspectorFrame::InspectorFrame(wxWindow* parent,
         && select_connection_)
       select_connection_(rows_[n].id);
   });
-  summary_ = new wxStaticText(panel, wxID_ANY, "waiting for the first snapshot");
+  // Fixed size: a new label then repaints the text without a new layout.
+  summary_ = new wxStaticText(panel, wxID_ANY, "waiting for the first snapshot",
+                              wxDefaultPosition, wxDefaultSize, wxST_NO_AUTORESIZE);
   auto* sizer = new wxBoxSizer(wxVERTICAL);
   sizer->Add(header_, 0, wxEXPAND);
   sizer->Add(list_, 1, wxEXPAND);
   sizer->Add(summary_, 0, wxEXPAND | wxALL, 4);
   panel->SetSizer(sizer);
+  for (wxWindow* w : {static_cast<wxWindow*>(header_), static_cast<wxWindow*>(list_),
+                      static_cast<wxWindow*>(summary_)})
+    PinDefaultAttributesUpFrom(w);
   last_update_ = std::chrono::steady_clock::now();
 }
 
@@ -189,9 +196,11 @@ void InspectorFrame::Update(const actors::metrics_snapshot& snapshot) {
       list_->SetSelection(static_cast<int>(i));
   list_->RefreshAll();
   ++updates_;
-  summary_->SetLabel(wxString::Format("%zu actors, %.0f messages waiting in their mailboxes; "
-                                      "refreshed once a second; click a header to sort",
-                                      rows_.size(), mailbox_total));
+  auto summary = wxString::Format("%zu actors, %.0f messages waiting in their mailboxes; "
+                                   "refreshed once a second; click a header to sort",
+                                   rows_.size(), mailbox_total);
+  if (summary != summary_->GetLabel())
+    summary_->SetLabel(summary);
 }
 
 void InspectorFrame::SortBy(Column column) {

@@ -9,6 +9,7 @@
 #include <wx/choice.h>
 #include <wx/clipbrd.h>
 #include <wx/filedlg.h>
+#include <wx/dcclient.h>
 #include <wx/infobar.h>
 #include <wx/menu.h>
 #include <wx/sizer.h>
@@ -25,6 +26,7 @@
 #include "generator_dialog.hpp"
 #include "inspector.hpp"
 #include "inspector_feed.hpp"
+#include "pinned_attributes.hpp"
 #include "preferences_dialog.hpp"
 #include "reply_rules_dialog.hpp"
 #include "saved_messages.hpp"
@@ -66,6 +68,24 @@ enum MenuId {
 };
 
 enum StatusField { field_connections, field_rx, field_tx, field_dropped, field_log, field_count };
+
+// wxSplitterWindow draws its sash (a GTK theme render) on every paint, and
+// the splitter around the traffic view is repainted with the view on every
+// frame. Its sash is drawn only when it is in the region being repainted.
+void DrawSashOnlyWhenExposed(wxSplitterWindow* splitter) {
+  splitter->Bind(wxEVT_PAINT, [splitter](wxPaintEvent& event) {
+    auto size = splitter->GetClientSize();
+    auto at = splitter->GetSashPosition();
+    auto width = splitter->GetSashSize();
+    auto sash = splitter->GetSplitMode() == wxSPLIT_VERTICAL ? wxRect(at, 0, width, size.y)
+                                                             : wxRect(0, at, size.x, width);
+    if (!splitter->IsSplit() || splitter->GetUpdateRegion().Contains(sash) != wxOutRegion) {
+      event.Skip(); // wxSplitterWindow's own handler draws it
+      return;
+    }
+    wxPaintDC dc(splitter); // a paint handler makes one, even to draw nothing
+  });
+}
 
 } // namespace
 
@@ -113,6 +133,9 @@ MainFrame::MainFrame(const actors::wx::ui_sink& sink, caf::actor workbench,
   sizer->Add(split, 1, wxEXPAND);
   sizer->Add(bottom, 0, wxEXPAND);
   root->SetSizer(sizer);
+  PinDefaultAttributesUpFrom(traffic_);
+  DrawSashOnlyWhenExposed(split);
+  PinDefaultAttributes(send_bar_);
   CreateStatusBar(field_count);
   // The dropped field also counts evicted rows: give it room.
   const int widths[field_count] = {-2, -2, -2, -4, -6};

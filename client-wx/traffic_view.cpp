@@ -169,6 +169,10 @@ public:
                         wxWANTS_CHARS | wxBORDER_THEME),
       view_(view) {
     SetFont(font);
+    // Explicit colours: a paint DC otherwise asks GTK's style machinery for
+    // the defaults on every paint.
+    SetOwnBackgroundColour(wxSystemSettings::GetColour(wxSYS_COLOUR_LISTBOX));
+    SetOwnForegroundColour(wxSystemSettings::GetColour(wxSYS_COLOUR_LISTBOXTEXT));
     SetBackgroundStyle(wxBG_STYLE_PAINT);
     char_width_ = std::max(1, GetCharWidth());
     row_height_ = GetCharHeight() + 2;
@@ -225,14 +229,16 @@ private:
   void OnPaint(wxPaintEvent&) {
     wxPaintDC dc(this);
     auto size = GetClientSize();
-    dc.SetBackground(wxBrush(wxSystemSettings::GetColour(wxSYS_COLOUR_LISTBOX)));
+    dc.SetBackground(wxBrush(GetBackgroundColour()));
     dc.Clear();
     std::unique_ptr<wxGraphicsContext> gc{wxGraphicsContext::Create(dc)};
     if (!gc)
       return;
-    auto normal = gc->CreateFont(GetFont(), wxSystemSettings::GetColour(wxSYS_COLOUR_LISTBOXTEXT));
-    auto highlighted =
-      gc->CreateFont(GetFont(), wxSystemSettings::GetColour(wxSYS_COLOUR_HIGHLIGHTTEXT));
+    // Made once: creating a graphics font asks for the window's DPI.
+    if (normal_.IsNull()) {
+      normal_ = gc->CreateFont(GetFont(), GetForegroundColour());
+      highlighted_ = gc->CreateFont(GetFont(), wxSystemSettings::GetColour(wxSYS_COLOUR_HIGHLIGHTTEXT));
+    }
     gc->SetPen(*wxTRANSPARENT_PEN);
     gc->SetBrush(wxBrush(wxSystemSettings::GetColour(wxSYS_COLOUR_HIGHLIGHT)));
     auto columns = static_cast<std::size_t>(size.x / char_width_) + 1;
@@ -243,7 +249,7 @@ private:
       bool selected = selection && row >= first && row <= last;
       if (selected)
         gc->DrawRectangle(0, y, size.x, row_height_);
-      gc->SetFont(selected ? highlighted : normal);
+      gc->SetFont(selected ? highlighted_ : normal_);
       gc->DrawText(view_.RowText(row, columns), 2, y + 1);
     }
   }
@@ -302,6 +308,7 @@ private:
   }
 
   const TrafficView& view_;
+  wxGraphicsFont normal_, highlighted_;
   int char_width_ = 8;
   int row_height_ = 16;
   std::size_t anchor_ = none;
