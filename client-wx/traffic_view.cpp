@@ -160,6 +160,15 @@ wxString HexText(std::string_view payload, std::size_t limit) {
   return wxString::FromUTF8(out);
 }
 
+namespace {
+
+// The fixed-width columns of a row: time, connection, direction, size.
+constexpr const char* row_format = "%-13s %6s  %-12s %7s  ";
+// How many characters they take at least: the payload starts there.
+constexpr std::size_t row_prefix_columns = 13 + 1 + 6 + 2 + 12 + 1 + 7 + 2;
+
+} // namespace
+
 // The rows: draws each visible row as one line of fixed-width text, and
 // keeps the selection (a range of shown rows, from anchor to cursor).
 class TrafficRows : public wxVScrolledWindow {
@@ -241,7 +250,10 @@ private:
     }
     gc->SetPen(*wxTRANSPARENT_PEN);
     gc->SetBrush(wxBrush(wxSystemSettings::GetColour(wxSYS_COLOUR_HIGHLIGHT)));
-    auto columns = static_cast<std::size_t>(size.x / char_width_) + 1;
+    // Only what fits is shaped and drawn (pango's work is per character),
+    // with room for the ellipsis that marks a payload cut short.
+    auto columns = static_cast<std::size_t>(std::max(0, size.x - 2) / char_width_);
+    auto payload_columns = columns > row_prefix_columns + 1 ? columns - row_prefix_columns - 1 : 1;
     std::size_t first = 0, last = 0;
     bool selection = Selection(first, last);
     int y = 0;
@@ -250,7 +262,7 @@ private:
       if (selected)
         gc->DrawRectangle(0, y, size.x, row_height_);
       gc->SetFont(selected ? highlighted_ : normal_);
-      gc->DrawText(view_.RowText(row, columns), 2, y + 1);
+      gc->DrawText(view_.RowText(row, payload_columns), 2, y + 1);
     }
   }
 
@@ -317,9 +329,6 @@ private:
 };
 
 namespace {
-
-// The fixed-width columns of a row: time, connection, direction, size.
-constexpr const char* row_format = "%-13s %6s  %-12s %7s  ";
 
 const char* time_header(TimeFormat format) {
   switch (format) {
