@@ -63,8 +63,7 @@ class echo_inline final : public actors::inline_session {
 public:
   void on_frames(const std::vector<std::string_view>& frames,
                  actors::session_output& out) override {
-    for (auto frame : frames)
-      out.send(frame);
+    out.send(frames);
   }
   // on_peer_finished: the default closes once every reply is written, as
   // ncat and socat expect when their stdin ends.

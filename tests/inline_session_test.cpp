@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -41,6 +42,21 @@ public:
         out.close();
     }
   }
+};
+
+// Echoes each read's lines with one batched send; a read holding "bad"
+// also asks for a reply a line cannot carry, in the same batch.
+class batch_echo final : public inline_session {
+public:
+  void on_frames(const std::vector<std::string_view>& frames,
+                 session_output& out) override {
+    std::vector<std::string_view> replies{frames};
+    for (auto frame : frames)
+      if (frame == "bad")
+        replies.push_back("two\nlines");
+    sends.push_back(out.send(replies));
+  }
+  static inline std::vector<bool> sends;
 };
 
 struct fixture : testing_support::actor_fixture {
@@ -170,4 +186,26 @@ TEST_CASE_METHOD(fixture, "a peer that sends but never reads pauses an inline se
     [&](const connection_error&) { errors = true; },
     caf::after(100ms) >> [&] { quiet = true; });
   CHECK_FALSE(errors);
+}
+
+TEST_CASE_METHOD(fixture, "a batched send queues every frame of a read, or none of them") {
+  batch_echo::sends.clear();
+  server_options opts;
+  opts.connection.inline_session = [] { return std::make_unique<batch_echo>(); };
+  auto served = serve(opts, caf::actor{self});
+  REQUIRE(served);
+  raw_socket peer{served->port};
+  auto lines = numbered_lines(2000, " line");
+  REQUIRE(peer.write_all(lines));
+  CHECK(peer.read_lines(2000, 10s) == lines);
+  expect<connected>();
+  // One read holding "bad": none of its replies goes out, and it is said why.
+  REQUIRE(peer.write_all("first\nbad\n"));
+  auto err = expect<connection_error>();
+  CHECK(err.kind == error_kind::malformed_frame);
+  CHECK(err.message.find("dropped") != std::string::npos);
+  // The connection goes on.
+  REQUIRE(peer.write_all("after\n"));
+  CHECK(peer.read_lines(1, 5s) == "after\n");
+  CHECK(std::count(batch_echo::sends.begin(), batch_echo::sends.end(), false) == 1);
 }

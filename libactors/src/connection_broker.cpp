@@ -292,6 +292,11 @@ bool queue_frame(connection_broker* self, std::string_view payload) {
   return queue_frames(self, &payload, 1, payload.size());
 }
 
+bool queue_payloads(connection_broker* self, const std::string_view* payloads, std::size_t count,
+                    std::size_t bytes) {
+  return queue_frames(self, payloads, count, bytes);
+}
+
 void flush_queued(connection_broker* self) {
   auto& st = self->state;
   auto* scribe = open_scribe(self);

@@ -37,6 +37,11 @@ void answer_drains(connection_broker* self);
 /// why) if it was refused.
 bool queue_frame(connection_broker* self, std::string_view payload);
 
+/// Encodes `count` payloads into the write queue, all or none (`bytes`:
+/// their sizes together); false (and the subscriber told why) if refused.
+bool queue_payloads(connection_broker* self, const std::string_view* payloads, std::size_t count,
+                    std::size_t bytes);
+
 /// Writes what is queued, as far as the socket takes it at once.
 void flush_queued(connection_broker* self);
 
