@@ -884,6 +884,20 @@ reruns one benchmark and rewrites its section here.
   asio's echo does nothing but copy. The 1-connection column is bound by
   round trips, and swings by 20% between runs (the Python Protocol echo
   beat asio there in this run).
+- **B1 at 100 connections: 0.90x asio, and what the rest is (2026-11-28,
+  later).** The echo's inline session now queues a read's replies with one
+  `session_output::send(payloads)` call (the checks run once per read, not
+  per line); the table rose to 0.90x (single runs by hand: 0.84x to 1.0x
+  unpinned, 0.88x pinned; the machine's noise is larger than what is left).
+  perf under the same load: 76% of the server's time is in the kernel,
+  with the same `sendto` and `recvfrom` per message as asio (0.128 and
+  0.122 syscalls per message); user space is 24% against asio's 13%. Our
+  share is the framing itself: each line is found, handed to the session,
+  checked for the delimiter and encoded (about 8% together), plus CAF's
+  dispatch of each read (about 5%). The asio echo does none of this: it
+  echoes each read up to its last newline as one block, never looking at a
+  line. A session that sees lines cannot be that cheap; closing the rest
+  would take reads delivered without CAF's dispatch.
 - **B4 accepting: many peers per event (2026-11-28).** B4b, a reconnect
   storm of 5,000 clients at once, was echoed completely in about 200 ms,
   but in 3 of 18 runs by hand in 1.06-1.12 s, the signature of one SYN
