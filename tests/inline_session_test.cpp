@@ -59,6 +59,16 @@ public:
   static inline std::vector<bool> sends;
 };
 
+// Sends each read's frames back as they came: the connection may copy
+// them as the read's own bytes.
+class plain_echo final : public inline_session {
+public:
+  void on_frames(const std::vector<std::string_view>& frames,
+                 session_output& out) override {
+    out.send(frames);
+  }
+};
+
 struct fixture : testing_support::actor_fixture {
   // A server whose connections run a shouting_session and report their
   // events to the test thread.
@@ -208,4 +218,32 @@ TEST_CASE_METHOD(fixture, "a batched send queues every frame of a read, or none 
   REQUIRE(peer.write_all("after\n"));
   CHECK(peer.read_lines(1, 5s) == "after\n");
   CHECK(std::count(batch_echo::sends.begin(), batch_echo::sends.end(), false) == 1);
+}
+
+TEST_CASE_METHOD(fixture, "frames sent back unchanged come out exactly as encoded, whatever their line endings") {
+  server_options opts;
+  opts.connection.inline_session = [] { return std::make_unique<plain_echo>(); };
+  auto served = serve(opts, caf::actor{self});
+  REQUIRE(served);
+  raw_socket peer{served->port};
+  // Back to back in one read: copied as one block.
+  auto lines = numbered_lines(3000, " plain");
+  REQUIRE(peer.write_all(lines));
+  CHECK(peer.read_lines(3000, 10s) == lines);
+  // CR LF endings lose their CR, as any line sent does; an empty line stays.
+  REQUIRE(peer.write_all("one\r\ntwo\n\nthree\r\n"));
+  CHECK(peer.read_lines(4, 5s) == "one\ntwo\n\nthree\n");
+  // A line begun in an earlier read, then more in the same read.
+  REQUIRE(peer.write_all("par"));
+  std::this_thread::sleep_for(50ms);
+  REQUIRE(peer.write_all("tial\nnext\nlast\n"));
+  CHECK(peer.read_lines(3, 5s) == "partial\nnext\nlast\n");
+  // Counted per frame, and per byte as written.
+  auto conn = expect<connected>();
+  connection_stats stats;
+  self->request(conn.handle, 5s, stats_atom_v)
+    .receive([&](const connection_stats& x) { stats = x; },
+             [](const caf::error& err) { FAIL(to_string(err)); });
+  CHECK(stats.frames_out == 3000 + 4 + 3);
+  CHECK(stats.bytes_out == lines.size() + 15 + 18); // as received, CRs gone
 }

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <type_traits>
 #include <unistd.h>
 
 #include <caf/actor_system.hpp>
@@ -79,6 +81,33 @@ void spawn_connector(connection_broker* self) {
     broker, st.host, st.port, st.options.connect_timeout, st.options.tls);
 }
 
+// The encoding of `frames` if they are the line frames an inline session
+// was just handed, sent back unchanged (an echo, a relay), and lay back to
+// back in the read, one delimiter apart: then the encoding is that stretch
+// of the read itself, to be copied as one block. Empty otherwise.
+std::string_view unchanged_lines(const connection_state& st, const std::string_view* frames,
+                                 std::size_t count) {
+  auto& read = st.inline_read;
+  auto read_end = read.data() + read.size();
+  std::less<const char*> before;
+  // Not the frames just handed over, or the first is not in the read (a
+  // line begun in an earlier read lives in the decoder's buffer).
+  if (st.options.framing.kind != framing_kind::line || count == 0
+      || frames != st.inline_frames.data() || count != st.inline_frames.size()
+      || before(frames[0].data(), read.data()) || !before(frames[0].data(), read_end))
+    return {};
+  for (std::size_t i = 0; i < count; ++i) {
+    auto end = frames[i].data() + frames[i].size();
+    // A line that ended in "\r\n" lost its CR: not the bytes it came from.
+    if (!before(end, read_end) || *end != st.options.framing.delimiter
+        || (i + 1 < count && frames[i + 1].data() != end + 1))
+      return {};
+  }
+  auto last = frames[count - 1];
+  return {frames[0].data(),
+          static_cast<std::size_t>(last.data() + last.size() + 1 - frames[0].data())};
+}
+
 // Encodes `frames` into the write queue, all or none; false (and the
 // subscriber told why) if they were refused.
 template <class Frames>
@@ -103,7 +132,15 @@ bool queue_frames(connection_broker* self, const Frames& frames, std::size_t cou
   auto* scribe = open_scribe(self);
   auto& buf = scribe ? scribe->wr_buf() : self->wr_buf(*st.hdl);
   auto before = buf.size();
-  for (std::size_t i = 0; i < count; ++i) {
+  bool copied = false;
+  if constexpr (std::is_pointer_v<Frames>) {
+    // Frames from our decoder need no checks, and their bytes no encoding.
+    if (auto block = unchanged_lines(st, frames, count); !block.empty()) {
+      buf.insert(buf.end(), block.begin(), block.end());
+      copied = true;
+    }
+  }
+  for (std::size_t i = 0; !copied && i < count; ++i) {
     if (append_frame(st.options.framing, frames[i], buf) != encode_status::ok) {
       buf.resize(before);
       std::vector<char> unused;

@@ -74,6 +74,9 @@ struct connection_state {
   // one read's frames handed to it (kept to reuse their allocation).
   std::unique_ptr<inline_session> session;
   std::vector<std::string_view> inline_frames;
+  // The bytes of the read whose frames the session is handed; empty
+  // between reads.
+  std::string_view inline_read;
   std::chrono::steady_clock::time_point last_read;
   // When the socket last took bytes (data_transferred_msg).
   std::chrono::steady_clock::time_point last_write;

@@ -57,6 +57,7 @@ void deliver_inline(connection_broker* self, std::string_view bytes) {
     st.inline_frames.clear();
   };
   st.inline_frames.clear();
+  st.inline_read = bytes;
   auto err = st.decoder.feed(bytes, [&](std::string_view frame) {
     ++st.stats.frames_in;
     if (st.options.log)
@@ -68,6 +69,7 @@ void deliver_inline(connection_broker* self, std::string_view bytes) {
       hand_over();
   });
   hand_over();
+  st.inline_read = {};
   flush_queued(self);
   if (out.close_requested() && !st.closing()) {
     // Not inside the scribe's read (see fail_after_read): next message.

@@ -92,13 +92,18 @@ frame_decoder::feed_line(std::string_view chunk, void* context,
   const bool strip_cr = options_.delimiter == '\n';
   // A pending CR may sit beyond the limit until we see whether LF follows.
   const std::size_t partial_limit = options_.max_frame_size + (strip_cr ? 1 : 0);
-  auto emit = [&](std::string_view frame) -> caf::error {
+  // False if the line is too large, saying why in `failure` (a bool per
+  // line, not a caf::error: its constructor is not inline).
+  caf::error failure;
+  auto emit = [&](std::string_view frame) {
     if (strip_cr && !frame.empty() && frame.back() == '\r')
       frame.remove_suffix(1);
-    if (frame.size() > options_.max_frame_size)
-      return fail(too_large(frame.size(), options_.max_frame_size, "line"));
+    if (frame.size() > options_.max_frame_size) {
+      failure = fail(too_large(frame.size(), options_.max_frame_size, "line"));
+      return false;
+    }
     on_frame(context, frame);
-    return {};
+    return true;
   };
   while (!chunk.empty()) {
     auto pos = chunk.find(options_.delimiter);
@@ -113,17 +118,16 @@ frame_decoder::feed_line(std::string_view chunk, void* context,
     chunk.remove_prefix(pos + 1);
     if (buffer_.empty()) {
       // The common case: the whole line is in this chunk, no copy needed.
-      if (auto err = emit(head))
-        return err;
+      if (!emit(head))
+        return failure;
       continue;
     }
     if (buffer_.size() + head.size() > partial_limit)
       return fail(too_large(buffer_.size() + head.size(),
                             options_.max_frame_size, "line"));
     append(head);
-    auto err = emit(std::string_view{buffer_.data(), buffer_.size()});
-    if (err)
-      return err;
+    if (!emit(std::string_view{buffer_.data(), buffer_.size()}))
+      return failure;
     buffer_.clear();
   }
   return {};
