@@ -178,10 +178,7 @@ public:
                         wxWANTS_CHARS | wxBORDER_THEME),
       view_(view) {
     SetFont(font);
-    // Explicit colours: a paint DC otherwise asks GTK's style machinery for
-    // the defaults on every paint.
-    SetOwnBackgroundColour(wxSystemSettings::GetColour(wxSYS_COLOUR_LISTBOX));
-    SetOwnForegroundColour(wxSystemSettings::GetColour(wxSYS_COLOUR_LISTBOXTEXT));
+    TakeSystemColours();
     SetBackgroundStyle(wxBG_STYLE_PAINT);
     char_width_ = std::max(1, GetCharWidth());
     row_height_ = GetCharHeight() + 2;
@@ -189,6 +186,11 @@ public:
     Bind(wxEVT_LEFT_DOWN, &TrafficRows::OnMouse, this);
     Bind(wxEVT_MOTION, &TrafficRows::OnMouse, this);
     Bind(wxEVT_KEY_DOWN, &TrafficRows::OnKey, this);
+    Bind(wxEVT_SYS_COLOUR_CHANGED, [this](wxSysColourChangedEvent& event) {
+      TakeSystemColours();
+      Refresh();
+      event.Skip();
+    });
   }
 
   /// The selected shown rows as [first, last], or nothing.
@@ -232,6 +234,14 @@ private:
   static constexpr std::size_t none = static_cast<std::size_t>(-1);
 
   wxCoord OnGetRowHeight(size_t) const override { return row_height_; }
+
+  // Explicit colours: a paint DC otherwise asks GTK's style machinery for
+  // the defaults on every paint. Taken again when the theme changes.
+  void TakeSystemColours() {
+    SetOwnBackgroundColour(wxSystemSettings::GetColour(wxSYS_COLOUR_LISTBOX));
+    SetOwnForegroundColour(wxSystemSettings::GetColour(wxSYS_COLOUR_LISTBOXTEXT));
+    normal_ = highlighted_ = wxGraphicsFont{}; // made again, in the new colours
+  }
 
   // Draws through wxGraphicsContext directly: wxDC::DrawText also measures
   // every string (for its bounding box), which doubled the cost of a paint.

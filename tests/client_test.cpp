@@ -838,3 +838,22 @@ TEST_CASE_METHOD(gui_fixture, "a sequence runs from its dialog and the window sh
   the_app.Stop();
   CHECK(clock_type::now() - stop_start < 5s);
 }
+
+TEST_CASE_METHOD(gui_fixture, "when the system's colours change, the window takes the theme's new ones") {
+  the_app.Launch(client::ClientOptions{});
+  auto* frame = the_app.Frame();
+  REQUIRE(frame != nullptr);
+  // The traffic view's colours are pinned for cheaper paints; stand in for
+  // an old theme's colour, then say the theme changed.
+  auto& view = frame->Traffic();
+  view.SetOwnBackgroundColour(*wxRED);
+  view.SetOwnForegroundColour(*wxRED);
+  wxSysColourChangedEvent changed;
+  changed.SetEventObject(frame);
+  frame->GetEventHandler()->ProcessEvent(changed);
+  CHECK(view.GetBackgroundColour().IsOk());
+  CHECK(view.GetBackgroundColour() != *wxRED);
+  CHECK(view.GetForegroundColour() != *wxRED);
+  // And pinned again: still its own, not looked up on every paint.
+  CHECK(view.UseBackgroundColour());
+}
