@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <sys/socket.h>
@@ -70,13 +71,18 @@ public:
 };
 
 struct fixture : testing_support::actor_fixture {
-  // A server whose connections run a shouting_session and report their
+  // A server whose connections run a `Session` each and report their
   // events to the test thread.
-  server start_shouting(server_options opts = {}) {
-    opts.connection.inline_session = [] { return std::make_unique<shouting_session>(); };
+  template <class Session>
+  server start_inline(server_options opts = {}) {
+    opts.connection.inline_session = [] { return std::make_unique<Session>(); };
     auto srv = serve(opts, caf::actor{self});
     REQUIRE(srv);
     return *srv;
+  }
+
+  server start_shouting(server_options opts = {}) {
+    return start_inline<shouting_session>(std::move(opts));
   }
 
   // True if no frame event reaches the test thread within `wait`.
@@ -200,11 +206,7 @@ TEST_CASE_METHOD(fixture, "a peer that sends but never reads pauses an inline se
 
 TEST_CASE_METHOD(fixture, "a batched send queues every frame of a read, or none of them") {
   batch_echo::sends.clear();
-  server_options opts;
-  opts.connection.inline_session = [] { return std::make_unique<batch_echo>(); };
-  auto served = serve(opts, caf::actor{self});
-  REQUIRE(served);
-  raw_socket peer{served->port};
+  raw_socket peer{start_inline<batch_echo>().port};
   auto lines = numbered_lines(2000, " line");
   REQUIRE(peer.write_all(lines));
   CHECK(peer.read_lines(2000, 10s) == lines);
@@ -221,11 +223,7 @@ TEST_CASE_METHOD(fixture, "a batched send queues every frame of a read, or none 
 }
 
 TEST_CASE_METHOD(fixture, "frames sent back unchanged come out exactly as encoded, whatever their line endings") {
-  server_options opts;
-  opts.connection.inline_session = [] { return std::make_unique<plain_echo>(); };
-  auto served = serve(opts, caf::actor{self});
-  REQUIRE(served);
-  raw_socket peer{served->port};
+  raw_socket peer{start_inline<plain_echo>().port};
   // Back to back in one read: copied as one block.
   auto lines = numbered_lines(3000, " plain");
   REQUIRE(peer.write_all(lines));
