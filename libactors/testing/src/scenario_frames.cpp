@@ -5,6 +5,7 @@
 #include "actors/testing/scenario.hpp"
 
 #include <map>
+#include <memory>
 #include <utility>
 
 #include <re2/re2.h>
@@ -39,6 +40,19 @@ RE2::Options byte_options() {
   return options;
 }
 
+// `pattern` compiled, from a per-thread cache: a sequence checks every
+// frame that arrives against the same few patterns, and compiling one costs
+// far more than matching it.
+const RE2& compiled(const std::string& pattern) {
+  thread_local std::map<std::string, std::unique_ptr<RE2>> cache;
+  auto i = cache.find(pattern);
+  if (i != cache.end())
+    return *i->second;
+  if (cache.size() >= 64) // a script's patterns fit; a stream of new ones does not grow it
+    cache.clear();
+  return *cache.emplace(pattern, std::make_unique<RE2>(pattern, byte_options())).first->second;
+}
+
 // "c1 received nothing within 2000 ms" and friends.
 std::string what_arrived(const std::string& name, const arrival& x,
                          std::chrono::milliseconds timeout) {
@@ -58,7 +72,7 @@ bool frame_matches(const frame_pattern& pattern, std::string_view frame,
       *capture = std::string{frame};
     return true;
   }
-  RE2 re{pattern.text, byte_options()};
+  auto& re = compiled(pattern.text);
   re2::StringPiece input{frame.data(), frame.size()};
   if (re.NumberOfCapturingGroups() == 0) {
     re2::StringPiece whole;
