@@ -297,11 +297,21 @@ caf::response_promise send_generated(relay_actor* self, actors::connection_id id
                                       : "connection " + std::to_string(id) + " is not open"));
     return promise;
   }
+  // One message each to the bridge and the log for the whole batch.
+  std::vector<actors::ui_event> shown;
+  shown.reserve(batch.size());
+  std::vector<actors::log_record> logged;
   for (std::size_t k = 0; k < batch.size(); ++k) {
-    log_frame(self, id, actors::direction::out, batch[k]);
-    record(self, rec_sent_atom_v, std::uint64_t{id}, std::string{batch[k]});
-    self->send(st.bridge, actors::make_frame_event(id, actors::direction::out, std::string{batch[k]}));
+    std::string payload{batch[k]};
+    if (st.log)
+      logged.push_back(actors::make_log_record(log_source(id), actors::direction::out, payload));
+    record(self, rec_sent_atom_v, std::uint64_t{id}, payload);
+    shown.push_back(actors::make_frame_event(id, actors::direction::out, std::move(payload)));
   }
+  if (!logged.empty()) // a batch is a request: the log acknowledges it
+    self->request(st.log, caf::infinite, std::move(logged))
+      .then([](actors::log_ack_atom) {}, [](caf::error&) {});
+  self->send(st.bridge, std::move(shown));
   self->send(i->second, actors::send_atom_v, std::move(batch));
   // After the send, from the same sender: the drain sees the batch queued.
   promise.delegate(i->second, actors::drain_atom_v, generator_queue_mark);

@@ -74,6 +74,7 @@ struct generator_fixture {
   caf::scoped_actor bridge{sys};
   caf::actor bench = client::spawn_workbench(sys, bridge);
   std::uint64_t echoed = 0; // frames the connections received
+  std::uint64_t shown_sent = 0; // frames sent, as events for the window
 
   ~generator_fixture() {
     bridge->request(bench, 10s, client::shutdown_atom_v).receive([](bool) {},
@@ -99,6 +100,11 @@ struct generator_fixture {
           if (ev.kind == actors::ui_event_kind::message
               && ev.message.rfind(client::generator_prefix, 0) == 0)
             result = ev.message, done = true;
+        },
+        [&](std::vector<actors::ui_event>& events) { // a generated batch, shown
+          for (auto& ev : events)
+            if (ev.kind == actors::ui_event_kind::frame && ev.dir == actors::direction::out)
+              ++shown_sent;
         },
         [&](actors::frames_received& ev) {
           // As the real bridge does: credit back to the connection (the
@@ -165,6 +171,7 @@ TEST_CASE_METHOD(generator_fixture, "the generator sends N frames at the rate se
   auto messages = messages_until_end();
   CHECK(messages.front() == "generator: sending on 1 connection");
   CHECK_THAT(messages.back(), Catch::StartsWith("generator: done: 300 frames on 1 connection in"));
+  CHECK(shown_sent == 300); // every frame reaches the window, a batch per message
   bridge->send(bench, actors::close_atom_v, id);
   auto got = read_count(peer);
   CHECK(got.lines == 300);

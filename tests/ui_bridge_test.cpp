@@ -484,3 +484,22 @@ TEST_CASE("UDP events become value-only UI events, each datagram naming its peer
   CHECK(down.kind == ui_event_kind::disconnected);
   CHECK(down.message == "closed (3 datagrams dropped)");
 }
+
+TEST_CASE_METHOD(deterministic_fixture, "several events in one message are shown in order, like single ones") {
+  start();
+  self->send(bridge, numbered(0));
+  std::vector<ui_event> several;
+  for (int i = 1; i <= 30; ++i)
+    several.push_back(numbered(i));
+  self->send(bridge, std::move(several));
+  self->send(bridge, numbered(31));
+  driver.run();
+  REQUIRE(sink->batches.size() == 1);
+  ack(1);
+  REQUIRE(sink->batches.size() == 2);
+  auto& events = sink->batches[1].events;
+  REQUIRE(events.size() == 31);
+  for (int i = 0; i < 31; ++i)
+    CHECK(events[static_cast<std::size_t>(i)].message == "event " + std::to_string(i + 1));
+  CHECK(stats().events_received == 32);
+}

@@ -276,6 +276,11 @@ caf::behavior ui_bridge(bridge_actor* self, std::shared_ptr<ui_sink> sink,
       admit(self->state, std::move(event));
       post_next(self);
     },
+    [=](std::vector<ui_event>& events) {
+      for (auto& event : events)
+        admit(self->state, std::move(event));
+      post_next(self);
+    },
     [=](frame_received& frame) { on_frame(self, frame); },
     [=](const frames_received& batch) { on_frames(self, batch); },
     [=](connected& event) { on_event(self, event); },

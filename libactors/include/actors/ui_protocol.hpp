@@ -8,12 +8,15 @@
 //   connection's subscriber: `connected`, `frame_received`,
 //   `connection_error`, `reconnecting`, `disconnected`, and a server's
 //   `peer_refused`;
-// - `ui_event` from any actor, for anything else the user should see;
+// - `ui_event` from any actor, for anything else the user should see, or
+//   `std::vector<ui_event>`: several at once, in order (one message where a
+//   producer has many, e.g. the frames of a generated batch);
 // - `ui_ack_atom, std::uint64_t sequence` from the UI after it applied a batch;
 // - `ui_stats_atom` (a request): replies with `ui_bridge_stats`;
 // - `close_atom` (connection_protocol.hpp): stops the bridge.
 
 #include <cstdint>
+#include <vector>
 
 #include <caf/atom.hpp>
 #include <caf/meta/type_name.hpp>
@@ -68,6 +71,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(actors_ui, caf::first_custom_type_id + 200)
   CAF_ADD_TYPE_ID(actors_ui, (actors::ui_event))
   CAF_ADD_TYPE_ID(actors_ui, (actors::ui_batch))
   CAF_ADD_TYPE_ID(actors_ui, (actors::ui_bridge_stats))
+  CAF_ADD_TYPE_ID(actors_ui, (std::vector<actors::ui_event>))
 
   /// UI → bridge: batch `sequence` is applied (`ui_ack_atom, uint64_t`).
   CAF_ADD_ATOM(actors_ui, actors, ui_ack_atom, "ui_ack")
