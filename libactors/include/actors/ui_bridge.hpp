@@ -58,7 +58,8 @@ struct ui_bridge_options {
 
 /// Spawns a UI bridge that delivers events to `sink`, one batch at a time.
 ///
-/// Any actor may send it a `ui_event`; pass it as the subscriber to
+/// Any actor may send it a `ui_event`, or several in order as one
+/// `std::vector<ui_event>`; pass it as the subscriber to
 /// `connect`, `listen` or `udp_open` and it turns connection and UDP
 /// events into UI events and manages their read credit (one unit back per
 /// frame or datagram, withheld past the high-water mark under
