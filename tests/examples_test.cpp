@@ -83,8 +83,11 @@ TEST_CASE("chat_server delivers a line to its room and not to other rooms") {
   raw_socket amy{port};
   raw_socket bob{port};
   raw_socket eve{port};
-  // Each sees a welcome and its own join (and later joins of others).
+  // Each sees a welcome and its own join (and later joins of others). Only
+  // members hear a line: bob's join must be done before amy speaks (the
+  // first join he sees is his own, or one after it).
   CHECK_THAT(amy.read_until("joined #general", 5s), Catch::Contains("joined #general"));
+  CHECK_THAT(bob.read_until("joined #general", 5s), Catch::Contains("joined #general"));
   REQUIRE(eve.write_all("/join other\n"));
   CHECK_THAT(eve.read_until("joined #other", 5s), Catch::Contains("joined #other"));
   REQUIRE(amy.write_all("/nick amy\n"));
