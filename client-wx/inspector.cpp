@@ -141,9 +141,10 @@ InspectorFrame::InspectorFrame(wxWindow* parent,
   sizer->Add(list_, 1, wxEXPAND);
   sizer->Add(summary_, 0, wxEXPAND | wxALL, 4);
   panel->SetSizer(sizer);
-  for (wxWindow* w : {static_cast<wxWindow*>(header_), static_cast<wxWindow*>(list_),
-                      static_cast<wxWindow*>(summary_)})
-    PinDefaultAttributesUpFrom(w);
+  PinDefaultAttributes(header_);
+  PinDefaultAttributes(list_);
+  PinDefaultAttributes(summary_);
+  PinDefaultAttributesUpFrom(panel); // and this frame
   last_update_ = std::chrono::steady_clock::now();
 }
 

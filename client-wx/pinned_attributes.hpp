@@ -31,10 +31,14 @@ inline void PinDefaultAttributes(wxWindow* window) {
   });
 }
 
-/// PinDefaultAttributes for `window` and each of its parents.
+/// PinDefaultAttributes for `window` and each of its parents up to its
+/// top-level window (not beyond: a dialog's parent frame pins its own).
 inline void PinDefaultAttributesUpFrom(wxWindow* window) {
-  for (; window; window = window->GetParent())
+  for (; window; window = window->GetParent()) {
     PinDefaultAttributes(window);
+    if (window->IsTopLevel())
+      break;
+  }
 }
 
 } // namespace client
