@@ -325,10 +325,6 @@ void notify_error(connection_broker* self, error_kind kind, std::string msg) {
   self->send(st.subscriber, connection_error{st.stats.id, kind, std::move(msg)});
 }
 
-bool queue_frame(connection_broker* self, std::string_view payload) {
-  return queue_frames(self, &payload, 1, payload.size());
-}
-
 bool queue_payloads(connection_broker* self, const std::string_view* payloads, std::size_t count,
                     std::size_t bytes) {
   return queue_frames(self, payloads, count, bytes);

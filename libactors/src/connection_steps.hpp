@@ -33,10 +33,6 @@ actor_metrics connection_metrics(connection_broker* self);
 /// Answers the drain_atom requests whose mark the write queue is down to.
 void answer_drains(connection_broker* self);
 
-/// Encodes `payload` into the write queue; false (and the subscriber told
-/// why) if it was refused.
-bool queue_frame(connection_broker* self, std::string_view payload);
-
 /// Encodes `count` payloads into the write queue, all or none (`bytes`:
 /// their sizes together); false (and the subscriber told why) if refused.
 bool queue_payloads(connection_broker* self, const std::string_view* payloads, std::size_t count,
