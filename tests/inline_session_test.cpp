@@ -60,6 +60,17 @@ public:
   static inline std::vector<bool> sends;
 };
 
+// Sends each read's frames back, closes, then tries to send them again.
+class close_then_send final : public inline_session {
+public:
+  void on_frames(const std::vector<std::string_view>& frames,
+                 session_output& out) override {
+    CHECK(out.send(frames));
+    out.close();
+    CHECK_FALSE(out.send(frames));
+  }
+};
+
 // Sends each read's frames back as they came: the connection may copy
 // them as the read's own bytes.
 class plain_echo final : public inline_session {
@@ -244,4 +255,15 @@ TEST_CASE_METHOD(fixture, "frames sent back unchanged come out exactly as encode
              [](const caf::error& err) { FAIL(to_string(err)); });
   CHECK(stats.frames_out == 3000 + 4 + 3);
   CHECK(stats.bytes_out == lines.size() + 15 + 18); // as received, CRs gone
+}
+
+TEST_CASE_METHOD(fixture, "a batched send after close is refused with a reason, and what came before goes out") {
+  raw_socket peer{start_inline<close_then_send>().port};
+  REQUIRE(peer.write_all("one\ntwo\n"));
+  CHECK(peer.read_lines(2, 5s) == "one\ntwo\n");
+  CHECK(peer.closed_by_peer(5s));
+  expect<connected>();
+  auto err = expect<connection_error>();
+  CHECK(err.kind == error_kind::not_connected);
+  CHECK(err.message == "send after close: the frames were dropped");
 }
