@@ -16,6 +16,9 @@ namespace client {
 
 ClientConfig::ClientConfig() {
   add_demo_message_types(*this);
+  // The window's thread first: under a flood, the actors' threads would
+  // otherwise take the cores from it (B2 in docs/performance.md).
+  lower_thread_priority();
 }
 
 Runtime::Runtime(wxEvtHandler& ui) : sink_(std::make_shared<actors::wx::ui_sink>(ui)) {

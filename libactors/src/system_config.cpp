@@ -1,6 +1,16 @@
 #include "actors/system_config.hpp"
 
+#include <algorithm>
+#include <cerrno>
+#include <stdexcept>
+#include <string>
+
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <caf/io/middleman.hpp>
+#include <caf/thread_hook.hpp>
 
 #include "actors/connection_protocol.hpp"
 #include "actors/error_kind.hpp"
@@ -11,9 +21,46 @@
 
 namespace actors {
 
+namespace {
+
+// Sets the nice value of each thread CAF starts, relative to the creator's.
+// On Linux, nice values belong to threads, not to the whole process.
+class lower_priority_hook : public caf::thread_hook {
+public:
+  explicit lower_priority_hook(int increment) : increment_(increment) {}
+
+  void init(caf::actor_system&) override {
+    errno = 0;
+    auto nice = getpriority(PRIO_PROCESS, 0); // the creating thread's
+    base_ = errno == 0 ? nice : 0;
+  }
+
+  void thread_started() override {
+    // Failing to lower a priority leaves the thread as it was: harmless.
+    setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)),
+                std::min(base_ + increment_, 19));
+  }
+
+  void thread_terminates() override {}
+
+private:
+  int increment_;
+  int base_ = 0;
+};
+
+} // namespace
+
 system_config::system_config() {
   load<caf::io::middleman>();
   actors::add_message_types(*this);
+}
+
+system_config& system_config::lower_thread_priority(int nice_increment) {
+  if (nice_increment < 0)
+    throw std::invalid_argument("lower_thread_priority: the increment must be 0 or more, not "
+                                + std::to_string(nice_increment));
+  add_thread_hook<lower_priority_hook>(nice_increment);
+  return *this;
 }
 
 void add_message_types(caf::actor_system_config& cfg) {

@@ -11,6 +11,16 @@ class system_config : public caf::actor_system_config {
 public:
   /// Loads caf::io::middleman and registers libactors' message types.
   system_config();
+
+  /// Runs every thread the actor system starts (scheduler workers, the I/O
+  /// multiplexer, the clock, detached actors) `nice_increment` nice levels
+  /// below the thread that creates the system, such as a GUI's main
+  /// thread. When the cores are busy (a peer flooding a connection), the
+  /// UI keeps its share of them and the actors wait, which backpressure
+  /// keeps bounded. Call it before the actor system is created. Linux
+  /// caps nice values at 19; an unprivileged process cannot take a
+  /// priority back, so a negative increment throws std::invalid_argument.
+  system_config& lower_thread_priority(int nice_increment = 10);
 };
 
 /// Registers every libactors message type with `cfg`. `system_config` calls

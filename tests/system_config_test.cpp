@@ -1,0 +1,111 @@
+// actors::system_config: the threads the actor system starts run below the
+// thread that created it when lower_thread_priority asks for it.
+
+#include <algorithm>
+#include <cerrno>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <caf/actor_system.hpp>
+#include <caf/scoped_actor.hpp>
+
+#include <catch2/catch.hpp>
+
+#include "actors/system_config.hpp"
+
+namespace {
+
+// The calling thread's nice value.
+int own_nice() {
+  errno = 0;
+  auto nice = getpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)));
+  REQUIRE(errno == 0);
+  return nice;
+}
+
+// The nice value of the thread that runs a scheduled actor, and of one
+// that runs a detached actor.
+std::pair<int, int> actor_thread_nice(caf::actor_system& sys) {
+  auto ask = [&](caf::actor worker) {
+    caf::scoped_actor self{sys};
+    int nice = -100;
+    self->request(worker, caf::infinite, caf::get_atom::value)
+      .receive([&](int value) { nice = value; }, [](caf::error&) { FAIL("no answer"); });
+    self->send_exit(worker, caf::exit_reason::user_shutdown);
+    return nice;
+  };
+  auto behavior = [](caf::event_based_actor*) -> caf::behavior {
+    return {[](caf::get_atom) { return own_nice(); }};
+  };
+  auto scheduled = ask(sys.spawn(behavior));
+  auto detached = ask(sys.spawn<caf::detached>(behavior));
+  return {scheduled, detached};
+}
+
+// The nice value of every other thread of this process, by name (from
+// /proc/self/task/TID/stat: the 19th field, after the name in parentheses).
+std::multimap<std::string, int> other_threads_nice() {
+  std::multimap<std::string, int> result;
+  auto self = std::to_string(syscall(SYS_gettid));
+  for (auto& task : std::filesystem::directory_iterator{"/proc/self/task"}) {
+    if (task.path().filename() == self)
+      continue;
+    std::ifstream in{task.path() / "stat"};
+    std::string stat{std::istreambuf_iterator<char>{in}, {}};
+    auto open = stat.find('('), close = stat.rfind(')');
+    if (open == std::string::npos || close == std::string::npos)
+      continue; // the thread ended meanwhile
+    std::istringstream fields{stat.substr(close + 2)};
+    std::string field;
+    for (int i = 3; i < 19 && fields >> field; ++i) {
+    }
+    int nice = 0;
+    if (fields >> nice)
+      result.emplace(stat.substr(open + 1, close - open - 1), nice);
+  }
+  return result;
+}
+
+} // namespace
+
+TEST_CASE("actor threads run at the creator's priority unless told otherwise") {
+  actors::system_config cfg;
+  caf::actor_system sys{cfg};
+  auto [scheduled, detached] = actor_thread_nice(sys);
+  CHECK(scheduled == own_nice());
+  CHECK(detached == own_nice());
+}
+
+TEST_CASE("lower_thread_priority runs every actor thread below the creator's") {
+  actors::system_config cfg;
+  cfg.lower_thread_priority(7);
+  caf::actor_system sys{cfg};
+  auto creator = own_nice();
+  auto expected = std::min(creator + 7, 19);
+  auto [scheduled, detached] = actor_thread_nice(sys);
+  CHECK(scheduled == expected);
+  CHECK(detached == expected);
+  CHECK(own_nice() == creator); // the creating thread keeps its own
+  // The multiplexer, the clock and every worker too: each thread but ours.
+  auto threads = other_threads_nice();
+  CHECK(threads.count("caf.clock") == 1);
+  CHECK(threads.size() >= 3); // the clock, the multiplexer, a worker at least
+  for (auto& [name, nice] : threads) {
+    INFO("thread " << name);
+    CHECK(nice == expected);
+  }
+}
+
+TEST_CASE("lower_thread_priority refuses a negative increment") {
+  actors::system_config cfg;
+  CHECK_THROWS_WITH(cfg.lower_thread_priority(-1),
+                    "lower_thread_priority: the increment must be 0 or more, not -1");
+}
