@@ -34,6 +34,7 @@
 #include "send_bar.hpp"
 #include "sequence_dialog.hpp"
 #include "sequence_runner.hpp"
+#include "status_bar.hpp"
 #include "throughput_graph.hpp"
 #include "traffic_generator.hpp"
 #include "traffic_view.hpp"
@@ -568,6 +569,13 @@ void MainFrame::OnCopy(wxCommandEvent&) {
     return;
   wxTheClipboard->SetData(new wxTextDataObject(text));
   wxTheClipboard->Close();
+}
+
+wxStatusBar* MainFrame::OnCreateStatusBar(int fields, long style, wxWindowID id,
+                                          const wxString& name) {
+  auto* bar = new DeferredStatusBar(this, id, style, name);
+  bar->SetFieldsCount(fields);
+  return bar;
 }
 
 void MainFrame::OnSecond(wxTimerEvent&) {

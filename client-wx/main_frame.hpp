@@ -102,6 +102,11 @@ public:
   /// Receives the bridge's batches (tests and benchmarks observe it).
   actors::wx::batch_receiver& Batches() { return batches_; }
 
+protected:
+  /// The status bar CreateStatusBar makes: a DeferredStatusBar.
+  wxStatusBar* OnCreateStatusBar(int fields, long style, wxWindowID id,
+                                 const wxString& name) override;
+
 private:
   void ApplyBatch(const actors::ui_batch& batch);
   void BuildMenus();

@@ -857,3 +857,25 @@ TEST_CASE_METHOD(gui_fixture, "when the system's colours change, the window take
   // And pinned again: still its own, not looked up on every paint.
   CHECK(view.UseBackgroundColour());
 }
+
+TEST_CASE_METHOD(gui_fixture, "status text shows with the next frame, not with a repaint of its own") {
+  the_app.Launch(client::ClientOptions{});
+  auto* frame = the_app.Frame();
+  REQUIRE(frame != nullptr);
+  auto* bar = frame->GetStatusBar();
+  REQUIRE(bar != nullptr);
+  int paints = 0;
+  bar->Bind(wxEVT_PAINT, [&](wxPaintEvent& event) {
+    ++paints;
+    event.Skip(); // the bar draws its fields
+  });
+  REQUIRE(pump_until([&] { return paints > 0; }, 5s)); // shown once
+  // wx's own status bar would paint (the whole window's invalid parts)
+  // inside SetStatusText; under a flood that was an extra frame each time.
+  auto before = paints;
+  frame->SetStatusText("first", 0);
+  frame->SetStatusText("second", 1);
+  CHECK(paints == before);
+  CHECK(bar->GetStatusText(0) == "first");
+  CHECK(pump_until([&] { return paints > before; }, 5s)); // and then it is drawn
+}
