@@ -12,6 +12,7 @@
 #include <wx/app.h>
 #include <wx/evtloop.h>
 #include <wx/init.h>
+#include <wx/timer.h>
 
 namespace testing_support {
 
@@ -51,6 +52,16 @@ bool pump_until(Predicate done, std::chrono::milliseconds timeout) {
     std::this_thread::sleep_for(std::chrono::milliseconds{1});
   }
   return true;
+}
+
+/// Runs the app's own main loop, as the client runs it, for `duration`.
+/// pump_until polls with pauses and never sends idle events; timing the
+/// loop (its longest gap) needs the real one.
+inline void run_main_loop_for(std::chrono::milliseconds duration) {
+  wxTimer stop;
+  stop.Bind(wxEVT_TIMER, [](wxTimerEvent&) { wxTheApp->ExitMainLoop(); });
+  stop.StartOnce(static_cast<int>(duration.count()));
+  wxTheApp->OnRun();
 }
 
 } // namespace testing_support
