@@ -1003,6 +1003,26 @@ reruns one benchmark and rewrites its section here.
   the flooding peer and the actors. Smaller batches (2,000 instead of 5,000
   events) cut throughput to 1.1M without shortening the gaps; repainting
   at most 30 times a second changed neither.
+- **B2 and the inspector: the actors yield to the window, and status text
+  waits for the frame (2026-11-28, later).** A timeline of the inspector
+  test's longest gaps (frame-clock phases, batches and the thread's CPU
+  time) showed two causes. (1) Once a second the status bar's five
+  `SetStatusText` calls took 5-9 ms: wx's generic status bar, the one wxGTK
+  uses, repaints inside each call (`wxWindow::Update`), and on GTK 3 that
+  paints every invalid part of the window, under a flood the whole traffic
+  view. `DeferredStatusBar` (client-wx/status_bar.hpp) only marks the field
+  for the next frame. (2) On two cores, CAF's threads (four workers, the
+  multiplexer) took the CPU from the UI thread. `system_config::
+  lower_thread_priority` runs every thread the actor system starts ten nice
+  levels below the thread that made it, and the client uses it: the window
+  keeps its share and the network waits, bounded by backpressure. By hand,
+  12 runs of B2 each way: 1.67M lines/s and an 11 ms longest gap (median),
+  from 1.33M and 14.4 ms. The table's B2 (median of five): 1.50M lines/s,
+  longest gap 12.9 ms, from 15.6 ms. The inspector test now times the
+  client's own main loop (its helper had paused 1 ms between passes and
+  sent no idle events): its longest gap was 9-13 ms in 21 of 22 runs and
+  18 ms in one, from 14-19 ms. What is left in the gaps is a frame that
+  paints every visible row while the flood competes for the two cores.
 - **B3 misses its target, and on this setup cannot meet it.** The median is
   about 0.5 ms; the tail is one frame. Every ping adds rows and scrolls the
   view, so GTK paints a frame at 60 Hz; GTK 3 has no blit for scrolling, so
@@ -1015,8 +1035,12 @@ reruns one benchmark and rewrites its section here.
   1 ms had its echo arrive while a frame was being painted, and the UI
   thread can apply it only afterwards. At about 60 frames a second and 2,000
   pings a second, 2-3% of pings meet a frame, so p99 is a frame's length:
-  4.5 ms in the table's run, 8.1 ms in a run of five an hour earlier, and
-  4.8-8.3 ms in single runs.
+  5.3 ms in the table's run (4.5 and 8.1 ms in earlier runs of five), and
+  4.0-8.3 ms in single runs.
+  With a window manager running (openbox), GDK skips that round trip and a
+  frame takes about 1.9 ms instead of 3.3 ms, yet p99 stayed at 3.4-4.4 ms:
+  while the UI thread paints, Xvfb draws the last frame on the other core,
+  and the echo's threads wait for both.
   Below 1 ms at p99 would take frames under about 0.5 ms (not with full
   repaints under Xvfb) or fewer than 20 frames a second while pinging.
 - **B6 TLS**: with one connection, and in handshakes per second, we are at
