@@ -41,18 +41,14 @@ actor_metrics connection_metrics(connection_broker* self) {
            + (st.tls_version.empty() ? "" : " " + st.tls_version);
   m.state = state_name(st);
   m.mailbox = self->mailbox().size();
-  auto counter = [&](const char* name, std::uint64_t value) {
-    m.samples.push_back({name, metric_type::counter, static_cast<double>(value)});
-  };
-  counter("frames_received_total", st.stats.frames_in);
-  counter("bytes_received_total", st.stats.bytes_in);
-  counter("frames_sent_total", st.stats.frames_out);
-  counter("bytes_sent_total", st.stats.bytes_out);
-  m.samples.push_back({"bytes_queued", metric_type::gauge, static_cast<double>(st.queued_bytes)});
-  m.samples.push_back({"read_credit", metric_type::gauge,
-                       static_cast<double>(st.credit > 0 ? st.credit : 0)});
-  m.samples.push_back({"seconds_since_read", metric_type::detail, seconds_since(st.last_read)});
-  m.samples.push_back({"seconds_since_write", metric_type::detail, seconds_since(st.last_write)});
+  m.add("frames_received_total", metric_type::counter, st.stats.frames_in);
+  m.add("bytes_received_total", metric_type::counter, st.stats.bytes_in);
+  m.add("frames_sent_total", metric_type::counter, st.stats.frames_out);
+  m.add("bytes_sent_total", metric_type::counter, st.stats.bytes_out);
+  m.add("bytes_queued", metric_type::gauge, st.queued_bytes);
+  m.add("read_credit", metric_type::gauge, st.credit > 0 ? st.credit : 0);
+  m.add("seconds_since_read", metric_type::detail, seconds_since(st.last_read));
+  m.add("seconds_since_write", metric_type::detail, seconds_since(st.last_write));
   return m;
 }
 

@@ -155,17 +155,14 @@ actor_metrics writer_metrics(front_actor* self) {
   m.name = "log " + self->state.options.path;
   m.state = self->state.closing ? "closing" : self->state.failing ? "failing" : "writing";
   m.mailbox = self->mailbox().size();
-  auto add = [&](const char* name, metric_type type, std::uint64_t value) {
-    m.samples.push_back({name, type, static_cast<double>(value)});
-  };
-  add("records_received_total", metric_type::counter, stats.records_received);
-  add("records_written_total", metric_type::counter, stats.records_written);
-  add("records_dropped_total", metric_type::counter, stats.records_dropped);
-  add("bytes_written_total", metric_type::counter, stats.bytes_written);
-  add("rotations_total", metric_type::counter, stats.rotations);
-  add("failures_total", metric_type::counter, stats.failures);
-  add("backlog_bytes", metric_type::gauge, stats.backlog_bytes);
-  add("backlog_records", metric_type::gauge, stats.backlog_records);
+  m.add("records_received_total", metric_type::counter, stats.records_received);
+  m.add("records_written_total", metric_type::counter, stats.records_written);
+  m.add("records_dropped_total", metric_type::counter, stats.records_dropped);
+  m.add("bytes_written_total", metric_type::counter, stats.bytes_written);
+  m.add("rotations_total", metric_type::counter, stats.rotations);
+  m.add("failures_total", metric_type::counter, stats.failures);
+  m.add("backlog_bytes", metric_type::gauge, stats.backlog_bytes);
+  m.add("backlog_records", metric_type::gauge, stats.backlog_records);
   return m;
 }
 

@@ -78,19 +78,15 @@ actor_metrics udp_metrics(udp_broker* self, const char* state) {
            + (st.remote.empty() ? "" : " -> " + st.remote);
   m.state = state;
   m.mailbox = self->mailbox().size();
-  auto counter = [&](const char* name, std::uint64_t value) {
-    m.samples.push_back({name, metric_type::counter, static_cast<double>(value)});
-  };
-  counter("datagrams_received_total", stats.datagrams_in);
-  counter("bytes_received_total", stats.bytes_in);
-  counter("datagrams_sent_total", stats.datagrams_out);
-  counter("bytes_sent_total", stats.bytes_out);
-  counter("datagrams_dropped_total", stats.dropped);
-  counter("datagrams_dropped_by_kernel_total", stats.dropped_by_kernel);
-  counter("datagrams_too_large_total", stats.too_large);
-  m.samples.push_back({"bytes_queued", metric_type::gauge, static_cast<double>(stats.queued_bytes)});
-  m.samples.push_back({"read_credit", metric_type::gauge,
-                       static_cast<double>(st.credit > 0 ? st.credit : 0)});
+  m.add("datagrams_received_total", metric_type::counter, stats.datagrams_in);
+  m.add("bytes_received_total", metric_type::counter, stats.bytes_in);
+  m.add("datagrams_sent_total", metric_type::counter, stats.datagrams_out);
+  m.add("bytes_sent_total", metric_type::counter, stats.bytes_out);
+  m.add("datagrams_dropped_total", metric_type::counter, stats.dropped);
+  m.add("datagrams_dropped_by_kernel_total", metric_type::counter, stats.dropped_by_kernel);
+  m.add("datagrams_too_large_total", metric_type::counter, stats.too_large);
+  m.add("bytes_queued", metric_type::gauge, stats.queued_bytes);
+  m.add("read_credit", metric_type::gauge, st.credit > 0 ? st.credit : 0);
   return m;
 }
 

@@ -240,18 +240,15 @@ actor_metrics bridge_metrics(bridge_actor* self) {
   m.name = "ui bridge " + std::to_string(self->id());
   m.state = self->state.in_flight_sequence != 0 ? "waiting for the UI" : "idle";
   m.mailbox = self->mailbox().size();
-  auto add = [&](const char* name, metric_type type, double value) {
-    m.samples.push_back({name, type, value});
-  };
-  add("events_received_total", metric_type::counter, static_cast<double>(stats.events_received));
-  add("events_posted_total", metric_type::counter, static_cast<double>(stats.events_posted));
-  add("events_dropped_total", metric_type::counter, static_cast<double>(stats.events_dropped));
-  add("batches_posted_total", metric_type::counter, static_cast<double>(stats.batches_posted));
-  add("ui_wait_seconds_total", metric_type::counter, static_cast<double>(stats.ui_wait_ns) / 1e9);
-  add("events_pending", metric_type::gauge, static_cast<double>(stats.pending));
-  add("events_in_flight", metric_type::gauge, static_cast<double>(stats.in_flight));
-  add("throttled_connections", metric_type::gauge, static_cast<double>(stats.throttled_connections));
-  add("largest_batch", metric_type::detail, static_cast<double>(stats.largest_batch));
+  m.add("events_received_total", metric_type::counter, stats.events_received);
+  m.add("events_posted_total", metric_type::counter, stats.events_posted);
+  m.add("events_dropped_total", metric_type::counter, stats.events_dropped);
+  m.add("batches_posted_total", metric_type::counter, stats.batches_posted);
+  m.add("ui_wait_seconds_total", metric_type::counter, static_cast<double>(stats.ui_wait_ns) / 1e9);
+  m.add("events_pending", metric_type::gauge, stats.pending);
+  m.add("events_in_flight", metric_type::gauge, stats.in_flight);
+  m.add("throttled_connections", metric_type::gauge, stats.throttled_connections);
+  m.add("largest_batch", metric_type::detail, stats.largest_batch);
   return m;
 }
 

@@ -61,6 +61,12 @@ struct actor_metrics {
 
   /// The value of sample `name`, or 0.
   double value(const std::string& sample_name) const;
+
+  /// Adds a sample: `name` within the kind, how it behaves, its value.
+  template <class Number>
+  void add(std::string sample_name, metric_type type, Number number) {
+    samples.push_back({std::move(sample_name), type, static_cast<double>(number)});
+  }
 };
 
 /// Every live actor's figures, and per kind the counters of the ended ones.
