@@ -1,5 +1,6 @@
 #include "connection_panel.hpp"
 
+#include <cstdio>
 #include <iterator>
 #include <string>
 
@@ -38,6 +39,17 @@ wxString FormatCount(std::uint64_t count) {
   return wxString::FromUTF8(result);
 }
 
+wxString FormatShort(double value) {
+  char text[32];
+  if (value >= 1e6)
+    std::snprintf(text, sizeof text, "%.1fM", value / 1e6);
+  else if (value >= 1e4)
+    std::snprintf(text, sizeof text, "%.1fk", value / 1e3);
+  else
+    std::snprintf(text, sizeof text, "%.0f", value);
+  return text;
+}
+
 wxString FormatBytes(std::uint64_t bytes) {
   static const char* units[] = {"B", "KB", "MB", "GB", "TB"};
   auto value = static_cast<double>(bytes);
@@ -73,8 +85,7 @@ void ConnectionPanel::Tick() {
     SetItem(row, column_in, FormatCount(f.frames_in) + " (" + FormatBytes(f.bytes_in) + ")");
     SetItem(row, column_out,
             FormatCount(f.frames_out) + " (" + FormatBytes(f.bytes_out) + ")");
-    SetItem(row, column_rate, FormatCount(static_cast<std::uint64_t>(f.rate_in)) + " / "
-                                + FormatCount(static_cast<std::uint64_t>(f.rate_out)));
+    SetItem(row, column_rate, FormatShort(f.rate_in) + " / " + FormatShort(f.rate_out));
   }
 }
 

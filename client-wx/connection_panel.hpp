@@ -92,5 +92,7 @@ private:
 /// "12,345" and "1.2 MB": counts and sizes for people.
 wxString FormatCount(std::uint64_t count);
 wxString FormatBytes(std::uint64_t bytes);
+/// "950", "12.3k", "2.9M": a rate or a figure that must stay short.
+wxString FormatShort(double value);
 
 } // namespace client

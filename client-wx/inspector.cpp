@@ -1,7 +1,6 @@
 #include "inspector.hpp"
 
 #include <algorithm>
-#include <cstdio>
 #include <utility>
 
 #include <wx/dc.h>
@@ -11,6 +10,7 @@
 #include <wx/stattext.h>
 #include <wx/vlbox.h>
 
+#include "connection_panel.hpp"
 #include "pinned_attributes.hpp"
 
 namespace client {
@@ -49,17 +49,9 @@ double figure(const actors::actor_metrics& m, const char* name, double none) {
   return name ? m.value(name) : none;
 }
 
+// A figure, or nothing where the kind has none (-1).
 wxString number(double value) {
-  if (value < 0)
-    return {};
-  char text[32];
-  if (value >= 1e6)
-    std::snprintf(text, sizeof text, "%.1fM", value / 1e6);
-  else if (value >= 1e4)
-    std::snprintf(text, sizeof text, "%.1fk", value / 1e3);
-  else
-    std::snprintf(text, sizeof text, "%.0f", value);
-  return text;
+  return value < 0 ? wxString{} : FormatShort(value);
 }
 
 } // namespace

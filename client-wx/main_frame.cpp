@@ -611,8 +611,9 @@ void MainFrame::ShowError(const wxString& text) {
 void MainFrame::UpdateStatus() {
   SetStatusText(wxString::Format("%zu connections", connections_->OpenCount()),
                 field_connections);
-  SetStatusText(wxString::Format("rx %.0f frames/s", rx_rate_), field_rx);
-  SetStatusText(wxString::Format("tx %.0f frames/s", tx_rate_), field_tx);
+  // Short, to fit the field under a flood ("rx 2.9M frames/s").
+  SetStatusText("rx " + FormatShort(rx_rate_) + " frames/s", field_rx);
+  SetStatusText("tx " + FormatShort(tx_rate_) + " frames/s", field_tx);
   auto dropped = wxString::Format("%llu dropped", static_cast<unsigned long long>(dropped_));
   if (auto evicted = traffic_->Model().Evicted(); evicted > 0)
     dropped += wxString::Format(", %llu older rows evicted%s",

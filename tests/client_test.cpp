@@ -812,6 +812,9 @@ TEST_CASE("counts and sizes read well") {
   CHECK(client::FormatBytes(999) == "999 B");
   CHECK(client::FormatBytes(1500) == "1.5 KB");
   CHECK(client::FormatBytes(2'300'000'000) == "2.3 GB");
+  CHECK(client::FormatShort(950) == "950");
+  CHECK(client::FormatShort(12'345) == "12.3k");
+  CHECK(client::FormatShort(2'854'319) == "2.9M");
 }
 
 TEST_CASE_METHOD(gui_fixture, "a sequence runs from its dialog and the window shows its verdict") {
