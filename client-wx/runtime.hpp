@@ -64,7 +64,8 @@ struct ClientOptions {
   std::string show;
 };
 
-/// libactors' configuration plus the demo servers' messages.
+/// libactors' configuration plus the demo servers' messages; the actors'
+/// threads run below the window's (`lower_thread_priority`).
 struct ClientConfig : actors::system_config {
   ClientConfig();
 };

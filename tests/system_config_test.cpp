@@ -94,14 +94,17 @@ TEST_CASE("lower_thread_priority runs every actor thread below the creator's") {
   CHECK(scheduled == expected);
   CHECK(detached == expected);
   CHECK(own_nice() == creator); // the creating thread keeps its own
-  // The multiplexer, the clock and every worker too: each thread but ours.
-  auto threads = other_threads_nice();
-  CHECK(threads.count("caf.clock") == 1);
-  CHECK(threads.size() >= 3); // the clock, the multiplexer, a worker at least
-  for (auto& [name, nice] : threads) {
+  // The multiplexer, the clock and every worker too. CAF names its threads
+  // "caf.*" (a sanitizer's own thread is not the actor system's).
+  std::size_t caf_threads = 0;
+  for (auto& [name, nice] : other_threads_nice()) {
+    if (name.rfind("caf.", 0) != 0)
+      continue;
+    ++caf_threads;
     INFO("thread " << name);
     CHECK(nice == expected);
   }
+  CHECK(caf_threads >= 3); // the clock, the multiplexer, a worker at least
 }
 
 TEST_CASE("lower_thread_priority refuses a negative increment") {
