@@ -1020,9 +1020,13 @@ reruns one benchmark and rewrites its section here.
   from 1.33M and 14.4 ms. The table's B2 (median of five): 1.50M lines/s,
   longest gap 12.9 ms, from 15.6 ms. The inspector test now times the
   client's own main loop (its helper had paused 1 ms between passes and
-  sent no idle events): its longest gap was 9-13 ms in 21 of 22 runs and
-  18 ms in one, from 14-19 ms. What is left in the gaps is a frame that
-  paints every visible row while the flood competes for the two cores.
+  sent no idle events): its longest gap was 9-13 ms in 27 of 28 runs and
+  18 ms in one, from 14-19 ms; in one noisy stretch of 28 runs, 16 went
+  over 16 ms (up to 46 ms) while B2 by hand stayed at 10-15 ms. What is
+  left in the gaps is a frame that paints every visible row, and in the
+  worst a frame's after-paint waiting 6-18 ms, with no CPU used, for Xvfb's
+  reply (GDK asks the X server on every frame when no window manager
+  runs), while the flooding peer competes for the two cores.
 - **B3 misses its target, and on this setup cannot meet it.** The median is
   about 0.5 ms; the tail is one frame. Every ping adds rows and scrolls the
   view, so GTK paints a frame at 60 Hz; GTK 3 has no blit for scrolling, so
