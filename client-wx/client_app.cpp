@@ -8,6 +8,7 @@
 #include <wx/image.h>
 
 #include "actors/termination_signal.hpp"
+#include "frame_sync.hpp"
 #include "generator_dialog.hpp"
 #include "inspector.hpp"
 #include "inspector_feed.hpp"
@@ -58,6 +59,7 @@ void ClientApp::Launch(const ClientOptions& options) {
   if (!rules.empty())
     frame_->SetReplyRules(std::move(rules));
   frame_->Show();
+  SkipFrameSyncWithoutWindowManager(*frame_);
   if (!options.log.empty())
     frame_->LogTo(options.log);
   // Before the connections open, so the script has them from the start.

@@ -23,6 +23,7 @@
 #include "connection_panel.hpp"
 #include "connection_relay.hpp"
 #include "endpoint_dialogs.hpp"
+#include "frame_sync.hpp"
 #include "generator_dialog.hpp"
 #include "inspector.hpp"
 #include "inspector_feed.hpp"
@@ -137,6 +138,11 @@ MainFrame::MainFrame(const actors::wx::ui_sink& sink, caf::actor workbench,
   PinDefaultAttributesUpFrom(traffic_);
   DrawSashOnlyWhenExposed(split);
   PinDefaultAttributes(send_bar_);
+  // Repainted once a second (or more) while traffic flows.
+  PinDefaultAttributes(graph_);
+  PinDefaultAttributes(connections_);
+  for (auto* part : connections_->GetChildren()) // its rows and its header
+    PinDefaultAttributes(part);
   CreateStatusBar(field_count);
   // The dropped field also counts evicted rows: give it room.
   const int widths[field_count] = {-2, -2, -2, -4, -6};
@@ -441,11 +447,14 @@ void MainFrame::ShowSequenceState(const wxString& text) {
 }
 
 InspectorFrame& MainFrame::ShowInspector() {
-  if (!inspector_)
+  bool created = inspector_ == nullptr;
+  if (created)
     inspector_ = new InspectorFrame(this, [this](std::uint64_t id) {
       connections_->SelectConnection(id);
     });
   inspector_->Show();
+  if (created)
+    SkipFrameSyncWithoutWindowManager(*inspector_);
   inspector_->Raise();
   // The first snapshot now, not at the next tick.
   if (inspector_feed_ && !inspect_pending_) {

@@ -1,6 +1,7 @@
 #include "throughput_graph.hpp"
 
 #include <algorithm>
+#include <vector>
 
 #include <wx/dcbuffer.h>
 
@@ -15,6 +16,7 @@ ThroughputGraph::ThroughputGraph(wxWindow* parent)
   SetBackgroundStyle(wxBG_STYLE_PAINT);
   SetToolTip("frames per second, last minute, of the selected connection "
              "(or all): green received, blue sent");
+  label_font_ = GetFont().Smaller();
   Bind(wxEVT_PAINT, &ThroughputGraph::OnPaint, this);
 }
 
@@ -39,17 +41,19 @@ void ThroughputGraph::OnPaint(wxPaintEvent&) {
     return static_cast<int>(i * static_cast<std::size_t>(size.x - 1) / (max_samples - 1));
   };
   auto y_of = [&](double v) { return size.y - 1 - static_cast<int>(v / top * (size.y - 2)); };
+  // One polyline per series: a line per segment costs a stroke each.
+  std::vector<wxPoint> points(samples_.size());
   auto plot = [&](const wxColour& colour, bool sent) {
+    if (samples_.size() < 2)
+      return;
+    for (std::size_t i = 0; i < samples_.size(); ++i)
+      points[i] = wxPoint(x_of(i), y_of(sent ? samples_[i].second : samples_[i].first));
     dc.SetPen(wxPen(colour, 1));
-    for (std::size_t i = 1; i < samples_.size(); ++i) {
-      auto a = sent ? samples_[i - 1].second : samples_[i - 1].first;
-      auto b = sent ? samples_[i].second : samples_[i].first;
-      dc.DrawLine(x_of(i - 1), y_of(a), x_of(i), y_of(b));
-    }
+    dc.DrawLines(static_cast<int>(points.size()), points.data());
   };
   plot(wxColour(0, 150, 0), false);
   plot(wxColour(0, 0, 200), true);
-  dc.SetFont(GetFont().Smaller());
+  dc.SetFont(label_font_);
   dc.SetTextForeground(wxColour(110, 110, 110));
   dc.DrawText(label_, 2, 0);
 }

@@ -5,6 +5,7 @@
 #include <deque>
 #include <utility>
 
+#include <wx/font.h>
 #include <wx/panel.h>
 #include <wx/string.h>
 
@@ -24,6 +25,8 @@ private:
 
   std::deque<std::pair<double, double>> samples_;
   wxString label_;
+  wxFont label_font_; // made once: a new font per paint asks GTK for it
+
 };
 
 } // namespace client

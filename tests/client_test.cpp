@@ -30,6 +30,7 @@
 #include "send_bar.hpp"
 #include "sequence_dialog.hpp"
 #include "endpoint_dialogs.hpp"
+#include "frame_sync.hpp"
 #include "message_template.hpp"
 #include "preferences_dialog.hpp"
 #include "reply_rules.hpp"
@@ -881,4 +882,17 @@ TEST_CASE_METHOD(gui_fixture, "status text shows with the next frame, not with a
   CHECK(paints == before);
   CHECK(bar->GetStatusText(0) == "first");
   CHECK(pump_until([&] { return paints > before; }, 5s)); // and then it is drawn
+}
+
+TEST_CASE_METHOD(gui_fixture, "without a window manager the windows skip GDK's frame sync, and only shown ones") {
+  // ctest runs this under xvfb-run: an X server with no window manager.
+  bool no_manager = std::system("xprop -root _NET_SUPPORTING_WM_CHECK 2>/dev/null"
+                                " | grep -q 'window id'") != 0;
+  the_app.Launch(client::ClientOptions{});
+  auto* frame = the_app.Frame();
+  REQUIRE(frame != nullptr);
+  CHECK(client::SkipFrameSyncWithoutWindowManager(*frame) == no_manager);
+  CHECK(client::SkipFrameSyncWithoutWindowManager(frame->ShowInspector()) == no_manager);
+  wxFrame hidden(nullptr, wxID_ANY, "never shown");
+  CHECK_FALSE(client::SkipFrameSyncWithoutWindowManager(hidden));
 }
