@@ -1027,6 +1027,25 @@ reruns one benchmark and rewrites its section here.
   worst a frame's after-paint waiting 6-18 ms, with no CPU used, for Xvfb's
   reply (GDK asks the X server on every frame when no window manager
   runs), while the flooding peer competes for the two cores.
+- **Frames without a window manager, and the once-a-second frame
+  (2026-11-28, last).** (1) With no window manager (Xvfb here; a kiosk or a
+  bare VNC session for users), GDK asks the X server after every frame
+  whether a window manager supports frame sync, and waits for the answer:
+  for the X server to finish drawing. That was the 6-18 ms after-paint
+  waits above, and 1.4 ms of each B3 frame. The client turns frame sync
+  off for its main window and the inspector when no window manager runs
+  (client-wx/frame_sync.hpp; there is nothing to sync with then). By hand:
+  B3 p99 3.5-4.2 ms from 4.3-5.0 ms, B2 p99 gap 8.6 from 10.6 ms. (2) A
+  timeline of each window's paint showed the frame after the once-a-second
+  status update at about 10 ms: the throughput graph took 3.6 ms of it (a
+  new font on every paint, and a stroke per line segment; now one font and
+  two polylines: 0.4 ms), the sidebar's row 1.1 ms (its attributes are now
+  pinned, like the traffic view's). Tables: B2 1.55M lines/s with the
+  longest gap 11.4 ms (p99 8.5 ms); B3 p99 3.73 ms. The inspector flood test:
+  23 of 26 runs at 8-13.7 ms; the other three (25, 31 and 45 ms) were
+  gaps in which the UI thread ran for only a fraction of the time (4 ms of
+  CPU in the 25 ms gap): it was off the CPU, with the flooding peer, Xvfb
+  and the actors on two cores.
 - **B3 misses its target, and on this setup cannot meet it.** The median is
   about 0.5 ms; the tail is one frame. Every ping adds rows and scrolls the
   view, so GTK paints a frame at 60 Hz; GTK 3 has no blit for scrolling, so
@@ -1039,8 +1058,8 @@ reruns one benchmark and rewrites its section here.
   1 ms had its echo arrive while a frame was being painted, and the UI
   thread can apply it only afterwards. At about 60 frames a second and 2,000
   pings a second, 2-3% of pings meet a frame, so p99 is a frame's length:
-  5.3 ms in the table's run (4.5 and 8.1 ms in earlier runs of five), and
-  4.0-8.3 ms in single runs.
+  3.7 ms in the table's run with frame sync off (see above; 5.3, 4.5 and
+  8.1 ms in earlier runs of five), and 3.5-8.3 ms in single runs.
   With a window manager running (openbox), GDK skips that round trip and a
   frame takes about 1.9 ms instead of 3.3 ms, yet p99 stayed at 3.4-4.4 ms:
   while the UI thread paints, Xvfb draws the last frame on the other core,
