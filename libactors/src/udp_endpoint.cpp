@@ -107,9 +107,18 @@ void end(udp_broker* self, error_kind reason, std::string message) {
   self->quit();
 }
 
+// Tells the servant how many datagrams are wanted: past the credit, it
+// counts them instead of copying each to be dropped here.
+void tell_wanted(udp_broker* self) {
+  auto& st = self->state;
+  if (st.servant)
+    st.servant->set_wanted(static_cast<std::uint64_t>(st.credit > 0 ? st.credit : 0));
+}
+
 // Delivers what the credit allows; the rest is dropped and counted.
 void on_read(udp_broker* self, detail::udp_read_msg& msg) {
   auto& st = self->state;
+  st.stats.dropped += msg.unwanted;
   st.stats.dropped_by_kernel += msg.dropped_by_kernel;
   if (msg.too_large > 0) {
     st.stats.too_large += msg.too_large;
@@ -128,6 +137,7 @@ void on_read(udp_broker* self, detail::udp_read_msg& msg) {
   if (all.empty())
     return;
   st.credit -= static_cast<std::int64_t>(delivered);
+  tell_wanted(self);
   st.stats.datagrams_in += delivered;
   for (auto& d : all) {
     st.stats.bytes_in += d.payload.size();
@@ -187,6 +197,7 @@ caf::behavior endpoint(udp_broker* self, detail::opened_udp_socket opened,
   st.stats.id = self->id();
   st.servant = detail::make_udp_servant(self, opened.fd, st.options.max_datagram_size);
   self->add_datagram_servant(st.servant);
+  tell_wanted(self);
   st.servant->launch(); // a no-op if adding it launched it
   // Unknown messages (an event sent back, a stranger's command) are dropped.
   self->set_default_handler(caf::drop);
@@ -224,7 +235,10 @@ caf::behavior endpoint(udp_broker* self, detail::opened_udp_socket opened,
       }
       send_datagram(self, nullptr, self->state.remote, std::move(payload));
     },
-    [=](credit_atom, std::uint32_t frames) { self->state.credit += frames; },
+    [=](credit_atom, std::uint32_t frames) {
+      self->state.credit += frames;
+      tell_wanted(self);
+    },
     [=](subscribe_atom, caf::actor& next) {
       if (!next)
         return;

@@ -166,9 +166,14 @@ void udp_socket_handler::read_some() {
       msg.too_large_peer = peer;
       continue;
     }
+    if (msg.datagrams.size() >= wanted_) {
+      ++msg.unwanted; // the broker would drop it: no copy
+      continue;
+    }
     msg.datagrams.push_back(datagram{peer, std::string{buffer_.data(), size}});
   }
-  if (!msg.datagrams.empty() || msg.too_large > 0 || msg.dropped_by_kernel > 0)
+  if (!msg.datagrams.empty() || msg.too_large > 0 || msg.dropped_by_kernel > 0
+      || msg.unwanted > 0)
     owner_->on_read(&backend(), std::move(msg));
   if (failure)
     owner_->on_failure(&backend(), std::move(*failure));

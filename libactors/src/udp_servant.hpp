@@ -51,13 +51,17 @@ struct udp_read_msg {
   std::string too_large_peer;
   /// Datagrams the kernel reports dropped since the last read message.
   std::uint64_t dropped_by_kernel = 0;
+  /// Datagrams read past what the broker wanted (its credit): counted, not
+  /// copied.
+  std::uint64_t unwanted = 0;
 };
 
 /// @relates udp_read_msg
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, udp_read_msg& x) {
   return f(caf::meta::type_name("udp_read_msg"), x.handle, x.datagrams,
-           x.too_large, x.too_large_size, x.too_large_peer, x.dropped_by_kernel);
+           x.too_large, x.too_large_size, x.too_large_peer, x.dropped_by_kernel,
+           x.unwanted);
 }
 
 /// Why one datagram could not be sent or read.
@@ -105,6 +109,10 @@ public:
   /// Payload bytes waiting for the socket.
   std::size_t queued_bytes() const noexcept { return queued_bytes_; }
 
+  /// How many datagrams the broker takes now (its credit); reads beyond it
+  /// are counted as unwanted without copying their payload.
+  void set_wanted(std::uint64_t datagrams) noexcept { wanted_ = datagrams; }
+
 private:
   struct outgoing {
     std::optional<socket_address> to;
@@ -129,6 +137,7 @@ private:
   socklen_t last_sender_length_ = 0;
   std::string last_sender_name_;
   std::uint32_t kernel_drops_seen_ = 0;
+  std::uint64_t wanted_ = static_cast<std::uint64_t>(-1);
   std::deque<outgoing> queue_;
   std::size_t queued_bytes_ = 0;
   bool reading_ = false;
@@ -151,6 +160,9 @@ public:
 
   /// The socket, for multicast membership.
   int fd() const noexcept { return handler_.fd(); }
+
+  /// See `udp_socket_handler::set_wanted`.
+  void set_wanted(std::uint64_t datagrams) noexcept { handler_.set_wanted(datagrams); }
 
   /// Called by the handler: the datagrams of one read event.
   void on_read(caf::execution_unit* ctx, udp_read_msg message);
