@@ -61,6 +61,11 @@ void report(udp_broker* self, udp_failure failure) {
                                       std::move(failure.peer)});
 }
 
+// Datagrams the subscriber still takes.
+std::uint64_t credit_left(const udp_state& st) {
+  return st.credit > 0 ? static_cast<std::uint64_t>(st.credit) : 0;
+}
+
 udp_stats current_stats(udp_broker* self) {
   auto stats = self->state.stats;
   stats.queued_bytes = self->state.servant ? self->state.servant->queued_bytes() : 0;
@@ -86,7 +91,7 @@ actor_metrics udp_metrics(udp_broker* self, const char* state) {
   m.add("datagrams_dropped_by_kernel_total", metric_type::counter, stats.dropped_by_kernel);
   m.add("datagrams_too_large_total", metric_type::counter, stats.too_large);
   m.add("bytes_queued", metric_type::gauge, stats.queued_bytes);
-  m.add("read_credit", metric_type::gauge, st.credit > 0 ? st.credit : 0);
+  m.add("read_credit", metric_type::gauge, credit_left(st));
   return m;
 }
 
@@ -112,7 +117,7 @@ void end(udp_broker* self, error_kind reason, std::string message) {
 void tell_wanted(udp_broker* self) {
   auto& st = self->state;
   if (st.servant)
-    st.servant->set_wanted(static_cast<std::uint64_t>(st.credit > 0 ? st.credit : 0));
+    st.servant->set_wanted(credit_left(st));
 }
 
 // Delivers what the credit allows; the rest is dropped and counted.
