@@ -6,6 +6,7 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -78,6 +79,19 @@ public:
   void on_frames(const std::vector<std::string_view>& frames,
                  session_output& out) override {
     out.send(frames);
+  }
+};
+
+// Shouts back like shouting_session, and throws at "boom".
+class throwing_session final : public inline_session {
+public:
+  void on_frames(const std::vector<std::string_view>& frames,
+                 session_output& out) override {
+    for (auto frame : frames) {
+      if (frame == "boom")
+        throw std::runtime_error("no rule for boom");
+      out.send(std::string{frame} + "!");
+    }
   }
 };
 
@@ -175,6 +189,26 @@ TEST_CASE_METHOD(fixture, "an inline session closes the connection after its las
     caf::after(5s) >> [&] { FAIL("no disconnected"); });
   CHECK(down->reason == error_kind::none);
   CHECK(down->stats.frames_out == 2);
+}
+
+TEST_CASE_METHOD(fixture, "a session that throws ends its own connection with the reason, after its replies, and no other") {
+  auto srv = start_inline<throwing_session>();
+  raw_socket bystander{srv.port};
+  expect<connected>();
+  raw_socket peer{srv.port};
+  auto peer_id = expect<connected>().id;
+  REQUIRE(peer.write_all("one\ntwo\nboom\nnever\n"));
+  CHECK(peer.read_lines(2, 5s) == "one!\ntwo!\n");
+  CHECK(peer.closed_by_peer(5s));
+  auto err = expect<connection_error>();
+  CHECK(err.id == peer_id);
+  CHECK(err.kind == error_kind::session_failed);
+  CHECK(err.message == "the inline session threw: no rule for boom");
+  auto down = expect<disconnected>();
+  CHECK(down.id == peer_id);
+  CHECK(down.reason == error_kind::session_failed);
+  REQUIRE(bystander.write_all("still here\n"));
+  CHECK(bystander.read_lines(1, 5s) == "still here!\n");
 }
 
 TEST_CASE_METHOD(fixture, "a reply the framing cannot carry is reported and the connection goes on") {

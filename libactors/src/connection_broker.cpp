@@ -16,6 +16,7 @@
 #include <caf/unit.hpp>
 
 #include "actors/log_writer.hpp"
+#include "coarse_clock.hpp"
 #include "frame_encoding.hpp"
 #include "tcp_socket.hpp"
 #include "tcp_scribe.hpp"
@@ -170,12 +171,14 @@ void on_send(connection_broker* self, const Frames& frames, std::size_t count,
 // Handlers shared by client and accepted connections.
 caf::message_handler connection_handlers(connection_broker* self) {
   return {
-    [=](caf::io::new_data_msg& msg) { on_data(self, msg); },
+    [=](caf::io::new_data_msg& msg) {
+      on_data(self, std::string_view{msg.buf.data(), msg.buf.size()});
+    },
     [=](const caf::io::connection_closed_msg&) { on_closed(self); },
     [=](const caf::io::data_transferred_msg& msg) {
       auto& st = self->state;
       st.queued_bytes = msg.remaining;
-      st.last_write = std::chrono::steady_clock::now();
+      st.last_write = coarse_now();
       answer_drains(self);
       if (st.session && st.reading == read_state::paused)
         resume_reading(self); // the backlog that paused reading went out
@@ -341,7 +344,7 @@ void flush_queued(connection_broker* self) {
   scribe->flush();
   auto left = scribe->bytes_pending();
   if (left < st.queued_bytes)
-    st.last_write = steady_clock::now();
+    st.last_write = coarse_now();
   st.queued_bytes = left;
   answer_drains(self);
 }
@@ -369,6 +372,8 @@ void start(connection_broker* self, caf::io::connection_handle hdl) {
   st.failed_attempts = 0;
   st.last_read = steady_clock::now();
   self->ack_writes(hdl, true);
+  if (auto* scribe = open_scribe(self))
+    scribe->handle_reads_with(on_data_read); // no message per read
   st.reading = read_state::unconfigured;
   resume_reading(self);
   ++st.socket_serial;

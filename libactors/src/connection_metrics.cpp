@@ -1,5 +1,6 @@
 // A connection's figures for the metrics registry (metrics.hpp).
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 
@@ -26,7 +27,9 @@ const char* state_name(const connection_state& st) {
 }
 
 double seconds_since(std::chrono::steady_clock::time_point when) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - when).count();
+  // `when` may be a coarse reading, up to a tick past now (coarse_clock.hpp).
+  auto since = std::chrono::steady_clock::now() - when;
+  return std::chrono::duration<double>(std::max(since, decltype(since)::zero())).count();
 }
 
 } // namespace

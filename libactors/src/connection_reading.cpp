@@ -2,10 +2,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <exception>
+#include <string>
 
 #include <caf/send.hpp>
 
 #include "actors/framing.hpp"
+#include "coarse_clock.hpp"
 
 namespace actors::detail {
 
@@ -44,6 +47,11 @@ void fail_after_read(connection_broker* self, const caf::error& err) {
   self->send(self, fail_atom::value, err);
 }
 
+// A session that threw ends its connection, and only that.
+caf::error session_failure(const std::string& what) {
+  return caf::make_error(error_kind::session_failed, "the inline session threw: " + what);
+}
+
 // Hands the frames of one read to the inline session in one call; its
 // replies are written once, after it. A frame that began in an earlier read
 // lives in the decoder's buffer, which the rest of the read may reuse: it
@@ -58,19 +66,26 @@ void deliver_inline(connection_broker* self, std::string_view bytes) {
   };
   st.inline_frames.clear();
   st.inline_read = bytes;
-  auto err = st.decoder.feed(bytes, [&](std::string_view frame) {
-    ++st.stats.frames_in;
-    if (st.options.log)
-      log_traffic(self, direction::in, frame);
-    st.inline_frames.push_back(frame);
-    bool in_read = frame.data() >= bytes.data()
-                   && frame.data() + frame.size() <= bytes.data() + bytes.size();
-    if (!in_read)
-      hand_over();
-  });
-  hand_over();
+  caf::error err;
+  try {
+    err = st.decoder.feed(bytes, [&](std::string_view frame) {
+      ++st.stats.frames_in;
+      if (st.options.log)
+        log_traffic(self, direction::in, frame);
+      st.inline_frames.push_back(frame);
+      bool in_read = frame.data() >= bytes.data()
+                     && frame.data() + frame.size() <= bytes.data() + bytes.size();
+      if (!in_read)
+        hand_over();
+    });
+    hand_over();
+  } catch (const std::exception& e) {
+    err = session_failure(e.what());
+  } catch (...) {
+    err = session_failure("an exception that is not a std::exception");
+  }
   st.inline_read = {};
-  flush_queued(self);
+  flush_queued(self); // what the session sent before it threw, too
   if (out.close_requested() && !st.closing()) {
     // Not inside the scribe's read (see fail_after_read): next message.
     st.reading = read_state::closing;
@@ -114,12 +129,11 @@ void stop_reading(connection_broker* self) {
   st.reading = read_state::closing;
 }
 
-void on_data(connection_broker* self, caf::io::new_data_msg& msg) {
+void on_data(connection_broker* self, std::string_view bytes) {
   auto& st = self->state;
-  st.stats.bytes_in += msg.buf.size();
-  grow_read_chunk(self, msg.buf.size());
-  st.last_read = steady_clock::now();
-  std::string_view bytes{msg.buf.data(), msg.buf.size()};
+  st.stats.bytes_in += bytes.size();
+  grow_read_chunk(self, bytes.size());
+  st.last_read = coarse_now();
   if (st.session) {
     deliver_inline(self, bytes);
     pause_if_needed(self);
@@ -140,6 +154,11 @@ void on_data(connection_broker* self, caf::io::new_data_msg& msg) {
   if (err)
     fail_after_read(self, err);
   pause_if_needed(self);
+}
+
+void on_data_read(caf::io::abstract_broker* self, std::string_view bytes) {
+  // Our scribes belong to connection brokers only.
+  on_data(static_cast<connection_broker*>(self), bytes);
 }
 
 } // namespace actors::detail

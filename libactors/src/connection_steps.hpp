@@ -60,7 +60,11 @@ void stop_reading(connection_broker* self);
 
 /// Decodes what was read and delivers the frames against read credit; a
 /// decoding error ends the connection on the next message.
-void on_data(connection_broker* self, caf::io::new_data_msg& msg);
+void on_data(connection_broker* self, std::string_view bytes);
+
+/// on_data for our scribe, which calls it for each read directly
+/// (tcp_scribe::handle_reads_with).
+void on_data_read(caf::io::abstract_broker* self, std::string_view bytes);
 
 // -- ending (connection_ending.cpp) -------------------------------------------
 

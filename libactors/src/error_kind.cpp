@@ -28,6 +28,7 @@ const char* to_string(error_kind kind) noexcept {
     case error_kind::tls_error: return "tls_error";
     case error_kind::datagram_too_large: return "datagram_too_large";
     case error_kind::limit_reached: return "limit_reached";
+    case error_kind::session_failed: return "session_failed";
     case error_kind::other: return "other";
   }
   return "unknown";

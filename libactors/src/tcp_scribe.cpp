@@ -1,8 +1,11 @@
 #include "tcp_scribe.hpp"
 
+#include <exception>
+
 #include <caf/io/network/default_multiplexer.hpp>
 #include <caf/mailbox_element.hpp>
 #include <caf/message_id.hpp>
+#include <caf/scheduled_actor.hpp>
 
 namespace actors::detail {
 
@@ -28,6 +31,27 @@ std::vector<char>& tcp_scribe::wr_buf() {
 
 std::vector<char>& tcp_scribe::rd_buf() {
   return handler_.read_buffer();
+}
+
+bool tcp_scribe::consume(caf::execution_unit* ctx, const void* buf, std::size_t num_bytes) {
+  if (!read_handler_)
+    return scribe::consume(ctx, buf, num_bytes);
+  if (detached())
+    return false;
+  // What CAF does around a handler of new_data_msg (scheduled_actor::
+  // activate and reactivate), without the message: the broker owns no
+  // timeout nor activity tokens, and the bytes stay in our read buffer.
+  auto* self = parent();
+  caf::strong_actor_ptr keep_alive{self->ctrl()};
+  self->context(ctx);
+  try {
+    read_handler_(self, {static_cast<const char*>(buf), num_bytes});
+  } catch (...) {
+    auto failure = std::current_exception();
+    self->quit(caf::scheduled_actor::default_exception_handler(self, failure));
+  }
+  self->finalize();
+  return !detached();
 }
 
 void tcp_scribe::graceful_shutdown() {

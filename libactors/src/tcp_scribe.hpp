@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <caf/execution_unit.hpp>
@@ -74,8 +75,19 @@ typename Inspector::result_type inspect(Inspector& f, transport_error_msg& x) {
 /// as `read_closed_msg` instead of closing everything.
 class tcp_scribe final : public caf::io::scribe {
 public:
+  /// Takes each read in place of a `new_data_msg`: the broker's own
+  /// handler for it, called on the broker's thread (the multiplexer's).
+  using read_handler = void (*)(caf::io::abstract_broker* self, std::string_view bytes);
+
   tcp_scribe(caf::io::network::default_multiplexer& mpx,
              caf::io::network::native_socket fd);
+
+  /// Hands each read to `handler` directly instead of dispatching a
+  /// `new_data_msg` through CAF (building, matching and visiting a message
+  /// per read); CAF's exception handling and finalization stay as they are.
+  void handle_reads_with(read_handler handler) noexcept { read_handler_ = handler; }
+
+  bool consume(caf::execution_unit* ctx, const void* buf, std::size_t num_bytes) override;
 
   void configure_read(caf::io::receive_policy::config config) override;
   void ack_writes(bool enable) override;
@@ -125,12 +137,9 @@ private:
   void deliver(caf::execution_unit* ctx, Message message);
 
   tcp_socket_handler handler_;
+  read_handler read_handler_ = nullptr;
   bool launched_ = false;
 };
-
-/// The scribe behind `hdl` in `self`, if it is one of ours.
-tcp_scribe* tcp_scribe_of(caf::io::abstract_broker* self,
-                          caf::io::connection_handle hdl);
 
 /// The scribe behind `hdl` in `self`, if it is one of ours.
 tcp_scribe* tcp_scribe_of(caf::io::abstract_broker* self,

@@ -60,6 +60,9 @@ enum class error_kind : std::uint8_t {
   /// A configured limit (of rooms, entries, ...) is reached; for
   /// connections, see too_many_connections.
   limit_reached,
+  /// An inline session threw an exception: the connection it served ended
+  /// (the message names the exception).
+  session_failed,
   /// An error of another category (CAF's own, e.g. a request timeout):
   /// what `kind_of` says of an error that is not ours.
   other,

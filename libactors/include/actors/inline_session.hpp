@@ -81,7 +81,10 @@ public:
   /// The frames of one read, in order: one call per read, not per frame
   /// (two when the read completes a frame begun in an earlier one: that
   /// frame comes first, on its own, so that no payload is copied). The views
-  /// are valid only during the call.
+  /// are valid only during the call. If it throws, its connection ends
+  /// (`session_failed`, with the exception's message) once what it sent
+  /// before is written; the rest of the read is dropped, and no other
+  /// connection notices.
   virtual void on_frames(const std::vector<std::string_view>& frames,
                          session_output& out) = 0;
 
