@@ -905,6 +905,23 @@ reruns one benchmark and rewrites its section here.
   2.53M against asio's 2.92M). The rest is decoding each line and CAF's
   dispatch of each read; closing it would take reads delivered without
   CAF's dispatch.
+- **B1 at 100 connections: reads without a message (2026-11-28,
+  later still).** The remaining CAF dispatch, measured: per read, CAF built a
+  `new_data_msg`, matched it against the connection's behavior and visited
+  the result (about 3.5% of the server's time), shrank the read buffer to
+  the bytes read so that the next `recv` zero-filled it again (0.9%), and
+  two `clock_gettime` calls stamped the last read and write (0.8%). Our
+  scribe now hands each read to the connection's handler directly
+  (`tcp_scribe::handle_reads_with`, with CAF's exception handling and
+  finalization kept around the call), the buffer keeps its size, and the
+  stamps come from the kernel's coarse clock. Server user time under this
+  load went from 62-70 to 42 ns per message (asio: 32-35), user space from
+  17% to 9% of the server's time. Pinned, median of 8 runs interleaved
+  with the build before: 2.71M messages/s against 2.56M before (+6%) and
+  asio's 2.80M, that is 0.97x from 0.91x; unpinned, medians of 12: 0.94x.
+  Both processes now run their core at 99%, and the kernel's TCP work is
+  90% of the server's time, as it is for asio's: what is left is within the
+  run-to-run spread (single pinned runs of asio alone span 2.0-2.9M).
 - **B4 accepting: many peers per event (2026-11-28).** B4b, a reconnect
   storm of 5,000 clients at once, was echoed completely in about 200 ms,
   but in 3 of 18 runs by hand in 1.06-1.12 s, the signature of one SYN
