@@ -5,6 +5,7 @@
 #include <wx/app.h>
 #include <wx/dcmemory.h>
 #include <wx/dcscreen.h>
+#include <wx/event.h>
 #include <wx/image.h>
 
 #include "actors/termination_signal.hpp"
@@ -40,6 +41,12 @@ bool ClientApp::OnInit() {
 }
 
 void ClientApp::Launch(const ClientOptions& options) {
+  // wx sends an idle event and update-UI events to every window each time
+  // the loop goes idle: under traffic thousands of times a second, each a
+  // search of every window's handlers. No window here handles either, so
+  // only windows that ask for them (wxWS_EX_PROCESS_IDLE/_UI_UPDATES) do.
+  wxIdleEvent::SetMode(wxIDLE_PROCESS_SPECIFIED);
+  wxUpdateUIEvent::SetMode(wxUPDATE_UI_PROCESS_SPECIFIED);
   runtime_ = std::make_unique<Runtime>(*this);
   frame_ = new MainFrame(runtime_->Sink(), runtime_->Workbench(), runtime_->Bridge());
   frame_->SetInspectorFeed(runtime_->InspectorFeed());

@@ -20,6 +20,7 @@
 
 #include <wx/evtloop.h>
 #include <wx/init.h>
+#include <wx/panel.h>
 #include <wx/statusbr.h>
 #include <wx/timer.h>
 
@@ -882,6 +883,29 @@ TEST_CASE_METHOD(gui_fixture, "status text shows with the next frame, not with a
   CHECK(paints == before);
   CHECK(bar->GetStatusText(0) == "first");
   CHECK(pump_until([&] { return paints > before; }, 5s)); // and then it is drawn
+}
+
+TEST_CASE_METHOD(gui_fixture, "idle events go only to windows that ask for them") {
+  the_app.Launch(client::ClientOptions{});
+  auto* frame = the_app.Frame();
+  REQUIRE(frame != nullptr);
+  // wx's default sends every window an idle event each time the loop goes
+  // idle: under traffic thousands of times a second, window by window.
+  int view_idles = 0, asking_idles = 0;
+  frame->Traffic().Bind(wxEVT_IDLE, [&](wxIdleEvent& event) {
+    ++view_idles;
+    event.Skip();
+  });
+  auto* asking = new wxPanel(frame);
+  asking->SetExtraStyle(wxWS_EX_PROCESS_IDLE);
+  asking->Bind(wxEVT_IDLE, [&](wxIdleEvent& event) {
+    ++asking_idles;
+    event.Skip();
+  });
+  testing_support::run_main_loop_for(300ms); // the real loop sends idle events
+  CHECK(asking_idles > 0);
+  CHECK(view_idles == 0);
+  asking->Destroy();
 }
 
 TEST_CASE_METHOD(gui_fixture, "without a window manager the windows skip GDK's frame sync, and only shown ones") {
