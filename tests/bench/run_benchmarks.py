@@ -922,6 +922,30 @@ reruns one benchmark and rewrites its section here.
   Both processes now run their core at 99%, and the kernel's TCP work is
   90% of the server's time, as it is for asio's: what is left is within the
   run-to-run spread (single pinned runs of asio alone span 2.0-2.9M).
+- **B2 and B3: idle events only where asked for (2026-11-28, later
+  still).** perf on ui_bench during B3 showed wx's event dispatch
+  (`SearchDynamicEventTable`, `HandleEvent`, `SendIdleEvents`, the
+  toolbar's `UpdateWindowUI`) at about 9% of the process's samples, more
+  than pango and harfbuzz together: each time the loop goes idle, wx sends
+  an idle event and update-UI events to every window, and under B3's pings
+  that is thousands of times a second. No window of the client handles
+  either, so the client asks wx to send them only to windows that set
+  `wxWS_EX_PROCESS_IDLE` or `wxWS_EX_PROCESS_UI_UPDATES`; the dispatch
+  fell to about 3%. By hand, 4 runs each in one Xvfb: B3 p50 0.30 ms from
+  0.32 ms, p99 2.07-2.33 ms from 2.16-2.56 ms; B2 3.1-3.4M lines/s from
+  2.9-3.3M. The tables above (each run in a fresh Xvfb): B2 1.99M lines/s
+  with the longest gap 7.9 ms; B3 p50 0.35 ms, p99 2.92 ms. Drawing runs
+  of rows as one text per pango layout instead of one per row changed
+  nothing measurable (B3 p99 2.26-2.33 ms), so the layout's setup is not
+  what a frame costs; the shaping and Xvfb's drawing are. B3's tail is
+  still one frame: the ping in flight when a frame starts waits for it.
+- **B4 at 1,000 connections swings (2026-11-28, later still).** The
+  table's rerun says 0.78x asio at 1,000 connections. Interleaved by hand,
+  a fresh server per run: 13.5K accepts/s against asio's 16.9K (6 runs
+  each; the build before this day's changes 14.5K), then 14.7K against
+  14.9K (8 runs each; the build before 14.1K). Single runs of any of the
+  three span 12-19K: at 1,000 connections the run is about 70 ms, and the
+  spread between runs is larger than any difference between the servers.
 - **B4 accepting: many peers per event (2026-11-28).** B4b, a reconnect
   storm of 5,000 clients at once, was echoed completely in about 200 ms,
   but in 3 of 18 runs by hand in 1.06-1.12 s, the signature of one SYN
