@@ -6,6 +6,8 @@
 #include <csignal>
 #include <unistd.h>
 
+#include <caf/abstract_actor.hpp>
+#include <caf/actor_cast.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/after.hpp>
 #include <caf/exit_reason.hpp>
@@ -48,5 +50,19 @@ TEST_CASE("without a signal the termination watch stays quiet and stops on an ex
   ui->receive([&](const actors::ui_event&) { FAIL("an event without a signal"); },
               caf::after(100ms) >> [&] { quiet = true; });
   CHECK(quiet);
+  caf::anon_send_exit(watch, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE("the termination watch runs on a thread of its own, not on the scheduler's workers") {
+  // On a worker, each check (10 a second by default) set that worker
+  // polling for more work for 25 ms: an idle client used 5% of a core.
+  actors::block_termination_signals();
+  actors::system_config cfg;
+  caf::actor_system sys{cfg};
+  caf::scoped_actor ui{sys};
+  auto watch = actors::spawn_termination_watch(sys, ui);
+  auto* actor = caf::actor_cast<caf::abstract_actor*>(watch);
+  REQUIRE(actor != nullptr);
+  CHECK(actor->getf(caf::abstract_actor::is_detached_flag));
   caf::anon_send_exit(watch, caf::exit_reason::user_shutdown);
 }

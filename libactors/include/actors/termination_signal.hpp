@@ -25,7 +25,8 @@ int wait_for_termination_signal(std::chrono::milliseconds timeout);
 /// an actor that looks for a pending SIGINT or SIGTERM every `interval` and,
 /// at the first, sends `ui_bridge` a `ui_event` of kind `stop_requested`
 /// (the UI then closes as the user would) and quits. It never blocks a
-/// thread. Call `block_termination_signals` before creating the actor system;
+/// thread; it runs on a thread of its own, so that its checks leave the
+/// scheduler's workers asleep while the program idles. Call `block_termination_signals` before creating the actor system;
 /// stop the actor with an exit message. Safe to call from any thread.
 caf::actor spawn_termination_watch(caf::actor_system& system, caf::actor ui_bridge,
                                    std::chrono::milliseconds interval
