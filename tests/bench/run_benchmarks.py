@@ -59,33 +59,36 @@ def run_load(load_gen, port, conns, inflight, size, seconds, extra=()):
     return float(values["messages_per_second"])
 
 
-def median_of_runs(cmd, runs, measure):
-    """Starts a fresh server `cmd` for each of `runs` runs and calls
-    measure(port), which returns a figure or None (a failed run); the median
-    of the figures, or None if every run failed."""
-    samples = []
+def interleaved_medians(cells, runs):
+    """cells: {key: (cmd, measure)}. Runs every cell once per round, `runs`
+    rounds, a fresh server each time, and returns {key: median or None}.
+    Round by round rather than server by server, so that the host's drift
+    over minutes (other tenants, clocks) weighs on every server alike."""
+    samples = {key: [] for key in cells}
     for _ in range(runs):
-        proc, port = start(cmd)
-        try:
-            value = measure(port)
-        finally:
-            proc.kill()
-            proc.wait()
-        if value is not None:
-            samples.append(value)
-    return statistics.median(samples) if samples else None
+        for key, (cmd, measure) in cells.items():
+            proc, port = start(cmd)
+            try:
+                value = measure(port)
+            finally:
+                proc.kill()
+                proc.wait()
+            if value is not None:
+                samples[key].append(value)
+    return {key: statistics.median(values) if values else None
+            for key, values in samples.items()}
 
 
 def bench_echo(args):
     load_gen = f"{args.build_dir}/tests/bench/echo_load"
-    table = {}
+    cells = {}
     for name, cmd in peers(args.build_dir, args.bench_dir):
         for label, conns, inflight, size in LOADS:
-            table[(name, label)] = median_of_runs(
-                cmd, args.runs, lambda port: run_load(
-                    load_gen, port, conns, inflight, size, args.seconds))
-            print(f"  {name:32} {label:30} {fmt(table[(name, label)])}",
-                  flush=True)
+            cells[(name, label)] = (cmd, lambda port, c=conns, i=inflight, z=size: run_load(
+                load_gen, port, c, i, z, args.seconds))
+    table = interleaved_medians(cells, args.runs)
+    for (name, label), value in table.items():
+        print(f"  {name:32} {label:30} {fmt(value)}", flush=True)
     return table
 
 
@@ -121,17 +124,16 @@ def bench_tls(args):
     table = {}
     with tempfile.TemporaryDirectory() as directory:
         cert, key = make_certificate(directory)
+        cells = {}
         for name, cmd in tls_peers(args.build_dir, cert, key):
             for label, conns, inflight, size in TLS_LOADS:
-                table[(name, label)] = median_of_runs(
-                    cmd, args.runs, lambda port: run_load(
-                        load_gen, port, conns, inflight, size, args.seconds,
-                        ("--tls", "1")))
-                print(f"  {name:40} {label:30} {fmt(table[(name, label)])}", flush=True)
-            table[(name, "handshakes/s")] = median_of_runs(
-                cmd, args.runs, lambda port: handshake_rate(load_gen, port))
-            print(f"  {name:40} {'handshakes/s':30} {fmt(table[(name, 'handshakes/s')])}",
-                  flush=True)
+                cells[(name, label)] = (cmd, lambda port, c=conns, i=inflight, z=size: run_load(
+                    load_gen, port, c, i, z, args.seconds, ("--tls", "1")))
+            cells[(name, "handshakes/s")] = (
+                cmd, lambda port: handshake_rate(load_gen, port))
+        table = interleaved_medians(cells, args.runs)
+    for (name, label), value in table.items():
+        print(f"  {name:40} {label:30} {fmt(value)}", flush=True)
     return table
 
 
@@ -167,7 +169,9 @@ ECHO_SECTION = """## B1 echo throughput, line-framed
 Every server runs alone under the same load generator (tests/bench/echo_load:
 one thread, epoll, a fixed number of messages in flight per connection,
 counting only complete echoed messages). Messages per second, median of
-{runs} runs of {seconds} s each, a fresh server per run. `actors echo_server`
+{runs} runs of {seconds} s each, a fresh server per run, in rounds (each
+round runs every server and load once, so the host's drift over minutes
+weighs on all alike). `actors echo_server`
 echoes from an inline session (actors/inline_session.hpp, inside each
 connection actor); `--session-actors` from one colocated session actor per
 connection, fed by messages.
@@ -184,7 +188,7 @@ The B1 load generator with `--tls 1` (OpenSSL on each connection) against
 `echo_server --tls-cert` and a hand-written asio + asio::ssl echo with the
 same session as B1's asio peer; both use a fresh self-signed P-256
 certificate and negotiate TLS 1.3. Messages per second, median of {runs}
-runs of {seconds} s; handshakes/s is {handshakes} connect-handshake-close
+runs of {seconds} s in rounds, as in B1; handshakes/s is {handshakes} connect-handshake-close
 cycles in a row from one client. Target: at least 1.0x the asio TLS echo.
 Run {when}.
 
