@@ -950,6 +950,21 @@ reruns one benchmark and rewrites its section here.
   14.9K (8 runs each; the build before 14.1K). Single runs of any of the
   three span 12-19K: at 1,000 connections the run is about 70 ms, and the
   spread between runs is larger than any difference between the servers.
+- **Rounds instead of blocks, and B6's handshakes (2026-11-28, later
+  still).** B1 and B6 now run their servers in rounds, every server and
+  load once per round, rather than all runs of one server, then the next:
+  a slow stretch of the host now weighs on every server alike. Rerun so:
+  B1 at 100 connections 0.96x asio, TLS at 100 connections 0.96x. Our
+  handshakes per second are 0.91x asio::ssl's on this host (1.32x on the
+  earlier one; the build before this day's changes measured the same, by
+  hand 1,076 against our 1,100 and asio's 1,161). perf during the
+  handshake loop: OpenSSL is 55% of the server's time, the same work as in
+  asio's; of our own, the handshake timeout (one `delayed_send` per
+  connection, `handshake_timeout`: a lock and a wake of CAF's clock
+  thread) is about 6%, accepting and spawning the connection actor about
+  5%, the end of the connection about 5%. The asio echo has no handshake
+  timeout, so a peer that connects and never speaks holds its socket
+  forever; ours closes it after `handshake_timeout`.
 - **B4 accepting: many peers per event (2026-11-28).** B4b, a reconnect
   storm of 5,000 clients at once, was echoed completely in about 200 ms,
   but in 3 of 18 runs by hand in 1.06-1.12 s, the signature of one SYN
