@@ -26,8 +26,9 @@ int wait_for_termination_signal(std::chrono::milliseconds timeout);
 /// at the first, sends `ui_bridge` a `ui_event` of kind `stop_requested`
 /// (the UI then closes as the user would) and quits. It never blocks a
 /// thread; it runs on a thread of its own, so that its checks leave the
-/// scheduler's workers asleep while the program idles. Call `block_termination_signals` before creating the actor system;
-/// stop the actor with an exit message. Safe to call from any thread.
+/// scheduler's workers asleep while the program idles. Call
+/// `block_termination_signals` before creating the actor system; stop the
+/// actor with an exit message. Safe to call from any thread.
 caf::actor spawn_termination_watch(caf::actor_system& system, caf::actor ui_bridge,
                                    std::chrono::milliseconds interval
                                    = std::chrono::milliseconds{100});
