@@ -19,11 +19,8 @@ ClientConfig::ClientConfig() {
   // The window's thread first: under a flood, the actors' threads would
   // otherwise take the cores from it (B2 in docs/performance.md).
   lower_thread_priority();
-  // An idle worker looks for work to steal every relaxed-sleep-duration
-  // (CAF: 10 ms), 100 wakeups a second per worker while the client idles.
-  // A message for a sleeping worker wakes it at once regardless; only
-  // stealing from a busy one waits for the longer period.
-  set("work-stealing.relaxed-sleep-duration", caf::timespan{std::chrono::milliseconds{100}});
+  // Idle, the client should leave the cores (and a laptop's battery) alone.
+  relax_idle_workers();
 }
 
 Runtime::Runtime(wxEvtHandler& ui) : sink_(std::make_shared<actors::wx::ui_sink>(ui)) {

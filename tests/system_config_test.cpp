@@ -1,5 +1,6 @@
 // actors::system_config: the threads the actor system starts run below the
-// thread that created it when lower_thread_priority asks for it.
+// thread that created it when lower_thread_priority asks for it, and idle
+// workers sleep longer with relax_idle_workers.
 
 #include <algorithm>
 #include <cerrno>
@@ -9,6 +10,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -111,4 +113,60 @@ TEST_CASE("lower_thread_priority refuses a negative increment") {
   actors::system_config cfg;
   CHECK_THROWS_WITH(cfg.lower_thread_priority(-1),
                     "lower_thread_priority: the increment must be 0 or more, not -1");
+}
+
+namespace {
+
+// How often the actor system's threads (CAF names them "caf.*") wake in a
+// second of doing nothing: their context switches over it.
+long idle_wakeups_per_second(caf::actor_system&) {
+  auto switches = [] {
+    long total = 0;
+    for (auto& task : std::filesystem::directory_iterator{"/proc/self/task"}) {
+      std::ifstream status{task.path() / "status"};
+      std::string line, name;
+      long count = 0;
+      while (std::getline(status, line)) {
+        if (line.rfind("Name:", 0) == 0)
+          name = line.substr(line.find_first_not_of(" \t", 5));
+        else if (line.rfind("voluntary_ctxt_switches:", 0) == 0
+                 || line.rfind("nonvoluntary_ctxt_switches:", 0) == 0)
+          count += std::stol(line.substr(line.find(':') + 1));
+      }
+      if (name.rfind("caf.", 0) == 0)
+        total += count;
+    }
+    return total;
+  };
+  std::this_thread::sleep_for(std::chrono::milliseconds{300}); // settled
+  auto before = switches();
+  std::this_thread::sleep_for(std::chrono::seconds{1});
+  return switches() - before;
+}
+
+} // namespace
+
+TEST_CASE("relax_idle_workers lets an idle actor system sleep") {
+  long relaxed = 0, plain = 0;
+  {
+    actors::system_config cfg;
+    caf::actor_system sys{cfg};
+    plain = idle_wakeups_per_second(sys);
+  }
+  {
+    actors::system_config cfg;
+    cfg.relax_idle_workers(std::chrono::milliseconds{200});
+    caf::actor_system sys{cfg};
+    relaxed = idle_wakeups_per_second(sys);
+  }
+  INFO("wakeups per second: " << plain << " by CAF's default, " << relaxed << " relaxed");
+  // CAF's default: every worker (4 or more) wakes every 10 ms.
+  CHECK(plain >= 300);
+  CHECK(relaxed < plain / 4);
+}
+
+TEST_CASE("relax_idle_workers refuses a period that is not positive") {
+  actors::system_config cfg;
+  CHECK_THROWS_WITH(cfg.relax_idle_workers(std::chrono::milliseconds{0}),
+                    "relax_idle_workers: the period must be positive, not 0 ms");
 }

@@ -77,8 +77,9 @@ public:
       std::cerr << "error: PORT must be a number from 1 to 65535\n";
       return false;
     }
-    // The actors' threads yield to the window's when the cores are busy.
-    config_.lower_thread_priority();
+    // The actors' threads yield to the window's when the cores are busy,
+    // and sleep when there is nothing to do.
+    config_.lower_thread_priority().relax_idle_workers();
     system_ = std::make_unique<caf::actor_system>(config_);
     // The sink posts to the app, which outlives the bridge (the window may
     // close first); the window's batch_receiver picks the batches up there.

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <caf/io/middleman.hpp>
+#include <caf/timespan.hpp>
 #include <caf/thread_hook.hpp>
 
 #include "actors/connection_protocol.hpp"
@@ -60,6 +61,15 @@ system_config& system_config::lower_thread_priority(int nice_increment) {
     throw std::invalid_argument("lower_thread_priority: the increment must be 0 or more, not "
                                 + std::to_string(nice_increment));
   add_thread_hook<lower_priority_hook>(nice_increment);
+  return *this;
+}
+
+system_config& system_config::relax_idle_workers(std::chrono::milliseconds period) {
+  if (period.count() <= 0)
+    throw std::invalid_argument("relax_idle_workers: the period must be positive, not "
+                                + std::to_string(period.count()) + " ms");
+  // CAF 0.17 reads the work-stealing policy's settings from this category.
+  set("work-stealing.relaxed-sleep-duration", caf::timespan{period});
   return *this;
 }
 

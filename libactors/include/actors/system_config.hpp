@@ -1,5 +1,7 @@
 #pragma once
 
+#include <chrono>
+
 #include <caf/actor_system_config.hpp>
 
 namespace actors {
@@ -21,6 +23,16 @@ public:
   /// caps nice values at 19; an unprivileged process cannot take a
   /// priority back, so a negative increment throws std::invalid_argument.
   system_config& lower_thread_priority(int nice_increment = 10);
+
+  /// Lets idle scheduler workers look for work to steal every `period`
+  /// rather than every 10 ms (CAF's `work-stealing.relaxed-sleep-duration`),
+  /// so that an idle desktop program wakes rarely: with CAF's default, each
+  /// worker wakes 100 times a second doing nothing. A message for a
+  /// sleeping worker still wakes it at once; only stealing from a busy
+  /// worker waits up to `period`. A period of zero or less throws
+  /// std::invalid_argument.
+  system_config& relax_idle_workers(std::chrono::milliseconds period
+                                    = std::chrono::milliseconds{100});
 };
 
 /// Registers every libactors message type with `cfg`. `system_config` calls
