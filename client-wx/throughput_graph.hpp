@@ -26,7 +26,6 @@ private:
   std::deque<std::pair<double, double>> samples_;
   wxString label_;
   wxFont label_font_; // made once: a new font per paint asks GTK for it
-
 };
 
 } // namespace client

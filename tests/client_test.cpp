@@ -10,7 +10,6 @@
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
-#include <filesystem>
 #include <fstream>
 #include <netinet/in.h>
 #include <string>
@@ -42,6 +41,7 @@
 #include "support/test_certificates.hpp"
 #include "support/udp_peer.hpp"
 #include "support/client_fixture.hpp"
+#include "support/thread_wakeups.hpp"
 #include "support/wx_test_app.hpp"
 #include "traffic_view.hpp"
 
@@ -909,30 +909,12 @@ TEST_CASE_METHOD(gui_fixture, "idle events go only to windows that ask for them"
   asking->Destroy();
 }
 
-namespace {
-
-// Context switches of every thread of this process so far.
-long context_switches() {
-  long total = 0;
-  for (auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
-    std::ifstream status{task.path() / "status"};
-    std::string line;
-    while (std::getline(status, line))
-      if (line.rfind("voluntary_ctxt_switches:", 0) == 0
-          || line.rfind("nonvoluntary_ctxt_switches:", 0) == 0)
-        total += std::stol(line.substr(line.find(':') + 1));
-  }
-  return total;
-}
-
-} // namespace
-
 TEST_CASE_METHOD(gui_fixture, "an idle client leaves the cores alone: its threads wake rarely") {
   the_app.Launch(client::ClientOptions{}); // the demo servers, nothing sent
   testing_support::run_main_loop_for(1s); // settled
-  auto before = context_switches();
+  auto before = testing_support::context_switches();
   testing_support::run_main_loop_for(2s);
-  auto per_second = (context_switches() - before) / 2;
+  auto per_second = (testing_support::context_switches() - before) / 2;
   INFO("context switches per second: " << per_second);
   // CAF's workers poll for 25 ms after each job and every 10 ms while
   // idle; a timer on a worker kept them at 5,500 wakeups a second. Now

@@ -22,6 +22,7 @@
 #include <catch2/catch.hpp>
 
 #include "actors/system_config.hpp"
+#include "support/thread_wakeups.hpp"
 
 namespace {
 
@@ -119,29 +120,11 @@ namespace {
 
 // How often the actor system's threads (CAF names them "caf.*") wake in a
 // second of doing nothing: their context switches over it.
-long idle_wakeups_per_second(caf::actor_system&) {
-  auto switches = [] {
-    long total = 0;
-    for (auto& task : std::filesystem::directory_iterator{"/proc/self/task"}) {
-      std::ifstream status{task.path() / "status"};
-      std::string line, name;
-      long count = 0;
-      while (std::getline(status, line)) {
-        if (line.rfind("Name:", 0) == 0)
-          name = line.substr(line.find_first_not_of(" \t", 5));
-        else if (line.rfind("voluntary_ctxt_switches:", 0) == 0
-                 || line.rfind("nonvoluntary_ctxt_switches:", 0) == 0)
-          count += std::stol(line.substr(line.find(':') + 1));
-      }
-      if (name.rfind("caf.", 0) == 0)
-        total += count;
-    }
-    return total;
-  };
+long idle_wakeups_per_second() {
   std::this_thread::sleep_for(std::chrono::milliseconds{300}); // settled
-  auto before = switches();
+  auto before = testing_support::context_switches("caf.");
   std::this_thread::sleep_for(std::chrono::seconds{1});
-  return switches() - before;
+  return testing_support::context_switches("caf.") - before;
 }
 
 } // namespace
@@ -151,13 +134,13 @@ TEST_CASE("relax_idle_workers lets an idle actor system sleep") {
   {
     actors::system_config cfg;
     caf::actor_system sys{cfg};
-    plain = idle_wakeups_per_second(sys);
+    plain = idle_wakeups_per_second();
   }
   {
     actors::system_config cfg;
     cfg.relax_idle_workers(std::chrono::milliseconds{200});
     caf::actor_system sys{cfg};
-    relaxed = idle_wakeups_per_second(sys);
+    relaxed = idle_wakeups_per_second();
   }
   INFO("wakeups per second: " << plain << " by CAF's default, " << relaxed << " relaxed");
   // CAF's default: every worker (4 or more) wakes every 10 ms.
