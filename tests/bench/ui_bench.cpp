@@ -11,7 +11,8 @@
 // the traffic view (its batch receiver's observer hook, where this bench
 // counts the inbound frames); the list repaints in the same loop turn.
 // While measuring, a 5 ms timer records the gaps between its ticks: a gap is
-// how long the UI loop could not run anything else. Prints "key value" lines.
+// how long the UI loop could not run anything else, and GTK's frame clock
+// times each frame (update, layout and paint). Prints "key value" lines.
 
 #include <algorithm>
 #include <chrono>
@@ -22,6 +23,8 @@
 #include <iostream>
 #include <string>
 #include <vector>
+
+#include <dlfcn.h>
 
 #include <wx/init.h>
 #include <wx/timer.h>
@@ -93,6 +96,52 @@ private:
   std::vector<double> gaps_ms_;
 };
 
+// Times each frame of the main window from GTK's frame clock: from
+// "before-paint" to the end of "after-paint", the time the UI thread spends
+// on a frame, in which it cannot take an echo. GTK is found at run time
+// (like client-wx/frame_sync.cpp): its headers are no build dependency.
+class frame_times {
+public:
+  explicit frame_times(wxWindow& window) {
+    using get_clock_fn = void*(void*);
+    using connect_fn = unsigned long(void*, const char*, void (*)(void*, void*), void*,
+                                     void*, int);
+    auto* get_clock = reinterpret_cast<get_clock_fn*>(dlsym(RTLD_DEFAULT, "gtk_widget_get_frame_clock"));
+    auto* connect = reinterpret_cast<connect_fn*>(dlsym(RTLD_DEFAULT, "g_signal_connect_data"));
+    if (!get_clock || !connect)
+      return;
+    void* clock = get_clock(window.GetHandle());
+    if (clock == nullptr)
+      return;
+    constexpr int connect_after = 1; // G_CONNECT_AFTER
+    connect(clock, "before-paint", &frame_times::on_before_paint, this, nullptr, 0);
+    connect(clock, "after-paint", &frame_times::on_after_paint, this, nullptr, connect_after);
+  }
+
+  void start() { recording_ = true; }
+  void stop() { recording_ = false; }
+
+  void print() const {
+    std::cout << "frames " << frames_ms_.size() << "\n"
+              << "frame_p50_ms " << percentile(frames_ms_, 0.5) << "\n"
+              << "frame_p99_ms " << percentile(frames_ms_, 0.99) << "\n";
+  }
+
+private:
+  static void on_before_paint(void*, void* self) {
+    static_cast<frame_times*>(self)->began_ = clock_type::now();
+  }
+  static void on_after_paint(void*, void* self) {
+    auto& times = *static_cast<frame_times*>(self);
+    if (times.recording_)
+      times.frames_ms_.push_back(ms_since(times.began_));
+  }
+
+  bool recording_ = false;
+  clock_type::time_point began_;
+  std::vector<double> frames_ms_;
+};
+
 // Counts the inbound frames the window has shown, calling `on_shown` with
 // the total on the UI thread right after each batch is applied.
 class shown_frames {
@@ -136,16 +185,19 @@ void measure_flood(client::ClientApp& app, std::uint64_t lines) {
   // Measured from the first line shown, like the lines/s: the window's
   // start-up (first layout and paint, font loading) is not the flood.
   loop_gaps gaps;
+  frame_times frames{*app.Frame()};
   clock_type::time_point first{};
   double seconds = 0;
   shown_frames shown_so_far{app, [&](std::uint64_t shown) {
     if (first == clock_type::time_point{} && shown > 0) {
       first = clock_type::now();
       gaps.start();
+      frames.start();
     }
     if (shown >= lines && seconds == 0) {
       seconds = ms_since(first) / 1000;
       gaps.stop();
+      frames.stop();
       app.ExitMainLoop();
     }
   }};
@@ -156,12 +208,14 @@ void measure_flood(client::ClientApp& app, std::uint64_t lines) {
             << "rss_kib " << status_kib("VmRSS") << "\n"
             << "peak_rss_kib " << status_kib("VmHWM") << "\n";
   gaps.print();
+  frames.print();
 }
 
 // B3: one line at a time, each sent once the previous echo is in the view.
 class ping_pong {
 public:
-  ping_pong(client::ClientApp& app, int count) : app_(app), count_(count) {}
+  ping_pong(client::ClientApp& app, int count)
+    : app_(app), count_(count), frames_(*app.Frame()) {}
 
   void run() {
     // Wait for the connection, as a user would before typing.
@@ -169,6 +223,7 @@ public:
       if (app_.Frame()->Connections().OpenCount() == 1) {
         poll_.Stop();
         gaps_.start();
+        frames_.start();
         send_next();
       }
     });
@@ -193,6 +248,7 @@ public:
               << "latency_p99_us " << percentile(steady, 0.99) << "\n"
               << "latency_max_us " << percentile(steady, 1.0) << "\n";
     gaps_.print();
+    frames_.print();
   }
 
 private:
@@ -201,6 +257,7 @@ private:
   void send_next() {
     if (static_cast<int>(latencies_us_.size()) >= count_) {
       gaps_.stop();
+      frames_.stop();
       app_.ExitMainLoop();
       return;
     }
@@ -214,6 +271,7 @@ private:
   int count_;
   wxTimer poll_;
   loop_gaps gaps_;
+  frame_times frames_;
   std::uint64_t echoed_ = 0;
   clock_type::time_point sent_at_;
   std::vector<double> latencies_us_;
