@@ -12,6 +12,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -551,4 +552,53 @@ TEST_CASE_METHOD(fixture, "a burst of 500 connects at once overflows no listen q
     ::close(fd);
   CHECK(echoed == burst);
   CHECK(listen_drops() == before);
+}
+
+namespace {
+
+// FDSize in /proc/self/status: how many descriptors this process's table
+// holds before the kernel must grow it.
+std::size_t descriptor_table_size() {
+  std::ifstream in{"/proc/self/status"};
+  std::string key;
+  while (in >> key) {
+    if (key == "FDSize:") {
+      std::size_t slots = 0;
+      in >> slots;
+      return slots;
+    }
+    in.ignore(1 << 12, '\n');
+  }
+  return 0;
+}
+
+} // namespace
+
+TEST_CASE_METHOD(fixture, "listening grows the descriptor table up front, not while accepting") {
+  // Linux grows the table by doubling it, and in a process with threads
+  // each growth waits for an RCU grace period (10-15 ms) inside `accept`:
+  // accepting 1,000 clients met four such waits, with the multiplexer
+  // stopped meanwhile (B4 in docs/performance.md).
+  auto before = descriptor_table_size();
+  REQUIRE(before > 0);
+  rlimit limit{};
+  REQUIRE(getrlimit(RLIMIT_NOFILE, &limit) == 0);
+  auto peers = 2 * before; // more than the table holds now
+  REQUIRE(limit.rlim_cur >= peers + 64);
+  server_options opts;
+  opts.max_connections = peers;
+  auto srv = start_echo_server(opts);
+  auto reserved = descriptor_table_size();
+  CHECK(reserved >= peers);
+  // Each connection costs this process two descriptors (the client's and
+  // the accepted one): half of max_connections, echoed, fill the table as
+  // much as max_connections would from separate clients.
+  std::vector<raw_socket> clients;
+  for (std::size_t i = 0; i < peers / 2 - 16; ++i) {
+    clients.emplace_back(srv.port);
+    REQUIRE(clients.back().write_all("x\n"));
+  }
+  for (auto& client : clients)
+    REQUIRE(client.read_lines(1, 10s) == "x\n");
+  CHECK(descriptor_table_size() == reserved);
 }

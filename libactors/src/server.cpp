@@ -11,6 +11,7 @@
 #include <caf/io/system_messages.hpp>
 #include <caf/stateful_actor.hpp>
 
+#include "descriptor_table.hpp"
 #include "connection_broker.hpp"
 #include "tcp_socket.hpp"
 #include "tcp_doorman.hpp"
@@ -192,6 +193,9 @@ caf::expected<server> listen(caf::actor_system& system, server_options options,
   auto socket = detail::open_listener(options.bind_address, options.port, options.backlog);
   if (!socket)
     return socket.error();
+  // Before the first peer: growing the table later stalls the multiplexer
+  // (descriptor_table.hpp).
+  detail::reserve_descriptors(socket->fd, options.max_connections);
   auto address = socket->address + ":" + std::to_string(socket->port);
   auto handle = system.middleman().spawn_broker(acceptor, socket->fd, std::move(address),
                                                 std::move(options),
