@@ -976,6 +976,22 @@ reruns one benchmark and rewrites its section here.
   5%, the end of the connection about 5%. The asio echo has no handshake
   timeout, so a peer that connects and never speaks holds its socket
   forever; ours closes it after `handshake_timeout`.
+- **B1: echo_server's idle workers wake less (2026-11-28, last).** An
+  idle echo_server's four CAF workers woke about 400 times a second (CAF
+  looks for work every 10 ms on each), and under B1's load too, since the
+  echo runs in the multiplexer and the workers have nothing to do: 2,065
+  context switches in a 2 s run against asio's 84, each landing on a core
+  the multiplexer or the load generator was using. echo_server now uses
+  `system_config::relax_idle_workers` (every 100 ms; a message for a worker
+  still wakes it at once): 40 wakeups a second when idle. Paired rounds,
+  unpinned: faster in 11 of 14 inline (median 2.80M against 2.77M
+  messages/s) and in 9 of 14 with session actors (1.93M against 1.89M),
+  while the host drifted between 2.0M and 2.9M within minutes. The B1 table
+  rerun: 1.00x, 0.97x and 1.05x asio. Syscalls per message match asio's
+  (one `recvfrom` and one `sendto` per read; asio adds a `recvfrom` that
+  finds nothing in one read of nine), and pinned to a core each, server
+  and load, the two run at parity (user time 39 against 37 ns per
+  message); unpinned, single runs of either span 2.0-2.9M.
 - **B4 accepting: the descriptor table grows before the first peer
   (2026-11-28, last).** At 1,000 connections we accepted at 0.78-0.99x
   asio, at 10,000 at 1.37x: per connection, the small runs were slower.
