@@ -19,8 +19,8 @@ void reserve_descriptors(int any_fd, std::size_t count) noexcept {
   rlimit limit{};
   if (any_fd < 0 || getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == 0)
     return;
-  // Room for `count` beyond the descriptors open now (any_fd is about the
-  // highest of them: it is the newest).
+  // Room for `count` beyond the descriptors open now: a descriptor just
+  // opened took the lowest free slot, so about `any_fd` are open below it.
   auto wanted = static_cast<std::size_t>(any_fd) + count;
   auto slots = std::min({wanted, max_reserved_slots, static_cast<std::size_t>(limit.rlim_cur)});
   if (slots <= static_cast<std::size_t>(any_fd) + 1)

@@ -16,9 +16,9 @@ namespace actors::detail {
 
 /// Grows this process's descriptor table so that about `count` more
 /// descriptors fit without growing it again: at most up to the soft
-/// RLIMIT_NOFILE and 65,536 slots. `any_fd` is an open descriptor (it is
-/// duplicated to a high slot and the copy closed at once). Best effort:
-/// a failure changes nothing.
+/// RLIMIT_NOFILE and 65,536 slots. `any_fd` is a descriptor just opened
+/// (it is duplicated to a high slot and the copy closed at once). Best
+/// effort: a failure changes nothing.
 void reserve_descriptors(int any_fd, std::size_t count) noexcept;
 
 } // namespace actors::detail

@@ -11,8 +11,8 @@
 #include <caf/io/system_messages.hpp>
 #include <caf/stateful_actor.hpp>
 
-#include "descriptor_table.hpp"
 #include "connection_broker.hpp"
+#include "descriptor_table.hpp"
 #include "tcp_socket.hpp"
 #include "tcp_doorman.hpp"
 
