@@ -1,6 +1,6 @@
 // actors::system_config: the threads the actor system starts run below the
-// thread that created it when lower_thread_priority asks for it, and idle
-// workers sleep longer with relax_idle_workers.
+// thread that created it when lower_thread_priority asks for it, and
+// workers without work sleep sooner and longer with relax_idle_workers.
 
 #include <algorithm>
 #include <cerrno>
@@ -17,7 +17,10 @@
 #include <unistd.h>
 
 #include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/exit_reason.hpp>
 #include <caf/scoped_actor.hpp>
+#include <caf/send.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -127,6 +130,21 @@ long idle_wakeups_per_second() {
   return testing_support::context_switches("caf.") - before;
 }
 
+// The same while an actor receives a message every 50 ms: after each job
+// a worker polls for more before it sleeps.
+long wakeups_per_second_at_20_messages(caf::actor_system& sys) {
+  auto receiver = sys.spawn([]() -> caf::behavior { return {[](int) {}}; });
+  std::this_thread::sleep_for(std::chrono::milliseconds{300}); // settled
+  auto before = testing_support::context_switches("caf.");
+  for (int i = 0; i < 20; ++i) {
+    caf::anon_send(receiver, i);
+    std::this_thread::sleep_for(std::chrono::milliseconds{50});
+  }
+  auto wakeups = testing_support::context_switches("caf.") - before;
+  caf::anon_send_exit(receiver, caf::exit_reason::user_shutdown);
+  return wakeups;
+}
+
 } // namespace
 
 TEST_CASE("relax_idle_workers lets an idle actor system sleep") {
@@ -146,6 +164,26 @@ TEST_CASE("relax_idle_workers lets an idle actor system sleep") {
   // CAF's default: every worker (4 or more) wakes every 10 ms.
   CHECK(plain >= 300);
   CHECK(relaxed < plain / 4);
+}
+
+TEST_CASE("relax_idle_workers lets workers sleep soon after a job") {
+  long relaxed = 0, plain = 0;
+  {
+    actors::system_config cfg;
+    caf::actor_system sys{cfg};
+    plain = wakeups_per_second_at_20_messages(sys);
+  }
+  {
+    actors::system_config cfg;
+    cfg.relax_idle_workers();
+    caf::actor_system sys{cfg};
+    relaxed = wakeups_per_second_at_20_messages(sys);
+  }
+  INFO("wakeups per second at 20 messages a second: " << plain << " by CAF's default, "
+                                                       << relaxed << " relaxed");
+  // CAF's default: after each job a worker polls 500 times, 50 us apart.
+  CHECK(plain >= 2000);
+  CHECK(relaxed < plain / 5);
 }
 
 TEST_CASE("relax_idle_workers refuses a period that is not positive") {

@@ -976,6 +976,18 @@ reruns one benchmark and rewrites its section here.
   5%, the end of the connection about 5%. The asio echo has no handshake
   timeout, so a peer that connects and never speaks holds its socket
   forever; ours closes it after `handshake_timeout`.
+- **The client at 10 lines a second used 12% of a core (2026-11-28,
+  last).** With a peer sending a line every 100 ms, the client's four CAF
+  workers switched about 9,000 times a second: after each job (the UI
+  bridge's, for each line) CAF polls for 25 ms, 500 times 50 us apart,
+  before the worker sleeps. `relax_idle_workers` now also cuts that to 10
+  polls (about 0.5 ms; work arriving later wakes the worker at once): 356
+  switches a second and 2.5% of a core. By hand, in one Xvfb, 3 runs
+  each: B2 3.37-3.52M lines/s against 2.80-3.33M, B3 p99 1.93-2.09 ms
+  against 1.98-2.31 ms; echo_server (which uses it too) in paired B1
+  rounds: 2.03M against 2.03M messages/s with session actors, and inline
+  within the host's drift. system_config_test: 251 wakeups a second at 20
+  messages a second, against 10,059 by CAF's default.
 - **B1: echo_server's idle workers wake less (2026-11-28, last).** An
   idle echo_server's four CAF workers woke about 400 times a second (CAF
   looks for work every 10 ms on each), and under B1's load too, since the

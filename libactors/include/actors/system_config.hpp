@@ -24,13 +24,17 @@ public:
   /// priority back, so a negative increment throws std::invalid_argument.
   system_config& lower_thread_priority(int nice_increment = 10);
 
-  /// Lets idle scheduler workers look for work to steal every `period`
-  /// rather than every 10 ms (CAF's `work-stealing.relaxed-sleep-duration`),
-  /// so that an idle desktop program wakes rarely: with CAF's default, each
-  /// worker wakes 100 times a second doing nothing. A message for a
-  /// sleeping worker still wakes it at once; only stealing from a busy
-  /// worker waits up to `period`. A period of zero or less throws
-  /// std::invalid_argument.
+  /// Lets scheduler workers without work sleep instead of polling, so that
+  /// a desktop program that is idle or receives a little leaves the cores
+  /// alone. CAF's workers poll for 25 ms after each job (500 times, 50 us
+  /// apart) and, once idle, wake every 10 ms to look for work to steal:
+  /// with a line arriving every 100 ms, the client's four workers switched
+  /// 9,000 times a second and used 12% of a core. This polls for about
+  /// 0.5 ms after a job (`work-stealing.moderate-poll-attempts` 10) and
+  /// lets idle workers look every `period` (`relaxed-sleep-duration`). A
+  /// message for a sleeping worker still wakes it at once; only stealing
+  /// from a busy worker waits up to `period`. A period of zero or less
+  /// throws std::invalid_argument.
   system_config& relax_idle_workers(std::chrono::milliseconds period
                                     = std::chrono::milliseconds{100});
 };
