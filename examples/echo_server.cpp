@@ -174,11 +174,10 @@ int main(int argc, char** argv) {
   opts.max_connections
     = actors::value_or_exit(args.number("max-connections", 1024, 1, 1'000'000));
   actors::block_termination_signals();
+  // CAF's default polling, not relax_idle_workers: a server's workers (its
+  // session actors, the log writer) get work in bursts from the
+  // multiplexer, and workers that still poll take it without being woken.
   actors::system_config cfg;
-  // The echo runs in the multiplexer (inline sessions): idle workers need
-  // not look for work 100 times a second each, waking onto the cores the
-  // network uses. A message for a worker still wakes it at once.
-  cfg.relax_idle_workers();
   caf::actor_system sys{cfg};
   auto metrics = examples::start_metrics(sys, args);
   auto log = examples::start_log(sys, args, metrics.registry);

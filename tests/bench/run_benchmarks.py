@@ -984,22 +984,22 @@ reruns one benchmark and rewrites its section here.
   polls (about 0.5 ms; work arriving later wakes the worker at once): 356
   switches a second and 2.5% of a core. By hand, in one Xvfb, 3 runs
   each: B2 3.37-3.52M lines/s against 2.80-3.33M, B3 p99 1.93-2.09 ms
-  against 1.98-2.31 ms; echo_server (which uses it too) in paired B1
-  rounds: 2.03M against 2.03M messages/s with session actors, and inline
-  within the host's drift. system_config_test: 251 wakeups a second at 20
+  against 1.98-2.31 ms. system_config_test: 251 wakeups a second at 20
   messages a second, against 10,059 by CAF's default.
-- **B1: echo_server's idle workers wake less (2026-11-28, last).** An
-  idle echo_server's four CAF workers woke about 400 times a second (CAF
-  looks for work every 10 ms on each), and under B1's load too, since the
-  echo runs in the multiplexer and the workers have nothing to do: 2,065
-  context switches in a 2 s run against asio's 84, each landing on a core
-  the multiplexer or the load generator was using. echo_server now uses
-  `system_config::relax_idle_workers` (every 100 ms; a message for a worker
-  still wakes it at once): 40 wakeups a second when idle. Paired rounds,
-  unpinned: faster in 11 of 14 inline (median 2.80M against 2.77M
-  messages/s) and in 9 of 14 with session actors (1.93M against 1.89M),
-  while the host drifted between 2.0M and 2.9M within minutes. The B1 table
-  rerun: 1.00x, 0.97x and 1.05x asio. Syscalls per message match asio's
+- **B1: echo_server's idle workers, tried and not kept (2026-11-28,
+  last).** An idle echo_server's four CAF workers wake about 400 times a
+  second (CAF looks for work every 10 ms on each), under B1's load too,
+  since the echo runs in the multiplexer: 2,065 context switches in a 2 s
+  run against asio's 84. With `system_config::relax_idle_workers`, paired
+  unpinned rounds were faster in 11 of 14 inline (median 2.80M against
+  2.77M messages/s) and in 9 of 14 with session actors, while the host
+  drifted between 2.0M and 2.9M within minutes: within the noise. Under
+  ThreadSanitizer, where waking a sleeping worker is slow, `echo_server
+  --log` then took 8.5 s to drain its log at exit instead of under 5, one
+  wake per record from the multiplexer; without it, 160-180 ms either way
+  for 400,000 records. A server's workers get work in bursts from the
+  multiplexer, so echo_server keeps CAF's polling; the client, idle most
+  of the time, keeps relaxed workers. Syscalls per message match asio's
   (one `recvfrom` and one `sendto` per read; asio adds a `recvfrom` that
   finds nothing in one read of nine), and pinned to a core each, server
   and load, the two run at parity (user time 39 against 37 ns per
