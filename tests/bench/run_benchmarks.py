@@ -59,24 +59,30 @@ def run_load(load_gen, port, conns, inflight, size, seconds, extra=()):
     return float(values["messages_per_second"])
 
 
-def interleaved_medians(cells, runs):
-    """cells: {key: (cmd, measure)}. Runs every cell once per round, `runs`
-    rounds, a fresh server each time, and returns {key: median or None}.
-    Round by round rather than server by server, so that the host's drift
-    over minutes (other tenants, clocks) weighs on every server alike."""
+def interleaved_samples(cells, runs):
+    """cells: {key: (cmd, measure)}, measure(port, pid) giving a value or
+    None. Runs every cell once per round, `runs` rounds, a fresh server each
+    time, and returns {key: [values]}. Round by round rather than server by
+    server, so that the host's drift over minutes (other tenants, clocks)
+    weighs on every server alike."""
     samples = {key: [] for key in cells}
     for _ in range(runs):
         for key, (cmd, measure) in cells.items():
             proc, port = start(cmd)
             try:
-                value = measure(port)
+                value = measure(port, proc.pid)
             finally:
                 proc.kill()
                 proc.wait()
             if value is not None:
                 samples[key].append(value)
+    return samples
+
+
+def interleaved_medians(cells, runs):
+    """interleaved_samples' values as {key: median or None}."""
     return {key: statistics.median(values) if values else None
-            for key, values in samples.items()}
+            for key, values in interleaved_samples(cells, runs).items()}
 
 
 def bench_echo(args):
@@ -84,7 +90,7 @@ def bench_echo(args):
     cells = {}
     for name, cmd in peers(args.build_dir, args.bench_dir):
         for label, conns, inflight, size in LOADS:
-            cells[(name, label)] = (cmd, lambda port, c=conns, i=inflight, z=size: run_load(
+            cells[(name, label)] = (cmd, lambda port, _pid, c=conns, i=inflight, z=size: run_load(
                 load_gen, port, c, i, z, args.seconds))
     table = interleaved_medians(cells, args.runs)
     for (name, label), value in table.items():
@@ -127,10 +133,10 @@ def bench_tls(args):
         cells = {}
         for name, cmd in tls_peers(args.build_dir, cert, key):
             for label, conns, inflight, size in TLS_LOADS:
-                cells[(name, label)] = (cmd, lambda port, c=conns, i=inflight, z=size: run_load(
+                cells[(name, label)] = (cmd, lambda port, _pid, c=conns, i=inflight, z=size: run_load(
                     load_gen, port, c, i, z, args.seconds, ("--tls", "1")))
             cells[(name, "handshakes/s")] = (
-                cmd, lambda port: handshake_rate(load_gen, port))
+                cmd, lambda port, _pid: handshake_rate(load_gen, port))
         table = interleaved_medians(cells, args.runs)
     for (name, label), value in table.items():
         print(f"  {name:40} {label:30} {fmt(value)}", flush=True)
@@ -395,19 +401,13 @@ def scale_peers(build, bench):
             and (cmd[0] != py or os.path.exists(cmd[1]))]
 
 
-def run_idle_scale(tool, cmd, connections, window=None):
-    """idle_scale against a fresh server `cmd`: its figures, or None if a
-    connection failed."""
-    proc, port = start(cmd)
-    try:
-        out = subprocess.run(
-            [tool, "--port", str(port), "--pid", str(proc.pid),
-             "--connections", str(connections)]
-            + (["--window", str(window)] if window else []),
-            capture_output=True, text=True, timeout=300)
-    finally:
-        proc.kill()
-        proc.wait()
+def run_idle_scale(tool, port, pid, connections, window=None):
+    """idle_scale against the server on `port` (process `pid`): its
+    figures, or None if a connection failed."""
+    out = subprocess.run(
+        [tool, "--port", str(port), "--pid", str(pid), "--connections", str(connections)]
+        + (["--window", str(window)] if window else []),
+        capture_output=True, text=True, timeout=300)
     values = dict(l.split() for l in out.stdout.splitlines() if l)
     return values if out.returncode == 0 and values.get("errors") == "0" else None
 
@@ -418,26 +418,26 @@ def bench_scale(args):
     limit = raise_descriptor_limit()
     tool = f"{args.build_dir}/tests/bench/idle_scale"
     servers = scale_peers(args.build_dir, args.bench_dir)
-    samples = {(name, count): [] for name, _ in servers for count in SCALES}
-    for _ in range(args.runs):
-        for count in SCALES:
-            if count + 64 > limit:
-                continue
-            for name, cmd in servers:
-                values = run_idle_scale(tool, cmd, count)
-                if values:
-                    samples[(name, count)].append(
-                        (float(values["connections_per_second"]),
-                         float(values["rss_per_connection"])))
+
+    def figures(port, pid, count):
+        values = run_idle_scale(tool, port, pid, count)
+        return values and (float(values["connections_per_second"]),
+                           float(values["rss_per_connection"]))
+
+    cells = {(name, count): (cmd, lambda port, pid, n=count: figures(port, pid, n))
+             for count in SCALES if count + 64 <= limit for name, cmd in servers}
+    samples = interleaved_samples(cells, args.runs)
     table = {}
-    for (name, count), runs in samples.items():
-        table[(name, count)] = ((statistics.median(r[0] for r in runs),
-                                 statistics.median(r[1] for r in runs))
-                                if runs else None)
-        cell = table[(name, count)]
-        text = "failed" if cell is None else \
-            f"{cell[0]:,.0f} conn/s, {cell[1]:,.0f} B/conn"
-        print(f"  {name:32} {count:>6} idle  {text}", flush=True)
+    for name, _ in servers:
+        for count in SCALES:
+            runs = samples.get((name, count))
+            table[(name, count)] = ((statistics.median(r[0] for r in runs),
+                                     statistics.median(r[1] for r in runs))
+                                    if runs else None)
+            cell = table[(name, count)]
+            text = "failed" if cell is None else \
+                f"{cell[0]:,.0f} conn/s, {cell[1]:,.0f} B/conn"
+            print(f"  {name:32} {count:>6} idle  {text}", flush=True)
     return table
 
 
@@ -475,15 +475,16 @@ def bench_storm(args):
     """B4b: seconds until STORM clients connecting at once are all echoed."""
     limit = raise_descriptor_limit()
     tool = f"{args.build_dir}/tests/bench/idle_scale"
-    table = {}
-    for name, cmd in scale_peers(args.build_dir, args.bench_dir):
-        seconds = []
-        if STORM + 64 <= limit:
-            for _ in range(args.runs):
-                values = run_idle_scale(tool, cmd, STORM, window=STORM)
-                if values:
-                    seconds.append(float(values["seconds_to_all_echoed"]))
-        table[name] = statistics.median(seconds) if seconds else None
+
+    def seconds(port, pid):
+        values = run_idle_scale(tool, port, pid, STORM, window=STORM)
+        return values and float(values["seconds_to_all_echoed"])
+
+    servers = scale_peers(args.build_dir, args.bench_dir)
+    table = interleaved_medians({name: (cmd, seconds) for name, cmd in servers}
+                                if STORM + 64 <= limit else {}, args.runs)
+    for name, _ in servers:
+        table.setdefault(name, None)
         text = "failed" if table[name] is None else f"{table[name]:.3f} s"
         print(f"  {name:32} {STORM} at once  {text}", flush=True)
     return table
