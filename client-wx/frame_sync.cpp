@@ -2,23 +2,12 @@
 
 #include <cstring>
 
-#include <dlfcn.h>
-
 #include <wx/toplevel.h>
 #include <wx/utils.h>
 
+#include "gtk_symbols.hpp"
+
 namespace client {
-
-namespace {
-
-// GTK and GDK functions, found at run time: wx links them, but their
-// headers (libgtk-3-dev) are not among our build dependencies.
-template <class Function>
-Function* gtk_function(const char* name) {
-  return reinterpret_cast<Function*>(dlsym(RTLD_DEFAULT, name));
-}
-
-} // namespace
 
 bool SkipFrameSyncWithoutWindowManager(wxTopLevelWindow& window) {
   if (wxGetDisplayInfo().type != wxDisplayX11)

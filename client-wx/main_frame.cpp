@@ -97,7 +97,8 @@ MainFrame::MainFrame(const actors::wx::ui_sink& sink, caf::actor workbench,
     workbench_(std::move(workbench)), second_timer_(this),
     batches_(sink, std::move(bridge),
              [this](const actors::ui_batch& batch) { ApplyBatch(batch); },
-             actors::wx::ack_timing::next_turn) {
+             actors::wx::ack_timing::next_turn),
+    reply_hold_(*this, reply_hold_limit_ms) {
   BuildMenus();
   BuildToolBar();
   auto* root = new wxPanel(this);
@@ -352,6 +353,7 @@ void MainFrame::ApplyBatch(const actors::ui_batch& batch) {
   }
   connections_->Apply(batch.events);
   traffic_->AddEvents(batch.events);
+  reply_hold_.Applied(batch.events);
   // After applying, so the window closes with everything it was shown.
   for (auto& event : batch.events)
     if (event.kind == actors::ui_event_kind::stop_requested) {
@@ -363,12 +365,15 @@ void MainFrame::ApplyBatch(const actors::ui_batch& batch) {
 void MainFrame::Send(const std::string& payload, bool to_all) {
   if (to_all) {
     caf::anon_send(workbench_, send_all_atom::value, payload);
+    for (auto id : connections_->OpenConnections())
+      reply_hold_.Sent(id);
     return;
   }
   // A datagram selected in the traffic view: the reply goes to its sender,
   // from the endpoint that received it.
   if (auto datagram = traffic_->SelectedDatagramPeer()) {
     caf::anon_send(workbench_, udp_reply_atom_v, datagram->first, datagram->second, payload);
+    reply_hold_.Sent(datagram->first);
     return;
   }
   auto id = connections_->SelectedConnection();
@@ -377,6 +382,7 @@ void MainFrame::Send(const std::string& payload, bool to_all) {
     return;
   }
   caf::anon_send(workbench_, actors::send_atom::value, id, payload);
+  reply_hold_.Sent(id);
 }
 
 void MainFrame::SetReplyRules(std::vector<ReplyRule> rules) {

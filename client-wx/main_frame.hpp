@@ -20,6 +20,7 @@
 #include "actors/ui_sink.hpp"
 #include "actors/wx/batch_receiver.hpp"
 #include "actors/wx/ui_sink.hpp"
+#include "reply_hold.hpp"
 #include "reply_rules.hpp"
 
 class wxInfoBar;
@@ -99,6 +100,8 @@ public:
   SendBar& Sender() { return *send_bar_; }
   /// The saved messages.
   SavedMessagesPanel& Saved() { return *saved_; }
+  /// Holds frames for the reply to a line sent (tests and benchmarks).
+  ReplyHold& Replies() { return reply_hold_; }
   /// Receives the bridge's batches (tests and benchmarks observe it).
   actors::wx::batch_receiver& Batches() { return batches_; }
 
@@ -147,6 +150,11 @@ private:
   // flood cannot keep wx draining batches back to back without painting or
   // running timers.
   actors::wx::batch_receiver batches_;
+  // Frames wait up to this long for the reply to a line the user sent: a
+  // quarter of a 60 Hz frame interval, unnoticeable, and ample for a reply
+  // on the same host or network.
+  static constexpr int reply_hold_limit_ms = 4;
+  ReplyHold reply_hold_;
   std::uint64_t rx_frames_ = 0, tx_frames_ = 0, dropped_ = 0;
   std::uint64_t last_rx_ = 0, last_tx_ = 0;
   double rx_rate_ = 0, tx_rate_ = 0;

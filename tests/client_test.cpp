@@ -11,6 +11,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <netinet/in.h>
 #include <string>
 #include <sys/socket.h>
@@ -933,4 +934,86 @@ TEST_CASE_METHOD(gui_fixture, "without a window manager the windows skip GDK's f
   CHECK(client::SkipFrameSyncWithoutWindowManager(frame->ShowInspector()) == no_manager);
   wxFrame hidden(nullptr, wxID_ANY, "never shown");
   CHECK_FALSE(client::SkipFrameSyncWithoutWindowManager(hidden));
+}
+
+namespace {
+
+// Counts the paints of the traffic view's rows, and notes whether one drew
+// a model in which `shown()` held.
+struct rows_paints {
+  int count = 0;
+  bool drew_it = false;
+
+  rows_paints(client::TrafficView& view, std::function<bool()> shown) {
+    for (auto* child : view.GetChildren())
+      child->Bind(wxEVT_PAINT, [this, shown](wxPaintEvent& event) {
+        ++count;
+        drew_it = drew_it || shown();
+        event.Skip(); // the rows draw themselves
+      });
+  }
+};
+
+bool shows_outbound(const client::TrafficModel& model, std::string_view text) {
+  for (std::size_t i = 0; i < model.Size(); ++i)
+    if (model.At(i).dir == actors::direction::out && model.Text(i) == text)
+      return true;
+  return false;
+}
+
+} // namespace
+
+TEST_CASE_METHOD(gui_fixture, "a line sent holds the window's frames until its echo, painted at once") {
+  socat_echo echo;
+  auto* frame = launch_connected(the_app, echo.port);
+  REQUIRE(pump_until([&] { return frame->Connections().OpenCount() == 1; }, 10s));
+  testing_support::run_main_loop_for(100ms); // shown and painted
+  auto& model = frame->Traffic().Model();
+  rows_paints rows{frame->Traffic(), [&] { return shows_inbound(model, "held for its echo"); }};
+  auto& hold = frame->Replies();
+  int paints = 0;
+  bool painted_echo = false; // by the time the paint after the reply ended
+  hold.ObservePaints([&](client::ReplyHold::duration) {
+    ++paints;
+    painted_echo = rows.drew_it;
+  });
+  auto paints_before = hold.PaintsAfterReply();
+  frame->Sender().SetInput("held for its echo");
+  frame->Sender().SendInput();
+  // No frame starts while the echo is on its way: one under way when it
+  // arrives would keep it waiting, and one painted just before it would
+  // leave it off the screen until the next frame.
+  CHECK(hold.Holding());
+  REQUIRE(pump_until([&] { return shows_inbound(model, "held for its echo"); }, 10s));
+  CHECK_FALSE(hold.Holding());
+  CHECK(pump_until([&] { return paints == 1; }, 2s));
+  CHECK(painted_echo); // the paint right after the reply drew it
+  CHECK(hold.PaintsAfterReply() == paints_before + 1);
+  hold.ObservePaints(nullptr);
+}
+
+TEST_CASE_METHOD(gui_fixture, "without a reply the hold ends within milliseconds, and frames go on") {
+  testing_support::child_process silent{
+    {"socat", "TCP-LISTEN:0,bind=127.0.0.1,reuseaddr", "EXEC:sleep 60"}};
+  auto port = silent.listening_port(10s).value_or(0);
+  auto* frame = launch_connected(the_app, port);
+  REQUIRE(pump_until([&] { return frame->Connections().OpenCount() == 1; }, 10s));
+  testing_support::run_main_loop_for(100ms);
+  auto& model = frame->Traffic().Model();
+  rows_paints rows{frame->Traffic(), [&] { return shows_outbound(model, "nobody answers"); }};
+  auto& hold = frame->Replies();
+  frame->Sender().SetInput("nobody answers");
+  auto sent = clock_type::now();
+  frame->Sender().SendInput();
+  CHECK(hold.Holding());
+  REQUIRE(pump_until([&] { return !hold.Holding(); }, 2s));
+  auto held = clock_type::now() - sent;
+  auto held_ms = std::chrono::duration<double, std::milli>(held).count();
+  INFO("held for " << held_ms << " ms");
+  CHECK(held >= 3ms); // the limit: 4 ms
+  CHECK(held < 1s);
+  // The window's own frames resume and draw the line sent; nothing was
+  // painted "after a reply".
+  CHECK(pump_until([&] { return rows.drew_it; }, 2s));
+  CHECK(hold.PaintsAfterReply() == 0);
 }

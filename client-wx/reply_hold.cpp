@@ -1,0 +1,124 @@
+#include "reply_hold.hpp"
+
+#include <algorithm>
+
+#include <wx/app.h>
+#include <wx/toplevel.h>
+
+#include "gtk_symbols.hpp"
+
+namespace client {
+
+namespace {
+
+// The least time between two paints after a reply (60 Hz, GDK's default
+// frame interval when it knows no refresh rate).
+constexpr auto frame_interval = std::chrono::microseconds{16'667};
+
+// A wait for the X server longer than this means a slow or remote display:
+// from then on a paint after a reply is only sent, not waited for.
+constexpr auto slow_server = std::chrono::milliseconds{4};
+
+// Stops and restarts the toplevel's frame clock: GTK's own frame sync uses
+// this pair. Unlike gdk_window_freeze_updates, which lets frames run and
+// only skips their paint, this postpones the frame itself.
+using toplevel_fn = void(void*);
+
+toplevel_fn* freeze_frames() {
+  static auto* f = gtk_function<toplevel_fn>("gdk_window_freeze_toplevel_updates_libgtk_only");
+  return f;
+}
+
+toplevel_fn* thaw_frames() {
+  static auto* f = gtk_function<toplevel_fn>("gdk_window_thaw_toplevel_updates_libgtk_only");
+  return f;
+}
+
+} // namespace
+
+ReplyHold::ReplyHold(wxTopLevelWindow& window, int limit_ms)
+  : window_(window), limit_ms_(limit_ms) {
+  limit_.Bind(wxEVT_TIMER, [this](wxTimerEvent&) { Release(); });
+}
+
+ReplyHold::~ReplyHold() {
+  Release();
+}
+
+void* ReplyHold::GdkWindow() const {
+  auto* get_window = gtk_function<void*(void*)>("gtk_widget_get_window");
+  return get_window != nullptr && window_.GetHandle() != nullptr ? get_window(window_.GetHandle())
+                                                                 : nullptr;
+}
+
+void ReplyHold::Sent(std::uint64_t connection) {
+  if (std::find(awaited_.begin(), awaited_.end(), connection) == awaited_.end())
+    awaited_.push_back(connection);
+  if (held_ || !window_.IsShown() || freeze_frames() == nullptr || thaw_frames() == nullptr)
+    return;
+  auto* gdk_window = GdkWindow();
+  if (gdk_window == nullptr)
+    return;
+  freeze_frames()(gdk_window);
+  held_ = true;
+  limit_.StartOnce(limit_ms_);
+}
+
+void ReplyHold::Applied(const std::vector<actors::ui_event>& events) {
+  if (!held_)
+    return;
+  auto reply = std::any_of(events.begin(), events.end(), [this](const actors::ui_event& event) {
+    return event.dir != actors::direction::out
+           && std::find(awaited_.begin(), awaited_.end(), event.connection) != awaited_.end();
+  });
+  if (!reply)
+    return;
+  Release();
+  // Paint the reply after this batch, before what the loop has queued
+  // meanwhile (the app's queue, where input handlers post; another send
+  // there would hold frames again). At most one such paint per frame
+  // interval: back to back, the replies in between wait for the next.
+  if (wxTheApp != nullptr && clock::now() - last_paint_ >= frame_interval)
+    wxTheApp->CallAfter([this, alive = std::weak_ptr<char>{alive_}] {
+      if (!alive.expired()) // the window may be gone by now
+        PaintNow();
+    });
+}
+
+void ReplyHold::PaintNow() {
+  auto* process_updates = gtk_function<void(void*, int)>("gdk_window_process_updates");
+  auto* display_of = gtk_function<void*(void*)>("gdk_window_get_display");
+  auto* gdk_window = GdkWindow();
+  if (held_ || process_updates == nullptr || display_of == nullptr || gdk_window == nullptr)
+    return;
+  auto start = clock::now();
+  process_updates(gdk_window, 1);
+  // Sent, and drawn by the X server, before the window goes on: as a frame
+  // would be, but with nothing else of the loop in between.
+  static auto* sync = gtk_function<void(void*)>("gdk_display_sync");
+  static auto* flush = gtk_function<void(void*)>("gdk_display_flush");
+  void* display = display_of(gdk_window);
+  if (wait_for_server_ && sync != nullptr) {
+    auto waited = clock::now();
+    sync(display);
+    wait_for_server_ = clock::now() - waited < slow_server;
+  } else if (flush != nullptr) {
+    flush(display);
+  }
+  last_paint_ = clock::now();
+  ++paints_after_reply_;
+  if (paint_observer_)
+    paint_observer_(last_paint_ - start);
+}
+
+void ReplyHold::Release() {
+  awaited_.clear();
+  if (!held_)
+    return;
+  held_ = false;
+  limit_.Stop();
+  if (auto* gdk_window = GdkWindow())
+    thaw_frames()(gdk_window);
+}
+
+} // namespace client
