@@ -3,16 +3,21 @@
 //
 //   ui_bench flood PORT LINES     B2: connect to a flooding peer (line_flood)
 //                                 and time LINES lines into the traffic view
-//   ui_bench latency PORT COUNT   B3: connect to an echo server and send COUNT
+//   ui_bench latency PORT COUNT [PAUSE_MS]
+//                                 B3: connect to an echo server and send COUNT
 //                                 lines one at a time through the send bar,
-//                                 timing each until its echo is in the view
+//                                 each PAUSE_MS (default 0) after the previous
+//                                 echo, timing each until its echo is in the
+//                                 view and until it is on the screen
 //
 // "In the view" is the moment the window has applied the batch holding it to
 // the traffic view (its batch receiver's observer hook, where this bench
-// counts the inbound frames); the list repaints in the same loop turn.
-// While measuring, a 5 ms timer records the gaps between its ticks: a gap is
-// how long the UI loop could not run anything else, and GTK's frame clock
-// times each frame (update, layout and paint). Prints "key value" lines.
+// counts the inbound frames). "On the screen" is the end of the first frame
+// after that: a frame of GTK's frame clock, or the window's paint right
+// after a reply (client-wx/reply_hold.hpp), which includes the X server's
+// drawing. While measuring, a 5 ms timer records the gaps between its
+// ticks: a gap is how long the UI loop could not run anything else; and
+// each frame is timed. Prints "key value" lines.
 
 #include <algorithm>
 #include <chrono>
@@ -96,13 +101,18 @@ private:
   std::vector<double> gaps_ms_;
 };
 
-// Times each frame of the main window from GTK's frame clock: from
-// "before-paint" to the end of "after-paint", the time the UI thread spends
-// on a frame, in which it cannot take an echo. GTK is found at run time
-// (like client-wx/frame_sync.cpp): its headers are no build dependency.
+// Times each frame of the main window, the time the UI thread spends on
+// it, in which it cannot take an echo: from GTK's frame clock, from
+// "before-paint" to the end of "after-paint", and the window's paints right
+// after a reply. GTK is found at run time (like client-wx/frame_sync.cpp):
+// its headers are no build dependency. Calls `on_frame` after each frame.
 class frame_times {
 public:
-  explicit frame_times(wxWindow& window) {
+  explicit frame_times(client::MainFrame& window, std::function<void()> on_frame = {})
+    : window_(window), on_frame_(std::move(on_frame)) {
+    window.Replies().ObservePaints([this](client::ReplyHold::duration took) {
+      record(std::chrono::duration<double, std::milli>(took).count());
+    });
     using get_clock_fn = void*(void*);
     using connect_fn = unsigned long(void*, const char*, void (*)(void*, void*), void*,
                                      void*, int);
@@ -117,6 +127,8 @@ public:
     connect(clock, "before-paint", &frame_times::on_before_paint, this, nullptr, 0);
     connect(clock, "after-paint", &frame_times::on_after_paint, this, nullptr, connect_after);
   }
+
+  ~frame_times() { window_.Replies().ObservePaints(nullptr); }
 
   void start() { recording_ = true; }
   void stop() { recording_ = false; }
@@ -133,10 +145,18 @@ private:
   }
   static void on_after_paint(void*, void* self) {
     auto& times = *static_cast<frame_times*>(self);
-    if (times.recording_)
-      times.frames_ms_.push_back(ms_since(times.began_));
+    times.record(ms_since(times.began_));
   }
 
+  void record(double ms) {
+    if (recording_)
+      frames_ms_.push_back(ms);
+    if (on_frame_)
+      on_frame_();
+  }
+
+  client::MainFrame& window_;
+  std::function<void()> on_frame_;
   bool recording_ = false;
   clock_type::time_point began_;
   std::vector<double> frames_ms_;
@@ -214,8 +234,11 @@ void measure_flood(client::ClientApp& app, std::uint64_t lines) {
 // B3: one line at a time, each sent once the previous echo is in the view.
 class ping_pong {
 public:
-  ping_pong(client::ClientApp& app, int count)
-    : app_(app), count_(count), frames_(*app.Frame()) {}
+  ping_pong(client::ClientApp& app, int count, int pause_ms)
+    : app_(app), count_(count), pause_ms_(pause_ms),
+      frames_(*app.Frame(), [this] { on_frame(); }) {
+    pause_.Bind(wxEVT_TIMER, [this](wxTimerEvent&) { send_next(); });
+  }
 
   void run() {
     // Wait for the connection, as a user would before typing.
@@ -233,7 +256,11 @@ public:
         return; // a batch without our echo (the outbound line, a state change)
       echoed_ = shown;
       latencies_us_.push_back(ms_since(sent_at_) * 1000);
-      app_.CallAfter([this] { send_next(); });
+      awaiting_screen_ = true;
+      if (pause_ms_ > 0)
+        pause_.StartOnce(pause_ms_);
+      else
+        app_.CallAfter([this] { send_next(); });
     }};
     deadline limit{120};
     app_.OnRun();
@@ -241,18 +268,34 @@ public:
 
   void print() const {
     // The first lines warm caches and allocators; they are not "idle" figures.
-    std::vector<double> steady(latencies_us_.begin() + std::min<std::size_t>(warmup, latencies_us_.size()),
-                               latencies_us_.end());
-    std::cout << "pings " << steady.size() << "\n"
-              << "latency_p50_us " << percentile(steady, 0.5) << "\n"
-              << "latency_p99_us " << percentile(steady, 0.99) << "\n"
-              << "latency_max_us " << percentile(steady, 1.0) << "\n";
+    auto steady = [](const std::vector<double>& all) {
+      return std::vector<double>(all.begin() + std::min<std::size_t>(warmup, all.size()), all.end());
+    };
+    auto view = steady(latencies_us_);
+    auto& screen = on_screen_us_; // warm-up skipped when recorded
+    std::cout << "pings " << view.size() << "\n"
+              << "latency_p50_us " << percentile(view, 0.5) << "\n"
+              << "latency_p99_us " << percentile(view, 0.99) << "\n"
+              << "latency_max_us " << percentile(view, 1.0) << "\n"
+              << "screen_pings " << screen.size() << "\n"
+              << "screen_p50_us " << percentile(screen, 0.5) << "\n"
+              << "screen_p99_us " << percentile(screen, 0.99) << "\n";
     gaps_.print();
     frames_.print();
   }
 
 private:
   static constexpr std::size_t warmup = 20;
+
+  // The first frame after an echo was applied puts it on the screen. Back
+  // to back, the next line is often sent first: that echo has no time.
+  void on_frame() {
+    if (!awaiting_screen_)
+      return;
+    awaiting_screen_ = false;
+    if (latencies_us_.size() > warmup)
+      on_screen_us_.push_back(ms_since(sent_at_) * 1000);
+  }
 
   void send_next() {
     if (static_cast<int>(latencies_us_.size()) >= count_) {
@@ -262,6 +305,7 @@ private:
       return;
     }
     auto& sender = app_.Frame()->Sender();
+    awaiting_screen_ = false;
     sender.SetInput("ping " + std::to_string(latencies_us_.size()));
     sent_at_ = clock_type::now();
     sender.SendInput();
@@ -269,16 +313,20 @@ private:
 
   client::ClientApp& app_;
   int count_;
+  int pause_ms_;
   wxTimer poll_;
+  wxTimer pause_;
   loop_gaps gaps_;
   frame_times frames_;
   std::uint64_t echoed_ = 0;
   clock_type::time_point sent_at_;
   std::vector<double> latencies_us_;
+  bool awaiting_screen_ = false;
+  std::vector<double> on_screen_us_;
 };
 
 int usage() {
-  std::cerr << "usage: ui_bench flood PORT LINES | ui_bench latency PORT COUNT\n"
+  std::cerr << "usage: ui_bench flood PORT LINES | ui_bench latency PORT COUNT [PAUSE_MS]\n"
                "Run it under an X server, e.g. xvfb-run -a ui_bench ...\n";
   return 2;
 }
@@ -286,12 +334,14 @@ int usage() {
 } // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 4)
+  if (argc != 4 && argc != 5)
     return usage();
   std::string mode = argv[1];
   long port = std::atol(argv[2]);
   long count = std::atol(argv[3]);
-  if ((mode != "flood" && mode != "latency") || port <= 0 || port > 65535 || count <= 0)
+  long pause_ms = argc == 5 ? std::atol(argv[4]) : 0;
+  if ((mode != "flood" && mode != "latency") || port <= 0 || port > 65535 || count <= 0
+      || pause_ms < 0 || pause_ms > 60'000 || (mode == "flood" && argc == 5))
     return usage();
   if (std::getenv("DISPLAY") == nullptr) {
     std::cerr << "error: DISPLAY is not set: run ui_bench under xvfb-run\n";
@@ -310,7 +360,7 @@ int main(int argc, char** argv) {
   if (mode == "flood") {
     measure_flood(*app, static_cast<std::uint64_t>(count));
   } else {
-    ping_pong pings{*app, static_cast<int>(count)};
+    ping_pong pings{*app, static_cast<int>(count), static_cast<int>(pause_ms)};
     pings.run();
     pings.print();
   }
