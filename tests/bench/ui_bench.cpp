@@ -231,7 +231,8 @@ void measure_flood(client::ClientApp& app, std::uint64_t lines) {
   frames.print();
 }
 
-// B3: one line at a time, each sent once the previous echo is in the view.
+// B3: one line at a time, each sent once the previous echo is in the view
+// (or a pause after that).
 class ping_pong {
 public:
   ping_pong(client::ClientApp& app, int count, int pause_ms)
@@ -268,10 +269,8 @@ public:
 
   void print() const {
     // The first lines warm caches and allocators; they are not "idle" figures.
-    auto steady = [](const std::vector<double>& all) {
-      return std::vector<double>(all.begin() + std::min<std::size_t>(warmup, all.size()), all.end());
-    };
-    auto view = steady(latencies_us_);
+    std::vector<double> view(latencies_us_.begin() + std::min<std::size_t>(warmup, latencies_us_.size()),
+                             latencies_us_.end());
     auto& screen = on_screen_us_; // warm-up skipped when recorded
     std::cout << "pings " << view.size() << "\n"
               << "latency_p50_us " << percentile(view, 0.5) << "\n"
