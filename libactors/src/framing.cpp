@@ -54,7 +54,10 @@ caf::error frame_decoder::feed(std::string_view chunk,
                            "decoder refuses input after an earlier error; "
                            "reset() it first");
   switch (options_.kind) {
-    case framing_kind::line: return feed_line(chunk, context, on_frame);
+    case framing_kind::line: {
+      auto call = [&](std::string_view frame) { on_frame(context, frame); };
+      return feed_line(chunk, call);
+    }
     case framing_kind::length16:
     case framing_kind::length32: return feed_length(chunk, context, on_frame);
     case framing_kind::raw: feed_raw(chunk, context, on_frame); return {};
@@ -86,51 +89,8 @@ void frame_decoder::append(std::string_view bytes) {
   buffer_.insert(buffer_.end(), bytes.begin(), bytes.end());
 }
 
-caf::error
-frame_decoder::feed_line(std::string_view chunk, void* context,
-                         frame_handler on_frame) {
-  const bool strip_cr = options_.delimiter == '\n';
-  // A pending CR may sit beyond the limit until we see whether LF follows.
-  const std::size_t partial_limit = options_.max_frame_size + (strip_cr ? 1 : 0);
-  // False if the line is too large, saying why in `failure` (a bool per
-  // line, not a caf::error: its constructor is not inline).
-  caf::error failure;
-  auto emit = [&](std::string_view frame) {
-    if (strip_cr && !frame.empty() && frame.back() == '\r')
-      frame.remove_suffix(1);
-    if (frame.size() > options_.max_frame_size) {
-      failure = fail(too_large(frame.size(), options_.max_frame_size, "line"));
-      return false;
-    }
-    on_frame(context, frame);
-    return true;
-  };
-  while (!chunk.empty()) {
-    auto pos = chunk.find(options_.delimiter);
-    if (pos == std::string_view::npos) {
-      if (buffer_.size() + chunk.size() > partial_limit)
-        return fail(too_large(buffer_.size() + chunk.size(),
-                              options_.max_frame_size, "line"));
-      append(chunk);
-      return {};
-    }
-    auto head = chunk.substr(0, pos);
-    chunk.remove_prefix(pos + 1);
-    if (buffer_.empty()) {
-      // The common case: the whole line is in this chunk, no copy needed.
-      if (!emit(head))
-        return failure;
-      continue;
-    }
-    if (buffer_.size() + head.size() > partial_limit)
-      return fail(too_large(buffer_.size() + head.size(),
-                            options_.max_frame_size, "line"));
-    append(head);
-    if (!emit(std::string_view{buffer_.data(), buffer_.size()}))
-      return failure;
-    buffer_.clear();
-  }
-  return {};
+caf::error frame_decoder::line_too_large(std::size_t size) {
+  return too_large(size, options_.max_frame_size, "line");
 }
 
 caf::error

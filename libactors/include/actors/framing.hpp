@@ -63,6 +63,9 @@ public:
   /// before the error have been delivered.
   template <class OnFrame>
   caf::error feed(std::string_view chunk, OnFrame&& on_frame) {
+    // Lines, the common case, without a call through a pointer per frame.
+    if (options_.kind == framing_kind::line && !failed_)
+      return feed_line(chunk, on_frame);
     using handler_type = std::remove_reference_t<OnFrame>;
     return feed(chunk, const_cast<void*>(static_cast<const void*>(&on_frame)),
                 [](void* context, std::string_view frame) {
@@ -90,8 +93,9 @@ public:
   const framing_options& options() const noexcept { return options_; }
 
 private:
-  caf::error feed_line(std::string_view chunk, void* context,
-                                      frame_handler on_frame);
+  template <class OnFrame>
+  caf::error feed_line(std::string_view chunk, OnFrame& on_frame);
+  caf::error line_too_large(std::size_t size);
   caf::error feed_length(std::string_view chunk, void* context,
                                         frame_handler on_frame);
   void feed_raw(std::string_view chunk, void* context, frame_handler on_frame);
@@ -105,6 +109,42 @@ private:
   std::optional<std::size_t> payload_size_;
   bool failed_ = false;
 };
+
+template <class OnFrame>
+caf::error frame_decoder::feed_line(std::string_view chunk, OnFrame& on_frame) {
+  const bool strip_cr = options_.delimiter == '\n';
+  // A pending CR may sit beyond the limit until we see whether LF follows.
+  const std::size_t partial_limit = options_.max_frame_size + (strip_cr ? 1 : 0);
+  // Strips the CR of a CRLF line; false if the line is over the limit.
+  auto complete = [&](std::string_view& frame) {
+    if (strip_cr && !frame.empty() && frame.back() == '\r')
+      frame.remove_suffix(1);
+    return frame.size() <= options_.max_frame_size;
+  };
+  while (!chunk.empty()) {
+    auto pos = chunk.find(options_.delimiter);
+    if (pos == std::string_view::npos) {
+      if (buffer_.size() + chunk.size() > partial_limit)
+        return fail(line_too_large(buffer_.size() + chunk.size()));
+      append(chunk);
+      return {};
+    }
+    auto line = chunk.substr(0, pos);
+    chunk.remove_prefix(pos + 1);
+    if (!buffer_.empty()) { // the line began in an earlier chunk
+      if (buffer_.size() + line.size() > partial_limit)
+        return fail(line_too_large(buffer_.size() + line.size()));
+      append(line);
+      line = std::string_view{buffer_.data(), buffer_.size()};
+    }
+    // The common case: the whole line is in this chunk, no copy needed.
+    if (!complete(line))
+      return fail(line_too_large(line.size()));
+    on_frame(line);
+    buffer_.clear();
+  }
+  return {};
+}
 
 /// Appends `payload` as one frame to `out`. Fails with frame_too_large when
 /// the payload exceeds max_frame_size (or 65535 bytes for length16), and with
