@@ -1,6 +1,7 @@
 #include "reply_hold.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include <wx/app.h>
 #include <wx/toplevel.h>
@@ -54,18 +55,18 @@ void* ReplyHold::GdkWindow() const {
 void ReplyHold::Sent(std::uint64_t connection) {
   if (std::find(awaited_.begin(), awaited_.end(), connection) == awaited_.end())
     awaited_.push_back(connection);
-  if (held_ || !window_.IsShown() || freeze_frames() == nullptr || thaw_frames() == nullptr)
+  if (frozen_ != nullptr || !window_.IsShown() || freeze_frames() == nullptr || thaw_frames() == nullptr)
     return;
   auto* gdk_window = GdkWindow();
   if (gdk_window == nullptr)
     return;
   freeze_frames()(gdk_window);
-  held_ = true;
+  frozen_ = gdk_window;
   limit_.StartOnce(limit_ms_);
 }
 
 void ReplyHold::Applied(const std::vector<actors::ui_event>& events) {
-  if (!held_)
+  if (frozen_ == nullptr)
     return;
   auto reply = std::any_of(events.begin(), events.end(), [this](const actors::ui_event& event) {
     return event.dir != actors::direction::out
@@ -89,7 +90,7 @@ void ReplyHold::PaintNow() {
   auto* process_updates = gtk_function<void(void*, int)>("gdk_window_process_updates");
   auto* display_of = gtk_function<void*(void*)>("gdk_window_get_display");
   auto* gdk_window = GdkWindow();
-  if (held_ || process_updates == nullptr || display_of == nullptr || gdk_window == nullptr)
+  if (frozen_ != nullptr || process_updates == nullptr || display_of == nullptr || gdk_window == nullptr)
     return;
   auto start = clock::now();
   process_updates(gdk_window, 1);
@@ -113,12 +114,10 @@ void ReplyHold::PaintNow() {
 
 void ReplyHold::Release() {
   awaited_.clear();
-  if (!held_)
+  if (frozen_ == nullptr)
     return;
-  held_ = false;
   limit_.Stop();
-  if (auto* gdk_window = GdkWindow())
-    thaw_frames()(gdk_window);
+  thaw_frames()(std::exchange(frozen_, nullptr)); // the window frozen, whatever happened since
 }
 
 } // namespace client

@@ -47,7 +47,7 @@ public:
   /// reply.
   void Applied(const std::vector<actors::ui_event>& events);
   /// True while frames are held.
-  bool Holding() const { return held_; }
+  bool Holding() const { return frozen_ != nullptr; }
   /// Frames painted right after a reply (since the start).
   std::uint64_t PaintsAfterReply() const { return paints_after_reply_; }
   /// For tests and benchmarks: calls `observer` with the time each paint
@@ -66,7 +66,7 @@ private:
   wxTopLevelWindow& window_;
   int limit_ms_;
   wxTimer limit_;
-  bool held_ = false;
+  void* frozen_ = nullptr; // the GdkWindow whose frames are held, if any
   std::vector<std::uint64_t> awaited_; // connections whose reply ends the hold
   clock::time_point last_paint_{};     // the last paint after a reply
   // Waiting for the X server after a paint stays on while it is quick: a
