@@ -53,16 +53,22 @@ void* ReplyHold::GdkWindow() const {
 }
 
 void ReplyHold::Sent(std::uint64_t connection) {
+  if (frozen_ == nullptr && !Freeze())
+    return;
   if (std::find(awaited_.begin(), awaited_.end(), connection) == awaited_.end())
     awaited_.push_back(connection);
-  if (frozen_ != nullptr || !window_.IsShown() || freeze_frames() == nullptr || thaw_frames() == nullptr)
-    return;
+}
+
+bool ReplyHold::Freeze() {
+  if (!window_.IsShown() || freeze_frames() == nullptr || thaw_frames() == nullptr)
+    return false;
   auto* gdk_window = GdkWindow();
   if (gdk_window == nullptr)
-    return;
+    return false;
   freeze_frames()(gdk_window);
   frozen_ = gdk_window;
   limit_.StartOnce(limit_ms_);
+  return true;
 }
 
 void ReplyHold::Applied(const std::vector<actors::ui_event>& events) {

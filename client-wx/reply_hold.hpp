@@ -59,6 +59,7 @@ public:
 private:
   using clock = std::chrono::steady_clock;
 
+  bool Freeze();
   void Release();
   void PaintNow();
   void* GdkWindow() const;
