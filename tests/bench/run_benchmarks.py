@@ -1047,6 +1047,21 @@ reruns one benchmark and rewrites its section here.
   1,000 from 14.7K (asio 18.3K), and the storm of 5,000 30.5K/s from 22.1K
   (asio 18.7K). The tables, now medians of 5 runs in rounds instead of 2:
   1.14x, 1.77x and 1.82x asio at 1,000, 5,000 and 10,000; B4b 1.54x.
+- **B1 at 100 connections: lines without a call through a pointer
+  (2026-11-28, after the last).** Pinned profiles of echo_server and
+  asio's echo, both at 100% of a core, put ours at 503 ns a message
+  against 463: about 12 ns more in user space and about 27 ns more in the
+  kernel, with the same syscalls per message (0.077 recvfrom and 0.077
+  sendto against 0.088 and 0.078). The largest user-space item was the
+  frame decoder's callback, called through a function pointer for each
+  line. Line framing now runs a template that calls the handler directly
+  (the type-erased `feed` uses the same one). Interleaved with the build
+  before, 10 pinned rounds: echo_server's user time fell from 47 to 38 ns
+  a message (asio 32.5), and its throughput did not move beyond the noise
+  (median ratio 1.006). Most of the kernel's extra time is in
+  `_raw_spin_unlock_irqrestore` under `sock_def_readable`, waking the
+  reader; I have not found why it costs us more than asio. Trying 1 or 2
+  CAF workers instead of 4 showed no clear gain.
 - **B3: a line sent holds the window's frames until its reply
   (2026-11-28, after the last).** B3 met its target: p99 0.49 ms in the
   view, from 1.90 ms. The tail was a frame under way when the echo
