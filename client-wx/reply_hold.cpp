@@ -20,20 +20,39 @@ constexpr auto frame_interval = std::chrono::microseconds{16'667};
 // from then on a paint after a reply is only sent, not waited for.
 constexpr auto slow_server = std::chrono::milliseconds{4};
 
-// Stops and restarts the toplevel's frame clock: GTK's own frame sync uses
-// this pair. Unlike gdk_window_freeze_updates, which lets frames run and
-// only skips their paint, this postpones the frame itself.
-using toplevel_fn = void(void*);
+// The GTK and GDK functions a hold needs, looked up once; all null where
+// any is missing (not GTK 3).
+struct gdk_functions {
+  void* (*window_of)(void* widget) = nullptr;
+  // Stops and restarts the toplevel's frame clock: GTK's own frame sync
+  // uses this pair. Unlike gdk_window_freeze_updates, which lets frames run
+  // and only skips their paint, this postpones the frame itself.
+  void (*freeze_frames)(void* gdk_window) = nullptr;
+  void (*thaw_frames)(void* gdk_window) = nullptr;
+  void (*process_updates)(void* gdk_window, int children) = nullptr;
+  void* (*display_of)(void* gdk_window) = nullptr;
+  void (*sync)(void* display) = nullptr;
+  void (*flush)(void* display) = nullptr;
 
-toplevel_fn* freeze_frames() {
-  static auto* f = gtk_function<toplevel_fn>("gdk_window_freeze_toplevel_updates_libgtk_only");
-  return f;
-}
+  static const gdk_functions& get() {
+    static const gdk_functions functions = [] {
+      gdk_functions f;
+      f.window_of = gtk_function<void*(void*)>("gtk_widget_get_window");
+      f.freeze_frames = gtk_function<void(void*)>("gdk_window_freeze_toplevel_updates_libgtk_only");
+      f.thaw_frames = gtk_function<void(void*)>("gdk_window_thaw_toplevel_updates_libgtk_only");
+      f.process_updates = gtk_function<void(void*, int)>("gdk_window_process_updates");
+      f.display_of = gtk_function<void*(void*)>("gdk_window_get_display");
+      f.sync = gtk_function<void(void*)>("gdk_display_sync");
+      f.flush = gtk_function<void(void*)>("gdk_display_flush");
+      bool all = f.window_of && f.freeze_frames && f.thaw_frames && f.process_updates
+                 && f.display_of && f.sync && f.flush;
+      return all ? f : gdk_functions{};
+    }();
+    return functions;
+  }
 
-toplevel_fn* thaw_frames() {
-  static auto* f = gtk_function<toplevel_fn>("gdk_window_thaw_toplevel_updates_libgtk_only");
-  return f;
-}
+  bool available() const { return window_of != nullptr; }
+};
 
 } // namespace
 
@@ -47,9 +66,9 @@ ReplyHold::~ReplyHold() {
 }
 
 void* ReplyHold::GdkWindow() const {
-  auto* get_window = gtk_function<void*(void*)>("gtk_widget_get_window");
-  return get_window != nullptr && window_.GetHandle() != nullptr ? get_window(window_.GetHandle())
-                                                                 : nullptr;
+  auto& gdk = gdk_functions::get();
+  return gdk.available() && window_.GetHandle() != nullptr ? gdk.window_of(window_.GetHandle())
+                                                           : nullptr;
 }
 
 void ReplyHold::Sent(std::uint64_t connection) {
@@ -60,12 +79,10 @@ void ReplyHold::Sent(std::uint64_t connection) {
 }
 
 bool ReplyHold::Freeze() {
-  if (!window_.IsShown() || freeze_frames() == nullptr || thaw_frames() == nullptr)
-    return false;
-  auto* gdk_window = GdkWindow();
+  auto* gdk_window = window_.IsShown() ? GdkWindow() : nullptr;
   if (gdk_window == nullptr)
     return false;
-  freeze_frames()(gdk_window);
+  gdk_functions::get().freeze_frames(gdk_window);
   frozen_ = gdk_window;
   limit_.StartOnce(limit_ms_);
   return true;
@@ -93,24 +110,21 @@ void ReplyHold::Applied(const std::vector<actors::ui_event>& events) {
 }
 
 void ReplyHold::PaintNow() {
-  auto* process_updates = gtk_function<void(void*, int)>("gdk_window_process_updates");
-  auto* display_of = gtk_function<void*(void*)>("gdk_window_get_display");
   auto* gdk_window = GdkWindow();
-  if (frozen_ != nullptr || process_updates == nullptr || display_of == nullptr || gdk_window == nullptr)
+  if (frozen_ != nullptr || gdk_window == nullptr)
     return;
+  auto& gdk = gdk_functions::get();
   auto start = clock::now();
-  process_updates(gdk_window, 1);
+  gdk.process_updates(gdk_window, 1);
   // Sent, and drawn by the X server, before the window goes on: as a frame
   // would be, but with nothing else of the loop in between.
-  static auto* sync = gtk_function<void(void*)>("gdk_display_sync");
-  static auto* flush = gtk_function<void(void*)>("gdk_display_flush");
-  void* display = display_of(gdk_window);
-  if (wait_for_server_ && sync != nullptr) {
+  void* display = gdk.display_of(gdk_window);
+  if (wait_for_server_) {
     auto waited = clock::now();
-    sync(display);
+    gdk.sync(display);
     wait_for_server_ = clock::now() - waited < slow_server;
-  } else if (flush != nullptr) {
-    flush(display);
+  } else {
+    gdk.flush(display);
   }
   last_paint_ = clock::now();
   ++paints_after_reply_;
@@ -123,7 +137,7 @@ void ReplyHold::Release() {
   if (frozen_ == nullptr)
     return;
   limit_.Stop();
-  thaw_frames()(std::exchange(frozen_, nullptr)); // the window frozen, whatever happened since
+  gdk_functions::get().thaw_frames(std::exchange(frozen_, nullptr)); // the window frozen, whatever happened since
 }
 
 } // namespace client

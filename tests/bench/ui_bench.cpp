@@ -29,8 +29,6 @@
 #include <string>
 #include <vector>
 
-#include <dlfcn.h>
-
 #include <wx/init.h>
 #include <wx/timer.h>
 
@@ -38,6 +36,7 @@
 #include "actors/wx/batch_receiver.hpp"
 #include "client_app.hpp"
 #include "connection_panel.hpp"
+#include "gtk_symbols.hpp"
 #include "main_frame.hpp"
 #include "send_bar.hpp"
 
@@ -104,8 +103,8 @@ private:
 // Times each frame of the main window, the time the UI thread spends on
 // it, in which it cannot take an echo: from GTK's frame clock, from
 // "before-paint" to the end of "after-paint", and the window's paints right
-// after a reply. GTK is found at run time (like client-wx/frame_sync.cpp):
-// its headers are no build dependency. Calls `on_frame` after each frame.
+// after a reply. GTK is found at run time (client-wx/gtk_symbols.hpp): its
+// headers are no build dependency. Calls `on_frame` after each frame.
 class frame_times {
 public:
   explicit frame_times(client::MainFrame& window, std::function<void()> on_frame = {})
@@ -116,8 +115,8 @@ public:
     using get_clock_fn = void*(void*);
     using connect_fn = unsigned long(void*, const char*, void (*)(void*, void*), void*,
                                      void*, int);
-    auto* get_clock = reinterpret_cast<get_clock_fn*>(dlsym(RTLD_DEFAULT, "gtk_widget_get_frame_clock"));
-    auto* connect = reinterpret_cast<connect_fn*>(dlsym(RTLD_DEFAULT, "g_signal_connect_data"));
+    auto* get_clock = client::gtk_function<get_clock_fn>("gtk_widget_get_frame_clock");
+    auto* connect = client::gtk_function<connect_fn>("g_signal_connect_data");
     if (!get_clock || !connect)
       return;
     void* clock = get_clock(window.GetHandle());

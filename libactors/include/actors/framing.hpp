@@ -131,13 +131,13 @@ caf::error frame_decoder::feed_line(std::string_view chunk, OnFrame& on_frame) {
     }
     auto line = chunk.substr(0, pos);
     chunk.remove_prefix(pos + 1);
+    // The common case: the whole line is in this chunk, no copy needed.
     if (!buffer_.empty()) { // the line began in an earlier chunk
       if (buffer_.size() + line.size() > partial_limit)
         return fail(line_too_large(buffer_.size() + line.size()));
       append(line);
       line = std::string_view{buffer_.data(), buffer_.size()};
     }
-    // The common case: the whole line is in this chunk, no copy needed.
     if (!complete(line))
       return fail(line_too_large(line.size()));
     on_frame(line);
