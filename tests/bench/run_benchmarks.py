@@ -85,6 +85,12 @@ def interleaved_medians(cells, runs):
             for key, values in interleaved_samples(cells, runs).items()}
 
 
+def medians_by_key(runs):
+    """Runs of a tool that prints "key value" lines, as {key: median}, or
+    None without a run."""
+    return {k: statistics.median(r[k] for r in runs) for k in runs[0]} if runs else None
+
+
 def bench_echo(args):
     load_gen = f"{args.build_dir}/tests/bench/echo_load"
     cells = {}
@@ -599,24 +605,19 @@ def ui_designs(build, bench):
 def bench_ui_flood(args):
     """B2: one flooding peer (line_flood) per run, each design fed the same
     UI_LINES lines of 48 bytes; medians over the runs."""
-    flood = f"{args.build_dir}/tests/bench/line_flood"
-    table = {}
-    for name, cmd in ui_designs(args.build_dir, args.bench_dir):
-        runs = []
-        for _ in range(args.runs):
-            peer, port = start([flood, str(UI_LINES)])
-            try:
-                out = subprocess.run(cmd + [str(port), str(UI_LINES)],
-                                     capture_output=True, text=True, timeout=900)
-            finally:
-                peer.kill()
-                peer.wait()
-            values = key_values(out.stdout)
-            if out.returncode == 0 and values.get("lines") == UI_LINES:
-                runs.append(values)
-        table[name] = ({k: statistics.median(r[k] for r in runs) for k in runs[0]}
-                       if runs else None)
-        cell = table[name]
+    flood = [f"{args.build_dir}/tests/bench/line_flood", str(UI_LINES)]
+
+    def measure(cmd, port):
+        out = subprocess.run(cmd + [str(port), str(UI_LINES)],
+                             capture_output=True, text=True, timeout=900)
+        values = key_values(out.stdout)
+        return values if out.returncode == 0 and values.get("lines") == UI_LINES else None
+
+    cells = {name: (flood, lambda port, _pid, c=cmd: measure(c, port))
+             for name, cmd in ui_designs(args.build_dir, args.bench_dir)}
+    table = {name: medians_by_key(runs)
+             for name, runs in interleaved_samples(cells, args.runs).items()}
+    for name, cell in table.items():
         text = "failed" if cell is None else (
             f"{cell['lines_per_second']:,.0f} lines/s, longest gap "
             f"{cell['ui_gap_max_ms']:.0f} ms, peak RSS {cell['peak_rss_kib'] / 1024:.0f} MiB")
@@ -648,29 +649,24 @@ def bench_latency(args):
     if not os.path.exists(ui):
         return None
 
-    def run(pings, pause_ms):
-        runs = []
-        for _ in range(args.runs):
-            server, port = start([f"{args.build_dir}/examples/echo_server", "--port", "0"])
-            try:
-                out = subprocess.run(
-                    with_display([ui, "latency", str(port), str(pings), str(pause_ms)]),
-                    capture_output=True, text=True, timeout=300)
-            finally:
-                server.kill()
-                server.wait()
-            values = key_values(out.stdout)
-            if out.returncode == 0 and "latency_p99_us" in values:
-                runs.append(values)
-        if not runs:
-            return None
-        result = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
-        print(f"  pause {pause_ms} ms: p50 {result['latency_p50_us']:.0f} us,"
-              f" p99 {result['latency_p99_us']:.0f} us, max {result['latency_max_us']:.0f} us,"
-              f" on screen p50 {result['screen_p50_us']:.0f} us", flush=True)
-        return result
+    def measure(port, pings, pause_ms):
+        out = subprocess.run(
+            with_display([ui, "latency", str(port), str(pings), str(pause_ms)]),
+            capture_output=True, text=True, timeout=300)
+        values = key_values(out.stdout)
+        return values if out.returncode == 0 and "latency_p99_us" in values else None
 
-    return {"back to back": run(PINGS, 0), "paced": run(PACED_PINGS, PAUSE_MS)}
+    server = [f"{args.build_dir}/examples/echo_server", "--port", "0"]
+    cells = {"back to back": (server, lambda port, _pid: measure(port, PINGS, 0)),
+             "paced": (server, lambda port, _pid: measure(port, PACED_PINGS, PAUSE_MS))}
+    table = {name: medians_by_key(runs)
+             for name, runs in interleaved_samples(cells, args.runs).items()}
+    for name, cell in table.items():
+        text = "failed" if cell is None else (
+            f"p50 {cell['latency_p50_us']:.0f} us, p99 {cell['latency_p99_us']:.0f} us,"
+            f" max {cell['latency_max_us']:.0f} us, on screen p50 {cell['screen_p50_us']:.0f} us")
+        print(f"  {name}: {text}", flush=True)
+    return table
 
 
 def latency_markdown(cells):
