@@ -85,10 +85,23 @@ def interleaved_medians(cells, runs):
             for key, values in interleaved_samples(cells, runs).items()}
 
 
-def medians_by_key(runs):
-    """Runs of a tool that prints "key value" lines, as {key: median}, or
-    None without a run."""
-    return {k: statistics.median(r[k] for r in runs) for k in runs[0]} if runs else None
+def run_key_values(cmd, timeout, complete):
+    """Runs a tool that prints "key value" lines: its values, or None if it
+    failed or `complete(values)` is false."""
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    values = key_values(out.stdout)
+    return values if out.returncode == 0 and complete(values) else None
+
+
+def interleaved_key_value_medians(cells, runs, summary):
+    """interleaved_samples for measures that return run_key_values' values:
+    {key: {value key: median} or None}, each printed as `summary(cell)`."""
+    table = {key: ({k: statistics.median(r[k] for r in values) for k in values[0]}
+                   if values else None)
+             for key, values in interleaved_samples(cells, runs).items()}
+    for key, cell in table.items():
+        print(f"  {key}: {'failed' if cell is None else summary(cell)}", flush=True)
+    return table
 
 
 def bench_echo(args):
@@ -608,21 +621,14 @@ def bench_ui_flood(args):
     flood = [f"{args.build_dir}/tests/bench/line_flood", str(UI_LINES)]
 
     def measure(cmd, port):
-        out = subprocess.run(cmd + [str(port), str(UI_LINES)],
-                             capture_output=True, text=True, timeout=900)
-        values = key_values(out.stdout)
-        return values if out.returncode == 0 and values.get("lines") == UI_LINES else None
+        return run_key_values(cmd + [str(port), str(UI_LINES)], 900,
+                              lambda values: values.get("lines") == UI_LINES)
 
     cells = {name: (flood, lambda port, _pid, c=cmd: measure(c, port))
              for name, cmd in ui_designs(args.build_dir, args.bench_dir)}
-    table = {name: medians_by_key(runs)
-             for name, runs in interleaved_samples(cells, args.runs).items()}
-    for name, cell in table.items():
-        text = "failed" if cell is None else (
-            f"{cell['lines_per_second']:,.0f} lines/s, longest gap "
-            f"{cell['ui_gap_max_ms']:.0f} ms, peak RSS {cell['peak_rss_kib'] / 1024:.0f} MiB")
-        print(f"  {name:60} {text}", flush=True)
-    return table
+    return interleaved_key_value_medians(cells, args.runs, lambda cell: (
+        f"{cell['lines_per_second']:,.0f} lines/s, longest gap "
+        f"{cell['ui_gap_max_ms']:.0f} ms, peak RSS {cell['peak_rss_kib'] / 1024:.0f} MiB"))
 
 
 def ui_flood_markdown(table):
@@ -650,23 +656,16 @@ def bench_latency(args):
         return None
 
     def measure(port, pings, pause_ms):
-        out = subprocess.run(
-            with_display([ui, "latency", str(port), str(pings), str(pause_ms)]),
-            capture_output=True, text=True, timeout=300)
-        values = key_values(out.stdout)
-        return values if out.returncode == 0 and "latency_p99_us" in values else None
+        return run_key_values(
+            with_display([ui, "latency", str(port), str(pings), str(pause_ms)]), 300,
+            lambda values: "latency_p99_us" in values)
 
     server = [f"{args.build_dir}/examples/echo_server", "--port", "0"]
     cells = {"back to back": (server, lambda port, _pid: measure(port, PINGS, 0)),
              "paced": (server, lambda port, _pid: measure(port, PACED_PINGS, PAUSE_MS))}
-    table = {name: medians_by_key(runs)
-             for name, runs in interleaved_samples(cells, args.runs).items()}
-    for name, cell in table.items():
-        text = "failed" if cell is None else (
-            f"p50 {cell['latency_p50_us']:.0f} us, p99 {cell['latency_p99_us']:.0f} us,"
-            f" max {cell['latency_max_us']:.0f} us, on screen p50 {cell['screen_p50_us']:.0f} us")
-        print(f"  {name}: {text}", flush=True)
-    return table
+    return interleaved_key_value_medians(cells, args.runs, lambda cell: (
+        f"p50 {cell['latency_p50_us']:.0f} us, p99 {cell['latency_p99_us']:.0f} us,"
+        f" max {cell['latency_max_us']:.0f} us, on screen p50 {cell['screen_p50_us']:.0f} us"))
 
 
 def latency_markdown(cells):
