@@ -72,7 +72,7 @@ void deliver_inline(connection_broker* self, std::string_view bytes) {
       ++st.stats.frames_in;
       if (st.options.log)
         log_traffic(self, direction::in, frame);
-      st.inline_frames.push_back(frame);
+      st.inline_frames.emplace_back(frame.data(), frame.size());
       bool in_read = frame.data() >= bytes.data()
                      && frame.data() + frame.size() <= bytes.data() + bytes.size();
       if (!in_read)
