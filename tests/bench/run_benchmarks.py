@@ -1057,6 +1057,33 @@ reruns one benchmark and rewrites its section here.
   `_raw_spin_unlock_irqrestore` under `sock_def_readable`, waking the
   reader; I have not found why it costs us more than asio. Trying 1 or 2
   CAF workers instead of 4 showed no clear gain.
+- **B1 at 100 connections: a stall on every line, and what threads cost
+  in the kernel (2026-11-28, after B3).** Half of `on_data`'s samples in a
+  pinned profile sat on one load: the line decoder handed each line over
+  as a string_view it had changed through a reference, which gave the line
+  a home on the stack, and the inline session's 16-byte copy of it into
+  its frame list waited there for two 8-byte stores (a store-forwarding
+  stall, once per line). The decoder now hands over a fresh string_view
+  built from pointer and size. `on_data` fell from 2.9% to 2.0% of the
+  server's samples and user space from 9.5% to 8.6% (about 4 ns a
+  message); throughput moved within the noise (16 pinned rounds against
+  the build before: median ratio 0.985 while the host drifted between 1.6M
+  and 2.8M). What a runtime with threads pays: Linux takes a reference on
+  a socket's file for every `recv` and `send` once a process has a second
+  thread (a single-threaded process borrows it), and `fdget` under our
+  `sendto` took 0.9% of the server's time against none in asio's. The same
+  asio echo built with one more thread that only sleeps ran at 0.99x of
+  itself in 20 unpinned rounds and 0.965x in 8 pinned ones; a CAF server
+  always has threads (workers, clock, multiplexer). In those 20 rounds
+  echo_server ran at 0.958x asio (paired median), so a second thread
+  explains about a quarter of the gap unpinned and most of the 5% seen
+  pinned (0.95x, earlier today). The table's median of 5
+  runs swings with the host: two B1 runs today gave 1.03x and 0.94x at 100
+  connections (the table shows the second). Not kept: idle workers that
+  look for work every 100 ms instead of 10 (`relaxed-sleep-duration`
+  alone): faster in 9 of 16 rounds, paired median ratio 1.005. And asio's
+  echo reading 64 events per `epoll_wait`, as CAF's multiplexer does,
+  instead of 128: no change (1.013, 7 of 12).
 - **B3: a line sent holds the window's frames until its reply
   (2026-11-28, after the last).** B3 met its target: p99 0.49 ms in the
   view, from 1.90 ms. The tail was a frame under way when the echo
