@@ -128,8 +128,11 @@ void tcp_socket_handler::read_plain() {
   for (std::size_t reads = 0; reads < max_consecutive_reads_; ++reads) {
     if (!reading_ || !reader_)
       return;
-    read_buf_.resize(max_read_);
-    auto n = receive(read_buf_.data(), max_read_);
+    // What this recv asks for: the reader may change max_read_ (grow its
+    // reads) while it consumes.
+    auto asked = max_read_;
+    read_buf_.resize(asked);
+    auto n = receive(read_buf_.data(), asked);
     if (n < 0)
       return;
     if (n == 0) {
@@ -143,7 +146,7 @@ void tcp_socket_handler::read_plain() {
     // A short read emptied the socket: another recv would only say EAGAIN
     // (level-triggered epoll reports what arrives later). CAF's consume
     // resized read_buf_ to n, so compare with what was asked.
-    if (static_cast<std::size_t>(n) < max_read_)
+    if (static_cast<std::size_t>(n) < asked)
       return;
   }
 }
