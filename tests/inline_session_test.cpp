@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 
 #include "actors/connection_protocol.hpp"
+#include "actors/metrics.hpp"
 #include "actors/server.hpp"
 #include "support/actor_fixture.hpp"
 #include "support/raw_socket.hpp"
@@ -139,6 +140,29 @@ TEST_CASE_METHOD(fixture, "an inline session answers every line and its subscrib
   CHECK(peer.read_lines(1000, 10s) == numbered_lines(1000, "!"));
   expect<connected>();
   CHECK(no_frame_events(200ms));
+}
+
+TEST_CASE_METHOD(fixture, "the replies to several reads in one pass leave in one write") {
+  auto srv = start_inline<plain_echo>();
+  raw_socket peer{srv.port};
+  auto conn = expect<connected>().handle;
+  // About 60 KiB in one write: the connection reads it in chunks of 2, 4,
+  // 8, 16 and 32 KiB (its read buffer grows while reads fill it), in the
+  // multiplexer's pass that found the socket readable. Each read's replies
+  // are queued; the socket gets them once, when the pass ends.
+  auto lines = numbered_lines(1500, " is a line of the test, echoed back");
+  REQUIRE(peer.write_all(lines));
+  CHECK(peer.read_lines(1500, 10s) == lines);
+  actor_metrics m;
+  self->request(conn, 5s, metrics_atom_v)
+    .receive([&](actor_metrics& x) { m = std::move(x); },
+             [&](const caf::error& err) { FAIL(caf::to_string(err)); });
+  INFO("reads " << m.value("socket_reads_total") << ", writes "
+                << m.value("socket_writes_total"));
+  CHECK(m.value("socket_reads_total") >= 5);
+  CHECK(m.value("socket_writes_total") >= 1);
+  CHECK(m.value("socket_writes_total") < m.value("socket_reads_total"));
+  CHECK(m.value("bytes_queued") == 0);
 }
 
 TEST_CASE_METHOD(fixture, "an inline session gets a line split across reads whole") {

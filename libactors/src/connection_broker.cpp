@@ -175,16 +175,7 @@ caf::message_handler connection_handlers(connection_broker* self) {
       on_data(self, std::string_view{msg.buf.data(), msg.buf.size()});
     },
     [=](const caf::io::connection_closed_msg&) { on_closed(self); },
-    [=](const caf::io::data_transferred_msg& msg) {
-      auto& st = self->state;
-      st.queued_bytes = msg.remaining;
-      st.last_write = coarse_now();
-      answer_drains(self);
-      if (st.session && st.reading == read_state::paused)
-        resume_reading(self); // the backlog that paused reading went out
-      if (st.closing() && st.queued_bytes == 0)
-        end_connection(self, self->state.close_reason, self->state.close_message);
-    },
+    [=](const caf::io::data_transferred_msg& msg) { on_written(self, msg.remaining); },
     [=](send_atom, const std::string& payload) {
       std::string_view view{payload};
       on_send(self, &view, 1, payload.size());
@@ -334,19 +325,29 @@ bool queue_payloads(connection_broker* self, const std::string_view* payloads, s
 }
 
 void flush_queued(connection_broker* self) {
+  // Acknowledged by on_written (our scribe writes when the multiplexer's
+  // pass ends, CAF's when the socket is writable).
+  if (auto* scribe = open_scribe(self))
+    scribe->flush();
+  else if (self->state.hdl)
+    self->flush(*self->state.hdl);
+}
+
+void on_written(connection_broker* self, std::size_t remaining) {
   auto& st = self->state;
-  auto* scribe = open_scribe(self);
-  if (!scribe) {
-    self->flush(*st.hdl); // acknowledged by data_transferred_msg
-    return;
-  }
-  // Our scribe writes at once what the socket takes, unacknowledged.
-  scribe->flush();
-  auto left = scribe->bytes_pending();
-  if (left < st.queued_bytes)
-    st.last_write = coarse_now();
-  st.queued_bytes = left;
+  st.queued_bytes = remaining;
+  ++st.socket_writes;
+  st.last_write = coarse_now();
   answer_drains(self);
+  if (st.session && st.reading == read_state::paused)
+    resume_reading(self); // the backlog that paused reading went out
+  if (st.close_after_queue && st.queued_bytes == 0)
+    end_connection(self, st.close_reason, st.close_message);
+}
+
+void on_bytes_written(caf::io::abstract_broker* self, std::size_t remaining) {
+  // Our scribes belong to connection brokers only.
+  on_written(static_cast<connection_broker*>(self), remaining);
 }
 
 tcp_scribe* open_scribe(connection_broker* self) {
@@ -372,8 +373,10 @@ void start(connection_broker* self, caf::io::connection_handle hdl) {
   st.failed_attempts = 0;
   st.last_read = steady_clock::now();
   self->ack_writes(hdl, true);
-  if (auto* scribe = open_scribe(self))
+  if (auto* scribe = open_scribe(self)) {
     scribe->handle_reads_with(on_data_read); // no message per read
+    scribe->handle_writes_with(on_bytes_written); // nor per write
+  }
   st.reading = read_state::unconfigured;
   resume_reading(self);
   ++st.socket_serial;

@@ -61,10 +61,17 @@ struct connection_state {
   // Bytes asked of the socket per read: grows while reads fill it.
   std::size_t read_chunk = 0;
   std::size_t queued_bytes = 0;
+  // Reads the socket gave us, and times it took bytes (a held write or a
+  // write event): the batching of each side, for metrics.
+  std::uint64_t socket_reads = 0;
+  std::uint64_t socket_writes = 0;
   // drain_atom requests waiting for queued_bytes to fall to their mark.
   std::vector<std::pair<std::uint64_t, caf::typed_response_promise<std::uint64_t>>> drains;
   // Our side sent its FIN (finish_atom): nothing more may be sent.
   bool write_finished = false;
+  // A close waits for the queue to go out (on_close); the end comes with
+  // the write that empties it. Not set while a failure ends the connection.
+  bool close_after_queue = false;
   // What `disconnected` says after a close: none and "closed", unless the
   // peer finished sending first.
   error_kind close_reason = error_kind::none;
@@ -78,7 +85,7 @@ struct connection_state {
   // between reads.
   std::string_view inline_read;
   std::chrono::steady_clock::time_point last_read;
-  // When the socket last took bytes (data_transferred_msg).
+  // When the socket last took bytes (on_written).
   std::chrono::steady_clock::time_point last_write;
   // The TLS version once the handshake is done ("TLSv1.3"); empty otherwise.
   std::string tls_version;

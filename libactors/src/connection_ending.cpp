@@ -105,10 +105,12 @@ void on_close(connection_broker* self) {
     end_connection(self, self->state.close_reason, self->state.close_message);
     return;
   }
-  if (st.queued_bytes == 0)
+  if (st.queued_bytes == 0) {
     end_connection(self, self->state.close_reason, self->state.close_message);
-  else
+  } else {
+    st.close_after_queue = true;
     self->delayed_send(self, st.options.close_timeout, abort_atom::value);
+  }
 }
 
 void on_idle_check(connection_broker* self) {

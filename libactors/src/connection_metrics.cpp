@@ -49,6 +49,8 @@ actor_metrics connection_metrics(connection_broker* self) {
   m.add("frames_sent_total", metric_type::counter, st.stats.frames_out);
   m.add("bytes_sent_total", metric_type::counter, st.stats.bytes_out);
   m.add("bytes_queued", metric_type::gauge, st.queued_bytes);
+  m.add("socket_reads_total", metric_type::counter, st.socket_reads);
+  m.add("socket_writes_total", metric_type::counter, st.socket_writes);
   m.add("read_credit", metric_type::gauge, st.credit > 0 ? st.credit : 0);
   m.add("seconds_since_read", metric_type::detail, seconds_since(st.last_read));
   m.add("seconds_since_write", metric_type::detail, seconds_since(st.last_write));

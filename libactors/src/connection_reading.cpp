@@ -132,6 +132,7 @@ void stop_reading(connection_broker* self) {
 void on_data(connection_broker* self, std::string_view bytes) {
   auto& st = self->state;
   st.stats.bytes_in += bytes.size();
+  ++st.socket_reads;
   grow_read_chunk(self, bytes.size());
   st.last_read = coarse_now();
   if (st.session) {

@@ -38,8 +38,18 @@ void answer_drains(connection_broker* self);
 bool queue_payloads(connection_broker* self, const std::string_view* payloads, std::size_t count,
                     std::size_t bytes);
 
-/// Writes what is queued, as far as the socket takes it at once.
+/// Writes what is queued: at the end of the multiplexer's pass, as far as
+/// the socket takes it then, reported through on_written.
 void flush_queued(connection_broker* self);
+
+/// The socket took bytes; `remaining` are still queued. Answers drains,
+/// resumes reading an inline session paused on its backlog, and ends a
+/// closing connection once everything went out.
+void on_written(connection_broker* self, std::size_t remaining);
+
+/// on_written for our scribe, which calls it directly
+/// (tcp_scribe::handle_writes_with).
+void on_bytes_written(caf::io::abstract_broker* self, std::size_t remaining);
 
 /// Our scribe of the open socket (`hdl`), or null if it is not ours.
 tcp_scribe* open_scribe(connection_broker* self);

@@ -33,25 +33,42 @@ std::vector<char>& tcp_scribe::rd_buf() {
   return handler_.read_buffer();
 }
 
-bool tcp_scribe::consume(caf::execution_unit* ctx, const void* buf, std::size_t num_bytes) {
-  if (!read_handler_)
-    return scribe::consume(ctx, buf, num_bytes);
+template <class Handler>
+bool tcp_scribe::run_on_broker(caf::execution_unit* ctx, Handler handler) {
   if (detached())
     return false;
-  // What CAF does around a handler of new_data_msg (scheduled_actor::
-  // activate and reactivate), without the message: the broker owns no
-  // timeout nor activity tokens, and the bytes stay in our read buffer.
+  // What CAF does around a message handler (scheduled_actor::activate and
+  // reactivate), without the message: the broker owns no timeout nor
+  // activity tokens.
   auto* self = parent();
   caf::strong_actor_ptr keep_alive{self->ctrl()};
   self->context(ctx);
   try {
-    read_handler_(self, {static_cast<const char*>(buf), num_bytes});
+    handler(self);
   } catch (...) {
     auto failure = std::current_exception();
     self->quit(caf::scheduled_actor::default_exception_handler(self, failure));
   }
   self->finalize();
   return !detached();
+}
+
+bool tcp_scribe::consume(caf::execution_unit* ctx, const void* buf, std::size_t num_bytes) {
+  if (!read_handler_)
+    return scribe::consume(ctx, buf, num_bytes);
+  // The bytes stay in our read buffer.
+  return run_on_broker(ctx, [&](caf::io::abstract_broker* self) {
+    read_handler_(self, {static_cast<const char*>(buf), num_bytes});
+  });
+}
+
+void tcp_scribe::data_transferred(caf::execution_unit* ctx, std::size_t written,
+                                  std::size_t remaining) {
+  if (!written_handler_) {
+    scribe::data_transferred(ctx, written, remaining);
+    return;
+  }
+  run_on_broker(ctx, [&](caf::io::abstract_broker* self) { written_handler_(self, remaining); });
 }
 
 void tcp_scribe::graceful_shutdown() {

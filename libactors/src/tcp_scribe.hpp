@@ -82,20 +82,34 @@ public:
   tcp_scribe(caf::io::network::default_multiplexer& mpx,
              caf::io::network::native_socket fd);
 
+  /// Takes what the socket accepted in place of a `data_transferred_msg`:
+  /// the bytes still queued after it.
+  using written_handler = void (*)(caf::io::abstract_broker* self, std::size_t remaining);
+
   /// Hands each read to `handler` directly instead of dispatching a
   /// `new_data_msg` through CAF (building, matching and visiting a message
   /// per read); CAF's exception handling and finalization stay as they are.
   void handle_reads_with(read_handler handler) noexcept { read_handler_ = handler; }
 
+  /// Reports writes (with `ack_writes`) to `handler` directly, as
+  /// `handle_reads_with` does reads: a flush reports once per pass.
+  void handle_writes_with(written_handler handler) noexcept { written_handler_ = handler; }
+
   bool consume(caf::execution_unit* ctx, const void* buf, std::size_t num_bytes) override;
+  void data_transferred(caf::execution_unit* ctx, std::size_t written,
+                        std::size_t remaining) override;
 
   void configure_read(caf::io::receive_policy::config config) override;
   void ack_writes(bool enable) override;
   std::vector<char>& wr_buf() override;
   std::vector<char>& rd_buf() override;
   void graceful_shutdown() override;
-  /// Writes what is queued, at once as far as the socket takes it.
+  /// Writes what is queued when the multiplexer's pass ends, as far as the
+  /// socket takes it; reported through data_transferred.
   void flush() override;
+
+  /// Sends the write a flush held (end_of_pass.hpp).
+  void write_held() { handler_.write_held(); }
   std::string addr() const override;
   std::uint16_t port() const override;
   void add_to_loop() override;
@@ -104,8 +118,7 @@ public:
   /// Starts reading (CAF's scribes launch on their first `configure_read`).
   void launch();
 
-  /// Bytes the socket has not taken yet. A flush writes without an
-  /// acknowledgement (data_transferred_msg), so the broker asks after it.
+  /// Bytes the socket has not taken yet.
   std::size_t bytes_pending() const noexcept { return handler_.bytes_pending(); }
 
   /// Half-closes our side: FIN after what is queued; reading goes on.
@@ -132,12 +145,18 @@ public:
                           std::string message);
 
 private:
+  // Runs `handler` on the broker as CAF runs a message handler (context,
+  // exception handling, finalization); false once detached.
+  template <class Handler>
+  bool run_on_broker(caf::execution_unit* ctx, Handler handler);
+
   // Invokes `message` on the broker at once; nothing once detached.
   template <class Message>
   void deliver(caf::execution_unit* ctx, Message message);
 
   tcp_socket_handler handler_;
   read_handler read_handler_ = nullptr;
+  written_handler written_handler_ = nullptr;
   bool launched_ = false;
 };
 

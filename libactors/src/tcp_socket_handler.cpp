@@ -2,9 +2,11 @@
 
 #include <cerrno>
 #include <sys/socket.h>
+#include <thread>
 
 #include <caf/io/network/default_multiplexer.hpp>
 
+#include "end_of_pass.hpp"
 #include "read_budget.hpp"
 #include "tcp_scribe.hpp"
 
@@ -81,7 +83,25 @@ void tcp_socket_handler::stop_reading() {
 }
 
 void tcp_socket_handler::flush(tcp_scribe*) {
+  if (state_.writing || write_held_)
+    return; // write_some or write_held sends it
+  if (std::this_thread::get_id() != backend().thread_id()) {
+    send_pending(); // not in a pass of the multiplexer
+    return;
+  }
+  write_held_ = true;
+  write_at_end_of_pass(backend(), owner_);
+}
+
+void tcp_socket_handler::write_held() {
+  write_held_ = false;
+  auto before = bytes_pending();
   send_pending();
+  auto remaining = bytes_pending();
+  // Told like write_some's progress: the broker counted these bytes as
+  // queued when it flushed.
+  if (remaining < before && state_.ack_writes)
+    owner_->data_transferred(&backend(), before - remaining, remaining);
 }
 
 void tcp_socket_handler::finish_writing() {

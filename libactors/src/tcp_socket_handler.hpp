@@ -43,8 +43,13 @@ public:
   void stop_reading();
   /// Reads are at most this many bytes.
   void max_read(std::size_t bytes) { max_read_ = bytes; }
-  /// Starts writing what was queued in `queue()`.
+  /// Writes what was queued in `queue()` when the multiplexer's current
+  /// pass ends (end_of_pass.hpp), as far as the socket takes it then.
   void flush(tcp_scribe* owner);
+
+  /// The write `flush` held: sends now, and reports what the socket took
+  /// like a write event does (the scribe's data_transferred).
+  void write_held();
   /// Sends a FIN once everything queued is written; reading goes on.
   void finish_writing();
   /// Runs TLS from now on; a client sends its hello at once. Returns why
@@ -102,6 +107,8 @@ private:
   bool write_shut_ = false;
   // Send a FIN once the queue is drained.
   bool fin_pending_ = false;
+  // A flush waits for the end of the multiplexer's pass.
+  bool write_held_ = false;
 };
 
 } // namespace actors::detail
