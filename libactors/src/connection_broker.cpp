@@ -325,12 +325,22 @@ bool queue_payloads(connection_broker* self, const std::string_view* payloads, s
 }
 
 void flush_queued(connection_broker* self) {
-  // Acknowledged by on_written (our scribe writes when the multiplexer's
-  // pass ends, CAF's when the socket is writable).
-  if (auto* scribe = open_scribe(self))
-    scribe->flush();
-  else if (self->state.hdl)
-    self->flush(*self->state.hdl);
+  auto& st = self->state;
+  auto* scribe = open_scribe(self);
+  if (!scribe) {
+    if (st.hdl)
+      self->flush(*st.hdl); // acknowledged by data_transferred_msg
+    return;
+  }
+  // Our scribe writes at once what the socket takes, unacknowledged, or,
+  // inside a read, holds the write to the end of the pass and reports it
+  // then (on_written).
+  scribe->flush();
+  auto left = scribe->bytes_pending();
+  if (left < st.queued_bytes)
+    st.last_write = coarse_now();
+  st.queued_bytes = left;
+  answer_drains(self);
 }
 
 void on_written(connection_broker* self, std::size_t remaining) {

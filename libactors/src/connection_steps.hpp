@@ -38,8 +38,9 @@ void answer_drains(connection_broker* self);
 bool queue_payloads(connection_broker* self, const std::string_view* payloads, std::size_t count,
                     std::size_t bytes);
 
-/// Writes what is queued: at the end of the multiplexer's pass, as far as
-/// the socket takes it then, reported through on_written.
+/// Writes what is queued, as far as the socket takes it: at once, or,
+/// inside a read, at the end of the multiplexer's pass (then reported
+/// through on_written).
 void flush_queued(connection_broker* self);
 
 /// The socket took bytes; `remaining` are still queued. Answers drains,

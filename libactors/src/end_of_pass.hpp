@@ -13,10 +13,7 @@
 // longer than the pass: the multiplexer runs posted work before it blocks.
 
 #include <caf/intrusive_ptr.hpp>
-
-namespace caf::io::network {
-class default_multiplexer;
-} // namespace caf::io::network
+#include <caf/io/fwd.hpp>
 
 namespace actors::detail {
 

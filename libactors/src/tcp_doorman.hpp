@@ -6,15 +6,12 @@
 #include <cstdint>
 #include <string>
 
+#include <caf/io/fwd.hpp>
 #include <caf/io/abstract_broker.hpp>
 #include <caf/io/doorman.hpp>
 #include <caf/io/network/acceptor_impl.hpp>
 #include <caf/io/network/native_socket.hpp>
 #include <caf/policy/tcp.hpp>
-
-namespace caf::io::network {
-class default_multiplexer;
-} // namespace caf::io::network
 
 namespace actors::detail {
 

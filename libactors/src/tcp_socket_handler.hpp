@@ -10,16 +10,13 @@
 #include <vector>
 
 #include <caf/intrusive_ptr.hpp>
+#include <caf/io/fwd.hpp>
 #include <caf/io/network/event_handler.hpp>
 #include <caf/io/network/native_socket.hpp>
 #include <caf/io/network/operation.hpp>
 
 #include "tls_context.hpp"
 #include "tls_stage.hpp"
-
-namespace caf::io::network {
-class default_multiplexer;
-} // namespace caf::io::network
 
 namespace actors::detail {
 
@@ -43,8 +40,9 @@ public:
   void stop_reading();
   /// Reads are at most this many bytes.
   void max_read(std::size_t bytes) { max_read_ = bytes; }
-  /// Writes what was queued in `queue()` when the multiplexer's current
-  /// pass ends (end_of_pass.hpp), as far as the socket takes it then.
+  /// Writes what was queued in `queue()` as far as the socket takes it:
+  /// at once, or, during a read of this socket (an inline session's
+  /// replies), when the multiplexer's current pass ends (end_of_pass.hpp).
   void flush(tcp_scribe* owner);
 
   /// The write `flush` held: sends now, and reports what the socket took
@@ -68,6 +66,8 @@ public:
 
 private:
   void read_some();
+  // Hands bytes read to the reader; false once reading must stop.
+  bool consume(const char* bytes, std::size_t size);
   // recv: the byte count, 0 at the peer's FIN, or -1 when nothing more is
   // there now or the read failed (then the reader was told).
   ssize_t receive(char* buf, std::size_t size);
@@ -109,6 +109,8 @@ private:
   bool fin_pending_ = false;
   // A flush waits for the end of the multiplexer's pass.
   bool write_held_ = false;
+  // The reader is consuming a read of this socket: its flushes are held.
+  bool consuming_ = false;
 };
 
 } // namespace actors::detail

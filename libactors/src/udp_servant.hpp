@@ -20,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include <caf/io/fwd.hpp>
 #include <caf/execution_unit.hpp>
 #include <caf/intrusive_ptr.hpp>
 #include <caf/io/abstract_broker.hpp>
@@ -32,10 +33,6 @@
 #include "actors/error_kind.hpp"
 #include "actors/udp_protocol.hpp"
 #include "socket_address.hpp"
-
-namespace caf::io::network {
-class default_multiplexer;
-} // namespace caf::io::network
 
 namespace actors::detail {
 
