@@ -1079,11 +1079,35 @@ reruns one benchmark and rewrites its section here.
   explains about a quarter of the gap unpinned and most of the 5% seen
   pinned (0.95x, earlier today). The table's median of 5
   runs swings with the host: two B1 runs today gave 1.03x and 0.94x at 100
-  connections (the table shows the second). Not kept: idle workers that
+  connections. Not kept: idle workers that
   look for work every 100 ms instead of 10 (`relaxed-sleep-duration`
   alone): faster in 9 of 16 rounds, paired median ratio 1.005. And asio's
   echo reading 64 events per `epoll_wait`, as CAF's multiplexer does,
   instead of 128: no change (1.013, 7 of 12).
+- **B1 at 100 connections: replies written when the pass ends
+  (2026-11-28, last of the day).** The generator's side told where the
+  kernel's extra wakeups came from: against echo_server it slept in
+  `epoll_wait` more often than against asio (28,000-87,000 waits in a
+  pinned run against 12,000-30,000, and up to 6,000 context switches
+  against 900-1,500), so our sends found it asleep and paid to wake it.
+  Our replies went out one between each of our reads; the generator,
+  about as fast per connection, caught up and slept between them. Now a
+  flush during a read of its socket (an inline session's replies) is held
+  until the multiplexer's pass ends (end_of_pass.hpp), as Redis writes
+  "before sleep": the pass reads every ready socket, then writes each
+  queue once, back to back. A socket read several times in a pass also
+  takes one `send` (inline_session_test: 5 reads, 1 write; the new
+  `socket_reads_total` and `socket_writes_total` metrics show it). On the
+  way, a read that filled its buffer ended the event whenever the
+  connection grew its reads, so 60 KiB in one write took 5 passes; now 1.
+  Interleaved by hand against the build before: 100 connections
+  unpinned, 0.962x asio against 0.928x (paired medians, 8 rounds; a
+  prototype gave +2.5% pinned in 10 rounds); 1 connection +4% and 16 KiB
+  +6% (8 rounds each). Holding a session actor's reply too (a flush from
+  a message) cost 16 KiB echoes with session actors 40%: such a reply
+  comes a hop after its read already, so it writes at once as before.
+  The table, rerun with it: 1.02x, 0.97x and 1.15x asio; B1 at 100
+  connections is still short of 1.0x.
 - **B3: a line sent holds the window's frames until its reply
   (2026-11-28, after the last).** B3 met its target: p99 0.49 ms in the
   view, from 1.90 ms. The tail was a frame under way when the echo
