@@ -143,6 +143,10 @@ TEST_CASE_METHOD(testing_support::actor_fixture,
       CHECK(m.kind == "connection");
       CHECK(m.state == "connected");
       received += m.value("frames_received_total");
+      // Both ends wrote and read: a sent line (written at once) and an
+      // echo (held to the end of a pass, or at once) both count.
+      CHECK(m.value("socket_reads_total") >= 1);
+      CHECK(m.value("socket_writes_total") >= 1);
     }
   }
   CHECK(received == 20); // 10 each way

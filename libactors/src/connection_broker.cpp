@@ -337,8 +337,10 @@ void flush_queued(connection_broker* self) {
   // then (on_written).
   scribe->flush();
   auto left = scribe->bytes_pending();
-  if (left < st.queued_bytes)
+  if (left < st.queued_bytes) {
     st.last_write = coarse_now();
+    ++st.socket_writes; // written at once; a held write counts in on_written
+  }
   st.queued_bytes = left;
   answer_drains(self);
 }

@@ -31,7 +31,7 @@ std::string metric_help(const std::string& kind, const std::string& name) {
     {{"connection", "bytes_sent_total"}, "Bytes, framing included, connections handed to their sockets."},
     {{"connection", "bytes_queued"}, "Bytes waiting to be written to the sockets."},
     {{"connection", "socket_reads_total"}, "Reads that gave connections bytes."},
-    {{"connection", "socket_writes_total"}, "Times the sockets took bytes: each pass of the multiplexer writes a connection's queue once."},
+    {{"connection", "socket_writes_total"}, "Times the sockets took bytes; the replies of an inline session's reads in one pass of the multiplexer go out in one write."},
     {{"connection", "read_credit"}, "Frames the subscribers still let the connections deliver."},
     {{"connection", "seconds_since_read"}, "Seconds since the connection last read."},
     {{"connection", "seconds_since_write"}, "Seconds since the connection last wrote."},
