@@ -336,21 +336,21 @@ void flush_queued(connection_broker* self) {
   // inside a read, holds the write to the end of the pass and reports it
   // then (on_written).
   scribe->flush();
-  auto left = scribe->bytes_pending();
-  if (left < st.queued_bytes) {
-    st.last_write = coarse_now();
-    ++st.socket_writes; // written at once; a held write counts in on_written
-  }
-  st.queued_bytes = left;
-  answer_drains(self);
+  if (auto left = scribe->bytes_pending(); left < st.queued_bytes)
+    count_written(self, left);
 }
 
-void on_written(connection_broker* self, std::size_t remaining) {
+void count_written(connection_broker* self, std::size_t remaining) {
   auto& st = self->state;
   st.queued_bytes = remaining;
   ++st.socket_writes;
   st.last_write = coarse_now();
   answer_drains(self);
+}
+
+void on_written(connection_broker* self, std::size_t remaining) {
+  auto& st = self->state;
+  count_written(self, remaining);
   if (st.session && st.reading == read_state::paused)
     resume_reading(self); // the backlog that paused reading went out
   if (st.close_after_queue && st.queued_bytes == 0)

@@ -61,8 +61,8 @@ struct connection_state {
   // Bytes asked of the socket per read: grows while reads fill it.
   std::size_t read_chunk = 0;
   std::size_t queued_bytes = 0;
-  // Reads the socket gave us, and times it took bytes (a held write or a
-  // write event): the batching of each side, for metrics.
+  // Reads the socket gave us, and times it took bytes (count_written): the
+  // batching of each side, for metrics.
   std::uint64_t socket_reads = 0;
   std::uint64_t socket_writes = 0;
   // drain_atom requests waiting for queued_bytes to fall to their mark.

@@ -43,6 +43,10 @@ bool queue_payloads(connection_broker* self, const std::string_view* payloads, s
 /// through on_written).
 void flush_queued(connection_broker* self);
 
+/// The socket took bytes, `remaining` are still queued: counts the write
+/// and answers the drains it satisfied.
+void count_written(connection_broker* self, std::size_t remaining);
+
 /// The socket took bytes; `remaining` are still queued. Answers drains,
 /// resumes reading an inline session paused on its backlog, and ends a
 /// closing connection once everything went out.

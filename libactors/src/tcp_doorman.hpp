@@ -6,9 +6,9 @@
 #include <cstdint>
 #include <string>
 
-#include <caf/io/fwd.hpp>
 #include <caf/io/abstract_broker.hpp>
 #include <caf/io/doorman.hpp>
+#include <caf/io/fwd.hpp>
 #include <caf/io/network/acceptor_impl.hpp>
 #include <caf/io/network/native_socket.hpp>
 #include <caf/policy/tcp.hpp>

@@ -104,8 +104,9 @@ public:
   std::vector<char>& wr_buf() override;
   std::vector<char>& rd_buf() override;
   void graceful_shutdown() override;
-  /// Writes what is queued when the multiplexer's pass ends, as far as the
-  /// socket takes it; reported through data_transferred.
+  /// Writes what is queued, as far as the socket takes it: at once, or,
+  /// during a read of this socket, when the multiplexer's pass ends
+  /// (reported through data_transferred).
   void flush() override;
 
   /// Sends the write a flush held (end_of_pass.hpp).

@@ -20,12 +20,12 @@
 #include <utility>
 #include <vector>
 
-#include <caf/io/fwd.hpp>
 #include <caf/execution_unit.hpp>
 #include <caf/intrusive_ptr.hpp>
 #include <caf/io/abstract_broker.hpp>
 #include <caf/io/datagram_handle.hpp>
 #include <caf/io/datagram_servant.hpp>
+#include <caf/io/fwd.hpp>
 #include <caf/io/network/event_handler.hpp>
 #include <caf/io/network/receive_buffer.hpp>
 #include <caf/meta/type_name.hpp>
