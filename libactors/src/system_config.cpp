@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -54,6 +55,12 @@ private:
 
 system_config::system_config() {
   load<caf::io::middleman>();
+  // CAF 0.17 starts max(cores, 4) workers. On a 2-core machine the two
+  // extra ones only wake to look for work, 100 times a second each, and
+  // took about 3% of echo_server's throughput with 100 connections
+  // (docs/performance.md).
+  auto cores = std::thread::hardware_concurrency();
+  set("scheduler.max-threads", std::size_t{cores > 0 ? cores : 1});
   actors::add_message_types(*this);
 }
 

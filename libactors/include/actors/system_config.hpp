@@ -11,7 +11,9 @@ namespace actors {
 /// Use it (or derive from it) instead of a plain caf::actor_system_config.
 class system_config : public caf::actor_system_config {
 public:
-  /// Loads caf::io::middleman and registers libactors' message types.
+  /// Loads caf::io::middleman, registers libactors' message types and
+  /// starts one scheduler worker per core (CAF's own default is at least
+  /// four). Change either with `set("scheduler.max-threads", n)`.
   system_config();
 
   /// Runs every thread the actor system starts (scheduler workers, the I/O
