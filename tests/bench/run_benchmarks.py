@@ -1108,6 +1108,24 @@ reruns one benchmark and rewrites its section here.
   comes a hop after its read already, so it writes at once as before.
   The table, rerun with it: 1.02x, 0.97x and 1.15x asio; B1 at 100
   connections is still short of 1.0x.
+- **B1 at 100 connections: one worker per core (2026-11-29).** CAF 0.17
+  starts max(cores, 4) scheduler workers, so on this 2-core machine
+  echo_server had four, each waking 100 times a second to look for work,
+  although the inline echo runs on the multiplexer's thread.
+  `actors::system_config` now starts one per core (system_config_test
+  checks it; `scheduler.max-threads` still overrides it). Unpinned,
+  interleaved with the build before: 1.008x asio against 0.984x (paired
+  medians, 16 rounds); one worker measured the same as two (1.009x, 12
+  rounds); 1 connection, 16 KiB and the session-actor form moved within
+  the noise. What is left, from pinned profiles under the same load: about
+  5% more of the server's CPU per message than asio's echo, little of it in
+  user space (8.8% of the time against 8.4%). The rest is in the kernel:
+  a reference on the socket's file for each `recv` and `send` in a process
+  with threads (`fput`, 0.6%), the idle workers' context switches (0.8%),
+  and level-triggered epoll polling each ready socket once more (0.9%).
+  The table's run with it: 1.04x, 0.99x and 1.00x asio. Paired rounds of
+  the same build by hand spread from 0.974x to 1.008x: at 100 connections
+  we are at parity with asio's one-threaded echo, within the host's noise.
 - **B3: a line sent holds the window's frames until its reply
   (2026-11-28, after the last).** B3 met its target: p99 0.49 ms in the
   view, from 1.90 ms. The tail was a frame under way when the echo

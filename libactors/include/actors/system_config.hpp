@@ -13,7 +13,7 @@ class system_config : public caf::actor_system_config {
 public:
   /// Loads caf::io::middleman, registers libactors' message types and
   /// starts one scheduler worker per core (CAF's own default is at least
-  /// four). Change either with `set("scheduler.max-threads", n)`.
+  /// four). Change the count with `set("scheduler.max-threads", n)`.
   system_config();
 
   /// Runs every thread the actor system starts (scheduler workers, the I/O
@@ -30,7 +30,7 @@ public:
   /// a desktop program that is idle or receives a little leaves the cores
   /// alone. CAF's workers poll for 25 ms after each job (500 times, 50 us
   /// apart) and, once idle, wake every 10 ms to look for work to steal:
-  /// with a line arriving every 100 ms, the client's four workers switched
+  /// with a line arriving every 100 ms, the client's workers (then four) switched
   /// 9,000 times a second and used 12% of a core. This polls for about
   /// 0.5 ms after a job (`work-stealing.moderate-poll-attempts` 10) and
   /// lets idle workers look every `period` (`relaxed-sleep-duration`). A
