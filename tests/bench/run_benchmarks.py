@@ -1126,6 +1126,15 @@ reruns one benchmark and rewrites its section here.
   The table's run with it: 1.04x, 0.99x and 1.00x asio. Paired rounds of
   the same build by hand spread from 0.974x to 1.008x: at 100 connections
   we are at parity with asio's one-threaded echo, within the host's noise.
+- **B3 rerun (2026-11-29): the host, not the client.** At a typist's
+  pace the table's p99 rose to 1.21 ms from 0.87 ms (p50 0.73 ms from
+  0.59). The client of the earlier table (843ddfd), built again and run in
+  alternation with today's against the same server, measured the same:
+  p99 1.03-1.43 ms, p50 0.57-0.77 ms (5 rounds each); today's with one
+  worker per core against four, 10 rounds each: p99 medians 1.15 and
+  1.38 ms. A paced run has 200 pings, so its p99 is its second-slowest
+  ping, each after 50 ms idle, when every thread on both sides has to be
+  woken. Back to back, the target holds (p99 0.65 ms).
 - **B3: a line sent holds the window's frames until its reply
   (2026-11-28, after the last).** B3 met its target: p99 0.49 ms in the
   view, from 1.90 ms. The tail was a frame under way when the echo
