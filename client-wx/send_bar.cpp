@@ -123,6 +123,14 @@ void SendBar::OnKey(wxKeyEvent& event) {
   switch (event.GetKeyCode()) {
     case WXK_UP: ShowHistory(-1); break;
     case WXK_DOWN: ShowHistory(1); break;
+    case WXK_RETURN:
+    case WXK_NUMPAD_ENTER:
+      // Ctrl+Enter is the shortcut that brings the focus here; pressed
+      // again, it must not send the input (an empty line on an empty bar).
+      if (event.ControlDown())
+        break;
+      event.Skip();
+      break;
     default: event.Skip();
   }
 }

@@ -16,7 +16,8 @@ class wxCheckBox;
 namespace client {
 
 /// Input for frames to send. Calls `on_send(payload, to_all)` on Enter or
-/// the Send button; Up/Down walk the history.
+/// the Send button; Up/Down walk the history. Ctrl+Enter (the window's
+/// shortcut to focus the bar) sends nothing.
 class SendBar : public wxPanel {
 public:
   using send_handler = std::function<void(const std::string& payload, bool to_all)>;

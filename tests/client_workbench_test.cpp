@@ -12,6 +12,7 @@
 #include <wx/frame.h>
 #include <wx/listctrl.h>
 #include <wx/statusbr.h>
+#include <wx/textctrl.h>
 #include <wx/timer.h>
 #include <wx/toolbar.h>
 
@@ -282,6 +283,39 @@ TEST_CASE_METHOD(gui_fixture, "a saved message goes to every connection with to 
   CHECK(pump_until([&] { return echoes() == 2; }, 10s));
   frame->Sender().SetToAll(false);
   frame->Saved().SetMessages({});
+}
+
+TEST_CASE_METHOD(gui_fixture, "Ctrl+Enter in the focused send bar sends nothing") {
+  // Ctrl+Enter is the window's shortcut to focus the send bar; pressed
+  // there, it used to send the input (an empty line on an empty bar).
+  std::vector<std::string> sent;
+  auto* window = new wxFrame(nullptr, wxID_ANY, "send bar");
+  auto* bar = new client::SendBar(window, [&](const std::string& payload, bool) {
+    sent.push_back(payload);
+  });
+  wxTextCtrl* input = nullptr;
+  for (auto* child : bar->GetChildren())
+    if (auto* text = dynamic_cast<wxTextCtrl*>(child))
+      input = text;
+  REQUIRE(input != nullptr);
+  // Whether the bar's own handlers take a key (true), or pass it on to the
+  // text control, which turns a plain Enter into a send.
+  auto taken = [&](int code, bool control) {
+    wxKeyEvent key{wxEVT_KEY_DOWN};
+    key.m_keyCode = code;
+    key.SetControlDown(control);
+    key.SetEventObject(input);
+    return input->ProcessWindowEvent(key);
+  };
+  bar->SetInput("typed");
+  CHECK(taken(WXK_RETURN, true));
+  CHECK(taken(WXK_NUMPAD_ENTER, true));
+  CHECK_FALSE(taken(WXK_RETURN, false));
+  CHECK_FALSE(taken('A', true)); // Ctrl+A and the rest still reach the input
+  CHECK(sent.empty());
+  bar->SendInput(); // what Enter does
+  CHECK(sent == std::vector<std::string>{"typed"}); // line framing adds the LF
+  window->Destroy();
 }
 
 TEST_CASE("the connect dialog's host field takes host:port as typed") {
