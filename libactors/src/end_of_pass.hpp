@@ -7,9 +7,10 @@
 // flushes while it reads in the pass (an inline session's replies) has its
 // bytes written at the end of it, once per socket: the peer gets the
 // replies of a whole pass back to back instead of one between each of our
-// reads, and a socket read several times in a pass takes one `send`. Servers that write "before they sleep" (Redis's
-// beforeSleep, Netty's flush consolidation) do the same. Nothing waits
-// longer than the pass: the multiplexer runs posted work before it blocks.
+// reads, and a socket read several times in a pass takes one `send`.
+// Servers that write "before they sleep" (Redis's beforeSleep, Netty's
+// flush consolidation) do the same. Nothing waits longer than the pass:
+// the multiplexer runs posted work before it blocks.
 
 #include <caf/intrusive_ptr.hpp>
 #include <caf/io/fwd.hpp>
