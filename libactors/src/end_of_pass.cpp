@@ -22,10 +22,18 @@ void write_at_end_of_pass(caf::io::network::default_multiplexer& mpx,
     // Posted from the multiplexer's thread, this runs after the sockets
     // of the pass are handled, before the multiplexer blocks again.
     mpx.post([] {
-      auto writes = std::move(held_writes);
-      held_writes.clear();
+      // Swapped out, not iterated in place: a write can hold another, for
+      // the next pass. The memory goes back unless one did, so a busy pass
+      // does not grow the list from nothing again (CAF's own posted jobs
+      // do the same).
+      std::vector<caf::intrusive_ptr<tcp_scribe>> writes;
+      writes.swap(held_writes);
       for (auto& scribe : writes)
         scribe->write_held();
+      if (held_writes.empty()) {
+        writes.clear();
+        writes.swap(held_writes);
+      }
     });
   held_writes.push_back(std::move(scribe));
 }

@@ -30,11 +30,11 @@ public:
   /// a desktop program that is idle or receives a little leaves the cores
   /// alone. CAF's workers poll for 25 ms after each job (500 times, 50 us
   /// apart) and, once idle, wake every 10 ms to look for work to steal:
-  /// with a line arriving every 100 ms, the client's workers (then four) switched
-  /// 9,000 times a second and used 12% of a core. This polls for about
-  /// 0.5 ms after a job (`work-stealing.moderate-poll-attempts` 10) and
-  /// lets idle workers look every `period` (`relaxed-sleep-duration`). A
-  /// message for a sleeping worker still wakes it at once; only stealing
+  /// with a line arriving every 100 ms, the client's workers (then four)
+  /// switched 9,000 times a second and used 12% of a core. This polls for
+  /// about 0.5 ms after a job (`work-stealing.moderate-poll-attempts` 10)
+  /// and lets idle workers look every `period` (`relaxed-sleep-duration`).
+  /// A message for a sleeping worker still wakes it at once; only stealing
   /// from a busy worker waits up to `period`. A period of zero or less
   /// throws std::invalid_argument.
   system_config& relax_idle_workers(std::chrono::milliseconds period
