@@ -23,6 +23,15 @@ function(actors_add_scenarios name directory)
   else()
     message(FATAL_ERROR "actors_add_scenarios: no actors-scenario; call find_package(actors) first")
   endif()
+  # Test names hold ": " and spaces, which ctest keeps whole only under
+  # policy CMP0110 (CMake 3.19), taken from the calling project at generate
+  # time: without it a test named "NAME:" would run the wrong command.
+  cmake_policy(GET CMP0110 names_policy)
+  if(NOT names_policy STREQUAL "NEW")
+    message(FATAL_ERROR "actors_add_scenarios: the tests' names (\"${name}: <file stem>\") "
+            "need policy CMP0110; ask for CMake 3.19 or later with "
+            "cmake_minimum_required(VERSION 3.19) (or cmake_policy(SET CMP0110 NEW))")
+  endif()
   get_filename_component(directory "${directory}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
   file(GLOB scripts CONFIGURE_DEPENDS "${directory}/*.scn")
   if(NOT scripts)
