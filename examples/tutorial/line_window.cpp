@@ -5,6 +5,7 @@
 // Lines typed at the bottom are sent; lines received appear in the list.
 // Every snippet in docs/tutorial.md is cut from this file.
 
+// [includes]
 #include <iostream>
 #include <memory>
 #include <string>
@@ -19,6 +20,7 @@
 #include "actors/ui_bridge.hpp"
 #include "actors/wx/batch_receiver.hpp"
 #include "actors/wx/ui_sink.hpp"
+// [end]
 
 // [step 2: the window]
 class LineWindow : public wxFrame {
@@ -37,6 +39,8 @@ public:
     sizer->Add(input_, 0, wxEXPAND);
     SetSizer(sizer);
     input_->Bind(wxEVT_TEXT_ENTER, &LineWindow::OnEnter, this);
+    SetSize(FromDIP(wxSize(640, 400)));
+    input_->SetFocus(); // what the user types goes to the server
   }
 
 private:
@@ -45,8 +49,12 @@ private:
     for (auto& event : batch.events) {
       if (event.kind == actors::ui_event_kind::frame)
         lines_->Append(wxString::FromUTF8(event.payload));
+      else if (event.kind == actors::ui_event_kind::disconnected && event.message == last_error_)
+        continue; // a failure comes as an error, then as the end it caused
       else if (!event.message.empty())
         lines_->Append("* " + wxString::FromUTF8(event.message));
+      if (event.kind == actors::ui_event_kind::error)
+        last_error_ = event.message;
     }
   }
 
@@ -61,6 +69,7 @@ private:
   actors::wx::batch_receiver batches_;
   wxListBox* lines_;
   wxTextCtrl* input_;
+  std::string last_error_;
 };
 // [end]
 
