@@ -310,6 +310,29 @@ TEST_CASE("run_server says why an app did not start, with the end of its stderr"
   CHECK_THAT(missing.message(), Catch::Contains("cannot start /nonexistent/app"));
 }
 
+TEST_CASE("run_server reads past a usage text that looks like its address line") {
+  // A server given a bad option prints its usage, which may describe the
+  // address line itself, and exits: the reason is its exit and its stderr.
+  scenario s;
+  auto failed = s.run_server({"sh", "-c",
+                              "echo 'error: unknown option --prot' >&2; "
+                              "echo 'Prints \"listening on ADDR:PORT\" first' >&2; exit 2"},
+                             "", 5s);
+  REQUIRE_FALSE(failed);
+  CHECK_THAT(failed.message(), Catch::Contains("exited with status 2"));
+  CHECK_THAT(failed.message(), Catch::Contains("unknown option --prot"));
+  CHECK_THAT(failed.message(), Catch::Contains("\"ADDR:PORT\"\" is not HOST:PORT"));
+  // One that says the real address after such a line is found.
+  scenario t;
+  REQUIRE(t.run_server({"sh", "-c",
+                        "echo 'usage: prints listening on ADDR:PORT'; "
+                        "echo 'listening on 127.0.0.1:9'; sleep 5"},
+                       "", 5s));
+  auto address = t.server_address();
+  REQUIRE(address);
+  CHECK(address->second == 9);
+}
+
 TEST_CASE("run_server finds the port with port-from, and a bad exit at SIGTERM fails stop_server") {
   scenario s;
   REQUIRE(s.run_server({"sh", "-c",

@@ -172,6 +172,10 @@ server_process::start(const std::vector<std::string>& command,
   auto deadline = clock_type::now() + timeout;
   // Servers announce themselves on stdout or, as loggers do, on stderr.
   line_scanner scanners[] = {line_scanner{self->stdout_fd_}, line_scanner{self->stderr_fd_}};
+  // A match that is no address (a usage text's "listening on ADDR:PORT")
+  // does not end the wait: the server may yet print its address, or end
+  // and say why.
+  std::string not_an_address;
   for (;;) {
     for (auto& scanner : scanners) {
       std::string line;
@@ -180,10 +184,12 @@ server_process::start(const std::vector<std::string>& command,
         if (!address)
           continue;
         auto endpoint = parse_server_endpoint(*address);
-        if (!endpoint)
-          return caf::make_error(error_kind::invalid_argument,
-                                 "the server printed \"" + line + "\", but "
-                                   + actors::message_of(endpoint.error()));
+        if (!endpoint) {
+          if (not_an_address.empty())
+            not_an_address = "; it printed \"" + line + "\", but "
+                             + actors::message_of(endpoint.error());
+          continue;
+        }
         self->endpoint_ = *endpoint;
         return self;
       }
@@ -201,8 +207,8 @@ server_process::start(const std::vector<std::string>& command,
       return start_error("the server " + command.front() + " did not say where it "
                          "listens (expected a line matching /" + pattern.pattern()
                          + "/ on its stdout or stderr; a server that buffers its "
-                         "output must flush that line): " + what + "; its stdout had "
-                         + printed
+                         "output must flush that line): " + what + not_an_address
+                         + "; its stdout had " + printed
                          + (tail.empty() ? "" : "; its stderr ends with:\n" + tail));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds{5});
