@@ -104,7 +104,9 @@ TEST_CASE("the exit status is 0 when all pass and 1 when a step fails and 2 when
   CHECK(unparsable.out_text().find(script("does_not_parse.scn") + ":4: error:")
         != std::string::npos);
   CHECK(runner({script("fails_at_6.scn"), script("does_not_parse.scn")}).status == 2);
-  CHECK(runner({script("no_such_file.scn")}).status == 2);
+  auto unreadable = runner({script("no_such_file.scn")});
+  CHECK(unreadable.status == 2);
+  CHECK(unreadable.prints(script("no_such_file.scn") + ": NOT RUN: it cannot be read"));
 }
 
 TEST_CASE("an expected failure passes a script only if it fails exactly at that line "

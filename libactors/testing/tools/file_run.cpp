@@ -97,6 +97,8 @@ file_run run_file_or_throw(const std::string& file,
   if (failed_at(run, expected_failure)) {
     run.verdict = file_verdict::passed;
     run.log += file + ": failed at line " + std::to_string(run.line) + " as expected\n";
+  } else if (parsed.error->line == 0) {
+    run.log += file + ": NOT RUN: it cannot be read\n"; // no line to blame
   } else {
     run.log += file + ": NOT RUN: it does not parse\n";
   }
