@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <thread>
 
 #include <caf/after.hpp>
 #include <string>
@@ -163,6 +164,26 @@ TEST_CASE_METHOD(tls_fixture, "a stalled handshake is closed after handshake_tim
   CHECK_THAT(err.message, Catch::Contains("did not finish within 200 ms"));
   expect<disconnected>();
   CHECK(silent.closed_by_peer(5s));
+}
+
+TEST_CASE_METHOD(tls_fixture, "a server closes each stalled handshake at its own deadline and spares the finished ones") {
+  // The server keeps every connection's handshake deadline on one timer:
+  // each stalled peer still gets its full handshake_timeout, no less.
+  auto srv = tls_echo_server(certs.cert(), certs.key(), 300ms);
+  auto first_began = std::chrono::steady_clock::now();
+  raw_socket first{srv.port};
+  std::this_thread::sleep_for(150ms);
+  auto second_began = std::chrono::steady_clock::now();
+  raw_socket second{srv.port};
+  auto conn = connect(sys, "127.0.0.1", srv.port, self, trusting(certs.ca()));
+  expect<connected>();
+  CHECK(first.closed_by_peer(5s));
+  CHECK(std::chrono::steady_clock::now() - first_began >= 300ms);
+  CHECK(second.closed_by_peer(5s));
+  CHECK(std::chrono::steady_clock::now() - second_began >= 300ms);
+  // Past every deadline, the connection whose handshake finished stays.
+  std::this_thread::sleep_for(200ms);
+  still_echoes(conn, "still here");
 }
 
 TEST_CASE_METHOD(tls_fixture, "a TLS client of a plain server fails the handshake") {

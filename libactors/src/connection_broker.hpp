@@ -145,7 +145,6 @@ CAF_BEGIN_TYPE_ID_BLOCK(actors_connection_internal, caf::first_custom_type_id + 
   /// Self-message: finish with this error (`fail_atom, caf::error`). Messages carry
   /// errors as `caf::error`: CAF converts an `error_kind` element into one.
   CAF_ADD_ATOM(actors_connection_internal, actors::detail, fail_atom, "fail")
-  /// Posted: reading may resume now that an earlier halt took effect.
   /// Timer: the TLS handshake of socket number N had `handshake_timeout`
   /// (`tls_timeout_atom, uint64_t N`).
   CAF_ADD_ATOM(actors_connection_internal, actors::detail, tls_timeout_atom, "tls_tmo")
