@@ -201,7 +201,10 @@ int main(int argc, char** argv) {
       std::cerr << "error: " << actors::message_of(opened.error()) << "\n";
       caf::scoped_actor self{sys};
       self->send(srv->acceptor, actors::close_atom_v);
+      examples::stop_metrics(self, metrics);
       examples::close_log(sys, log);
+      if (events)
+        caf::anon_send_exit(events, caf::exit_reason::user_shutdown);
       return 1;
     }
     udp = std::move(*opened);

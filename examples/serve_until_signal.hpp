@@ -27,7 +27,8 @@ struct also_served {
   std::vector<std::function<void(caf::scoped_actor&)>> on_stop;
 };
 
-/// Returns the exit code: 1 if listening failed, 0 after a clean stop.
+/// Returns the exit code: 1 if listening failed (after stopping what
+/// `also` names), 0 after a clean stop.
 /// Call `actors::block_termination_signals()` before creating the system.
 inline int serve_until_signal(caf::actor_system& sys,
                               const caf::expected<actors::server>& srv,
@@ -35,6 +36,11 @@ inline int serve_until_signal(caf::actor_system& sys,
                               const also_served& also = {}) {
   if (!srv) {
     std::cerr << "error: " << actors::message_of(srv.error()) << "\n";
+    // What was started besides (a metrics endpoint) ends too, or the
+    // actor system would wait for it forever, deaf to the blocked signals.
+    caf::scoped_actor self{sys};
+    for (auto& stop : also.on_stop)
+      stop(self);
     close_log(sys, log);
     return 1;
   }

@@ -127,6 +127,19 @@ TEST_CASE("a bad --metrics value is refused before the server starts") {
   CHECK_THAT(server.read_stderr(5s), Catch::Contains("--metrics '127.0.0.1:http'"));
 }
 
+TEST_CASE("a server with --metrics whose port is taken stops its endpoint and exits with 1") {
+  // The endpoint starts first; a listen that fails must not leave it
+  // running, with the process deaf to SIGTERM (the signals are blocked).
+  for (auto name : {"echo_server", "chat_server"}) {
+    auto first = start_with_metrics(name);
+    child_process second{{example(name), "--port", std::to_string(first.port), "--metrics",
+                          "127.0.0.1:0"},
+                         testing_support::stderr_to::pipe};
+    CHECK(second.wait_exit(10s) == 1);
+    CHECK_THAT(second.read_stderr(5s), Catch::Contains("Address already in use"));
+  }
+}
+
 TEST_CASE("a real Prometheus scrapes echo_server: up is 1 and the counters match") {
   auto server = start_with_metrics("echo_server");
   char dir_template[] = "/tmp/actors_prometheus_XXXXXX";
