@@ -457,11 +457,15 @@ caf::behavior connection_relay(relay_actor* self, caf::actor bridge, caf::actor 
     },
     [=](use_log_atom, actors::log_writer_actor& next) {
       auto& st = self->state;
-      if (st.log)
-        self->send(st.log, actors::close_atom::value);
+      if (st.log) // a failing file's close says what it could not write
+        self->request(st.log, caf::infinite, actors::close_atom::value)
+          .then([](actors::log_ack_atom) {},
+                [=](caf::error& err) {
+                  self->send(self->state.bridge,
+                             actors::make_message_event("log: " + actors::message_of(err)));
+                });
       st.log = std::move(next);
     },
-    [=](actors::log_ack_atom) {}, // a closed writer's answer
     [=](record_atom, const std::string& path) { record_to(self, path); },
     [=](tap_atom, caf::actor& runner) {
       // A runner taps when it starts and untaps itself (a null actor) when

@@ -58,9 +58,7 @@ inline void close_log(caf::actor_system& sys, const actors::log_writer_actor& wr
   caf::scoped_actor self{sys};
   self->request(writer, caf::infinite, actors::close_atom::value)
     .receive([](actors::log_ack_atom) {},
-             [](caf::error& err) {
-               std::cerr << "log: close failed: " << caf::to_string(err) << "\n";
-             });
+             [](caf::error& err) { std::cerr << "log: " << actors::message_of(err) << "\n"; });
 }
 
 } // namespace examples

@@ -218,7 +218,12 @@ TEST_CASE_METHOD(fixture, "/dev/full gives one log_error and every other actor k
   CHECK_THAT(message, Catch::Contains("cannot write /dev/full")
                         && Catch::Contains("No space left"));
   CHECK(stats(writer).failures == 1);
-  close(writer); // returns although the data can never be written
+  // The close returns although the data can never be written, and says so.
+  std::string failure;
+  self->request(writer, 10s, close_atom::value)
+    .receive([](log_ack_atom) { FAIL("the close acknowledged a loss"); },
+             [&](caf::error& err) { failure = message_of(err); });
+  CHECK(failure == "10 records could not be written: " + message);
   caf::anon_send_exit(echo, caf::exit_reason::user_shutdown);
 }
 
@@ -343,6 +348,25 @@ TEST_CASE_METHOD(fixture, "a subscriber that arrives during a failure is told at
       caf::after(200ms) >> [&] { more = false; });
   CHECK(errors == 1);
   close(writer);
+}
+
+TEST_CASE_METHOD(fixture, "a close while the file fails names the records it could not write") {
+  log_writer_options opts;
+  opts.path = dir.path + "/missing/app.log";
+  opts.retry_interval = 20ms;
+  auto writer = spawn_log_writer(sys, opts);
+  for (int i = 0; i < 25; ++i)
+    self->send(writer, make_log_record("x", direction::in, std::to_string(i)));
+  for (int i = 0; i < 500 && stats(writer).failures == 0; ++i)
+    std::this_thread::sleep_for(10ms);
+  REQUIRE(stats(writer).failures == 1);
+  // The last attempt fails too: the close says so instead of a quiet ack.
+  std::string failure;
+  self->request(writer, 10s, close_atom::value)
+    .receive([](log_ack_atom) { FAIL("the close acknowledged a loss"); },
+             [&](caf::error& err) { failure = message_of(err); });
+  CHECK_THAT(failure, Catch::StartsWith("25 records could not be written: cannot open "
+                                        + opts.path));
 }
 
 TEST_CASE_METHOD(fixture, "an exit message writes everything sent before it") {

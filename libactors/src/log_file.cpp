@@ -1,7 +1,9 @@
 #include "log_file.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <string_view>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -190,8 +192,13 @@ caf::behavior log_file(log_file_actor* self, caf::actor front,
       if (st.fd >= 0)
         ::fsync(st.fd);
       close_file(st);
+      // What the last attempt could not write: whole lines, one per record
+      // (a line written in part counts as lost).
+      auto unwritten = std::string_view{st.pending}.substr(
+        std::min(st.pending_bytes, st.pending.size()));
+      auto lost = static_cast<std::uint64_t>(std::count(unwritten.begin(), unwritten.end(), '\n'));
       self->quit();
-      return sync_close_atom::value;
+      return caf::make_message(sync_close_atom::value, lost);
     },
   };
 }

@@ -11,7 +11,8 @@
 //   `retry_interval`, and sends `log_recovered` before the `chunk_done`.
 // - `sync_close_atom, std::string rest`: writes what is pending plus `rest`
 //   (one attempt if writing fails), fsyncs and closes the file, answers
-//   `sync_close_atom` and exits.
+//   `sync_close_atom, std::uint64_t lost` (the records it could not write)
+//   and exits.
 
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>

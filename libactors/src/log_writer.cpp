@@ -189,9 +189,21 @@ void finish_if_done(front_actor* self) {
   st.backlog.clear();
   st.close_under_way = true;
   self->request(st.file, caf::infinite, detail::sync_close_atom::value, std::move(rest))
-    .then([=](detail::sync_close_atom) {
-      for (auto& promise : self->state.close_promises)
-        promise.deliver(log_ack_atom::value);
+    .then([=](detail::sync_close_atom, std::uint64_t lost) {
+      auto& st = self->state;
+      if (lost == 0) {
+        for (auto& promise : st.close_promises)
+          promise.deliver(log_ack_atom::value);
+      } else {
+        // Never silently: whoever closes learns what the failing file lost.
+        st.stats.records_dropped += lost;
+        auto why = st.failing ? st.failing->message : st.options.path;
+        auto failure = caf::make_error(error_kind::io_failure,
+                                       std::to_string(lost) + " records could not be written: "
+                                         + why);
+        for (auto& promise : st.close_promises)
+          promise.deliver(failure);
+      }
       quit_with_metrics(self);
     });
 }
