@@ -57,7 +57,8 @@ SendBar::SendBar(wxWindow* parent, send_handler on_send)
   ending_->Append("LF");
   ending_->Append("CRLF");
   ending_->SetSelection(0);
-  ending_->SetToolTip("added to the payload; line framing adds its own LF");
+  ending_->SetToolTip("added to the payload; line framing ends a line with LF "
+                      "unless it ends with one already (CRLF: a CRLF line)");
   to_all_ = new wxCheckBox(this, wxID_ANY, "to all");
   auto* send = new wxButton(this, wxID_ANY, "Send");
   auto* row = new wxBoxSizer(wxHORIZONTAL);

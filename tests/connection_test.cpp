@@ -307,6 +307,24 @@ TEST_CASE_METHOD(fixture, "our client talks to socat as an echo server") {
   CHECK(expect<disconnected>().reason == error_kind::none);
 }
 
+TEST_CASE_METHOD(fixture, "a line sent with its own LF or CRLF goes out as that line") {
+  // socat echoes with each CR shown as R, so the bytes on the wire show.
+  testing_support::child_process socat{
+    {"socat", "TCP-LISTEN:0,bind=127.0.0.1", "EXEC:stdbuf -o0 tr \\r R"}};
+  auto port = socat.listening_port(5s);
+  REQUIRE(port);
+  auto conn = connect(sys, "127.0.0.1", *port, self);
+  expect<connected>();
+  self->send(conn, send_atom::value, std::string{"crlf\r\n"});
+  self->send(conn, send_atom::value, std::string{"lf\n"});
+  self->send(conn, send_atom::value, std::string{"plain"});
+  CHECK(expect<frame_received>().payload == "crlfR");
+  CHECK(expect<frame_received>().payload == "lf");
+  CHECK(expect<frame_received>().payload == "plain");
+  self->send(conn, close_atom::value);
+  CHECK(expect<disconnected>().reason == error_kind::none);
+}
+
 TEST_CASE_METHOD(fixture, "batch_frames delivers one event per read and sends batches") {
   auto srv = serve({}, self);
   REQUIRE(srv);

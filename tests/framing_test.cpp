@@ -214,6 +214,28 @@ TEST_CASE("the decoder buffer never exceeds max_frame_size plus one") {
   CHECK(frames == 50);
 }
 
+TEST_CASE("a line payload that ends with the delimiter is the whole line") {
+  framing_options line;
+  auto encoded = [&](std::string_view payload) {
+    std::vector<char> out;
+    REQUIRE_FALSE(encode_frame(line, payload, out));
+    return std::string{out.begin(), out.end()};
+  };
+  CHECK(encoded("x\n") == "x\n");
+  CHECK(encoded("x") == "x\n");
+  CHECK(encoded("x\r\n") == "x\r\n"); // a CRLF line, as typed
+  CHECK(encoded("\n") == "\n");
+  std::vector<char> out;
+  auto err = encode_frame(line, "x\n\n", out); // an empty line after it
+  CHECK(kind_of(err) == error_kind::malformed_frame);
+  CHECK_THAT(message_of(err), Catch::Contains("except as its last byte"));
+  // At the size bound, the line's own end does not count against it.
+  framing_options small;
+  small.max_frame_size = 3;
+  out.clear();
+  CHECK_FALSE(encode_frame(small, "abc\n", out));
+}
+
 TEST_CASE("encoders refuse payloads they cannot frame") {
   std::vector<char> out;
   framing_options line;

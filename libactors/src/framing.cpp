@@ -146,6 +146,11 @@ namespace detail {
 
 encode_status append_frame(const framing_options& options, std::string_view payload,
                            std::vector<char>& out) {
+  // A line that already ends with the delimiter brings its own end: "x\n"
+  // goes out as "x\n", and "x\r\n" as the CRLF line it is.
+  if (options.kind == framing_kind::line && !payload.empty()
+      && payload.back() == options.delimiter)
+    payload.remove_suffix(1);
   if (payload.size() > options.max_frame_size)
     return encode_status::over_max_frame_size;
   switch (options.kind) {
@@ -185,7 +190,8 @@ caf::error encode_frame(const framing_options& options,
       return too_large(payload.size(), options.max_frame_size, "payload");
     case detail::encode_status::contains_delimiter:
       return caf::make_error(error_kind::malformed_frame,
-                             "a line payload must not contain the delimiter");
+                             "a line payload must not contain the delimiter "
+                             "except as its last byte");
     case detail::encode_status::over_length16:
       return caf::make_error(error_kind::frame_too_large,
                              "payload of " + std::to_string(payload.size())

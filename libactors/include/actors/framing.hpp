@@ -148,9 +148,11 @@ caf::error frame_decoder::feed_line(std::string_view chunk, OnFrame& on_frame) {
   return {};
 }
 
-/// Appends `payload` as one frame to `out`. Fails with frame_too_large when
-/// the payload exceeds max_frame_size (or 65535 bytes for length16), and with
-/// malformed_frame when a line payload contains the delimiter.
+/// Appends `payload` as one frame to `out`. A line payload that ends with
+/// the delimiter is taken as the whole line ("x\n" and "x" both go out as
+/// "x\n"; "x\r\n" as "x\r\n"). Fails with frame_too_large when the payload
+/// exceeds max_frame_size (or 65535 bytes for length16), and with
+/// malformed_frame when a line payload holds the delimiter anywhere else.
 caf::error encode_frame(const framing_options& options,
                                        std::string_view payload,
                                        std::vector<char>& out);
