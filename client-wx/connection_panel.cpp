@@ -120,8 +120,17 @@ void ConnectionPanel::Apply(const std::vector<actors::ui_event>& events) {
     if (event.kind == kind::listening) {
       auto row = AppendRow(wxString::Format("L%llu", static_cast<unsigned long long>(event.listener)),
                            0);
+      row_listeners_[row] = event.listener;
+      listening_.insert(event.listener);
       SetItem(row, column_peer, wxString::FromUTF8(event.address));
       SetItem(row, column_state, "listening");
+      continue;
+    }
+    // The workbench's word that a listener stopped names it.
+    if (event.kind == kind::message && event.listener != 0 && listening_.erase(event.listener)) {
+      for (auto& [row, number] : row_listeners_)
+        if (number == event.listener)
+          SetItem(row, column_state, "closed");
       continue;
     }
     if (event.connection == 0)
@@ -174,6 +183,12 @@ void ConnectionPanel::Apply(const std::vector<actors::ui_event>& events) {
         break;
     }
   }
+}
+
+std::uint64_t ConnectionPanel::SelectedListener() const {
+  auto row = GetNextItem(-1, wxLIST_NEXT_ALL, wxLIST_STATE_SELECTED);
+  auto i = row_listeners_.find(row);
+  return i == row_listeners_.end() ? 0 : i->second;
 }
 
 std::uint64_t ConnectionPanel::SelectedConnection() const {

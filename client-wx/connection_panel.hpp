@@ -39,6 +39,10 @@ public:
   void Apply(const std::vector<actors::ui_event>& events);
   /// The selected connection's id, or 0.
   std::uint64_t SelectedConnection() const;
+  /// The number of the selected listener (its row "L1", ...), or 0.
+  std::uint64_t SelectedListener() const;
+  /// Whether listener `number` still listens.
+  bool IsListening(std::uint64_t number) const { return listening_.count(number) > 0; }
   /// Connections currently open.
   std::size_t OpenCount() const { return open_.size(); }
 
@@ -83,6 +87,10 @@ private:
   // The connection of each row, by row index; 0 for a listener. Rows are
   // only ever appended, so the indexes stay valid.
   std::vector<std::uint64_t> row_connections_;
+  // The listener of each listener row, by row index (0 for connections),
+  // and the listeners that still listen.
+  std::map<long, std::uint64_t> row_listeners_;
+  std::set<std::uint64_t> listening_;
   std::set<std::uint64_t> open_;
   std::map<std::uint64_t, Figures> figures_;
   // Frame counts at the last tick, for the rates.

@@ -247,7 +247,7 @@ void MainFrame::BuildToolBar() {
   bar->AddTool(id_connect, "Connect", icon(wxART_GO_FORWARD), "Connect to a server (Ctrl+N)");
   bar->AddTool(id_listen, "Listen", icon(wxART_GO_DOWN), "Listen for connections (Ctrl+L)");
   bar->AddTool(id_close_connection, "Close", icon(wxART_CROSS_MARK),
-               "Close the connection selected on the left (Delete)");
+               "Close the connection or listener selected on the left (Delete)");
   bar->AddSeparator();
   bar->AddCheckTool(id_log, "Log", icon(wxART_FILE_SAVE), wxNullBitmap,
                     "Log every frame to a file (Ctrl+Shift+L)");
@@ -515,10 +515,21 @@ void MainFrame::CloseSelected() {
   auto id = connections_->SelectedConnection();
   if (id != 0 && connections_->IsOpen(id))
     caf::anon_send(workbench_, actors::close_atom::value, id);
+  auto listener = connections_->SelectedListener();
+  if (listener != 0 && connections_->IsListening(listener))
+    caf::anon_send(workbench_, unlisten_atom_v, listener);
 }
 
 void MainFrame::OnConnectionMenu(wxListEvent&) {
   auto id = connections_->SelectedConnection();
+  if (auto listener = connections_->SelectedListener(); listener != 0) {
+    wxMenu menu;
+    menu.Append(id_close_connection, "&Close (stop listening)\tDelete")
+      ->Enable(connections_->IsListening(listener));
+    if (connections_->GetPopupMenuSelectionFromUser(menu) == id_close_connection)
+      CloseSelected();
+    return;
+  }
   if (id == 0)
     return;
   wxMenu menu;

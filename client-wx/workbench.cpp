@@ -4,6 +4,7 @@
 #include "reply_rules.hpp"
 
 #include <string>
+#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -102,6 +103,18 @@ void listen_on(workbench_actor* self, const std::string& bind, std::uint16_t por
   self->send(st.bridge, std::move(event));
 }
 
+// Stops listener `number` (its acceptor closes what it accepted, then
+// exits) and tells the UI, naming the listener so its row shows it.
+void unlisten(workbench_actor* self, actors::listener_id number) {
+  auto& st = self->state;
+  if (number == 0 || number > st.listeners.size() || !st.listeners[number - 1])
+    return;
+  self->send(std::exchange(st.listeners[number - 1], nullptr), actors::close_atom::value);
+  auto event = actors::make_message_event("L" + std::to_string(number) + " stopped listening");
+  event.listener = number;
+  self->send(st.bridge, std::move(event));
+}
+
 // Opens a UDP endpoint whose events go to the relay. In a detached actor:
 // udp_open resolves names, which may wait on DNS.
 void open_udp(workbench_actor* self, const std::string& bind, std::uint16_t port,
@@ -123,7 +136,8 @@ void open_udp(workbench_actor* self, const std::string& bind, std::uint16_t port
 // the log; answers when all is done.
 caf::result<bool> shut_down(workbench_actor* self) {
   for (auto& listener : self->state.listeners)
-    self->send(listener, actors::close_atom::value);
+    if (listener) // not stopped before
+      self->send(listener, actors::close_atom::value);
   // A sequence waiting on a step would otherwise keep the system alive.
   if (self->state.sequence)
     self->send(std::exchange(self->state.sequence, nullptr), stop_sequence_atom_v);
@@ -170,6 +184,7 @@ caf::behavior workbench(workbench_actor* self, caf::actor bridge, caf::actor met
     },
     [=](send_all_atom send_all, std::string& payload) { relay(send_all, std::move(payload)); },
     [=](actors::close_atom close, actors::connection_id id) { relay(close, id); },
+    [=](unlisten_atom, actors::listener_id number) { unlisten(self, number); },
     [=](log_to_atom, const std::string& path) { log_to(self, path); },
     [=](record_atom set, std::string& path) { relay(set, std::move(path)); },
     [=](run_sequence_atom, actors::testing::script& script) {
@@ -212,8 +227,10 @@ caf::behavior workbench(workbench_actor* self, caf::actor bridge, caf::actor met
       m.id = self->id();
       m.state = self->state.generator ? "generating" : self->state.sequence ? "running a sequence" : "idle";
       m.mailbox = self->mailbox().size();
-      m.samples = {{"listeners", actors::metric_type::gauge,
-                    static_cast<double>(self->state.listeners.size())}};
+      auto& listeners = self->state.listeners;
+      auto listening = std::count_if(listeners.begin(), listeners.end(),
+                                     [](const actors::server_actor& l) { return l != nullptr; });
+      m.samples = {{"listeners", actors::metric_type::gauge, static_cast<double>(listening)}};
       return m;
     },
     [=](shutdown_atom) { return shut_down(self); },

@@ -50,6 +50,10 @@ CAF_BEGIN_TYPE_ID_BLOCK(client_workbench, caf::first_custom_type_id + 1400)
   /// UI → workbench: log every frame to a file (`log_to_atom, path`), or stop
   /// logging with an empty path.
   CAF_ADD_ATOM(client_workbench, client, log_to_atom, "wb_log")
+  /// UI → workbench: stop listener N and close what it accepted
+  /// (`unlisten_atom, actors::listener_id`); the UI learns it from a
+  /// message event that names the listener.
+  CAF_ADD_ATOM(client_workbench, client, unlisten_atom, "wb_unlist")
   /// A request: close everything (listeners, connections, the log, fsynced)
   /// and answer `true` when done. The workbench then exits.
   CAF_ADD_ATOM(client_workbench, client, shutdown_atom, "wb_down")

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <set>
+#include <stdexcept>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -258,6 +259,38 @@ TEST_CASE_METHOD(gui_fixture, "rules limited to a listener's port or a connectio
     return got.find('\n') != std::string::npos;
   }, 10s));
   CHECK(got == "from the listener\n");
+}
+
+TEST_CASE_METHOD(gui_fixture, "Close on a listener row stops listening and closes what it accepted") {
+  client::ClientOptions opts;
+  opts.listen = 0;
+  the_app.Launch(opts);
+  auto* frame = the_app.Frame();
+  REQUIRE(frame != nullptr);
+  auto& panel = frame->Connections();
+  long listener_row = -1;
+  unsigned long listen_port = 0;
+  REQUIRE(pump_until([&] {
+    for (long row = 0; row < panel.GetItemCount(); ++row)
+      if (panel.GetItemText(row, 2).StartsWith("listening")) {
+        listener_row = row;
+        panel.GetItemText(row, 1).AfterLast(':').ToULong(&listen_port);
+      }
+    return listen_port != 0;
+  }, 10s));
+  testing_support::raw_socket peer{static_cast<std::uint16_t>(listen_port)};
+  REQUIRE(pump_until([&] { return panel.OpenCount() == 1; }, 10s));
+  panel.SetItemState(listener_row, wxLIST_STATE_SELECTED, wxLIST_STATE_SELECTED);
+  REQUIRE(panel.SelectedListener() == 1);
+  frame->CloseSelected();
+  CHECK(pump_until([&] {
+    return panel.GetItemText(listener_row, 2) == "closed" && panel.OpenCount() == 0;
+  }, 10s));
+  CHECK_FALSE(panel.IsListening(1));
+  CHECK(peer.closed_by_peer(5s));
+  // Nobody listens on that port any more.
+  CHECK_THROWS_AS(testing_support::raw_socket{static_cast<std::uint16_t>(listen_port)},
+                  std::runtime_error);
 }
 
 TEST_CASE_METHOD(gui_fixture, "a saved message goes to every connection with to all ticked") {
