@@ -80,8 +80,7 @@ void Runtime::StartDemo() {
 }
 
 void Runtime::Start(const ClientOptions& options) {
-  if (!options.log.empty())
-    caf::anon_send(workbench_, log_to_atom::value, options.log);
+  // --log is the window's (MainFrame::LogTo, which also shows it).
   if (options.demo)
     StartDemo();
   for (auto& target : options.connects) {
