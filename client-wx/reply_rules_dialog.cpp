@@ -1,7 +1,6 @@
 #include "reply_rules_dialog.hpp"
 
 #include <wx/config.h>
-#include <wx/msgdlg.h>
 #include <wx/sizer.h>
 #include <wx/stattext.h>
 #include <wx/textctrl.h>
@@ -46,9 +45,13 @@ ReplyRulesDialog::ReplyRulesDialog(wxWindow* parent, const std::vector<ReplyRule
     "  contains@7000:ping=>pong   only on port 7000 (a listener's, or the server's)\n"
     "  exact@c3:hi=>hello   only on connection 3 (as numbered on the left)\n"
     "Replies are templates: {{counter}} {{time}} {{date}} {{random}} \\n \\xHH");
+  // Why the rules do not parse, under them, so they stay in view to mend.
+  error_ = new wxStaticText(this, wxID_ANY, wxString{});
+  error_->SetForegroundColour(*wxRED);
   auto* sizer = new wxBoxSizer(wxVERTICAL);
   sizer->Add(help, 0, wxALL, 10);
   sizer->Add(text_, 1, wxEXPAND | wxLEFT | wxRIGHT, 10);
+  sizer->Add(error_, 0, wxEXPAND | wxLEFT | wxRIGHT | wxTOP, 10);
   sizer->Add(CreateButtonSizer(wxOK | wxCANCEL), 0, wxEXPAND | wxALL, 10);
   SetSizerAndFit(sizer);
 }
@@ -56,8 +59,10 @@ ReplyRulesDialog::ReplyRulesDialog(wxWindow* parent, const std::vector<ReplyRule
 bool ReplyRulesDialog::TransferDataFromWindow() {
   auto rules = ParseReplyRules(text_->GetValue().ToStdString(wxConvUTF8));
   if (!rules) {
-    wxMessageBox(wxString::FromUTF8(actors::message_of(rules.error())), "Reply rules",
-                 wxOK | wxICON_ERROR, this);
+    error_->SetLabel(wxString::FromUTF8(actors::message_of(rules.error())));
+    error_->Wrap(text_->GetSize().GetWidth());
+    Layout();
+    wxBell();
     return false;
   }
   result_ = std::move(*rules);

@@ -10,6 +10,7 @@
 
 #include "reply_rules.hpp"
 
+class wxStaticText;
 class wxTextCtrl;
 
 namespace client {
@@ -30,6 +31,7 @@ public:
 
 private:
   wxTextCtrl* text_;
+  wxStaticText* error_;
   std::vector<ReplyRule> result_;
 };
 

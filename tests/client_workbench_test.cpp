@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <set>
 #include <stdexcept>
@@ -12,6 +13,7 @@
 
 #include <wx/frame.h>
 #include <wx/listctrl.h>
+#include <wx/stattext.h>
 #include <wx/statusbr.h>
 #include <wx/textctrl.h>
 #include <wx/timer.h>
@@ -25,6 +27,7 @@
 #include "inspector.hpp"
 #include "main_frame.hpp"
 #include "reply_rules.hpp"
+#include "reply_rules_dialog.hpp"
 #include "saved_messages.hpp"
 #include "send_bar.hpp"
 #include "support/raw_socket.hpp"
@@ -291,6 +294,30 @@ TEST_CASE_METHOD(gui_fixture, "Close on a listener row stops listening and close
   // Nobody listens on that port any more.
   CHECK_THROWS_AS(testing_support::raw_socket{static_cast<std::uint16_t>(listen_port)},
                   std::runtime_error);
+}
+
+TEST_CASE_METHOD(gui_fixture, "reply rules that do not parse are named under them, with no modal box") {
+  client::ClientOptions opts;
+  opts.demo = false;
+  the_app.Launch(opts);
+  REQUIRE(the_app.Frame() != nullptr);
+  client::ReplyRulesDialog dialog(the_app.Frame(), {});
+  wxTextCtrl* text = nullptr;
+  std::vector<wxStaticText*> labels;
+  for (auto* child : dialog.GetChildren()) {
+    if (auto* t = dynamic_cast<wxTextCtrl*>(child))
+      text = t;
+    else if (auto* l = dynamic_cast<wxStaticText*>(child))
+      labels.push_back(l);
+  }
+  REQUIRE(text != nullptr);
+  text->SetValue("ok=>1\n(=>2\n");
+  CHECK_FALSE(dialog.TransferDataFromWindow()); // returns: no modal box waits
+  auto named = std::any_of(labels.begin(), labels.end(), [](wxStaticText* l) {
+    return l->GetLabel().Contains("rule line 2");
+  });
+  CHECK(named);
+  CHECK(text->GetValue() == "ok=>1\n(=>2\n"); // kept to mend
 }
 
 TEST_CASE_METHOD(gui_fixture, "a saved message goes to every connection with to all ticked") {
