@@ -3,6 +3,9 @@
 // The command line is checked before wx starts, so --help and bad arguments
 // work without a display.
 
+#include <cerrno>
+#include <cstring>
+#include <fstream>
 #include <string>
 
 #include <wx/init.h>
@@ -43,6 +46,18 @@ constexpr const char* usage
     "  --show PANEL         open generator, sequence, rules or inspector first\n"
     "                       (for pictures)\n";
 
+// A file an option names must be readable now, before a window opens,
+// not found missing once a connection or listener tries it.
+void exit_unless_readable(const std::string& path, const char* option) {
+  if (path.empty())
+    return;
+  std::ifstream file{path};
+  if (!file)
+    actors::exit_on_bad_argument(
+      {actors::error_kind::invalid_argument,
+       std::string{option} + " '" + path + "': cannot read it (" + std::strerror(errno) + ")"});
+}
+
 // What the command line asks for; exits with status 2 on a bad argument.
 client::ClientOptions options_from(const actors::command_line& args) {
   client::ClientOptions options;
@@ -56,6 +71,7 @@ client::ClientOptions options_from(const actors::command_line& args) {
     options.connects.back().udp = udp;
   }
   options.ca_file = args.get("ca", "");
+  exit_unless_readable(options.ca_file, "--ca");
   options.insecure = args.has("insecure");
   for (auto text : args.get_all("listen")) {
     bool udp = text.rfind("udp:", 0) == 0;
@@ -68,6 +84,8 @@ client::ClientOptions options_from(const actors::command_line& args) {
   if (options.tls_cert.empty() != options.tls_key.empty())
     actors::exit_on_bad_argument(
       {actors::error_kind::invalid_argument, "--tls-cert and --tls-key go together"});
+  exit_unless_readable(options.tls_cert, "--tls-cert");
+  exit_unless_readable(options.tls_key, "--tls-key");
   if (!args.positionals().empty())
     actors::exit_on_bad_argument(
       {actors::error_kind::invalid_argument,

@@ -302,6 +302,17 @@ TEST_CASE("the client explains bad arguments without needing a display") {
   CHECK_THAT(bad_connect.read_stderr(5s),
              Catch::Contains("--connect expects HOST:PORT") && Catch::Contains("'nohost'"));
   CHECK(bad_connect.wait_exit(5s) == std::optional<int>{2});
+  testing_support::child_process no_ca{{ACTORS_CLIENT_PATH, "--connect", "tls://127.0.0.1:1",
+                                        "--ca", "/nonexistent/ca.pem"},
+                                       testing_support::stderr_to::pipe};
+  CHECK_THAT(no_ca.read_stderr(5s),
+             Catch::Contains("--ca '/nonexistent/ca.pem': cannot read it (No such file"));
+  CHECK(no_ca.wait_exit(5s) == std::optional<int>{2});
+  testing_support::child_process no_key{{ACTORS_CLIENT_PATH, "--listen", "0", "--tls-cert",
+                                         "/nonexistent/c.pem", "--tls-key", "/nonexistent/k.pem"},
+                                        testing_support::stderr_to::pipe};
+  CHECK_THAT(no_key.read_stderr(5s), Catch::Contains("--tls-cert '/nonexistent/c.pem'"));
+  CHECK(no_key.wait_exit(5s) == std::optional<int>{2});
   testing_support::child_process bad_listen{{ACTORS_CLIENT_PATH, "--listen", "99999"},
                                             testing_support::stderr_to::pipe};
   CHECK_THAT(bad_listen.read_stderr(5s),
