@@ -223,19 +223,12 @@ TEST_CASE("a reply rule may be limited to a port or a connection") {
 TEST_CASE_METHOD(gui_fixture, "rules limited to a listener's port or a connection answer only there") {
   socat_echo echo;
   client::ClientOptions opts;
-  opts.listen = 0;
   opts.connects.emplace_back("127.0.0.1", echo.port, false);
-  the_app.Launch(opts);
-  auto* frame = the_app.Frame();
-  REQUIRE(frame != nullptr);
+  auto listening = testing_support::launch_listening(the_app, opts);
+  auto* frame = listening.frame;
+  auto listen_port = listening.port;
   auto& panel = frame->Connections();
-  unsigned long listen_port = 0;
-  REQUIRE(pump_until([&] {
-    for (long row = 0; row < panel.GetItemCount(); ++row)
-      if (panel.GetItemText(row, 2).StartsWith("listening"))
-        panel.GetItemText(row, 1).AfterLast(':').ToULong(&listen_port);
-    return listen_port != 0 && panel.OpenCount() == 1;
-  }, 10s));
+  REQUIRE(pump_until([&] { return panel.OpenCount() == 1; }, 10s));
   auto echo_id = *panel.OpenConnections().begin();
   auto rules = client::ParseReplyRules(
     "contains@" + std::to_string(listen_port) + ":hello=>from the listener\n"
@@ -265,23 +258,12 @@ TEST_CASE_METHOD(gui_fixture, "rules limited to a listener's port or a connectio
 }
 
 TEST_CASE_METHOD(gui_fixture, "Close on a listener row stops listening and closes what it accepted") {
-  client::ClientOptions opts;
-  opts.listen = 0;
-  the_app.Launch(opts);
-  auto* frame = the_app.Frame();
-  REQUIRE(frame != nullptr);
+  auto listening = testing_support::launch_listening(the_app);
+  auto* frame = listening.frame;
+  auto listener_row = listening.row;
+  auto listen_port = listening.port;
   auto& panel = frame->Connections();
-  long listener_row = -1;
-  unsigned long listen_port = 0;
-  REQUIRE(pump_until([&] {
-    for (long row = 0; row < panel.GetItemCount(); ++row)
-      if (panel.GetItemText(row, 2).StartsWith("listening")) {
-        listener_row = row;
-        panel.GetItemText(row, 1).AfterLast(':').ToULong(&listen_port);
-      }
-    return listen_port != 0;
-  }, 10s));
-  testing_support::raw_socket peer{static_cast<std::uint16_t>(listen_port)};
+  testing_support::raw_socket peer{listen_port};
   REQUIRE(pump_until([&] { return panel.OpenCount() == 1; }, 10s));
   panel.SetItemState(listener_row, wxLIST_STATE_SELECTED, wxLIST_STATE_SELECTED);
   REQUIRE(panel.SelectedListener() == 1);
@@ -292,8 +274,7 @@ TEST_CASE_METHOD(gui_fixture, "Close on a listener row stops listening and close
   CHECK_FALSE(panel.IsListening(1));
   CHECK(peer.closed_by_peer(5s));
   // Nobody listens on that port any more.
-  CHECK_THROWS_AS(testing_support::raw_socket{static_cast<std::uint16_t>(listen_port)},
-                  std::runtime_error);
+  CHECK_THROWS_AS(testing_support::raw_socket{listen_port}, std::runtime_error);
 }
 
 TEST_CASE_METHOD(gui_fixture, "reply rules that do not parse are named under them, with no modal box") {

@@ -38,6 +38,16 @@ using testing_support::raw_socket;
 
 using fixture = testing_support::actor_fixture;
 
+namespace {
+
+// socat serving one connection on a free port with `exec` (its EXEC
+// address), for a real peer other than our own server.
+testing_support::child_process socat_serving(const std::string& exec) {
+  return testing_support::child_process{{"socat", "TCP-LISTEN:0,bind=127.0.0.1", "EXEC:" + exec}};
+}
+
+} // namespace
+
 TEST_CASE_METHOD(fixture, "an echo server sends a line back") {
   auto srv = start_echo_server();
   auto conn = connect(sys, "127.0.0.1", srv.port, self);
@@ -293,8 +303,7 @@ TEST_CASE_METHOD(fixture, "a flooding peer cannot grow memory when no credit is 
 
 TEST_CASE_METHOD(fixture, "our client talks to socat as an echo server") {
   // Port 0: the kernel picks a free port; we read it once socat listens.
-  testing_support::child_process socat{
-    {"socat", "TCP-LISTEN:0,bind=127.0.0.1", "EXEC:cat"}};
+  auto socat = socat_serving("cat");
   auto port = socat.listening_port(5s);
   REQUIRE(port);
   auto conn = connect(sys, "127.0.0.1", *port, self);
@@ -309,18 +318,15 @@ TEST_CASE_METHOD(fixture, "our client talks to socat as an echo server") {
 
 TEST_CASE_METHOD(fixture, "a line sent with its own LF or CRLF goes out as that line") {
   // socat echoes with each CR shown as R, so the bytes on the wire show.
-  testing_support::child_process socat{
-    {"socat", "TCP-LISTEN:0,bind=127.0.0.1", "EXEC:stdbuf -o0 tr \\r R"}};
+  auto socat = socat_serving("stdbuf -o0 tr \\r R");
   auto port = socat.listening_port(5s);
   REQUIRE(port);
   auto conn = connect(sys, "127.0.0.1", *port, self);
   expect<connected>();
-  self->send(conn, send_atom::value, std::string{"crlf\r\n"});
-  self->send(conn, send_atom::value, std::string{"lf\n"});
-  self->send(conn, send_atom::value, std::string{"plain"});
-  CHECK(expect<frame_received>().payload == "crlfR");
-  CHECK(expect<frame_received>().payload == "lf");
-  CHECK(expect<frame_received>().payload == "plain");
+  for (auto line : {"crlf\r\n", "lf\n", "plain"})
+    self->send(conn, send_atom::value, std::string{line});
+  for (auto echoed : {"crlfR", "lf", "plain"})
+    CHECK(expect<frame_received>().payload == echoed);
   self->send(conn, close_atom::value);
   CHECK(expect<disconnected>().reason == error_kind::none);
 }

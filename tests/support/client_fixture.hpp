@@ -40,6 +40,36 @@ inline client::MainFrame* launch_connected(client::ClientApp& app, std::uint16_t
   return app.Frame();
 }
 
+/// The client, launched with `opts` and a listener on a free port, once
+/// the listener's row shows: its window, that row, and the port.
+struct listening_client {
+  client::MainFrame* frame = nullptr;
+  long row = -1;
+  std::uint16_t port = 0;
+};
+
+inline listening_client launch_listening(client::ClientApp& app,
+                                         client::ClientOptions opts = {}) {
+  opts.listen = 0;
+  app.Launch(opts);
+  listening_client result;
+  result.frame = app.Frame();
+  REQUIRE(result.frame != nullptr);
+  auto& panel = result.frame->Connections();
+  REQUIRE(pump_until([&] {
+    for (long row = 0; row < panel.GetItemCount(); ++row) {
+      unsigned long port = 0;
+      if (panel.GetItemText(row, 2).StartsWith("listening")
+          && panel.GetItemText(row, 1).AfterLast(':').ToULong(&port)) {
+        result.row = row;
+        result.port = static_cast<std::uint16_t>(port);
+      }
+    }
+    return result.port != 0;
+  }, std::chrono::seconds{10}));
+  return result;
+}
+
 /// Stops the client after each test.
 struct gui_fixture {
   client::ClientApp& the_app = app();
