@@ -162,8 +162,16 @@ TEST_CASE_METHOD(tls_fixture, "a stalled handshake is closed after handshake_tim
   auto err = expect<connection_error>(5s);
   CHECK(err.kind == error_kind::tls_handshake_failed);
   CHECK_THAT(err.message, Catch::Contains("did not finish within 200 ms"));
+  CHECK_THAT(err.message, Catch::Contains("the peer sent nothing"));
   expect<disconnected>();
   CHECK(silent.closed_by_peer(5s));
+  // A peer that began its hello and stalled did speak: no such hint.
+  raw_socket stalled{srv->port};
+  REQUIRE(stalled.write_all(std::string{"\x16\x03\x01", 3}));
+  err = expect<connection_error>(5s);
+  CHECK_THAT(err.message, Catch::EndsWith("(handshake_timeout)"));
+  expect<disconnected>();
+  CHECK(stalled.closed_by_peer(5s));
 }
 
 TEST_CASE_METHOD(tls_fixture, "a server closes each stalled handshake at its own deadline and spares the finished ones") {
@@ -193,6 +201,12 @@ TEST_CASE_METHOD(tls_fixture, "a TLS client of a plain server fails the handshak
   opts.tls.handshake_timeout = 500ms;
   auto err = failed_handshake(srv.port, opts);
   CHECK(err.kind == error_kind::tls_handshake_failed);
+  // A plain server that answers nothing at all: the timeout says so.
+  child_process silent{{"socat", "TCP-LISTEN:0,bind=127.0.0.1", "EXEC:sleep 10"}};
+  auto port = silent.listening_port(5s);
+  REQUIRE(port);
+  err = failed_handshake(*port, opts);
+  CHECK_THAT(err.message, Catch::EndsWith("the peer sent nothing (does it speak TLS?)"));
 }
 
 TEST_CASE_METHOD(tls_fixture, "a certificate that does not load fails listen with tls_error naming the file") {

@@ -131,6 +131,9 @@ public:
     return handler_.start_tls(context, std::move(peer));
   }
 
+  /// Whether TLS runs and the peer has sent nothing yet.
+  bool tls_peer_silent() const noexcept { return handler_.tls_peer_silent(); }
+
   /// Reads what TLS holds already.
   void read_buffered() { handler_.read_buffered(); }
 

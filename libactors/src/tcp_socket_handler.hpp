@@ -53,6 +53,8 @@ public:
   /// Runs TLS from now on; a client sends its hello at once. Returns why
   /// that failed, or an empty string.
   std::string start_tls(const tls_context& context, std::string peer);
+  /// Whether TLS runs and the peer has sent nothing yet.
+  bool tls_peer_silent() const noexcept { return tls_ && tls_->bytes_fed() == 0; }
   /// Reads what TLS holds already (posted when reading resumes).
   void read_buffered();
 

@@ -64,6 +64,7 @@ tls_stage::~tls_stage() {
 }
 
 void tls_stage::feed(const char* data, std::size_t size) {
+  bytes_fed_ += size;
   if (in_ != nullptr)
     BIO_write(in_, data, clamp_int(size));
 }

@@ -34,6 +34,10 @@ public:
   /// True once the handshake is done.
   bool established() const noexcept { return established_; }
 
+  /// Ciphertext bytes taken from the socket so far (none: the peer never
+  /// answered, as a peer that does not speak TLS may not).
+  std::size_t bytes_fed() const noexcept { return bytes_fed_; }
+
   /// Decrypts up to `size` bytes into `buf`; 0 if no whole record is there
   /// yet, or after the peer's close_notify (`peer_closed`), or on a failure
   /// (`failed`).
@@ -79,6 +83,7 @@ private:
   std::string peer_;
   bool established_ = false;
   bool peer_closed_ = false;
+  std::size_t bytes_fed_ = 0;
   std::string error_;
 };
 

@@ -217,7 +217,11 @@ child_process::listening_port(std::chrono::milliseconds timeout) {
   // No event tells us that another process started listening: poll /proc
   // until it did, bounded by the deadline.
   for (;;) {
+    // Until the child has exec'd, its fds are a copy of ours: a socket we
+    // listen on is not the child's.
     auto inodes = socket_inodes(pid_);
+    for (auto& ours : socket_inodes(::getpid()))
+      inodes.erase(ours);
     for (auto table : {"/proc/net/tcp", "/proc/net/tcp6"})
       if (auto port = listening_port_in(table, inodes))
         return port;
