@@ -3,8 +3,8 @@
 #include "actors/udp.hpp"
 #include "reply_rules.hpp"
 
-#include <string>
 #include <algorithm>
+#include <string>
 #include <utility>
 #include <vector>
 

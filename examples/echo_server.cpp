@@ -194,27 +194,25 @@ int main(int argc, char** argv) {
     events = actors::spawn_colocated(sys, echo_events);
     return actors::listen(sys, opts, events);
   }();
+  examples::also_served also;
+  examples::also_serve(also, metrics);
   std::optional<actors::udp_endpoint> udp;
   if (srv && args.has("udp")) {
     auto opened = open_udp_echo(sys, *srv, log, metrics.registry);
     if (!opened) {
       std::cerr << "error: " << actors::message_of(opened.error()) << "\n";
-      caf::scoped_actor self{sys};
-      self->send(srv->acceptor, actors::close_atom_v);
-      examples::stop_metrics(self, metrics);
-      examples::close_log(sys, log);
+      examples::stop_serving(sys, srv, log, also);
       if (events)
         caf::anon_send_exit(events, caf::exit_reason::user_shutdown);
       return 1;
     }
     udp = std::move(*opened);
+    // Its banner and its stop come before the metrics endpoint's.
+    also.banners.insert(also.banners.begin(),
+                        "udp on " + udp->address + ":" + std::to_string(udp->port));
+    also.on_stop.insert(also.on_stop.begin(),
+                        [&udp](caf::scoped_actor& self) { stop_udp_echo(self, *udp); });
   }
-  examples::also_served also;
-  if (udp) {
-    also.banners.push_back("udp on " + udp->address + ":" + std::to_string(udp->port));
-    also.on_stop.push_back([&udp](caf::scoped_actor& self) { stop_udp_echo(self, *udp); });
-  }
-  examples::also_serve(also, metrics);
   auto status = examples::serve_until_signal(sys, srv, log, also);
   if (events)
     caf::anon_send_exit(events, caf::exit_reason::user_shutdown);

@@ -27,6 +27,21 @@ struct also_served {
   std::vector<std::function<void(caf::scoped_actor&)>> on_stop;
 };
 
+/// Stops what `also` names, then the server if it listens (waiting until
+/// it is gone), then closes the log: nothing is left that the actor system
+/// would wait for, deaf to the blocked signals.
+inline void stop_serving(caf::actor_system& sys, const caf::expected<actors::server>& srv,
+                         const actors::log_writer_actor& log, const also_served& also) {
+  caf::scoped_actor self{sys};
+  for (auto& stop : also.on_stop)
+    stop(self);
+  if (srv) {
+    self->send(srv->acceptor, actors::close_atom::value);
+    self->wait_for(srv->acceptor);
+  }
+  close_log(sys, log);
+}
+
 /// Returns the exit code: 1 if listening failed (after stopping what
 /// `also` names), 0 after a clean stop.
 /// Call `actors::block_termination_signals()` before creating the system.
@@ -36,24 +51,14 @@ inline int serve_until_signal(caf::actor_system& sys,
                               const also_served& also = {}) {
   if (!srv) {
     std::cerr << "error: " << actors::message_of(srv.error()) << "\n";
-    // What was started besides (a metrics endpoint) ends too, or the
-    // actor system would wait for it forever, deaf to the blocked signals.
-    caf::scoped_actor self{sys};
-    for (auto& stop : also.on_stop)
-      stop(self);
-    close_log(sys, log);
+    stop_serving(sys, srv, log, also);
     return 1;
   }
   std::cout << "listening on " << srv->address << ":" << srv->port << std::endl;
   for (auto& banner : also.banners)
     std::cout << banner << std::endl;
   actors::wait_for_termination_signal();
-  caf::scoped_actor self{sys};
-  for (auto& stop : also.on_stop)
-    stop(self);
-  self->send(srv->acceptor, actors::close_atom::value);
-  self->wait_for(srv->acceptor);
-  close_log(sys, log);
+  stop_serving(sys, srv, log, also);
   return 0;
 }
 
