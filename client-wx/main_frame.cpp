@@ -1,6 +1,7 @@
 #include "main_frame.hpp"
 
 #include <fstream>
+#include <optional>
 
 #include <caf/send.hpp>
 #include <wx/accel.h>
@@ -151,6 +152,19 @@ MainFrame::MainFrame(const actors::wx::ui_sink& sink, caf::actor workbench,
   Bind(wxEVT_TIMER, &MainFrame::OnSecond, this);
   second_timer_.Start(1000);
   connections_->Bind(wxEVT_LIST_ITEM_RIGHT_CLICK, &MainFrame::OnConnectionMenu, this);
+  connections_->Bind(wxEVT_LIST_ITEM_SELECTED, [this](wxListEvent& event) {
+    datagram_is_target_ = false;
+    UpdateSendTarget();
+    event.Skip();
+  });
+  connections_->Bind(wxEVT_LIST_ITEM_DESELECTED, [this](wxListEvent& event) {
+    UpdateSendTarget();
+    event.Skip();
+  });
+  traffic_->Bind(EVT_TRAFFIC_SELECTION, [this](wxCommandEvent&) {
+    datagram_is_target_ = traffic_->SelectedDatagramPeer().has_value();
+    UpdateSendTarget();
+  });
   connections_->Bind(wxEVT_LIST_KEY_DOWN, [this](wxListEvent& event) {
     if (event.GetKeyCode() == WXK_DELETE || event.GetKeyCode() == WXK_BACK)
       CloseSelected();
@@ -299,6 +313,7 @@ void MainFrame::ApplyFilter() {
   filter.direction = static_cast<TrafficFilter::Direction>(
     std::max(0, filter_direction_->GetSelection()));
   auto why = traffic_->SetFilter(filter);
+  UpdateSendTarget(); // a new filter clears the traffic view's selection
   // A regex being typed is often incomplete: say so beside it, without
   // the info bar, and keep the rows of the last good filter.
   filter_text_->SetForegroundColour(why.empty() ? wxNullColour : *wxRED);
@@ -352,6 +367,7 @@ void MainFrame::ApplyBatch(const actors::ui_batch& batch) {
       ShowGeneratorState(wxString::FromUTF8(event.message));
   }
   connections_->Apply(batch.events);
+  UpdateSendTarget(); // a peer's address, a connection that closed
   traffic_->AddEvents(batch.events);
   reply_hold_.Applied(batch.events);
   // After applying, so the window closes with everything it was shown.
@@ -369,9 +385,9 @@ void MainFrame::Send(const std::string& payload, bool to_all) {
       reply_hold_.Sent(id);
     return;
   }
-  // A datagram selected in the traffic view: the reply goes to its sender,
-  // from the endpoint that received it.
-  if (auto datagram = traffic_->SelectedDatagramPeer()) {
+  // A datagram selected in the traffic view after the sidebar's row: the
+  // reply goes to its sender, from the endpoint that received it.
+  if (auto datagram = datagram_is_target_ ? traffic_->SelectedDatagramPeer() : std::nullopt) {
     caf::anon_send(workbench_, udp_reply_atom_v, datagram->first, datagram->second, payload);
     reply_hold_.Sent(datagram->first);
     return;
@@ -383,6 +399,23 @@ void MainFrame::Send(const std::string& payload, bool to_all) {
   }
   caf::anon_send(workbench_, actors::send_atom::value, id, payload);
   reply_hold_.Sent(id);
+}
+
+void MainFrame::UpdateSendTarget() {
+  if (auto datagram = datagram_is_target_ ? traffic_->SelectedDatagramPeer() : std::nullopt) {
+    send_bar_->SetTarget(wxString::Format("reply to %s (from %llu)",
+                                          wxString::FromUTF8(datagram->second),
+                                          static_cast<unsigned long long>(datagram->first)));
+    return;
+  }
+  auto id = connections_->SelectedConnection();
+  if (id == 0) {
+    send_bar_->SetTarget("no connection selected");
+    return;
+  }
+  send_bar_->SetTarget(wxString::Format("to %llu %s%s", static_cast<unsigned long long>(id),
+                                        connections_->PeerOf(id),
+                                        connections_->IsOpen(id) ? "" : " (closed)"));
 }
 
 void MainFrame::SetReplyRules(std::vector<ReplyRule> rules) {

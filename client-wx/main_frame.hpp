@@ -133,6 +133,10 @@ private:
   void ApplyFilter();
   void ShowError(const wxString& text);
   void UpdateStatus();
+  // Names in the send bar where a line goes: the datagram selected in the
+  // traffic view when it was selected after the sidebar's row, else the
+  // sidebar's connection.
+  void UpdateSendTarget();
 
   caf::actor workbench_;
   TrafficView* traffic_;
@@ -171,6 +175,9 @@ private:
   caf::actor inspector_feed_;
   // A snapshot was asked for and has not arrived: ask for no other.
   bool inspect_pending_ = false;
+  // Whether a datagram in the traffic view is the send target: the last
+  // selection made, there or in the sidebar, decides.
+  bool datagram_is_target_ = false;
   wxString generator_state_;
   std::vector<ReplyRule> reply_rules_;
 };

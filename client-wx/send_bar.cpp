@@ -4,6 +4,7 @@
 #include <wx/checkbox.h>
 #include <wx/choice.h>
 #include <wx/sizer.h>
+#include <wx/stattext.h>
 #include <wx/textctrl.h>
 
 namespace client {
@@ -60,17 +61,42 @@ SendBar::SendBar(wxWindow* parent, send_handler on_send)
   ending_->SetToolTip("added to the payload; line framing ends a line with LF "
                       "unless it ends with one already (CRLF: a CRLF line)");
   to_all_ = new wxCheckBox(this, wxID_ANY, "to all");
+  // Fixed width, cut in the middle: a long host name must not push the
+  // input aside, and the tooltip has it whole.
+  target_label_ = new wxStaticText(this, wxID_ANY, {}, wxDefaultPosition,
+                                   wxSize(GetCharWidth() * 24, -1),
+                                   wxST_NO_AUTORESIZE | wxST_ELLIPSIZE_MIDDLE);
   auto* send = new wxButton(this, wxID_ANY, "Send");
   auto* row = new wxBoxSizer(wxHORIZONTAL);
   row->Add(input_, 1, wxEXPAND | wxALL, 3);
   row->Add(mode_, 0, wxALIGN_CENTER_VERTICAL | wxALL, 3);
   row->Add(ending_, 0, wxALIGN_CENTER_VERTICAL | wxALL, 3);
   row->Add(to_all_, 0, wxALIGN_CENTER_VERTICAL | wxALL, 3);
+  row->Add(target_label_, 0, wxALIGN_CENTER_VERTICAL | wxALL, 3);
   row->Add(send, 0, wxALIGN_CENTER_VERTICAL | wxALL, 3);
   SetSizer(row);
   input_->Bind(wxEVT_TEXT_ENTER, [this](wxCommandEvent&) { SendInput(); });
   input_->Bind(wxEVT_KEY_DOWN, &SendBar::OnKey, this);
   send->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { SendInput(); });
+  to_all_->Bind(wxEVT_CHECKBOX, [this](wxCommandEvent&) { ShowTarget(); });
+  SetTarget("no connection selected");
+}
+
+void SendBar::SetTarget(const wxString& target) {
+  target_ = target;
+  ShowTarget();
+}
+
+wxString SendBar::Target() const {
+  return target_label_->GetLabel();
+}
+
+void SendBar::ShowTarget() {
+  auto text = to_all_->GetValue() ? wxString{"to every open connection"} : target_;
+  if (target_label_->GetLabel() == text)
+    return; // called on every batch: no relayout for nothing
+  target_label_->SetLabel(text);
+  target_label_->SetToolTip(text);
 }
 
 void SendBar::FocusInput() {
@@ -83,6 +109,7 @@ bool SendBar::ToAll() const {
 
 void SendBar::SetToAll(bool on) {
   to_all_->SetValue(on);
+  ShowTarget();
 }
 
 void SendBar::SetInput(const wxString& text) {

@@ -1,7 +1,8 @@
 #pragma once
 
 // The send bar: text or hex input, a line ending, history, and a target
-// (the selected connection or all).
+// (the selected connection, a datagram's sender, or all), named beside the
+// Send button.
 
 #include <functional>
 #include <string>
@@ -12,6 +13,7 @@
 class wxTextCtrl;
 class wxChoice;
 class wxCheckBox;
+class wxStaticText;
 
 namespace client {
 
@@ -34,16 +36,23 @@ public:
   bool ToAll() const;
   /// Ticks or clears "to all".
   void SetToAll(bool on);
+  /// Names where a line goes without "to all" ("to c3 127.0.0.1:7000").
+  void SetTarget(const wxString& target);
+  /// What the bar names as the target now.
+  wxString Target() const;
 
 private:
   void OnKey(wxKeyEvent& event);
   void ShowHistory(int step);
+  void ShowTarget();
 
   send_handler on_send_;
   wxTextCtrl* input_;
   wxChoice* mode_;
   wxChoice* ending_;
   wxCheckBox* to_all_;
+  wxStaticText* target_label_;
+  wxString target_;
   std::vector<wxString> history_;
   std::size_t history_pos_ = 0;
 };

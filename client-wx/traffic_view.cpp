@@ -16,6 +16,8 @@
 
 namespace client {
 
+wxDEFINE_EVENT(EVT_TRAFFIC_SELECTION, wxCommandEvent);
+
 namespace {
 
 const char* direction_label(const TrafficModel::Row& row) {
@@ -227,7 +229,7 @@ public:
   void Select(std::size_t anchor, std::size_t cursor) {
     anchor_ = anchor;
     cursor_ = cursor;
-    Refresh();
+    SelectionChanged();
   }
 
 private:
@@ -285,12 +287,14 @@ private:
     if (hit == wxNOT_FOUND)
       return;
     auto row = static_cast<std::size_t>(hit);
+    auto before = std::make_pair(anchor_, cursor_);
     if (event.LeftDown() && !event.ShiftDown())
       anchor_ = row;
     cursor_ = row;
     if (anchor_ == none)
       anchor_ = row;
-    Refresh();
+    if (std::make_pair(anchor_, cursor_) != before)
+      SelectionChanged();
   }
 
   void OnKey(wxKeyEvent& event) {
@@ -302,7 +306,7 @@ private:
     if (event.ControlDown() && event.GetKeyCode() == 'A') {
       anchor_ = 0;
       cursor_ = count - 1;
-      Refresh();
+      SelectionChanged();
       return;
     }
     std::size_t page = GetVisibleRowsEnd() - GetVisibleRowsBegin();
@@ -326,7 +330,17 @@ private:
       ScrollToRow(next);
     else if (next >= GetVisibleRowsEnd())
       ScrollToRow(next + 1 > page ? next + 1 - page : 0); // `next` as the last row
+    SelectionChanged();
+  }
+
+  // Repaints and tells the view's parent (the window sends to what is
+  // selected last: this or the sidebar).
+  void SelectionChanged() {
     Refresh();
+    auto* view = GetParent();
+    wxCommandEvent changed(EVT_TRAFFIC_SELECTION, view->GetId());
+    changed.SetEventObject(view);
+    view->ProcessWindowEvent(changed);
   }
 
   const TrafficView& view_;

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include <wx/event.h>
 #include <wx/font.h>
 #include <wx/panel.h>
 #include <wx/vscroll.h>
@@ -153,6 +154,10 @@ enum class ExportFormat {
 struct RowCells {
   wxString time, connection, direction, size, payload;
 };
+
+/// Sent by a TrafficView when the user changes its selection (a click,
+/// the keys) or Select() does; the selection is the view's.
+wxDECLARE_EVENT(EVT_TRAFFIC_SELECTION, wxCommandEvent);
 
 /// The traffic list: a header and the rows of a TrafficModel, with filters,
 /// hex display, auto-scroll and a selection (click, Shift+click, arrows,

@@ -483,21 +483,43 @@ TEST_CASE_METHOD(gui_fixture, "UDP endpoints show each datagram with its peer, a
   CHECK_THAT(frame->Traffic().RowText(row, 200).ToStdString(),
              Catch::Contains("[from 127.0.0.1:" + std::to_string(sender.port()) + "] hello"));
 
-  // Selected, it is answered at its sender.
+  // Selected, it is answered at its sender, and the send bar says so.
+  auto sender_address = "127.0.0.1:" + std::to_string(sender.port());
   frame->Traffic().Select(row, row);
+  CHECK_THAT(frame->Sender().Target().ToStdString(),
+             Catch::StartsWith("reply to " + sender_address));
   frame->Send("answer", false);
   std::optional<testing_support::received_datagram> answer;
   REQUIRE(pump_until([&] { return (answer = sender.receive(0ms)).has_value(); }, 10s));
   CHECK(answer->payload == "answer");
   CHECK(answer->peer == "127.0.0.1:" + std::to_string(port));
 
-  // The udp:// endpoint sends to its remote peer when its row is selected.
-  frame->Traffic().Select(0, 0); // not a datagram
+  // The udp:// endpoint sends to its remote peer when its row is selected,
+  // even with the datagram still selected in the traffic view: the last
+  // selection made decides.
+  // As a click selects it: wx's single-selection list unselects the row
+  // and selects it again when the click is on the selected row (the first
+  // connection is selected from the start).
+  panel.SetItemState(find_row(to_remote), 0, wxLIST_STATE_SELECTED);
   panel.SetItemState(find_row(to_remote), wxLIST_STATE_SELECTED, wxLIST_STATE_SELECTED);
+  REQUIRE(frame->Traffic().SelectedDatagramPeer().has_value());
+  CHECK_THAT(frame->Sender().Target().ToStdString(),
+             Catch::StartsWith("to ") && Catch::EndsWith(to_remote));
   frame->Send("to the remote", false);
   std::optional<testing_support::received_datagram> got;
   REQUIRE(pump_until([&] { return (got = remote.receive(0ms)).has_value(); }, 10s));
   CHECK(got->payload == "to the remote");
+  CHECK_FALSE(sender.receive(100ms).has_value());
+
+  // Selecting the datagram again makes its sender the target again.
+  frame->Traffic().Select(row, row);
+  frame->Send("answer again", false);
+  REQUIRE(pump_until([&] { return (answer = sender.receive(0ms)).has_value(); }, 10s));
+  CHECK(answer->payload == "answer again");
+  CHECK_FALSE(remote.receive(100ms).has_value());
+  frame->Sender().SetToAll(true);
+  CHECK(frame->Sender().Target() == "to every open connection");
+  frame->Sender().SetToAll(false);
 
   // The inspector lists both endpoints with their datagrams; selecting one
   // selects it in the sidebar.
