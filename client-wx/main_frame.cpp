@@ -90,6 +90,12 @@ void DrawSashOnlyWhenExposed(wxSplitterWindow* splitter) {
   });
 }
 
+// Whether `event`'s text starts with `prefix` (how the workbench's log
+// events are told apart).
+bool StartsWith(const actors::ui_event& event, const char* prefix) {
+  return event.message.rfind(prefix, 0) == 0;
+}
+
 } // namespace
 
 MainFrame::MainFrame(const actors::wx::ui_sink& sink, caf::actor workbench,
@@ -361,6 +367,10 @@ void MainFrame::ApplyBatch(const actors::ui_batch& batch) {
       dropped_ += event.dropped;
     else if (event.kind == kind::error)
       ShowError(wxString::FromUTF8(event.message));
+    if (!log_path_.empty() && StartsWith(event, log_failing_prefix))
+      ShowLogState("log failing: " + log_path_);
+    else if (!log_path_.empty() && StartsWith(event, log_recovered_prefix))
+      ShowLogState("log: " + log_path_);
     else if (event.kind == kind::message && event.message.rfind(sequence_prefix, 0) == 0)
       ShowSequenceState(wxString::FromUTF8(event.message));
     else if (event.kind == kind::message && event.message.rfind(generator_prefix, 0) == 0)
@@ -424,9 +434,15 @@ void MainFrame::SetReplyRules(std::vector<ReplyRule> rules) {
 }
 
 void MainFrame::LogTo(const std::string& path) {
-  log_state_ = path.empty() ? "log: off" : "log: " + wxString::FromUTF8(path);
+  log_path_ = wxString::FromUTF8(path);
+  log_state_ = path.empty() ? "log: off" : "log: " + log_path_;
   CheckItem(id_log, !path.empty());
   caf::anon_send(workbench_, log_to_atom::value, path);
+  UpdateStatus();
+}
+
+void MainFrame::ShowLogState(const wxString& state) {
+  log_state_ = state;
   UpdateStatus();
 }
 

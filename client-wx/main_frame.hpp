@@ -133,6 +133,7 @@ private:
   void ApplyFilter();
   void ShowError(const wxString& text);
   void UpdateStatus();
+  void ShowLogState(const wxString& state);
   // Names in the send bar where a line goes: the datagram selected in the
   // traffic view when it was selected after the sidebar's row, else the
   // sidebar's connection.
@@ -163,6 +164,8 @@ private:
   std::uint64_t last_rx_ = 0, last_tx_ = 0;
   double rx_rate_ = 0, tx_rate_ = 0;
   wxString log_state_ = "log: off";
+  // The file being logged to (empty: off), for the state shown.
+  wxString log_path_;
   // "recording: FILE" while recording; empty otherwise.
   wxString record_state_;
   // The last minute of all connections' rates, for the graph when no

@@ -210,10 +210,12 @@ caf::behavior workbench(workbench_actor* self, caf::actor bridge, caf::actor met
         self->send(std::exchange(self->state.generator, nullptr), stop);
     },
     [=](const actors::log_error& err) {
-      self->send(self->state.bridge,
-                 actors::make_error_event(actors::error_kind::io_failure, "log: " + err.message));
+      self->send(self->state.bridge, actors::make_error_event(actors::error_kind::io_failure,
+                                                              log_failing_prefix + err.message));
     },
-    [=](const actors::log_recovered& ok) { tell_ui(self, "log: writing " + ok.path + " again"); },
+    [=](const actors::log_recovered& ok) {
+      tell_ui(self, log_recovered_prefix + ("writing " + ok.path + " again"));
+    },
     [=](const actors::log_dropped& d) {
       self->send(self->state.bridge,
                  actors::make_error_event(actors::error_kind::io_failure,

@@ -24,6 +24,13 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::udp_options)
 
 namespace client {
 
+/// How the window tells the log's state from the workbench's UI events: an
+/// error event starting with `log_failing_prefix` while the file cannot be
+/// written (the writer keeps trying), a message event starting with
+/// `log_recovered_prefix` once it is written again.
+inline constexpr const char* log_failing_prefix = "log failing: ";
+inline constexpr const char* log_recovered_prefix = "log recovered: ";
+
 /// Spawns the workbench, which reports to `bridge`. Besides the atoms above
 /// it takes `actors::send_atom, id, payload` and `actors::close_atom, id`.
 /// Its connections, listeners, log and relay, and itself, register with

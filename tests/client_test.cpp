@@ -15,6 +15,7 @@
 #include <netinet/in.h>
 #include <string>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
 #include <utility>
@@ -289,6 +290,31 @@ TEST_CASE_METHOD(gui_fixture, "a log file that cannot be written never stalls th
     log_error_shown = model.At(i).kind == actors::ui_event_kind::error
                       && model.Text(i).find("cannot open") != std::string_view::npos;
   CHECK(log_error_shown);
+  // The status bar says the log is failing, not that it is written.
+  CHECK(pump_until([&] {
+    return frame->GetStatusBar()->GetStatusText(4).Contains(
+      "log failing: /nonexistent-actors-dir/traffic.log");
+  }, 5s));
+}
+
+TEST_CASE_METHOD(gui_fixture, "the status bar says while the log file fails, and when it is written again") {
+  char dir[] = "/tmp/actors-client-log-XXXXXX";
+  REQUIRE(mkdtemp(dir) != nullptr);
+  auto later = std::string{dir} + "/later"; // made once the log has failed
+  client::ClientOptions opts;
+  opts.demo = true; // lines to log
+  opts.log = later + "/traffic.log";
+  the_app.Launch(opts);
+  auto* frame = the_app.Frame();
+  REQUIRE(frame != nullptr);
+  auto status = [&] { return frame->GetStatusBar()->GetStatusText(4); };
+  REQUIRE(pump_until([&] { return status().Contains("log failing: " + opts.log); }, 10s));
+  REQUIRE(::mkdir(later.c_str(), 0700) == 0);
+  // The writer tries again once a second.
+  CHECK(pump_until([&] { return status().StartsWith("log: " + opts.log); }, 10s));
+  CHECK(::access(opts.log.c_str(), F_OK) == 0);
+  the_app.Stop();
+  std::system(("rm -rf '" + std::string{dir} + "'").c_str());
 }
 
 TEST_CASE("the client explains bad arguments without needing a display") {
