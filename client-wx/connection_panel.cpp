@@ -7,11 +7,11 @@
 namespace client {
 
 ConnectionPanel::ConnectionPanel(wxWindow* parent)
-  : wxListCtrl(parent, wxID_ANY, wxDefaultPosition, wxSize(520, -1),
+  : wxListCtrl(parent, wxID_ANY, wxDefaultPosition, wxSize(600, -1),
                wxLC_REPORT | wxLC_SINGLE_SEL) {
   AppendColumn("Conn", wxLIST_FORMAT_RIGHT, 40);
-  AppendColumn("Peer", wxLIST_FORMAT_LEFT, 115);
-  AppendColumn("State", wxLIST_FORMAT_LEFT, 85);
+  AppendColumn("Peer", wxLIST_FORMAT_LEFT, 125);
+  AppendColumn("State", wxLIST_FORMAT_LEFT, 170); // "closed: tls handshake failed"
   AppendColumn("In", wxLIST_FORMAT_RIGHT, 90);
   AppendColumn("Out", wxLIST_FORMAT_RIGHT, 90);
   AppendColumn("Rate in/out", wxLIST_FORMAT_RIGHT, 80);
@@ -25,6 +25,14 @@ namespace {
 
 constexpr std::size_t history_seconds = 60;
 
+// "refused" for connection_refused, "tls handshake failed": short enough
+// for the state column.
+wxString ReasonForPeople(actors::error_kind kind) {
+  wxString text = actors::to_string(kind);
+  text.StartsWith("connection_", &text);
+  text.Replace("_", " ");
+  return text;
+}
 
 } // namespace
 
@@ -135,6 +143,17 @@ void ConnectionPanel::Apply(const std::vector<actors::ui_event>& events) {
     }
     if (event.connection == 0)
       continue;
+    // The workbench's word that it is connecting names the connection and
+    // the address asked for. Sent before the connection's own events, it
+    // may still come after them: then it only fills in a missing peer.
+    if (event.kind == kind::message && !event.address.empty()) {
+      auto address = wxString::FromUTF8(event.address);
+      if (rows_.count(event.connection) == 0)
+        SetState(event.connection, address, "connecting");
+      else if (PeerOf(event.connection).empty())
+        SetItem(RowOf(event.connection), column_peer, address);
+      continue;
+    }
     switch (event.kind) {
       case kind::frame: {
         auto& f = figures_[event.connection];
@@ -175,7 +194,7 @@ void ConnectionPanel::Apply(const std::vector<actors::ui_event>& events) {
         open_.erase(event.connection);
         auto reason = event.error == actors::error_kind::none
                         ? wxString{"closed"}
-                        : "closed: " + wxString{actors::to_string(event.error)};
+                        : "closed: " + ReasonForPeople(event.error);
         SetState(event.connection, {}, reason);
         break;
       }

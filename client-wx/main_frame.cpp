@@ -4,7 +4,6 @@
 #include <optional>
 
 #include <caf/send.hpp>
-#include <wx/accel.h>
 #include <wx/artprov.h>
 #include <wx/checkbox.h>
 #include <wx/choice.h>
@@ -100,7 +99,7 @@ bool StartsWith(const actors::ui_event& event, const char* prefix) {
 
 MainFrame::MainFrame(const actors::wx::ui_sink& sink, caf::actor workbench,
                      caf::actor bridge)
-  : wxFrame(nullptr, wxID_ANY, "actors client", wxDefaultPosition, wxSize(1100, 700)),
+  : wxFrame(nullptr, wxID_ANY, "actors client", wxDefaultPosition, wxSize(1200, 720)),
     workbench_(std::move(workbench)), second_timer_(this),
     batches_(sink, std::move(bridge),
              [this](const actors::ui_batch& batch) { ApplyBatch(batch); },
@@ -110,6 +109,12 @@ MainFrame::MainFrame(const actors::wx::ui_sink& sink, caf::actor workbench,
   BuildToolBar();
   auto* root = new wxPanel(this);
   info_bar_ = new wxInfoBar(root);
+  // Its Close button had the focus: give it back to the send bar, or the
+  // window is left without one (typing goes nowhere).
+  info_bar_->Bind(wxEVT_BUTTON, [this](wxCommandEvent& event) {
+    event.Skip(); // the info bar closes itself
+    CallAfter([this] { send_bar_->FocusInput(); });
+  });
   auto* split = new wxSplitterWindow(root, wxID_ANY, wxDefaultPosition, wxDefaultSize,
                                      wxSP_LIVE_UPDATE);
   // Left: the connections above the saved messages.
@@ -129,7 +134,7 @@ MainFrame::MainFrame(const actors::wx::ui_sink& sink, caf::actor workbench,
   right_sizer->Add(BuildFilterRow(right), 0, wxEXPAND);
   right_sizer->Add(traffic_, 1, wxEXPAND);
   right->SetSizer(right_sizer);
-  split->SplitVertically(left, right, 520);
+  split->SplitVertically(left, right, 600);
   split->SetMinimumPaneSize(120);
   send_bar_ = new SendBar(root, [this](const std::string& payload, bool all) {
     Send(payload, all);
@@ -236,14 +241,16 @@ void MainFrame::BuildMenus() {
   Bind(wxEVT_MENU, [this](wxCommandEvent&) { traffic_->ClearAll(); }, id_clear);
   Bind(wxEVT_MENU, [this](wxCommandEvent&) { filter_text_->SetFocus(); }, id_filter);
   Bind(wxEVT_MENU, [this](wxCommandEvent&) { send_bar_->FocusInput(); }, id_focus_send);
-  // Ctrl+1..9: send saved message 1..9.
-  wxAcceleratorEntry keys[9];
+  // Ctrl+1..9: send saved message 1..9. Menu items, not an accelerator
+  // table: GTK handles a menu's shortcuts wherever the focus is, also when
+  // no window has it (after the info bar's Close button went away).
+  auto* saved = new wxMenu;
   for (int i = 0; i < 9; ++i) {
-    keys[i].Set(wxACCEL_CTRL, '1' + i, id_saved_first + i);
+    saved->Append(id_saved_first + i, wxString::Format("Saved message &%d\tCtrl+%d", i + 1, i + 1));
     Bind(wxEVT_MENU, [this, i](wxCommandEvent&) { saved_->SendMessage(static_cast<std::size_t>(i)); },
          id_saved_first + i);
   }
-  SetAcceleratorTable(wxAcceleratorTable(9, keys));
+  view->AppendSubMenu(saved, "Send sa&ved message");
   Bind(wxEVT_MENU, [this](wxCommandEvent&) {
     PreferencesDialog dialog(this, traffic_->Model().GetRetention());
     if (dialog.ShowModal() != wxID_OK)

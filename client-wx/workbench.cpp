@@ -167,7 +167,19 @@ caf::behavior workbench(workbench_actor* self, caf::actor bridge, caf::actor met
         actors::connection_options options) {
       options.batch_frames = true;
       options.metrics = self->state.metrics;
-      actors::connect(self->system(), host, port, self->state.relay, std::move(options));
+      bool tls = options.tls.enabled;
+      auto conn = actors::connect(self->system(), host, port, self->state.relay,
+                                  std::move(options));
+      // The sidebar shows the connection from now on, with the address
+      // asked for: a connect or a TLS handshake that takes long, or fails,
+      // is not a row without a peer.
+      auto address = (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":"
+                     + std::to_string(port);
+      auto connecting = actors::make_message_event(
+        (tls ? "connecting (TLS) to " : "connecting to ") + address);
+      connecting.connection = conn.id();
+      connecting.address = std::move(address);
+      self->send(self->state.bridge, std::move(connecting));
     },
     [=](listen_atom, const std::string& bind, std::uint16_t port,
         actors::connection_options options) {

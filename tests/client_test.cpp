@@ -468,6 +468,28 @@ TEST_CASE_METHOD(gui_fixture, "a tls:// connection shows its protocol and cipher
   CHECK(pump_until([&] { return tls_row() >= 0; }, 10s));
 }
 
+TEST_CASE_METHOD(gui_fixture, "a connection has its sidebar row and peer from the start: connecting, then refused") {
+  testing_support::saturated_listener hanging; // the connect never completes
+  testing_support::refused_port refused;
+  client::ClientOptions opts;
+  opts.connects.emplace_back("127.0.0.1", hanging.port());
+  opts.connects.emplace_back("127.0.0.1", refused.port());
+  the_app.Launch(opts);
+  auto* frame = the_app.Frame();
+  REQUIRE(frame != nullptr);
+  auto& panel = frame->Connections();
+  auto state_of = [&](std::uint16_t port) {
+    auto peer = "127.0.0.1:" + std::to_string(port);
+    for (long row = 0; row < panel.GetItemCount(); ++row)
+      if (panel.GetItemText(row, client::ConnectionPanel::column_peer) == peer)
+        return panel.GetItemText(row, client::ConnectionPanel::column_state);
+    return wxString{"(no row)"};
+  };
+  CHECK(pump_until([&] { return state_of(hanging.port()) == "connecting"; }, 10s));
+  CHECK(pump_until([&] { return state_of(refused.port()) == "closed: refused"; }, 10s));
+  CHECK(panel.OpenCount() == 0);
+}
+
 TEST_CASE_METHOD(gui_fixture, "UDP endpoints show each datagram with its peer, and a reply goes to the selected datagram's sender") {
   testing_support::udp_peer remote;
   client::ClientOptions opts;
