@@ -79,6 +79,10 @@ ConnectDialog::ConnectDialog(wxWindow* parent)
   udp_ = new wxCheckBox(this, wxID_ANY, "UDP (or type udp://host:port)");
   auto* grid = new wxFlexGridSizer(2, 6, 8);
   add_row(grid, this, "Host (or host:port)", host_);
+  host_error_ = new wxStaticText(this, wxID_ANY, {});
+  host_error_->SetForegroundColour(*wxRED);
+  grid->AddSpacer(0);
+  grid->Add(host_error_);
   add_row(grid, this, "Port", port_);
   add_row(grid, this, "Framing", framing_);
   grid->AddSpacer(0);
@@ -119,12 +123,17 @@ HostField ParseHostField(const std::string& typed) {
   bool bracketed = !text.empty() && text.front() == '[';
   bool bare_v6 = !bracketed && text.find(':') != colon;
   if (colon != std::string::npos && !bare_v6 && (!bracketed || text[colon - 1] == ']')) {
+    auto typed_port = text.substr(colon + 1);
     char* end = nullptr;
-    auto port = std::strtoul(text.c_str() + colon + 1, &end, 10);
-    if (colon + 1 < text.size() && *end == '\0' && port > 0 && port < 65536) {
+    auto port = std::strtoul(typed_port.c_str(), &end, 10);
+    bool digits = !typed_port.empty()
+                  && typed_port.find_first_not_of("0123456789") == std::string::npos;
+    if (digits && *end == '\0' && port > 0 && port < 65536)
       result.port = static_cast<std::uint16_t>(port);
-      text.erase(colon);
-    }
+    else
+      result.error = "the port after ':' must be a number from 1 to 65535, not \""
+                     + typed_port + "\"";
+    text.erase(colon);
   }
   if (text.size() > 2 && text.front() == '[' && text.back() == ']')
     text = text.substr(1, text.size() - 2);
@@ -149,8 +158,31 @@ Endpoint ConnectDialog::Result() const {
   return result;
 }
 
+void ConnectDialog::SetHostText(const wxString& text) {
+  host_->SetValue(text);
+}
+
+bool ConnectDialog::Validate() {
+  auto field = ParseHostField(host_->GetValue().ToStdString(wxConvUTF8));
+  if (field.error.empty() && field.host.empty())
+    field.error = "type a host name or address";
+  host_error_->SetLabel(wxString::FromUTF8(field.error));
+  Layout();
+  GetSizer()->SetSizeHints(this); // room for the reason
+  if (!field.error.empty())
+    host_->SetFocus();
+  return field.error.empty() && wxDialog::Validate();
+}
+
+wxString ConnectDialog::HostError() const {
+  return host_error_->GetLabel();
+}
+
 void ConnectDialog::Remember(const std::string& host, std::uint16_t port) {
-  auto entry = wxString::Format("%s:%u", host, static_cast<unsigned>(port));
+  // Brackets around an IPv6 address, so that the entry reads back as
+  // host and port, not as one longer address.
+  auto shown = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  auto entry = wxString::Format("%s:%u", wxString::FromUTF8(shown), static_cast<unsigned>(port));
   auto hosts = recent_hosts();
   auto existing = hosts.Index(entry);
   if (existing != wxNOT_FOUND)

@@ -13,6 +13,7 @@
 #include "actors/udp_options.hpp"
 
 class wxComboBox;
+class wxStaticText;
 class wxSpinCtrl;
 class wxChoice;
 class wxCheckBox;
@@ -40,6 +41,9 @@ struct HostField {
   std::uint16_t port = 0;
   bool tls = false;
   bool udp = false;
+  /// Why the text is not a host or host:port (a port that is not a number
+  /// from 1 to 65535), or empty.
+  std::string error;
 };
 
 /// Reads the connect dialog's host field.
@@ -54,11 +58,19 @@ public:
   explicit ConnectDialog(wxWindow* parent);
   /// The choice; call after ShowModal() returned wxID_OK.
   Endpoint Result() const;
-  /// Adds host:port to the recent hosts.
+  /// Adds host:port to the recent hosts (`[v6]:port` for IPv6 addresses).
   static void Remember(const std::string& host, std::uint16_t port);
+  /// Sets the host field as if typed (for tests).
+  void SetHostText(const wxString& text);
+  /// OK's check: false, with the reason shown under the host field, when
+  /// the host field cannot be used.
+  bool Validate() override;
+  /// The reason shown under the host field, or empty.
+  wxString HostError() const;
 
 private:
   wxComboBox* host_;
+  wxStaticText* host_error_;
   wxSpinCtrl* port_;
   wxChoice* framing_;
   wxCheckBox* reconnect_;

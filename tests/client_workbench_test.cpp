@@ -375,7 +375,36 @@ TEST_CASE("the connect dialog's host field takes host:port as typed") {
   field = client::ParseHostField("fe80::1:99");
   CHECK((field.host == "fe80::1:99" && field.port == 0)); // a bare IPv6 address
   field = client::ParseHostField("host:99999");
-  CHECK((field.host == "host:99999" && field.port == 0)); // no port: the name fails visibly
+  CHECK(field.error == "the port after ':' must be a number from 1 to 65535, not \"99999\"");
+  field = client::ParseHostField("127.0.0.1:abc");
+  CHECK(field.error == "the port after ':' must be a number from 1 to 65535, not \"abc\"");
+  field = client::ParseHostField("127.0.0.1:");
+  CHECK_FALSE(field.error.empty());
+  field = client::ParseHostField("127.0.0.1:+80");
+  CHECK_FALSE(field.error.empty());
+  CHECK(client::ParseHostField("[::1]:7000").error.empty());
+}
+
+TEST_CASE_METHOD(gui_fixture, "the connect dialog keeps a bad host:port open with the reason, and remembers IPv6 hosts readably") {
+  client::ClientOptions opts;
+  the_app.Launch(opts);
+  REQUIRE(the_app.Frame() != nullptr);
+  client::ConnectDialog dialog(the_app.Frame());
+  dialog.SetHostText("127.0.0.1:abc");
+  CHECK_FALSE(dialog.Validate());
+  CHECK(dialog.HostError() == "the port after ':' must be a number from 1 to 65535, not \"abc\"");
+  dialog.SetHostText("");
+  CHECK_FALSE(dialog.Validate());
+  dialog.SetHostText("127.0.0.1:7000");
+  CHECK(dialog.Validate());
+  CHECK(dialog.HostError().empty());
+  CHECK(dialog.Result().host == "127.0.0.1");
+  CHECK(dialog.Result().port == 7000);
+  // A remembered IPv6 host reads back as the same host and port.
+  client::ConnectDialog::Remember("::1", 7001);
+  client::ConnectDialog again(the_app.Frame());
+  CHECK(again.Result().host == "::1");
+  CHECK(again.Result().port == 7001);
 }
 
 TEST_CASE_METHOD(gui_fixture, "the inspector lists every actor live and selects a connection in the sidebar") {
