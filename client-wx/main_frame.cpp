@@ -360,7 +360,10 @@ void MainFrame::OnExport(wxCommandEvent&) {
                       wxFD_SAVE | wxFD_OVERWRITE_PROMPT);
   if (dialog.ShowModal() != wxID_OK)
     return;
-  auto why = ExportRows(dialog.GetPath().ToStdString(wxConvUTF8), dialog.GetFilterIndex());
+  // A name ending in .csv writes CSV whatever type the dialog shows.
+  auto path = dialog.GetPath().ToStdString(wxConvUTF8);
+  auto format = ExportFormatFor(path, static_cast<ExportFormat>(dialog.GetFilterIndex()));
+  auto why = ExportRows(path, static_cast<int>(format));
   if (!why.empty())
     ShowError(wxString::FromUTF8(why));
 }

@@ -4,6 +4,7 @@
 
 #include "actors/log_record.hpp"
 
+#include <cctype>
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -97,6 +98,22 @@ std::size_t TrafficView::Export(std::ostream& out, ExportFormat format,
     }
   }
   return last - first;
+}
+
+ExportFormat ExportFormatFor(const std::string& path, ExportFormat chosen) {
+  auto dot = path.rfind('.');
+  if (dot == std::string::npos || path.find('/', dot) != std::string::npos)
+    return chosen;
+  auto extension = path.substr(dot + 1);
+  for (auto& c : extension)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (extension == "csv")
+    return ExportFormat::csv;
+  if (extension == "hex")
+    return ExportFormat::hex_dump;
+  if (extension == "txt" || extension == "tsv")
+    return ExportFormat::text;
+  return chosen;
 }
 
 } // namespace client

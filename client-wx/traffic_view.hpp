@@ -150,6 +150,10 @@ enum class ExportFormat {
   hex_dump,
 };
 
+/// The format a file named `path` asks for by its extension (.txt or .tsv,
+/// .csv, .hex), else `chosen` (the file dialog's type).
+ExportFormat ExportFormatFor(const std::string& path, ExportFormat chosen);
+
 /// The columns of one row, as text.
 struct RowCells {
   wxString time, connection, direction, size, payload;

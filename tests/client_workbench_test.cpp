@@ -202,6 +202,17 @@ TEST_CASE_METHOD(view_fixture, "export writes the shown or selected rows as text
   CHECK(exported(client::ExportFormat::text) == "+0.001500\t1\tout\t5\ta,b\"c\n");
 }
 
+TEST_CASE("export takes its format from the file's extension before the dialog's type") {
+  using client::ExportFormat;
+  using client::ExportFormatFor;
+  CHECK(ExportFormatFor("/tmp/rows.csv", ExportFormat::text) == ExportFormat::csv);
+  CHECK(ExportFormatFor("/tmp/rows.CSV", ExportFormat::hex_dump) == ExportFormat::csv);
+  CHECK(ExportFormatFor("rows.hex", ExportFormat::text) == ExportFormat::hex_dump);
+  CHECK(ExportFormatFor("rows.txt", ExportFormat::csv) == ExportFormat::text);
+  CHECK(ExportFormatFor("rows.log", ExportFormat::csv) == ExportFormat::csv);
+  CHECK(ExportFormatFor("/tmp/a.dir/rows", ExportFormat::hex_dump) == ExportFormat::hex_dump);
+}
+
 TEST_CASE("a reply rule may be limited to a port or a connection") {
   auto port = client::ParseReplyRule("contains+20ms@7000:ping=>pong");
   REQUIRE(port);
