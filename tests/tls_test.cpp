@@ -146,6 +146,9 @@ TEST_CASE_METHOD(tls_fixture, "plain text sent to a TLS port fails that connecti
   auto err = expect<connection_error>();
   CHECK(err.kind == error_kind::tls_handshake_failed);
   CHECK_THAT(err.message, Catch::StartsWith("TLS handshake with 127.0.0.1:"));
+  // OpenSSL's reason, then what the peer sent, in plain words.
+  CHECK_THAT(err.message,
+             Catch::EndsWith("; the peer does not speak TLS: it sent \"GET / HTTP/1.0\\r\\n\\r\\n\""));
   CHECK(expect<disconnected>().reason == error_kind::tls_handshake_failed);
   CHECK(plain.closed_by_peer(5s));
 }
@@ -197,10 +200,34 @@ TEST_CASE_METHOD(tls_fixture, "a server closes each stalled handshake at its own
 TEST_CASE_METHOD(tls_fixture, "a TLS client of a plain server fails the handshake") {
   auto srv = start_echo_server();
   auto opts = trusting(certs.ca());
-  // A line echo never answers the binary hello: the handshake times out.
+  // A line echo returns our hello up to its first newline byte, if its
+  // random bytes hold one: the handshake fails at once; else it times out.
   opts.tls.handshake_timeout = 500ms;
   auto err = failed_handshake(srv.port, opts);
   CHECK(err.kind == error_kind::tls_handshake_failed);
+  CHECK_THAT(err.message, Catch::EndsWith("the peer sent our own bytes back (an echo server without TLS?)")
+                            || Catch::EndsWith("the peer sent nothing (does it speak TLS?)"));
+  // An echo of every byte fails at once, long before the timeout.
+  {
+    child_process echo{{"socat", "TCP-LISTEN:0,bind=127.0.0.1", "PIPE"}};
+    auto port = echo.listening_port(5s);
+    REQUIRE(port);
+    opts.tls.handshake_timeout = 10s;
+    auto began = std::chrono::steady_clock::now();
+    err = failed_handshake(*port, opts);
+    CHECK(std::chrono::steady_clock::now() - began < 5s);
+    CHECK_THAT(err.message, Catch::EndsWith(
+                              "failed: the peer sent our own bytes back (an echo server without TLS?)"));
+    opts.tls.handshake_timeout = 500ms;
+  }
+  // A plain server with a banner: OpenSSL's reason and the banner.
+  {
+    child_process banner{{"socat", "TCP-LISTEN:0,bind=127.0.0.1", "SYSTEM:echo welcome; sleep 5"}};
+    auto port = banner.listening_port(5s);
+    REQUIRE(port);
+    err = failed_handshake(*port, opts);
+    CHECK_THAT(err.message, Catch::EndsWith("; the peer does not speak TLS: it sent \"welcome\\n\""));
+  }
   // A plain server that answers nothing at all: the timeout says so.
   child_process silent{{"socat", "TCP-LISTEN:0,bind=127.0.0.1", "EXEC:sleep 10"}};
   auto port = silent.listening_port(5s);

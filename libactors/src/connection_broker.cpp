@@ -48,10 +48,12 @@ void on_tls_timeout(connection_broker* self, std::uint64_t serial) {
   auto msg = "TLS handshake with " + st.peer + " did not finish within "
              + std::to_string(st.options.tls.handshake_timeout.count())
              + " ms (handshake_timeout)";
-  // A peer that does not speak TLS (a line server waiting for a newline, a
-  // plain client waiting for a banner) sends nothing at all.
-  if (auto* scribe = open_scribe(self); scribe && scribe->tls_peer_silent())
-    msg += ": the peer sent nothing (does it speak TLS?)";
+  // A peer that does not speak TLS sends nothing at all (a line server
+  // waiting for a newline, a plain client waiting for a banner), or only
+  // part of our hello back (a line echo).
+  if (auto* scribe = open_scribe(self))
+    if (auto hint = scribe->tls_plain_peer_hint(); !hint.empty())
+      msg += ": " + hint;
   notify_error(self, error_kind::tls_handshake_failed, msg);
   st.reading = read_state::closing;
   end_connection(self, error_kind::tls_handshake_failed, std::move(msg));

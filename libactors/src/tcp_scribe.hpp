@@ -131,8 +131,9 @@ public:
     return handler_.start_tls(context, std::move(peer));
   }
 
-  /// Whether TLS runs and the peer has sent nothing yet.
-  bool tls_peer_silent() const noexcept { return handler_.tls_peer_silent(); }
+  /// While a TLS handshake runs: what the peer's first bytes say about a
+  /// peer that does not speak TLS, or empty.
+  std::string tls_plain_peer_hint() const { return handler_.tls_plain_peer_hint(); }
 
   /// Reads what TLS holds already.
   void read_buffered() { handler_.read_buffered(); }

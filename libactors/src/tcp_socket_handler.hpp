@@ -53,8 +53,9 @@ public:
   /// Runs TLS from now on; a client sends its hello at once. Returns why
   /// that failed, or an empty string.
   std::string start_tls(const tls_context& context, std::string peer);
-  /// Whether TLS runs and the peer has sent nothing yet.
-  bool tls_peer_silent() const noexcept { return tls_ && tls_->bytes_fed() == 0; }
+  /// While a TLS handshake runs: what the peer's first bytes say about a
+  /// peer that does not speak TLS (tls_stage::plain_peer_hint), or empty.
+  std::string tls_plain_peer_hint() const { return tls_ ? tls_->plain_peer_hint() : std::string{}; }
   /// Reads what TLS holds already (posted when reading resumes).
   void read_buffered();
 

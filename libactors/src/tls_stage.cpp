@@ -1,6 +1,8 @@
 #include "tls_stage.hpp"
 
+#include <algorithm>
 #include <climits>
+#include <cstdio>
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -63,7 +65,62 @@ tls_stage::~tls_stage() {
   }
 }
 
+namespace {
+
+// How many of the first bytes each way plain_peer_hint looks at.
+constexpr std::size_t first_bytes = 24;
+
+void keep_first(std::string& first, const char* data, std::size_t size) {
+  if (first.size() < first_bytes)
+    first.append(data, std::min(size, first_bytes - first.size()));
+}
+
+// "welcome\n\x01": bytes as a person can read them in an error message.
+std::string printable(const std::string& bytes) {
+  std::string out;
+  for (unsigned char c : bytes) {
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+      char hex[5];
+      std::snprintf(hex, sizeof(hex), "\\x%02x", c);
+      out += hex;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+} // namespace
+
+std::string tls_stage::plain_peer_hint() const {
+  if (established_)
+    return {};
+  if (bytes_fed_ == 0)
+    return "the peer sent nothing (does it speak TLS?)";
+  if (echoed_our_bytes())
+    return "the peer sent our own bytes back (an echo server without TLS?)";
+  // Every TLS record starts with its type (20 to 24) and major version 3.
+  auto type = static_cast<unsigned char>(first_in_[0]);
+  if (type >= 20 && type <= 24 && (first_in_.size() < 2 || first_in_[1] == 3))
+    return {};
+  return "the peer does not speak TLS: it sent \"" + printable(first_in_)
+         + (bytes_fed_ > first_in_.size() ? "...\"" : "\"");
+}
+
+bool tls_stage::echoed_our_bytes() const {
+  // A line echo returns the start of our hello up to a newline byte in it:
+  // a TLS record header, never the rest of its record. No TLS peer's first
+  // six bytes are a hello's (type, version, length, then the message type:
+  // a client's hello is 1, a server's 2).
+  return first_in_.size() >= 6 && first_out_.compare(0, first_in_.size(), first_in_) == 0;
+}
+
 void tls_stage::feed(const char* data, std::size_t size) {
+  keep_first(first_in_, data, size);
   bytes_fed_ += size;
   if (in_ != nullptr)
     BIO_write(in_, data, clamp_int(size));
@@ -74,6 +131,11 @@ bool tls_stage::advance_handshake() {
     return false;
   if (established_)
     return true;
+  if (echoed_our_bytes()) {
+    // OpenSSL would wait for the rest of that record until the timeout.
+    error_ = "TLS handshake with " + peer_ + " failed: " + plain_peer_hint();
+    return false;
+  }
   ERR_clear_error();
   auto result = SSL_do_handshake(ssl_);
   if (result == 1) {
@@ -138,6 +200,7 @@ void tls_stage::take_output(std::vector<char>& out) {
   out.resize(before + pending);
   auto n = BIO_read(out_, out.data() + before, clamp_int(pending));
   out.resize(before + static_cast<std::size_t>(n > 0 ? n : 0));
+  keep_first(first_out_, out.data() + before, out.size() - before);
 }
 
 bool tls_stage::has_output() const {
@@ -172,6 +235,10 @@ void tls_stage::fail(int result) {
                                         : "OpenSSL error " + std::to_string(code);
   error_ = (established_ ? "TLS with " : "TLS handshake with ") + peer_
            + " failed: " + reasons;
+  // OpenSSL's reason ("wrong version number", "packet length too long")
+  // does not say that the peer simply speaks something else.
+  if (auto hint = plain_peer_hint(); !hint.empty() && bytes_fed_ > 0)
+    error_ += "; " + hint;
 }
 
 } // namespace actors::detail

@@ -37,6 +37,11 @@ public:
   /// Ciphertext bytes taken from the socket so far (none: the peer never
   /// answered, as a peer that does not speak TLS may not).
   std::size_t bytes_fed() const noexcept { return bytes_fed_; }
+  /// Before the handshake is done: what the peer's first bytes say about a
+  /// peer that does not speak TLS ("the peer sent nothing (does it speak
+  /// TLS?)", "the peer sent our own bytes back (...)", "the peer does not
+  /// speak TLS: it sent \"welcome\\n\""), or empty when they may be TLS.
+  std::string plain_peer_hint() const;
 
   /// Decrypts up to `size` bytes into `buf`; 0 if no whole record is there
   /// yet, or after the peer's close_notify (`peer_closed`), or on a failure
@@ -76,6 +81,8 @@ public:
 private:
   // Records why the last call failed, with OpenSSL's reasons.
   void fail(int result);
+  // Whether the peer's first bytes are ours (a plain echo server).
+  bool echoed_our_bytes() const;
 
   ssl_st* ssl_ = nullptr;
   bio_st* in_ = nullptr;  // ciphertext from the socket
@@ -84,6 +91,9 @@ private:
   bool established_ = false;
   bool peer_closed_ = false;
   std::size_t bytes_fed_ = 0;
+  // The first bytes each way, for plain_peer_hint.
+  std::string first_in_;
+  std::string first_out_;
   std::string error_;
 };
 
