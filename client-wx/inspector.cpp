@@ -1,6 +1,7 @@
 #include "inspector.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 #include <wx/dc.h>
@@ -146,11 +147,11 @@ void InspectorFrame::Update(const actors::metrics_snapshot& snapshot) {
   last_update_ = now;
   // Keep the selection on the same actor.
   auto selected = list_->GetSelection();
-  std::uint64_t selected_id
-    = selected != wxNOT_FOUND && static_cast<std::size_t>(selected) < rows_.size()
-        ? rows_[static_cast<std::size_t>(selected)].id
-        : 0;
-  std::map<std::uint64_t, Previous> next;
+  std::optional<std::pair<std::string, std::uint64_t>> selected_key;
+  if (selected != wxNOT_FOUND && static_cast<std::size_t>(selected) < rows_.size())
+    selected_key.emplace(rows_[static_cast<std::size_t>(selected)].kind,
+                         rows_[static_cast<std::size_t>(selected)].id);
+  std::map<std::pair<std::string, std::uint64_t>, Previous> next;
   rows_.clear();
   double mailbox_total = 0;
   for (auto& m : snapshot.actors) {
@@ -165,10 +166,11 @@ void InspectorFrame::Update(const actors::metrics_snapshot& snapshot) {
     row.queued = figure(m, f.queued, -1);
     auto in = figure(m, f.in, 0);
     auto out = figure(m, f.out, 0);
-    auto& before = next[m.id];
+    auto key = std::make_pair(m.kind, m.id);
+    auto& before = next[key];
     before.in = in;
     before.out = out;
-    if (auto i = previous_.find(m.id); i != previous_.end()) {
+    if (auto i = previous_.find(key); i != previous_.end()) {
       row.in_rate = std::max(0.0, (in - i->second.in) / seconds);
       row.out_rate = std::max(0.0, (out - i->second.out) / seconds);
       before.history = std::move(i->second.history);
@@ -184,8 +186,8 @@ void InspectorFrame::Update(const actors::metrics_snapshot& snapshot) {
   Sort();
   list_->SetItemCount(rows_.size());
   list_->SetSelection(wxNOT_FOUND);
-  for (std::size_t i = 0; i < rows_.size() && selected_id != 0; ++i)
-    if (rows_[i].id == selected_id)
+  for (std::size_t i = 0; i < rows_.size() && selected_key; ++i)
+    if (rows_[i].kind == selected_key->first && rows_[i].id == selected_key->second)
       list_->SetSelection(static_cast<int>(i));
   list_->RefreshAll();
   ++updates_;

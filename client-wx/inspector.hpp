@@ -14,6 +14,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <wx/frame.h>
@@ -92,7 +93,9 @@ private:
   InspectorRows* list_;
   wxStaticText* summary_;
   std::vector<Row> rows_;
-  std::map<std::uint64_t, Previous> previous_;
+  // By kind and id: connections and UDP endpoints are numbered apart from
+  // other actors, whose ids are actor ids.
+  std::map<std::pair<std::string, std::uint64_t>, Previous> previous_;
   std::chrono::steady_clock::time_point last_update_;
   Column sort_column_ = column_mailbox;
   std::size_t updates_ = 0;

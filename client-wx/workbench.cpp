@@ -168,8 +168,9 @@ caf::behavior workbench(workbench_actor* self, caf::actor bridge, caf::actor met
       options.batch_frames = true;
       options.metrics = self->state.metrics;
       bool tls = options.tls.enabled;
-      auto conn = actors::connect(self->system(), host, port, self->state.relay,
-                                  std::move(options));
+      options.id = actors::new_connection_id(); // known before its first event
+      auto id = options.id;
+      actors::connect(self->system(), host, port, self->state.relay, std::move(options));
       // The sidebar shows the connection from now on, with the address
       // asked for: a connect or a TLS handshake that takes long, or fails,
       // is not a row without a peer.
@@ -177,7 +178,7 @@ caf::behavior workbench(workbench_actor* self, caf::actor bridge, caf::actor met
                      + std::to_string(port);
       auto connecting = actors::make_message_event(
         (tls ? "connecting (TLS) to " : "connecting to ") + address);
-      connecting.connection = conn.id();
+      connecting.connection = id;
       connecting.address = std::move(address);
       self->send(self->state.bridge, std::move(connecting));
     },

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <thread>
 #include <string>
@@ -61,6 +62,22 @@ TEST_CASE_METHOD(fixture, "an echo server sends a line back") {
   CHECK(down.stats.frames_out == 1);
   CHECK(down.stats.frames_in == 1);
   CHECK(down.stats.bytes_out == 6);
+}
+
+TEST_CASE_METHOD(fixture, "connections are numbered in the order they come, and a client may take its id first") {
+  auto srv = serve(server_options{}, self); // its connections report here too
+  REQUIRE(srv);
+  auto before = new_connection_id();
+  connection_options opts;
+  opts.id = new_connection_id();
+  CHECK(opts.id == before + 1);
+  auto conn = connect(sys, "127.0.0.1", srv->port, self, opts);
+  std::set<connection_id> ids;
+  ids.insert(expect<connected>().id);
+  ids.insert(expect<connected>().id);
+  // Ours, and the server's for the peer it accepted next.
+  CHECK(ids == std::set<connection_id>{opts.id, opts.id + 1});
+  self->send(conn, close_atom::value);
 }
 
 TEST_CASE_METHOD(fixture, "200 concurrent clients each get 1000 lines back in order") {
@@ -381,6 +398,7 @@ TEST_CASE_METHOD(fixture, "close gives up after close_timeout when the peer stop
   opts.framing.kind = framing_kind::raw;
   opts.write_high_water = 64 * 1024 * 1024;
   opts.close_timeout = 200ms;
+  opts.id = new_connection_id(); // to tell its events from the server side's
   auto conn = connect(sys, "127.0.0.1", srv->port, self, opts);
   expect<connected>();
   expect<connected>();
@@ -391,7 +409,7 @@ TEST_CASE_METHOD(fixture, "close gives up after close_timeout when the peer stop
   for (bool down = false; !down;)
     self->receive(
       [&](const disconnected& d) {
-        if (d.id != conn.id())
+        if (d.id != opts.id)
           return;
         CHECK(d.reason == error_kind::none);
         CHECK_THAT(d.message, Catch::Contains("aborted with") && Catch::Contains("unsent"));

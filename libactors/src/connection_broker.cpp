@@ -15,6 +15,7 @@
 #include <caf/send.hpp>
 #include <caf/unit.hpp>
 
+#include "actors/connection.hpp"
 #include "actors/log_writer.hpp"
 #include "coarse_clock.hpp"
 #include "frame_encoding.hpp"
@@ -276,7 +277,7 @@ void init(connection_broker* self, connection_options options) {
   st.credit = options.read_credit;
   if (options.inline_session)
     st.session = options.inline_session();
-  st.stats.id = self->id();
+  st.stats.id = options.id != 0 ? options.id : new_connection_id();
   st.rng.seed(static_cast<std::uint32_t>(self->id()));
   st.last_read = st.last_write = std::chrono::steady_clock::now();
   if (options.metrics)

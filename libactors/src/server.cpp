@@ -11,6 +11,7 @@
 #include <caf/io/system_messages.hpp>
 #include <caf/stateful_actor.hpp>
 
+#include "actors/connection.hpp"
 #include "connection_broker.hpp"
 #include "descriptor_table.hpp"
 #include "tcp_socket.hpp"
@@ -98,8 +99,9 @@ void accept(acceptor_broker* self, caf::io::connection_handle hdl) {
     refuse(self, hdl);
     return;
   }
-  auto conn = self->fork(detail::accepted_connection, hdl,
-                         st.options.connection, st.tls);
+  auto options = st.options.connection;
+  options.id = new_connection_id(); // not the one of the options given
+  auto conn = self->fork(detail::accepted_connection, hdl, std::move(options), st.tls);
   self->monitor(conn);
   st.connections.emplace(conn.id(), conn);
   auto subscriber = st.make_session(caf::actor_cast<connection_actor>(conn));

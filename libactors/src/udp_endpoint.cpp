@@ -13,6 +13,7 @@
 #include <caf/io/middleman.hpp>
 #include <caf/stateful_actor.hpp>
 
+#include "actors/connection.hpp"
 #include "actors/connection_protocol.hpp"
 #include "actors/log_writer.hpp"
 #include "socket_address.hpp"
@@ -199,7 +200,7 @@ caf::behavior endpoint(udp_broker* self, detail::opened_udp_socket opened,
   st.local = std::move(opened.local);
   st.remote = std::move(opened.remote);
   st.credit = st.options.read_credit;
-  st.stats.id = self->id();
+  st.stats.id = new_connection_id();
   st.servant = detail::make_udp_servant(self, opened.fd, st.options.max_datagram_size);
   self->add_datagram_servant(st.servant);
   tell_wanted(self);

@@ -28,4 +28,10 @@ connection_actor connect(caf::actor_system& system, std::string host,
                          std::uint16_t port, caf::actor subscriber,
                          connection_options options = {});
 
+/// A connection id not used before in this process: 1, 2, 3, ... in the
+/// order asked for. Every connection (connected or accepted) and every UDP
+/// endpoint takes one, so a program's connections are numbered as they
+/// come. Safe to call from any thread (an atomic counter).
+connection_id new_connection_id();
+
 } // namespace actors

@@ -81,6 +81,11 @@ struct connection_options {
   reconnect_policy reconnect;
   /// TLS on this connection; off by default (see tls_options.hpp).
   tls_options tls;
+  /// Client connections only: the connection's id, from
+  /// `new_connection_id()`, to know it before the first event; 0 (the
+  /// default) takes a new one. A server gives each accepted connection a
+  /// new one whatever this says.
+  connection_id id = 0;
 };
 
 } // namespace actors

@@ -19,7 +19,9 @@
 
 namespace actors {
 
-/// Identifies a connection for its whole life, across reconnects.
+/// Identifies a connection for its whole life, across reconnects: 1, 2,
+/// 3, ... in the order connections and UDP endpoints come in this process
+/// (`new_connection_id`, connection.hpp). Not the connection actor's id.
 using connection_id = std::uint64_t;
 
 /// Several frames in one buffer: what one read delivers with

@@ -50,7 +50,8 @@ struct actor_metrics {
   std::string kind;
   /// Which one, for people: "conn 5 127.0.0.1:4242", "server 127.0.0.1:7000".
   std::string name;
-  /// The actor's id (a connection's is its connection id).
+  /// The actor's id; a connection's or UDP endpoint's is its connection id
+  /// (numbered apart: tell rows apart by kind and id).
   std::uint64_t id = 0;
   /// One word for where it stands: "connected", "listening", "writing"...
   std::string state;
