@@ -247,6 +247,34 @@ TEST_CASE_METHOD(tls_fixture, "a certificate that does not load fails listen wit
   CHECK_THAT(message_of(srv.error()), Catch::Contains("/nonexistent/server.pem"));
 }
 
+TEST_CASE_METHOD(tls_fixture, "the usual mistakes with certificate and key files are named in plain words") {
+  auto listen_error = [&](const std::string& cert, const std::string& key) {
+    server_options opts;
+    opts.connection.tls.enabled = true;
+    opts.connection.tls.certificate_file = cert;
+    opts.connection.tls.key_file = key;
+    auto srv = listen(sys, opts, self);
+    REQUIRE_FALSE(srv);
+    CHECK(kind_of(srv.error()) == error_kind::tls_error);
+    return message_of(srv.error());
+  };
+  CHECK_THAT(listen_error(certs.key(), certs.key()),
+             Catch::Contains("no \"-----BEGIN CERTIFICATE-----\" in it (not PEM, or a key given as "
+                             "the certificate?) (OpenSSL: no start line"));
+  CHECK_THAT(listen_error(certs.cert(), certs.cert()),
+             Catch::Contains("not a PEM private key (a certificate given as the key?)"));
+  CHECK_THAT(listen_error(certs.cert(), certs.expired_key()),
+             Catch::Contains("the key does not belong to the certificate"));
+  // An encrypted key fails at once, without asking for its passphrase on
+  // the terminal (which would block the thread that loads it).
+  auto encrypted = certs.key() + ".encrypted";
+  child_process encrypt{{"openssl", "pkey", "-in", certs.key(), "-aes128", "-passout", "pass:x",
+                         "-out", encrypted}};
+  REQUIRE(encrypt.wait_exit(10s) == 0);
+  CHECK_THAT(listen_error(certs.cert(), encrypted),
+             Catch::Contains("the key is encrypted with a passphrase, which is not supported"));
+}
+
 TEST_CASE_METHOD(tls_fixture, "a server that requires client certificates refuses clients without one") {
   server_options opts;
   opts.connection.tls.enabled = true;

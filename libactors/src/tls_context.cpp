@@ -1,6 +1,8 @@
 #include "tls_context.hpp"
 
 #include <cstring>
+#include <string>
+#include <utility>
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -11,10 +13,36 @@ namespace actors::detail {
 
 namespace {
 
+// What OpenSSL's reasons for the usual mistakes with certificate and key
+// files mean, in words a user acts on.
+std::string in_plain_words(const std::string& reason) {
+  static const std::pair<const char*, const char*> known[] = {
+    {"no start line", "no \"-----BEGIN CERTIFICATE-----\" in it (not PEM, or a key given "
+                      "as the certificate?)"},
+    {"unsupported", "not a PEM private key (a certificate given as the key?)"},
+    {"key values mismatch", "the key does not belong to the certificate"},
+    {"no certificate or crl found", "no PEM certificate in it"},
+    {"bad decrypt", "the key is encrypted with a passphrase, which is not supported "
+                    "(decrypt it: openssl pkey -in KEY -out PLAIN_KEY)"},
+    {"bad password read", "the key is encrypted with a passphrase, which is not supported "
+                          "(decrypt it: openssl pkey -in KEY -out PLAIN_KEY)"},
+  };
+  for (auto& [openssl, plain] : known)
+    if (reason.rfind(openssl, 0) == 0)
+      return std::string{plain} + " (OpenSSL: " + reason + ")";
+  return reason;
+}
+
 caf::error tls_setup_error(const std::string& what) {
-  auto reason = take_openssl_errors();
+  auto reason = in_plain_words(take_openssl_errors());
   return caf::make_error(error_kind::tls_error,
                          what + (reason.empty() ? "" : ": " + reason));
+}
+
+// An encrypted key makes OpenSSL ask for its passphrase on the terminal,
+// which would block whatever thread loads it; no passphrase fails instead.
+int no_passphrase(char*, int, int, void*) {
+  return 0;
 }
 
 } // namespace
@@ -49,6 +77,7 @@ caf::expected<tls_context> make_tls_context(const tls_options& options,
   if (!ctx)
     return tls_setup_error("cannot create a TLS context");
   SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION);
+  SSL_CTX_set_default_passwd_cb(ctx.get(), no_passphrase);
   // Memory buffers never block: a partial write would only complicate.
   SSL_CTX_set_mode(ctx.get(), SSL_MODE_ENABLE_PARTIAL_WRITE
                                 | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
