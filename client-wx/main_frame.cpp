@@ -89,8 +89,8 @@ void DrawSashOnlyWhenExposed(wxSplitterWindow* splitter) {
   });
 }
 
-// Whether `event`'s text starts with `prefix` (how the workbench's log
-// events are told apart).
+// Whether `event`'s text starts with `prefix` (how the window tells the
+// workbench's, the sequence's and the generator's messages apart).
 bool StartsWith(const actors::ui_event& event, const char* prefix) {
   return event.message.rfind(prefix, 0) == 0;
 }
@@ -377,14 +377,15 @@ void MainFrame::ApplyBatch(const actors::ui_batch& batch) {
       dropped_ += event.dropped;
     else if (event.kind == kind::error)
       ShowError(wxString::FromUTF8(event.message));
+    else if (event.kind == kind::message && StartsWith(event, sequence_prefix))
+      ShowSequenceState(wxString::FromUTF8(event.message));
+    else if (event.kind == kind::message && StartsWith(event, generator_prefix))
+      ShowGeneratorState(wxString::FromUTF8(event.message));
+    // The log's state, told by an error (shown above too) or a message.
     if (!log_path_.empty() && StartsWith(event, log_failing_prefix))
       ShowLogState("log failing: " + log_path_);
     else if (!log_path_.empty() && StartsWith(event, log_recovered_prefix))
       ShowLogState("log: " + log_path_);
-    else if (event.kind == kind::message && event.message.rfind(sequence_prefix, 0) == 0)
-      ShowSequenceState(wxString::FromUTF8(event.message));
-    else if (event.kind == kind::message && event.message.rfind(generator_prefix, 0) == 0)
-      ShowGeneratorState(wxString::FromUTF8(event.message));
   }
   connections_->Apply(batch.events);
   UpdateSendTarget(); // a peer's address, a connection that closed
