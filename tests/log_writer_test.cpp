@@ -83,6 +83,12 @@ struct fixture {
                [](caf::error& err) { FAIL("close failed: " << to_string(err)); });
   }
 
+  void flush(const log_writer_actor& writer) {
+    self->request(writer, 10s, log_flush_atom::value)
+      .receive([](log_ack_atom) {},
+               [](caf::error& err) { FAIL("flush failed: " << to_string(err)); });
+  }
+
   log_stats stats(const log_writer_actor& writer) {
     log_stats result;
     self->request(writer, 5s, log_stats_atom::value)
@@ -130,6 +136,8 @@ TEST_CASE_METHOD(fixture, "rotation keeps N files and never loses or splits a re
   constexpr int count = 3000; // about 180 KB: a dozen files
   for (int i = 0; i < count; ++i)
     self->send(writer, make_log_record("rot", direction::event, std::to_string(i)));
+  flush(writer);
+  auto figures = stats(writer);
   close(writer);
   CHECK(exists(opts.path + ".5"));
   CHECK_FALSE(exists(opts.path + ".21"));
@@ -151,6 +159,57 @@ TEST_CASE_METHOD(fixture, "rotation keeps N files and never loses or splits a re
     }
   }
   CHECK(expected == count);
+  // Every file but PATH came from a rotation (none was deleted: 20 kept).
+  CHECK(figures.rotations == files.size() - 1);
+  CHECK(figures.records_received == count);
+  CHECK(figures.records_written == count);
+}
+
+TEST_CASE_METHOD(fixture, "a burst into a fast file drops nothing, and the figures add up") {
+  // The file keeps up with any burst; a backlog of 4 MiB must not fill
+  // because the file's 'done' waits behind the records queued meanwhile.
+  log_writer_options opts;
+  opts.path = dir.path + "/burst.log";
+  opts.max_backlog_bytes = 4 * 1024 * 1024;
+  opts.max_file_size = 0;
+  auto writer = spawn_log_writer(sys, opts);
+  constexpr int count = 300'000; // about 20 MB formatted
+  for (int i = 0; i < count; ++i)
+    self->send(writer, make_log_record("burst", direction::in, std::to_string(i)));
+  flush(writer);
+  auto figures = stats(writer);
+  CHECK(figures.records_dropped == 0);
+  CHECK(figures.records_received
+        == figures.records_written + figures.records_dropped + figures.backlog_records);
+  close(writer);
+  CHECK(read_lines(opts.path).size() == count);
+}
+
+TEST_CASE_METHOD(fixture, "a FIFO is written to as it is, never rotated") {
+  // Rotating renames the file: /dev/null or a FIFO would be moved away.
+  auto path = dir.path + "/pipe.log";
+  REQUIRE(::mkfifo(path.c_str(), 0600) == 0);
+  std::size_t lines = 0;
+  std::thread reader{[&] {
+    std::ifstream in{path};
+    for (std::string line; std::getline(in, line);)
+      ++lines;
+  }};
+  log_writer_options opts;
+  opts.path = path;
+  opts.max_file_size = 4096; // a regular file would rotate many times
+  auto writer = spawn_log_writer(sys, opts);
+  for (int i = 0; i < 2000; ++i)
+    self->send(writer, make_log_record("fifo", direction::event, std::to_string(i)));
+  flush(writer);
+  CHECK(stats(writer).rotations == 0);
+  close(writer);
+  reader.join();
+  CHECK(lines == 2000);
+  struct stat info {};
+  REQUIRE(::stat(path.c_str(), &info) == 0);
+  CHECK(S_ISFIFO(info.st_mode));
+  CHECK_FALSE(exists(path + ".1"));
 }
 
 TEST_CASE_METHOD(fixture, "rotation with keep_files 2 keeps exactly PATH, PATH.1 and PATH.2") {

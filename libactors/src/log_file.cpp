@@ -4,9 +4,12 @@
 #include <cerrno>
 #include <cstring>
 #include <string_view>
+#include <utility>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <caf/message_priority.hpp>
 
 namespace actors::detail {
 
@@ -27,7 +30,12 @@ int open_file(log_file_state& st) {
   if (st.fd < 0)
     return errno;
   struct stat info {};
-  st.size = ::fstat(st.fd, &info) == 0 ? static_cast<std::size_t>(info.st_size) : 0;
+  bool known = ::fstat(st.fd, &info) == 0;
+  st.size = known ? static_cast<std::size_t>(info.st_size) : 0;
+  // Only a regular file rotates: renaming /dev/null, /dev/stdout or a FIFO
+  // would move the device or pipe itself (as root, /dev/null became a
+  // plain file), and they have no size to bound.
+  st.rotates = known && S_ISREG(info.st_mode);
   return 0;
 }
 
@@ -77,7 +85,7 @@ std::pair<std::size_t, int> write_all(int fd, std::string_view data) {
 // for one line) the first line.
 std::size_t portion_for_file(const log_file_state& st, std::string_view data) {
   auto limit = st.options.max_file_size;
-  if (limit == 0 || st.size + data.size() <= limit)
+  if (limit == 0 || !st.rotates || st.size + data.size() <= limit)
     return data.size();
   auto room = limit > st.size ? limit - st.size : 0;
   auto cut = room == 0 ? std::string_view::npos : data.rfind('\n', room - 1);
@@ -120,6 +128,7 @@ bool drain(log_file_actor* self) {
         report(self, log_failure::rotate_failed, code);
         return false;
       }
+      ++st.rotations;
       continue;
     }
     auto [written, code] = write_all(st.fd, rest.substr(0, portion));
@@ -149,8 +158,9 @@ void write_pending(log_file_actor* self) {
     st.failing = false;
     self->send(st.front, log_recovered{st.options.path});
   }
-  self->send(st.front, chunk_done_atom::value,
-             static_cast<std::uint64_t>(st.pending.size()), st.pending_records);
+  self->send<caf::message_priority::high>(st.front, chunk_done_atom::value,
+                                          static_cast<std::uint64_t>(st.pending.size()),
+                                          st.pending_records, std::exchange(st.rotations, 0));
   st.pending.clear();
   st.pending_bytes = 0;
   st.pending_records = 0;

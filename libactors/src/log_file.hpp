@@ -6,7 +6,9 @@
 // Receives from the front (log_writer.cpp):
 // - `write_chunk_atom, std::string chunk, std::uint64_t records`: writes the
 //   chunk (rotating between whole lines) and answers `chunk_done_atom,
-//   bytes, records` once it reached the OS. While writing fails it keeps the
+//   bytes, records, rotations` once it reached the OS, with high priority:
+//   the answer must not wait behind the records queued at the front meanwhile,
+//   or the backlog fills while the file is idle. While writing fails it keeps the
 //   rest of the chunk, tells the front `log_error` once, retries every
 //   `retry_interval`, and sends `log_recovered` before the `chunk_done`.
 // - `sync_close_atom, std::string rest`: writes what is pending plus `rest`
@@ -27,12 +29,16 @@ struct log_file_state {
   caf::actor front;
   int fd = -1;
   std::size_t size = 0;
+  // Whether the file is a regular one, which alone rotates.
+  bool rotates = false;
   // What is left of the chunk being written, and its record count.
   std::string pending;
   std::uint64_t pending_records = 0;
   std::size_t pending_bytes = 0;
   bool failing = false;
   bool retry_scheduled = false;
+  // Rotations since the last chunk_done.
+  std::uint64_t rotations = 0;
 
   ~log_file_state();
 

@@ -102,6 +102,7 @@ void report_drops(front_actor* self) {
                                 std::to_string(count)
                                   + " records dropped: the disk fell behind",
                                 log_level::warning);
+  ++st.stats.records_received; // its own: received = written + dropped + backlog
   append(st, record);
   notify(self, log_dropped{count});
 }
@@ -208,12 +209,14 @@ void finish_if_done(front_actor* self) {
     });
 }
 
-void on_chunk_done(front_actor* self, std::uint64_t bytes, std::uint64_t records) {
+void on_chunk_done(front_actor* self, std::uint64_t bytes, std::uint64_t records,
+                   std::uint64_t rotations) {
   auto& st = self->state;
   st.chunk_in_flight = false;
   st.backlog_bytes -= bytes;
   st.stats.bytes_written += bytes;
   st.stats.records_written += records;
+  st.stats.rotations += rotations;
   while (!st.waiting_flushes.empty()
          && st.waiting_flushes.front().mark <= bytes_written(st)) {
     st.waiting_flushes.front().promise.deliver(log_ack_atom::value);
@@ -325,8 +328,9 @@ caf::behavior log_front(front_actor* self, log_writer_options options) {
     [=](close_atom) -> caf::result<log_ack_atom> { return begin_close(self); },
     // The answer to the close the exit handler sent to this actor itself.
     [=](log_ack_atom) {},
-    [=](detail::chunk_done_atom, std::uint64_t bytes, std::uint64_t records) {
-      on_chunk_done(self, bytes, records);
+    [=](detail::chunk_done_atom, std::uint64_t bytes, std::uint64_t records,
+        std::uint64_t rotations) {
+      on_chunk_done(self, bytes, records, rotations);
     },
     [=](const log_error& event) {
       ++self->state.stats.failures;

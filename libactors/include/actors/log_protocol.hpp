@@ -75,7 +75,8 @@ struct log_dropped {
 
 /// Counters of one log writer.
 struct log_stats {
-  /// Records received (including dropped ones).
+  /// Records received (including dropped ones, and the writer's own "N
+  /// records dropped" notes): received = written + dropped + backlog.
   std::uint64_t records_received = 0;
   /// Records handed to the OS.
   std::uint64_t records_written = 0;

@@ -21,7 +21,8 @@ struct log_writer_options {
   /// written at once, without waiting for the interval.
   std::size_t chunk_bytes = 256 * 1024;
   /// Rotate before the file would grow past this; 0 disables rotation. A
-  /// line is never split across files.
+  /// line is never split across files. Only a regular file rotates: a
+  /// device, FIFO or socket (/dev/null, /dev/stdout) is written to as is.
   std::size_t max_file_size = 64 * 1024 * 1024;
   /// Rotated files kept besides PATH (PATH.1 .. PATH.keep_files).
   std::size_t keep_files = 5;
