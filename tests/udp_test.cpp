@@ -15,6 +15,7 @@
 
 #include "actors/metrics.hpp"
 #include "actors/udp.hpp"
+#include "socket_address.hpp"
 #include "support/actor_fixture.hpp"
 #include "support/raw_socket.hpp"
 #include "support/shell.hpp"
@@ -494,4 +495,18 @@ TEST_CASE_METHOD(udp_fixture, "an endpoint with a metrics registry is counted li
   CHECK_THAT(text, Catch::Contains("\nactors_udp_datagrams_received_total 5\n"));
   CHECK_THAT(text, Catch::Contains("\nactors_udp_bytes_queued 0\n"));
   self->send_exit(registry, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE("an IPv6 host may be written with or without brackets, and is named with them") {
+  using actors::detail::host_port_name;
+  using actors::detail::without_brackets;
+  CHECK(without_brackets("[::1]") == "::1");
+  CHECK(without_brackets("::1") == "::1");
+  CHECK(without_brackets("example.org") == "example.org");
+  CHECK(without_brackets("[]") == "[]");
+  // A server's address is "[::1]": a UDP endpoint opened on it named it
+  // "[[::1]]" and could not resolve it.
+  CHECK(host_port_name("[::1]", 7000) == "[::1]:7000");
+  CHECK(host_port_name("::1", 7000) == "[::1]:7000");
+  CHECK(host_port_name("127.0.0.1", 7000) == "127.0.0.1:7000");
 }

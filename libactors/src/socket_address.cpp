@@ -57,6 +57,18 @@ std::optional<socket_address> parse_endpoint(std::string_view text) {
   return result;
 }
 
+std::string without_brackets(const std::string& host) {
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    return host.substr(1, host.size() - 2);
+  return host;
+}
+
+std::string host_port_name(const std::string& host, std::uint16_t port) {
+  auto bare = without_brackets(host);
+  return (bare.find(':') != std::string::npos ? "[" + bare + "]" : bare) + ":"
+         + std::to_string(port);
+}
+
 std::pair<std::string, std::uint16_t> split_endpoint(const std::string& name) {
   auto colon = name.rfind(':');
   if (colon == std::string::npos)

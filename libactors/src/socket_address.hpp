@@ -32,6 +32,13 @@ std::string endpoint_name(const sockaddr* addr);
 /// never waits for DNS); nothing if `text` is not one.
 std::optional<socket_address> parse_endpoint(std::string_view text);
 
+/// `host` without the brackets around an IPv6 address ("[::1]" -> "::1"),
+/// as people write it beside a port; any other host as it is.
+std::string without_brackets(const std::string& host);
+
+/// "host:port", or "[host]:port" for an IPv6 address, for messages.
+std::string host_port_name(const std::string& host, std::uint16_t port);
+
 /// Splits "address:port" as `endpoint_name` makes it into its address
 /// (IPv6 keeps its brackets) and port.
 std::pair<std::string, std::uint16_t> split_endpoint(const std::string& name);

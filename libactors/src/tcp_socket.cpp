@@ -19,9 +19,6 @@ namespace {
 
 using clock_type = std::chrono::steady_clock;
 
-std::string where(const std::string& host, std::uint16_t port) {
-  return host + ":" + std::to_string(port);
-}
 
 // Waits for a non-blocking connect on `fd`; returns 0 or an errno value.
 int await_connect(int fd, clock_type::time_point deadline) {
@@ -73,7 +70,7 @@ connect_with_timeout(const std::string& host, std::uint16_t port,
   hints.ai_socktype = SOCK_STREAM;
   addrinfo* found = nullptr;
   auto service = std::to_string(port);
-  if (auto rc = ::getaddrinfo(host.c_str(), service.c_str(), &hints, &found);
+  if (auto rc = ::getaddrinfo(without_brackets(host).c_str(), service.c_str(), &hints, &found);
       rc != 0)
     return caf::make_error(error_kind::host_unresolved,
                       "cannot resolve host '" + host + "': " + gai_strerror(rc));
@@ -102,13 +99,13 @@ connect_with_timeout(const std::string& host, std::uint16_t port,
   ::freeaddrinfo(found);
   if (last_error == ETIMEDOUT)
     return caf::make_error(error_kind::connect_timeout,
-                      "connecting to " + where(host, port) + " timed out after "
+                      "connecting to " + host_port_name(host, port) + " timed out after "
                         + std::to_string(timeout.count()) + " ms");
   if (last_error == ECONNREFUSED)
     return caf::make_error(error_kind::connection_refused,
-                      "connection to " + where(host, port) + " refused");
+                      "connection to " + host_port_name(host, port) + " refused");
   return caf::make_error(error_kind::io_failure,
-                    "cannot connect to " + where(host, port) + ": "
+                    "cannot connect to " + host_port_name(host, port) + ": "
                       + std::strerror(last_error));
 }
 
@@ -116,7 +113,7 @@ caf::expected<listening_socket> open_listener(const std::string& address,
                                          std::uint16_t port, int backlog) {
   auto fail = [&](const std::string& why) {
     return caf::make_error(error_kind::listen_failed,
-                      "cannot listen on " + where(address, port) + ": " + why);
+                      "cannot listen on " + host_port_name(address, port) + ": " + why);
   };
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
@@ -124,7 +121,8 @@ caf::expected<listening_socket> open_listener(const std::string& address,
   hints.ai_flags = AI_PASSIVE;
   addrinfo* found = nullptr;
   auto service = std::to_string(port);
-  if (auto rc = ::getaddrinfo(address.c_str(), service.c_str(), &hints, &found);
+  if (auto rc = ::getaddrinfo(without_brackets(address).c_str(), service.c_str(), &hints,
+                              &found);
       rc != 0)
     return fail(gai_strerror(rc));
   std::string last_error = "no usable address";

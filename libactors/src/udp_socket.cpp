@@ -18,10 +18,6 @@ namespace actors::detail {
 
 namespace {
 
-std::string where(const std::string& host, std::uint16_t port) {
-  return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":"
-         + std::to_string(port);
-}
 
 caf::expected<socket_address> resolve(const std::string& host, std::uint16_t port,
                                       int family, bool passive) {
@@ -31,11 +27,12 @@ caf::expected<socket_address> resolve(const std::string& host, std::uint16_t por
   hints.ai_flags = passive ? AI_PASSIVE : 0;
   addrinfo* found = nullptr;
   auto service = std::to_string(port);
-  if (auto rc = ::getaddrinfo(host.empty() ? nullptr : host.c_str(),
+  auto name = without_brackets(host);
+  if (auto rc = ::getaddrinfo(name.empty() ? nullptr : name.c_str(),
                               service.c_str(), &hints, &found);
       rc != 0) {
     auto kind = passive ? error_kind::listen_failed : error_kind::host_unresolved;
-    auto what = passive ? "cannot bind udp " + where(host, port) + ": "
+    auto what = passive ? "cannot bind udp " + host_port_name(host, port) + ": "
                         : "cannot resolve host '" + host + "': ";
     return caf::make_error(kind, what + gai_strerror(rc));
   }
@@ -243,7 +240,7 @@ caf::expected<opened_udp_socket> open_udp_socket(const std::string& bind_address
   }
   if (::bind(fd, local->get(), local->length) != 0)
     return fail(caf::make_error(error_kind::listen_failed,
-                                "cannot bind udp " + where(shown, port) + ": "
+                                "cannot bind udp " + host_port_name(shown, port) + ": "
                                   + std::strerror(errno)));
   if (auto err = apply_options(fd, local->family(), options))
     return fail(std::move(err));
