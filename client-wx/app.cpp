@@ -77,7 +77,7 @@ client::ClientOptions options_from(const actors::command_line& args) {
     bool udp = text.rfind("udp:", 0) == 0;
     auto port = static_cast<std::uint16_t>(actors::value_or_exit(
       actors::parse_number(udp ? text.substr(4) : text, "--listen", 0, 65535)));
-    (udp ? options.listen_udp : options.listen) = port;
+    (udp ? options.listen_udp : options.listen).push_back(port);
   }
   options.tls_cert = args.get("tls-cert", "");
   options.tls_key = args.get("tls-key", "");
@@ -109,7 +109,7 @@ client::ClientOptions options_from(const actors::command_line& args) {
       actors::error_kind::invalid_argument,
       "--show '" + options.show + "': generator, sequence, rules or inspector"));
   options.demo = args.has("demo")
-                 || (options.connects.empty() && !options.listen && !options.listen_udp);
+                 || (options.connects.empty() && options.listen.empty() && options.listen_udp.empty());
   return options;
 }
 

@@ -97,16 +97,15 @@ void Runtime::Start(const ClientOptions& options) {
     conn.tls.insecure = options.insecure;
     caf::anon_send(workbench_, connect_atom::value, target.host, target.port, conn);
   }
-  if (options.listen) {
+  for (auto port : options.listen) {
     actors::connection_options conn;
     conn.tls.enabled = !options.tls_cert.empty();
     conn.tls.certificate_file = options.tls_cert;
     conn.tls.key_file = options.tls_key;
-    caf::anon_send(workbench_, listen_atom::value, std::string{"127.0.0.1"}, *options.listen,
-                   conn);
+    caf::anon_send(workbench_, listen_atom::value, std::string{"127.0.0.1"}, port, conn);
   }
-  if (options.listen_udp)
-    caf::anon_send(workbench_, udp_open_atom_v, std::string{"127.0.0.1"}, *options.listen_udp,
+  for (auto port : options.listen_udp)
+    caf::anon_send(workbench_, udp_open_atom_v, std::string{"127.0.0.1"}, port,
                    actors::udp_options{});
 }
 

@@ -39,11 +39,11 @@ struct ClientOptions {
   std::string ca_file;
   /// --insecure: tls:// connections skip verifying the server.
   bool insecure = false;
-  /// --listen PORT.
-  std::optional<std::uint16_t> listen;
-  /// --listen udp:PORT: a UDP endpoint on 127.0.0.1:PORT.
-  std::optional<std::uint16_t> listen_udp;
-  /// --tls-cert FILE and --tls-key FILE: the listener speaks TLS.
+  /// --listen PORT (repeatable): a listener on 127.0.0.1:PORT each.
+  std::vector<std::uint16_t> listen;
+  /// --listen udp:PORT (repeatable): a UDP endpoint on 127.0.0.1:PORT each.
+  std::vector<std::uint16_t> listen_udp;
+  /// --tls-cert FILE and --tls-key FILE: the listeners speak TLS.
   std::string tls_cert;
   std::string tls_key;
   /// --log FILE.

@@ -259,7 +259,7 @@ caf::behavior session(session_actor* self, actors::connection_actor conn,
 int main(int argc, char** argv) {
   auto args = actors::parse_command_line_or_exit(
     argc, argv, {{"port", "bind", "max-rooms", "log", "tls-cert", "tls-key", "metrics"}, {},
-                 chat::usage});
+                 chat::usage, 0});
   actors::server_options opts;
   opts.port = actors::value_or_exit(args.port("port", 7001));
   opts.bind_address = args.get("bind", "127.0.0.1");

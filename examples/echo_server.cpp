@@ -163,7 +163,7 @@ int main(int argc, char** argv) {
   auto args = actors::parse_command_line_or_exit(
     argc, argv, {{"port", "bind", "max-frame", "max-connections", "log", "tls-cert", "tls-key",
                   "metrics"},
-                       {"udp", "session-actors"}, usage});
+                       {"udp", "session-actors"}, usage, 0});
   actors::server_options opts;
   opts.port = actors::value_or_exit(args.port("port", 7000));
   opts.bind_address = args.get("bind", "127.0.0.1");

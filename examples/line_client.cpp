@@ -214,7 +214,7 @@ settings parse_settings(int argc, char** argv) {
   settings s;
   s.args = actors::parse_command_line_or_exit(argc, argv,
                                               {{"framing", "timeout", "log", "ca", "wait"},
-                                               {"tls", "insecure", "udp"}, usage});
+                                               {"tls", "insecure", "udp"}, usage, 2});
   auto& args = s.args;
   if (args.positionals().size() != 2) {
     std::cerr << "error: expected HOST and PORT\n\n" << usage;

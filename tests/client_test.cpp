@@ -366,7 +366,7 @@ TEST_CASE("the listen dialog's multicast field takes GROUP or GROUP@INTERFACE") 
 
 TEST_CASE_METHOD(gui_fixture, "a listener and the peers it accepted appear in the sidebar") {
   client::ClientOptions opts;
-  opts.listen = 0;
+  opts.listen = {0, 0}; // --listen is repeatable: two listeners
   the_app.Launch(opts);
   auto* frame = the_app.Frame();
   REQUIRE(frame != nullptr);
@@ -377,7 +377,13 @@ TEST_CASE_METHOD(gui_fixture, "a listener and the peers it accepted appear in th
         return row;
     return -1L;
   };
-  REQUIRE(pump_until([&] { return find_row("listening") >= 0; }, 10s));
+  auto listeners = [&] {
+    int n = 0;
+    for (long row = 0; row < panel.GetItemCount(); ++row)
+      n += panel.GetItemText(row, 2) == "listening";
+    return n;
+  };
+  REQUIRE(pump_until([&] { return listeners() == 2; }, 10s));
   auto address = panel.GetItemText(find_row("listening"), 1);
   CHECK(panel.GetItemText(find_row("listening"), 0) == "L1");
   unsigned long port = 0;
@@ -493,7 +499,7 @@ TEST_CASE_METHOD(gui_fixture, "a connection has its sidebar row and peer from th
 TEST_CASE_METHOD(gui_fixture, "UDP endpoints show each datagram with its peer, and a reply goes to the selected datagram's sender") {
   testing_support::udp_peer remote;
   client::ClientOptions opts;
-  opts.listen_udp = 0;
+  opts.listen_udp = {0};
   opts.connects.emplace_back("127.0.0.1", remote.port());
   opts.connects.back().udp = true;
   the_app.Launch(opts);
@@ -808,8 +814,8 @@ TEST_CASE("reply rules parse, name what is wrong, and answer the first match") {
 
 TEST_CASE_METHOD(gui_fixture, "reply rules turn the client into a mock server, over TCP and UDP") {
   client::ClientOptions opts;
-  opts.listen = 0;
-  opts.listen_udp = 0;
+  opts.listen = {0};
+  opts.listen_udp = {0};
   opts.replies = {"^GET (\\S+)=>200 {{1}} #{{counter}}", "exact+100ms:ping=>pong"};
   the_app.Launch(opts);
   auto* frame = the_app.Frame();

@@ -48,6 +48,22 @@ TEST_CASE("an unknown option is refused by name") {
   CHECK(error_of({"--demo=yes"}) == "unknown option --demo=yes");
 }
 
+TEST_CASE("more positionals than the program takes are refused by name, not ignored") {
+  actors::command_line_spec none{{"port"}, {"udp"}, "usage: server\n", 0};
+  auto refused = [&](const std::vector<std::string>& args) {
+    auto result = command_line::parse(args, none);
+    REQUIRE_FALSE(result);
+    return actors::message_of(result.error());
+  };
+  CHECK(refused({"--udp", "7005"}) == "unexpected argument '7005'");
+  CHECK(refused({"-u", "--port", "0"}) == "unknown option -u");
+  CHECK(refused({"-5"}) == "unexpected argument '-5'");
+  CHECK(command_line::parse({"--udp", "--port", "7005"}, none));
+  actors::command_line_spec two{{}, {}, "usage: client HOST PORT\n", 2};
+  CHECK(command_line::parse({"host", "7000"}, two));
+  CHECK_FALSE(command_line::parse({"host", "7000", "x"}, two));
+}
+
 TEST_CASE("an option without its value is refused by name") {
   CHECK(error_of({"--demo", "--port"}) == "--port needs a value");
 }

@@ -76,6 +76,17 @@ TEST_CASE("examples explain themselves with --help and reject bad options") {
     CHECK(bad.wait_exit(5s) == 2);
     CHECK_THAT(message, Catch::Contains("--bogus") && Catch::Contains("usage: "));
   }
+  // An argument a server takes none of is refused, not ignored: "--udp
+  // 7005" listened on 7000.
+  for (auto name : {"echo_server", "chat_server"}) {
+    child_process stray{{example(name), "--port", "0", "7005"}, testing_support::stderr_to::pipe};
+    auto message = stray.read_stderr(5s);
+    CHECK(stray.wait_exit(5s) == 2);
+    CHECK_THAT(message, Catch::StartsWith("error: unexpected argument '7005'"));
+  }
+  child_process dash{{example("echo_server"), "-u"}, testing_support::stderr_to::pipe};
+  CHECK_THAT(dash.read_stderr(5s), Catch::StartsWith("error: unknown option -u"));
+  CHECK(dash.wait_exit(5s) == 2);
 }
 
 TEST_CASE("chat_server delivers a line to its room and not to other rooms") {

@@ -186,7 +186,7 @@ int main(int argc, char** argv) {
     {{"role", "port", "bind", "max-rooms", "log", "node-port", "node-bind", "rooms", "tls-cert",
       "tls-key", "tls-ca", "metrics"},
      {"insecure-node"},
-     usage});
+     usage, 0});
   actors::block_termination_signals();
   actors::system_config cfg;
   cfg.add_message_types<caf::id_block::chat_cluster>();

@@ -1,6 +1,7 @@
 #include "actors/command_line.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <iostream>
@@ -43,6 +44,14 @@ caf::expected<command_line> command_line::parse(const std::vector<std::string>& 
     } else {
       result.options_.emplace_back(name, args[++i]);
     }
+  }
+  if (result.positionals_.size() > spec.max_positionals) {
+    auto& extra = result.positionals_[spec.max_positionals];
+    // "-u", "-x": an option misspelled, not an argument ("-5" is a number).
+    bool looks_like_option = extra.size() > 1 && extra[0] == '-'
+                             && !std::isdigit(static_cast<unsigned char>(extra[1]));
+    return invalid(looks_like_option ? "unknown option " + extra
+                                     : "unexpected argument '" + extra + "'");
   }
   return result;
 }

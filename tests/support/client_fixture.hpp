@@ -50,7 +50,7 @@ struct listening_client {
 
 inline listening_client launch_listening(client::ClientApp& app,
                                          client::ClientOptions opts = {}) {
-  opts.listen = 0;
+  opts.listen = {0};
   app.Launch(opts);
   listening_client result;
   result.frame = app.Frame();

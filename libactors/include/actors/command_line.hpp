@@ -7,6 +7,7 @@
 // `main` prints and exits: status 0 after --help, 2 on a bad argument.
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -26,6 +27,10 @@ struct command_line_spec {
   std::vector<std::string> flags;
   /// The text --help prints, starting with "usage: ".
   std::string usage;
+  /// The most positional arguments the program takes; one more is an error
+  /// naming it ("unexpected argument '7005'", "unknown option -u"), not an
+  /// argument silently ignored.
+  std::size_t max_positionals = std::numeric_limits<std::size_t>::max();
 };
 
 /// A parsed command line: options in the order given, and positionals.
@@ -34,7 +39,8 @@ public:
   /// Parses `args` (argv without the program name). --help or -h anywhere
   /// wins over everything else. Any other argument starting with "--" must
   /// be in `spec`; the rest are positionals. Errors (invalid_argument): an
-  /// unknown option, an option without its value; the message names it.
+  /// unknown option, an option without its value, more positionals than
+  /// `spec.max_positionals`; the message names it.
   static caf::expected<command_line> parse(const std::vector<std::string>& args,
                                       const command_line_spec& spec);
 
