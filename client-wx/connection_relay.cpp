@@ -1,5 +1,6 @@
 #include "connection_relay.hpp"
 
+#include "actors/udp_options.hpp"
 #include "actors/udp_protocol.hpp"
 #include "reply_rules.hpp"
 
@@ -186,6 +187,17 @@ void send_datagram(relay_actor* self, actors::udp_endpoint_id id, const std::str
                  : "UDP endpoint " + std::to_string(id)
                      + " has no remote peer: select a datagram it received to answer its sender";
     self->send(st.bridge, actors::make_error_event(actors::error_kind::not_connected, why, id));
+    return;
+  }
+  // The client opens every endpoint with the default bound. The endpoint
+  // would refuse a larger datagram after the view showed it as sent.
+  if (auto limit = actors::udp_options{}.max_datagram_size; payload.size() > limit) {
+    self->send(st.bridge, actors::make_error_event(
+                            actors::error_kind::frame_too_large,
+                            "a datagram of " + std::to_string(payload.size())
+                              + " bytes exceeds max_datagram_size (" + std::to_string(limit)
+                              + " bytes); not sent",
+                            id));
     return;
   }
   if (peer.empty())

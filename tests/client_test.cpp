@@ -575,6 +575,24 @@ TEST_CASE_METHOD(gui_fixture, "UDP endpoints show each datagram with its peer, a
   CHECK(frame->Sender().Target() == "to every open connection");
   frame->Sender().SetToAll(false);
 
+  // A datagram too large for UDP is refused with the reason, and not shown
+  // or counted as sent.
+  panel.SetItemState(find_row(to_remote), 0, wxLIST_STATE_SELECTED);
+  panel.SetItemState(find_row(to_remote), wxLIST_STATE_SELECTED, wxLIST_STATE_SELECTED);
+  frame->Send(std::string(70'000, 'z'), false);
+  auto refused = [&] {
+    for (std::size_t i = 0; i < model.Size(); ++i)
+      if (model.At(i).kind == actors::ui_event_kind::error
+          && model.Text(i).find("a datagram of 70000 bytes exceeds max_datagram_size")
+               != std::string_view::npos)
+        return true;
+    return false;
+  };
+  REQUIRE(pump_until(refused, 10s));
+  for (std::size_t i = 0; i < model.Size(); ++i)
+    CHECK_FALSE((model.At(i).kind == actors::ui_event_kind::frame && model.At(i).size == 70'000));
+  CHECK_FALSE(remote.receive(100ms).has_value());
+
   // The inspector lists both endpoints with their datagrams; selecting one
   // selects it in the sidebar.
   auto& inspector = frame->ShowInspector();
