@@ -336,6 +336,26 @@ TEST_CASE("cluster: bad node options are refused before anything starts") {
   CHECK_THAT(text, Catch::Contains("--role must be single, rooms or gateway"));
 }
 
+TEST_CASE("cluster: a gateway whose client port is taken exits at once, while it links to the room node") {
+  // It exited with 1 mostly, and hung in the actor system's shutdown (deaf to
+  // SIGTERM) when its link to the room node was still in the handshake.
+  cluster c{false};
+  auto& rooms = c.start_rooms();
+  testing_support::saturated_listener taken; // bound and listening: the port is taken
+  scratch_dir dir;
+  for (int i = 0; i < 8; ++i) {
+    child_process gateway{{chat_cluster(), "--role", "gateway", "--port",
+                           std::to_string(taken.port()), "--rooms",
+                           "127.0.0.1:" + std::to_string(rooms.port)},
+                          dir.path + "/err"};
+    auto status = gateway.wait_exit(15s);
+    if (!status)
+      gateway.signal(SIGKILL);
+    REQUIRE(status == 1);
+    CHECK_THAT(read_file(dir.path + "/err"), Catch::Contains("Address already in use"));
+  }
+}
+
 TEST_CASE("cluster: plain node links off loopback need --insecure-node, and then warn") {
   // 192.0.2.1 (TEST-NET-1) is no address of this host: the bind fails after
   // the warning, so nothing is ever exposed.

@@ -19,6 +19,7 @@
 #include <caf/io/middleman.hpp>
 #include <caf/openssl/manager.hpp>
 #include <caf/openssl/publish.hpp>
+#include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
 
 #include "actors/command_line.hpp"
@@ -175,6 +176,10 @@ int serve_clients(caf::actor_system& sys, const actors::command_line& args,
   examples::also_serve(also, metrics);
   auto rc = examples::serve_until_signal(sys, srv, log, also);
   caf::anon_send_exit(lobby, caf::exit_reason::user_shutdown);
+  // A gateway's link to the room node may be in the middle of connecting
+  // (a listen that failed at once): it exits once that is answered.
+  caf::scoped_actor self{sys};
+  self->wait_for(lobby);
   return rc;
 }
 

@@ -8,6 +8,7 @@
 #include <caf/actor_system.hpp>
 #include <caf/atom.hpp>
 #include <caf/event_based_actor.hpp>
+#include <caf/exit_reason.hpp>
 #include <caf/io/middleman.hpp>
 #include <caf/io/middleman_actor.hpp>
 #include <caf/node_id.hpp>
@@ -28,6 +29,10 @@ struct link_state {
   std::chrono::milliseconds backoff{0};
   // Whether the operator was told about the current failure episode.
   bool failure_reported = false;
+  // A connect request to the middleman is under way; asked to exit
+  // meanwhile, the link waits for its answer (see the exit handler).
+  bool connecting = false;
+  bool exit_when_answered = false;
 
   static inline const char* name = "chat.rooms_link";
 };
@@ -49,6 +54,16 @@ void notify(link_actor* self, const caf::message& msg) {
 }
 
 void connect(link_actor* self);
+
+// The middleman answered a connect; true if the link was asked to exit
+// meanwhile (it exits now).
+bool answered_and_exiting(link_actor* self) {
+  auto& st = self->state;
+  st.connecting = false;
+  if (st.exit_when_answered)
+    self->quit(caf::exit_reason::user_shutdown);
+  return st.exit_when_answered;
+}
 
 void retry_later(link_actor* self, const std::string& why) {
   auto& st = self->state;
@@ -78,15 +93,21 @@ void connect(link_actor* self) {
   auto& opts = self->state.options;
   caf::io::middleman_actor mm = opts.tls ? sys.openssl_manager().actor_handle()
                                          : sys.middleman().actor_handle();
+  self->state.connecting = true;
   self->request(mm, std::chrono::seconds{10}, caf::connect_atom::value, opts.host, opts.port)
     .then(
       [=](const caf::node_id&, caf::strong_actor_ptr& lobby, const std::set<std::string>&) {
+        if (answered_and_exiting(self))
+          return;
         if (!lobby)
           retry_later(self, "nothing is published on that port");
         else
           on_connected(self, caf::actor_cast<caf::actor>(std::move(lobby)));
       },
-      [=](caf::error& err) { retry_later(self, self->system().render(err)); });
+      [=](caf::error& err) {
+        if (!answered_and_exiting(self))
+          retry_later(self, self->system().render(err));
+      });
 }
 
 } // namespace
@@ -111,6 +132,16 @@ caf::actor spawn_rooms_link(caf::actor_system& system, rooms_link_options option
                                       return watcher.address() == down.source;
                                     }),
                      watchers.end());
+    });
+    // A program that exits while a connect is in its handshake hangs in
+    // the actor system's destructor (CAF 0.17's middleman never lets go of
+    // that connect): the link exits once the middleman answered, at most
+    // the request's 10 s later. The program waits for it (wait_for).
+    self->set_exit_handler([=](caf::exit_msg& msg) {
+      if (self->state.connecting && msg.reason != caf::exit_reason::kill)
+        self->state.exit_when_answered = true;
+      else
+        self->quit(msg.reason);
     });
     connect(self);
     return {
