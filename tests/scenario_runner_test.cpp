@@ -107,6 +107,12 @@ TEST_CASE("the exit status is 0 when all pass and 1 when a step fails and 2 when
   auto unreadable = runner({script("no_such_file.scn")});
   CHECK(unreadable.status == 2);
   CHECK(unreadable.prints(script("no_such_file.scn") + ": NOT RUN: it cannot be read"));
+  // A folder named instead of its scripts read as an empty script, which
+  // passed.
+  auto folder = runner({std::string{ACTORS_RUNNER_SCRIPTS}});
+  CHECK(folder.status == 2);
+  CHECK(folder.out_text().find("(a directory: name its .scn files, such as ")
+        != std::string::npos);
 }
 
 TEST_CASE("an expected failure passes a script only if it fails exactly at that line "

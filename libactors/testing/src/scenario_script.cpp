@@ -17,6 +17,22 @@ namespace actors::testing {
 
 namespace {
 
+// Why `path` cannot be a script or an include, or empty: only regular
+// files, since a directory reads as an empty script (which passes) and a
+// FIFO or a device could block or never end.
+std::string why_not_a_script(const std::string& path) {
+  std::error_code ec;
+  auto status = std::filesystem::status(path, ec);
+  if (!std::filesystem::exists(status))
+    return "cannot read " + path + " (no such file)";
+  if (std::filesystem::is_directory(status))
+    return "cannot read " + path + " (a directory: name its .scn files, such as " + path
+           + "/*.scn)";
+  if (!std::filesystem::is_regular_file(status))
+    return "cannot read " + path + " (not a regular file)";
+  return {};
+}
+
 using detail::parse_number;
 using detail::parse_state;
 using detail::token;
@@ -721,10 +737,8 @@ std::string script_parser::close_block() {
 std::string script_parser::include(const std::string& path, std::size_t depth) {
   if (depth >= max_include_depth)
     return "includes nest more than " + std::to_string(max_include_depth) + " deep";
-  // Only regular files: a FIFO or a device could block or never end.
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec))
-    return "cannot read " + path + " (not a regular file)";
+  if (auto why = why_not_a_script(path); !why.empty())
+    return why;
   std::ifstream in{path, std::ios::binary};
   if (!in)
     return "cannot read " + path;
@@ -878,6 +892,10 @@ script_parse_result parse_script(std::string_view text, const std::string& direc
 
 script_parse_result parse_script_file(const std::string& path, script_parse_options options) {
   script_parse_result result;
+  if (auto why = why_not_a_script(path); !why.empty()) {
+    result.error = script_error{{}, 0, why};
+    return result;
+  }
   std::ifstream in{path, std::ios::binary};
   if (!in) {
     result.error = script_error{{}, 0, "cannot open " + path};
