@@ -39,7 +39,9 @@ inline actors::metrics_http_options metrics_address_or_exit(const std::string& t
     opts.bind_address = text.substr(0, colon);
   char* end = nullptr;
   auto port = std::strtoul(port_text.c_str(), &end, 10);
-  if (port_text.empty() || *end != '\0' || port > 65535 || opts.bind_address.empty()) {
+  bool digits = port_text.find_first_not_of("0123456789") == std::string::npos;
+  if (port_text.empty() || !digits || *end != '\0' || port > 65535
+      || opts.bind_address.empty()) {
     std::cerr << "error: --metrics '" << text << "': expected PORT or ADDR:PORT (0: a free port)\n";
     std::exit(2);
   }

@@ -125,6 +125,13 @@ TEST_CASE("a bad --metrics value is refused before the server starts") {
                        testing_support::stderr_to::pipe};
   CHECK(server.wait_exit(10s) == 2);
   CHECK_THAT(server.read_stderr(5s), Catch::Contains("--metrics '127.0.0.1:http'"));
+  // strtoul took these: a sign or a space is no port.
+  for (auto text : {"+9105", " 9104", "127.0.0.1:-1"}) {
+    child_process signed_port{{example("echo_server"), "--port", "0", "--metrics", text},
+                              testing_support::stderr_to::pipe};
+    CHECK(signed_port.wait_exit(10s) == 2);
+    CHECK_THAT(signed_port.read_stderr(5s), Catch::Contains("expected PORT or ADDR:PORT"));
+  }
 }
 
 TEST_CASE("a server with --metrics whose port is taken stops its endpoint and exits with 1") {
