@@ -354,6 +354,14 @@ TEST_CASE("cluster: a gateway whose client port is taken exits at once, while it
     REQUIRE(status == 1);
     CHECK_THAT(read_file(dir.path + "/err"), Catch::Contains("Address already in use"));
   }
+  // A room node on a taken port says so too (CAF's words were
+  // "system_error(cannot_open_port, ...)").
+  child_process rooms_on_taken{{chat_cluster(), "--role", "rooms", "--node-port",
+                                std::to_string(taken.port())},
+                               dir.path + "/rooms-err"};
+  CHECK(rooms_on_taken.wait_exit(15s) == 1);
+  CHECK_THAT(read_file(dir.path + "/rooms-err"),
+             Catch::EndsWith(":" + std::to_string(taken.port()) + ": Address already in use\n"));
 }
 
 TEST_CASE("cluster: plain node links off loopback need --insecure-node, and then warn") {

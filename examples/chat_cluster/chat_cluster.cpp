@@ -10,9 +10,13 @@
 // reach the lobby through a rooms link (rooms_link.cpp) that survives the
 // room node going away. docs/cluster.md walks through it.
 
+#include <cerrno>
+#include <cstring>
 #include <iostream>
 #include <string>
 
+#include <netdb.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <caf/actor_system.hpp>
@@ -135,6 +139,31 @@ settings parse_settings(const actors::command_line& args, actors::system_config&
   return s;
 }
 
+// Why binding HOST:PORT fails ("Address already in use"), or empty: CAF's
+// publish says only "cannot_open_port", so the room node tries the bind
+// itself to name the reason.
+std::string why_bind_fails(const std::string& host, std::uint16_t port) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE;
+  addrinfo* found = nullptr;
+  if (auto rc = ::getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &found))
+    return ::gai_strerror(rc);
+  std::string why;
+  int fd = ::socket(found->ai_family, found->ai_socktype | SOCK_CLOEXEC, 0);
+  int one = 1;
+  if (fd < 0)
+    why = std::strerror(errno);
+  else if (::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0
+           || ::bind(fd, found->ai_addr, found->ai_addrlen) != 0)
+    why = std::strerror(errno);
+  if (fd >= 0)
+    ::close(fd);
+  ::freeaddrinfo(found);
+  return why;
+}
+
 // The room node: the lobby and its rooms, published for gateways.
 int run_rooms_node(caf::actor_system& sys, const actors::command_line& args,
                    const settings& s) {
@@ -144,8 +173,9 @@ int run_rooms_node(caf::actor_system& sys, const actors::command_line& args,
   auto published = s.tls ? caf::openssl::publish(lobby, s.node_port, bind, true)
                          : sys.middleman().publish(lobby, s.node_port, bind, true);
   if (!published) {
+    auto why = why_bind_fails(s.node_bind, s.node_port);
     std::cerr << "error: cannot publish the rooms on " << s.node_bind << ":" << s.node_port
-              << ": " << sys.render(published.error()) << "\n";
+              << ": " << (why.empty() ? sys.render(published.error()) : why) << "\n";
     caf::anon_send_exit(lobby, caf::exit_reason::user_shutdown);
     return 1;
   }
