@@ -77,6 +77,17 @@ void log_frame(relay_actor* self, actors::connection_id id, actors::direction di
     self->send(st.log, actors::make_log_record(log_source(id), dir, std::string{payload}));
 }
 
+// As the library's UDP endpoints log one: "udp 4 127.0.0.1:5353", with the
+// peer (none for a send to the endpoint's remote peer).
+void log_datagram(relay_actor* self, actors::udp_endpoint_id id, actors::direction dir,
+                  const std::string& payload, const std::string& peer) {
+  auto& st = self->state;
+  if (st.log)
+    self->send(st.log, actors::make_log_record("udp " + std::to_string(id)
+                                                 + (peer.empty() ? "" : " " + peer),
+                                               dir, payload));
+}
+
 // Sends the recorder (if recording) what connection `id` received: each
 // payload up to the script's limit, then counts.
 template <class Payloads>
@@ -204,7 +215,7 @@ void send_datagram(relay_actor* self, actors::udp_endpoint_id id, const std::str
     self->send(i->second.first, actors::send_atom_v, payload);
   else
     self->send(i->second.first, actors::send_to_atom_v, peer, payload);
-  log_frame(self, id, actors::direction::out, payload);
+  log_datagram(self, id, actors::direction::out, payload, peer);
   self->send(st.bridge, actors::to_ui_event(actors::datagram{peer, payload}, id,
                                             actors::direction::out));
 }
@@ -412,7 +423,7 @@ caf::behavior connection_relay(relay_actor* self, caf::actor bridge, caf::actor 
       for (auto& d : ev.datagrams) {
         add_reply(self, ev.id, d.peer, d.payload, replies);
         tap_frames(self, ev.id, &d.payload, 1);
-        log_frame(self, ev.id, actors::direction::in, d.payload);
+        log_datagram(self, ev.id, actors::direction::in, d.payload, d.peer);
       }
       pass(ev);
       send_replies(self, replies);

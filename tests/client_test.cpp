@@ -498,10 +498,13 @@ TEST_CASE_METHOD(gui_fixture, "a connection has its sidebar row and peer from th
 
 TEST_CASE_METHOD(gui_fixture, "UDP endpoints show each datagram with its peer, and a reply goes to the selected datagram's sender") {
   testing_support::udp_peer remote;
+  char dir[] = "/tmp/actors-client-udp-XXXXXX";
+  REQUIRE(mkdtemp(dir) != nullptr);
   client::ClientOptions opts;
   opts.listen_udp = {0};
   opts.connects.emplace_back("127.0.0.1", remote.port());
   opts.connects.back().udp = true;
+  opts.log = std::string{dir} + "/udp.log";
   the_app.Launch(opts);
   auto* frame = the_app.Frame();
   REQUIRE(frame != nullptr);
@@ -617,6 +620,21 @@ TEST_CASE_METHOD(gui_fixture, "UDP endpoints show each datagram with its peer, a
   inspector.SelectRow(listening_index);
   CHECK(panel.SelectedConnection() == inspector.Rows()[listening_index].id);
   CHECK(panel.GetItemState(listening, wxLIST_STATE_SELECTED) == wxLIST_STATE_SELECTED);
+
+  // The log names each datagram's endpoint and peer, as the library's
+  // endpoints do ("conn N" lost the sender).
+  the_app.Stop();
+  std::ifstream log{opts.log};
+  std::string line, datagram_in, answer_out;
+  while (std::getline(log, line)) {
+    if (line.find("hello over udp") != std::string::npos)
+      datagram_in = line;
+    if (line.find("\tout\t") != std::string::npos && Catch::endsWith(line, "\tanswer"))
+      answer_out = line;
+  }
+  CHECK_THAT(datagram_in, Catch::Contains("\tudp ") && Catch::Contains(" " + sender_address + "\tin\t"));
+  CHECK_THAT(answer_out, Catch::Contains(" " + sender_address + "\tout\t"));
+  std::system(("rm -rf '" + std::string{dir} + "'").c_str());
 }
 
 namespace {
