@@ -334,6 +334,13 @@ TEST_CASE("cluster: bad node options are refused before anything starts") {
   std::tie(status, text) = run({"--role", "mesh"});
   CHECK(status == 2);
   CHECK_THAT(text, Catch::Contains("--role must be single, rooms or gateway"));
+  // An option the role does not use is refused, not ignored.
+  std::tie(status, text) = run({"--role", "rooms", "--node-port", "0", "--log", "x.log"});
+  CHECK(status == 2);
+  CHECK_THAT(text, Catch::Contains("--log is for --role single or gateway, not rooms"));
+  std::tie(status, text) = run({"--role", "gateway", "--rooms", "127.0.0.1:1", "--node-port", "5"});
+  CHECK(status == 2);
+  CHECK_THAT(text, Catch::Contains("--node-port is for --role rooms, not gateway"));
 }
 
 TEST_CASE("cluster: a gateway whose client port is taken exits at once, while it links to the room node") {

@@ -107,11 +107,34 @@ struct settings {
   chat::rooms_link_options rooms;
 };
 
+// An option the role does not use is refused: a room node given --log
+// wrote no log and said nothing.
+void refuse_options_of_other_roles(const actors::command_line& args, const std::string& role) {
+  struct scoped {
+    const char* option;
+    const char* roles; // the roles that use it, as the usage lists them
+  };
+  static const scoped options[] = {
+    {"port", "single gateway"},   {"bind", "single gateway"},      {"log", "single gateway"},
+    {"max-rooms", "single rooms"}, {"node-port", "rooms"},          {"node-bind", "rooms"},
+    {"insecure-node", "rooms"},    {"rooms", "gateway"},
+  };
+  for (auto& [option, roles] : options) {
+    std::string used_by{roles};
+    if (!args.has(option) || (" " + used_by + " ").find(" " + role + " ") != std::string::npos)
+      continue;
+    if (auto space = used_by.find(' '); space != std::string::npos)
+      used_by.replace(space, 1, " or ");
+    fail("--" + std::string{option} + " is for --role " + used_by + ", not " + role);
+  }
+}
+
 settings parse_settings(const actors::command_line& args, actors::system_config& cfg) {
   settings s;
   s.role = args.get("role", "single");
   if (s.role != "single" && s.role != "rooms" && s.role != "gateway")
     fail("--role must be single, rooms or gateway, not \"" + s.role + "\"");
+  refuse_options_of_other_roles(args, s.role);
   s.tls = configure_tls(cfg, args);
   if (s.tls && s.role == "single")
     fail("TLS secures links between nodes; --role single has none");
