@@ -53,6 +53,14 @@ TEST_CASE("the HTTP head parser takes what a scraper sends and waits for the res
   CHECK(bare_lf.request.minor_version == 0);
   CHECK(bare_lf.request.keep_alive);
   CHECK_FALSE(parse_http_head("GET / HTTP/1.1\r\nConnection: Close\r\n\r\n").request.keep_alive);
+  // The absolute form, as a proxy sends it: the path is after the host.
+  auto path_of = [](const std::string& target) {
+    return parse_http_head("GET " + target + " HTTP/1.1\r\nHost: a\r\n\r\n").request.path;
+  };
+  CHECK(path_of("http://127.0.0.1:9100/healthz") == "/healthz");
+  CHECK(path_of("http://127.0.0.1:9100/metrics?x=1") == "/metrics");
+  CHECK(path_of("http://127.0.0.1:9100") == "/");
+  CHECK(path_of("/a://b") == "/a://b");
 }
 
 TEST_CASE("the HTTP head parser refuses what is malformed or too large, saying why") {

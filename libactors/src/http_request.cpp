@@ -95,7 +95,15 @@ http_parse_result parse_request_line(std::string_view line) {
                   std::string{version} + " is not supported: HTTP/1.0 and HTTP/1.1 are");
   result.request.method = std::string{method};
   result.request.target = std::string{target};
-  result.request.path = std::string{target.substr(0, target.find('?'))};
+  // The absolute form ("http://host:port/metrics", what a proxy sends),
+  // which RFC 9112 says a server must accept: its path is after the host.
+  auto origin = target;
+  if (auto scheme = origin.find("://"); scheme != std::string_view::npos
+      && origin.find('/') == scheme + 1) {
+    auto slash = origin.find('/', scheme + 3);
+    origin = slash == std::string_view::npos ? std::string_view{"/"} : origin.substr(slash);
+  }
+  result.request.path = std::string{origin.substr(0, origin.find('?'))};
   result.request.minor_version = version[7] - '0';
   result.request.keep_alive = result.request.minor_version == 1;
   return result;

@@ -23,7 +23,8 @@ struct http_request {
   std::string method;
   /// The request target as sent ("/metrics?x=1").
   std::string target;
-  /// The path: the target up to a '?'.
+  /// The path: the target up to a '?' ("/metrics" also for the absolute
+  /// form "http://host:port/metrics").
   std::string path;
   /// 0 for HTTP/1.0, 1 for HTTP/1.1.
   int minor_version = 1;
