@@ -99,6 +99,13 @@ TEST_CASE("parse errors name the line and say what is wrong") {
   auto duration = parse_error("server echo\nconnect c1\nexpect c1 frame x within soon\n");
   CHECK(duration.line == 3);
   CHECK_THAT(duration.message, Catch::Contains("bad duration \"soon\""));
+  // "within 2 s" was read as the text "x within 2 s" and failed at run time.
+  for (auto tail : {"within 2 s", "within"}) {
+    auto spaced = parse_error(std::string{"server echo\nconnect c1\nexpect c1 frame x "} + tail + "\n");
+    CHECK(spaced.line == 3);
+    CHECK_THAT(spaced.message, Catch::Contains("`within` takes one duration"));
+  }
+  CHECK(parse_script("server echo\nconnect c1\nexpect c1 frame \"x within\" within 2s\n"));
   auto late = parse_error("server echo\nbridge high_water=5\n");
   CHECK(late.line == 2);
   CHECK_THAT(late.message, Catch::Contains("must come before"));

@@ -135,8 +135,15 @@ std::string line_parser::rest_as_text() {
 // Removes a trailing "within DURATION" and stores it in `step`.
 std::string line_parser::take_timeout(script_step& step) {
   auto n = tokens_.size();
-  if (n < pos_ + 2 || !is_word(tokens_[n - 2], "within"))
+  if (n < pos_ + 2 || !is_word(tokens_[n - 2], "within")) {
+    // "within 2 s" or a bare "within" at the end would be read as part of
+    // the expected text, and fail as a mismatch far from its cause.
+    for (auto back : {std::size_t{1}, std::size_t{3}})
+      if (n >= pos_ + back && is_word(tokens_[n - back], "within"))
+        return "`within` takes one duration such as 2s or 500ms (no space before the unit; "
+               "quote the text if it holds the word within)";
     return {};
+  }
   auto duration = parse_duration(tokens_[n - 1].text);
   if (!duration)
     return bad_duration(tokens_[n - 1].text);
