@@ -3,7 +3,10 @@
 // The command line is checked before wx starts, so --help and bad arguments
 // work without a display.
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
+#include <cstddef>
 #include <cstring>
 #include <fstream>
 #include <string>
@@ -62,6 +65,16 @@ void exit_unless_readable(const std::string& path, const char* option) {
 client::ClientOptions options_from(const actors::command_line& args) {
   client::ClientOptions options;
   for (auto text : args.get_all("connect")) {
+    // The scheme in any case ("UDP://"); "udp:HOST:PORT" is a slip (udp:PORT
+    // is --listen's form) that would become a host named "udp".
+    if (auto scheme = text.find("://"); scheme != std::string::npos)
+      std::transform(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(scheme), text.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    for (auto slip : {"udp:", "tls:", "tcp:"})
+      if (text.rfind(slip, 0) == 0 && text.rfind(std::string{slip} + "//", 0) != 0)
+        actors::exit_on_bad_argument(
+          {actors::error_kind::invalid_argument,
+           "--connect '" + text + "': write " + slip + "//HOST:PORT"});
     bool tls = text.rfind("tls://", 0) == 0;
     bool udp = text.rfind("udp://", 0) == 0;
     if (tls || udp || text.rfind("tcp://", 0) == 0)

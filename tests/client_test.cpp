@@ -353,6 +353,13 @@ TEST_CASE("the client explains bad arguments without needing a display") {
                                                  testing_support::stderr_to::pipe};
   CHECK_THAT(bad_udp_connect.read_stderr(5s), Catch::Contains("'nohost'"));
   CHECK(bad_udp_connect.wait_exit(5s) == std::optional<int>{2});
+  // udp:PORT is --listen's form; given to --connect it became a TCP
+  // connection to a host named "udp".
+  testing_support::child_process slip{{ACTORS_CLIENT_PATH, "--connect", "udp:127.0.0.1:7000"},
+                                      testing_support::stderr_to::pipe};
+  CHECK_THAT(slip.read_stderr(5s),
+             Catch::Contains("--connect 'udp:127.0.0.1:7000': write udp://HOST:PORT"));
+  CHECK(slip.wait_exit(5s) == std::optional<int>{2});
 }
 
 TEST_CASE("the listen dialog's multicast field takes GROUP or GROUP@INTERFACE") {
