@@ -37,9 +37,9 @@ TEST_CASE("echo_server prints its address first and echoes lines") {
   CHECK(client.read_lines(2, 5s) == "hello\nworld\n");
 }
 
-TEST_CASE("servers exit cleanly on SIGINT and SIGTERM") {
+TEST_CASE("servers exit cleanly on SIGINT, SIGTERM and SIGHUP") {
   for (auto name : {"echo_server", "chat_server"}) {
-    for (int sig : {SIGINT, SIGTERM}) {
+    for (int sig : {SIGINT, SIGTERM, SIGHUP}) { // SIGHUP killed them, log unflushed
       auto [server, port] = start_server(name);
       raw_socket client{port}; // an open connection must not delay the exit
       server.signal(sig);

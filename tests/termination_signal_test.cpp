@@ -66,3 +66,19 @@ TEST_CASE("the termination watch runs on a thread of its own, not on the schedul
   CHECK(actor->getf(caf::abstract_actor::is_detached_flag));
   caf::anon_send_exit(watch, caf::exit_reason::user_shutdown);
 }
+
+TEST_CASE("SIGHUP stops the program like SIGTERM (a closed terminal)") {
+  std::signal(SIGHUP, SIG_DFL);
+  actors::block_termination_signals();
+  REQUIRE(::kill(::getpid(), SIGHUP) == 0);
+  CHECK(actors::wait_for_termination_signal(5s) == SIGHUP);
+}
+
+TEST_CASE("SIGHUP ignored when the program started (nohup) stays ignored") {
+  std::signal(SIGHUP, SIG_IGN);
+  actors::block_termination_signals();
+  REQUIRE(::kill(::getpid(), SIGHUP) == 0);
+  CHECK(actors::wait_for_termination_signal(200ms) == 0);
+  REQUIRE(::kill(::getpid(), SIGTERM) == 0);
+  CHECK(actors::wait_for_termination_signal(5s) == SIGTERM);
+}

@@ -1,5 +1,6 @@
 #include "actors/termination_signal.hpp"
 
+#include <atomic>
 #include <csignal>
 #include <ctime>
 #include <optional>
@@ -23,12 +24,27 @@ namespace actors {
 
 namespace {
 
+// Whether SIGHUP ends the program too: unless it was ignored when the
+// program started (nohup), a closed terminal stops it like SIGTERM, with
+// its log complete, instead of killing it.
+std::atomic<bool> hangup_stops{false};
+
 sigset_t termination_signals() {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
+  if (hangup_stops)
+    sigaddset(&set, SIGHUP);
   return set;
+}
+
+const char* signal_name(int signal_number) {
+  switch (signal_number) {
+    case SIGINT: return "SIGINT";
+    case SIGHUP: return "SIGHUP";
+    default: return "SIGTERM";
+  }
 }
 
 // Takes a pending SIGINT or SIGTERM without waiting; nullopt when none is.
@@ -54,7 +70,7 @@ caf::behavior termination_watch(caf::event_based_actor* self, caf::actor ui_brid
       ui_event event;
       event.kind = ui_event_kind::stop_requested;
       event.time = wall_clock_now();
-      event.message = *signal_number == SIGINT ? "SIGINT" : "SIGTERM";
+      event.message = signal_name(*signal_number);
       self->send(ui_bridge, std::move(event));
       self->quit();
     },
@@ -68,6 +84,8 @@ void block_termination_signals() {
   // is discarded instead of left pending for sigwait, so restore the default.
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
+  struct sigaction hangup {};
+  hangup_stops = ::sigaction(SIGHUP, nullptr, &hangup) == 0 && hangup.sa_handler != SIG_IGN;
   auto set = termination_signals();
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }
