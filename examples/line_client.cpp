@@ -143,7 +143,9 @@ caf::behavior stdin_reader(caf::stateful_actor<std::string>* self, caf::actor ta
 struct udp_printer_state {
   actors::udp_endpoint_actor endpoint;
   bool input_done = false;
-  bool refused = false; // the peer's port was closed: the run failed
+  // A datagram was not sent (too large, refused by the peer's closed port):
+  // the run failed, and the exit status says so.
+  bool failed = false;
   std::uint64_t arrivals = 0; // tells a stale quiet timer
 };
 
@@ -176,12 +178,11 @@ caf::behavior udp_printer(caf::stateful_actor<udp_printer_state>* self,
     },
     [=](const actors::udp_error& err) {
       std::cerr << "error: " << err.message << "\n";
-      if (err.kind == actors::error_kind::connection_refused)
-        self->state.refused = true;
+      self->state.failed = true;
     },
     [=](const actors::udp_closed& closed) {
       self->send(main_actor,
-                 closed.reason == actors::error_kind::none && !self->state.refused);
+                 closed.reason == actors::error_kind::none && !self->state.failed);
       self->quit();
     },
   };

@@ -254,3 +254,16 @@ TEST_CASE("line_client --udp fails clearly when nothing listens on the port") {
   CHECK_THAT(message, Catch::Contains("refused")
                         && Catch::Contains("127.0.0.1:" + std::to_string(port)));
 }
+
+TEST_CASE("line_client --udp exits 1 when a line could not be sent as a datagram") {
+  // It said why and exited 0: a script piping into it saw success.
+  testing_support::udp_peer peer;
+  child_process client{{example("line_client"), "--udp", "--wait", "300", "127.0.0.1",
+                        std::to_string(peer.port())},
+                       testing_support::stderr_to::pipe};
+  client.write(std::string(70'000, 'z') + "\n");
+  client.close_stdin();
+  auto message = client.read_stderr(5s);
+  CHECK(client.wait_exit(5s) == 1);
+  CHECK_THAT(message, Catch::Contains("a datagram of 70000 bytes exceeds max_datagram_size"));
+}
