@@ -144,14 +144,11 @@ void ConnectionPanel::Apply(const std::vector<actors::ui_event>& events) {
     if (event.connection == 0)
       continue;
     // The workbench's word that it is connecting names the connection and
-    // the address asked for. Sent before the connection's own events, it
-    // may still come after them: then it only fills in a missing peer.
+    // the address asked for; it comes through the relay before any event
+    // of the connection itself.
     if (event.kind == kind::message && !event.address.empty()) {
-      auto address = wxString::FromUTF8(event.address);
       if (rows_.count(event.connection) == 0)
-        SetState(event.connection, address, "connecting");
-      else if (PeerOf(event.connection).empty())
-        SetItem(RowOf(event.connection), column_peer, address);
+        SetState(event.connection, wxString::FromUTF8(event.address), "connecting");
       continue;
     }
     switch (event.kind) {

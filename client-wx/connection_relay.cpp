@@ -375,6 +375,9 @@ caf::behavior connection_relay(relay_actor* self, caf::actor bridge, caf::actor 
       self->state.accepted_by[conn] = listener;
     },
     [=](actors::connected& ev) { on_connected(self, ev); },
+    // The workbench's word about a connection (that it connects), passed on
+    // in order with the connection's own events, which come here too.
+    [=](actors::ui_event& ev) { pass(ev); },
     [=](actors::frames_received& ev) {
       record_in(self, ev.id, ev.frames, ev.frames.size());
       tap_frames(self, ev.id, ev.frames, ev.frames.size());

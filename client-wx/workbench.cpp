@@ -167,20 +167,20 @@ caf::behavior workbench(workbench_actor* self, caf::actor bridge, caf::actor met
         actors::connection_options options) {
       options.batch_frames = true;
       options.metrics = self->state.metrics;
-      bool tls = options.tls.enabled;
       options.id = actors::new_connection_id(); // known before its first event
-      auto id = options.id;
-      actors::connect(self->system(), host, port, self->state.relay, std::move(options));
       // The sidebar shows the connection from now on, with the address
       // asked for: a connect or a TLS handshake that takes long, or fails,
-      // is not a row without a peer.
+      // is not a row without a peer. Through the relay, which the
+      // connection reports to: sent before the connection exists, it
+      // reaches the window before the connection's events.
       auto address = (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":"
                      + std::to_string(port);
       auto connecting = actors::make_message_event(
-        (tls ? "connecting (TLS) to " : "connecting to ") + address);
-      connecting.connection = id;
+        (options.tls.enabled ? "connecting (TLS) to " : "connecting to ") + address);
+      connecting.connection = options.id;
       connecting.address = std::move(address);
-      self->send(self->state.bridge, std::move(connecting));
+      self->send(self->state.relay, std::move(connecting));
+      actors::connect(self->system(), host, port, self->state.relay, std::move(options));
     },
     [=](listen_atom, const std::string& bind, std::uint16_t port,
         actors::connection_options options) {
