@@ -19,7 +19,6 @@ namespace {
 
 using clock_type = std::chrono::steady_clock;
 
-
 // Waits for a non-blocking connect on `fd`; returns 0 or an errno value.
 int await_connect(int fd, clock_type::time_point deadline) {
   for (;;) {

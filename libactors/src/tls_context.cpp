@@ -16,16 +16,16 @@ namespace {
 // What OpenSSL's reasons for the usual mistakes with certificate and key
 // files mean, in words a user acts on.
 std::string in_plain_words(const std::string& reason) {
+  static const char* encrypted = "the key is encrypted with a passphrase, which is not "
+                                 "supported (decrypt it: openssl pkey -in KEY -out PLAIN_KEY)";
   static const std::pair<const char*, const char*> known[] = {
     {"no start line", "no \"-----BEGIN CERTIFICATE-----\" in it (not PEM, or a key given "
                       "as the certificate?)"},
     {"unsupported", "not a PEM private key (a certificate given as the key?)"},
     {"key values mismatch", "the key does not belong to the certificate"},
     {"no certificate or crl found", "no PEM certificate in it"},
-    {"bad decrypt", "the key is encrypted with a passphrase, which is not supported "
-                    "(decrypt it: openssl pkey -in KEY -out PLAIN_KEY)"},
-    {"bad password read", "the key is encrypted with a passphrase, which is not supported "
-                          "(decrypt it: openssl pkey -in KEY -out PLAIN_KEY)"},
+    {"bad decrypt", encrypted},
+    {"bad password read", encrypted},
   };
   for (auto& [openssl, plain] : known)
     if (reason.rfind(openssl, 0) == 0)

@@ -2,12 +2,13 @@
 
 #include <algorithm>
 #include <climits>
-#include <cstdio>
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
+
+#include "actors/log_record.hpp"
 
 namespace actors::detail {
 
@@ -75,25 +76,6 @@ void keep_first(std::string& first, const char* data, std::size_t size) {
     first.append(data, std::min(size, first_bytes - first.size()));
 }
 
-// "welcome\n\x01": bytes as a person can read them in an error message.
-std::string printable(const std::string& bytes) {
-  std::string out;
-  for (unsigned char c : bytes) {
-    if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
-      char hex[5];
-      std::snprintf(hex, sizeof(hex), "\\x%02x", c);
-      out += hex;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
-}
-
 } // namespace
 
 std::string tls_stage::plain_peer_hint() const {
@@ -107,7 +89,10 @@ std::string tls_stage::plain_peer_hint() const {
   auto type = static_cast<unsigned char>(first_in_[0]);
   if (type >= 20 && type <= 24 && (first_in_.size() < 2 || first_in_[1] == 3))
     return {};
-  return "the peer does not speak TLS: it sent \"" + printable(first_in_)
+  // Escaped as in the log (`welcome\n`, `\x16`): one line, readable.
+  std::string sent;
+  append_escaped(sent, first_in_);
+  return "the peer does not speak TLS: it sent \"" + sent
          + (bytes_fed_ > first_in_.size() ? "...\"" : "\"");
 }
 

@@ -34,9 +34,6 @@ public:
   /// True once the handshake is done.
   bool established() const noexcept { return established_; }
 
-  /// Ciphertext bytes taken from the socket so far (none: the peer never
-  /// answered, as a peer that does not speak TLS may not).
-  std::size_t bytes_fed() const noexcept { return bytes_fed_; }
   /// Before the handshake is done: what the peer's first bytes say about a
   /// peer that does not speak TLS ("the peer sent nothing (does it speak
   /// TLS?)", "the peer sent our own bytes back (...)", "the peer does not

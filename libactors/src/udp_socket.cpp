@@ -18,7 +18,6 @@ namespace actors::detail {
 
 namespace {
 
-
 caf::expected<socket_address> resolve(const std::string& host, std::uint16_t port,
                                       int family, bool passive) {
   addrinfo hints{};
