@@ -45,7 +45,23 @@ TEST_CASE("options, flags and positionals are read in the order given") {
 
 TEST_CASE("an unknown option is refused by name") {
   CHECK(error_of({"--port", "1", "--bogus"}) == "unknown option --bogus");
-  CHECK(error_of({"--demo=yes"}) == "unknown option --demo=yes");
+  CHECK(error_of({"--bogus=1"}) == "unknown option --bogus");
+}
+
+TEST_CASE("--name=value is read as --name value; a flag given a value is refused") {
+  auto args = parsed({"--port=7000", "--connect=a:1", "--bind=", "--connect", "b:2"});
+  CHECK(*args.port("port", 1) == 7000);
+  CHECK(args.get_all("connect") == std::vector<std::string>{"a:1", "b:2"});
+  CHECK(args.has("bind"));
+  CHECK(args.get("bind", "fallback").empty()); // given, and empty
+  CHECK(parsed({"--connect=x=y"}).get("connect", "") == "x=y"); // split at the first '='
+  CHECK(error_of({"--demo=yes"}) == "--demo takes no value (given 'yes')");
+}
+
+TEST_CASE("everything after a bare -- is a positional") {
+  auto args = parsed({"--port", "1", "--", "--demo", "-5"});
+  CHECK_FALSE(args.has("demo"));
+  CHECK(args.positionals() == std::vector<std::string>{"--demo", "-5"});
 }
 
 TEST_CASE("more positionals than the program takes are refused by name, not ignored") {

@@ -89,6 +89,30 @@ TEST_CASE("examples explain themselves with --help and reject bad options") {
   CHECK(dash.wait_exit(5s) == 2);
 }
 
+#ifdef ACTORS_LINE_WINDOW_PATH
+TEST_CASE("the tutorial's line_window reads its command line without a display") {
+  // `env -u DISPLAY`: a terminal without X, where wx could not start.
+  auto without_display = [](std::vector<std::string> args) {
+    args.insert(args.begin(), {"env", "-u", "DISPLAY", "-u", "WAYLAND_DISPLAY",
+                               ACTORS_LINE_WINDOW_PATH});
+    return child_process{args, testing_support::stderr_to::pipe};
+  };
+  auto help = without_display({"--help"});
+  CHECK(help.read_line(5s) == "usage: line_window HOST PORT");
+  CHECK(help.wait_exit(5s) == 0);
+  for (auto bad_port : {"abc", "0", "65536"}) {
+    auto bad = without_display({"127.0.0.1", bad_port});
+    CHECK_THAT(bad.read_stderr(5s),
+               Catch::StartsWith("error: PORT must be a number from 1 to 65535")
+                 && Catch::Contains("usage: line_window HOST PORT"));
+    CHECK(bad.wait_exit(5s) == 2);
+  }
+  auto missing = without_display({"127.0.0.1"});
+  CHECK_THAT(missing.read_stderr(5s), Catch::StartsWith("usage: line_window HOST PORT"));
+  CHECK(missing.wait_exit(5s) == 2);
+}
+#endif
+
 TEST_CASE("chat_server delivers a line to its room and not to other rooms") {
   auto [server, port] = start_server("chat_server");
   raw_socket amy{port};

@@ -6,6 +6,7 @@
 // Every snippet in docs/tutorial.md is cut from this file.
 
 // [includes]
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -76,16 +77,27 @@ private:
 // [step 3: the app]
 class LineApp : public wxApp {
 public:
-  bool OnInit() override {
+  // The command line is read before wx opens the display, so --help and
+  // a mistyped port are answered on a terminal without one.
+  bool Initialize(int& argc, wxChar** argv) override {
+    const char* usage = "usage: line_window HOST PORT\n";
+    if (argc == 2 && (wxString{argv[1]} == "--help" || wxString{argv[1]} == "-h")) {
+      std::cout << usage;
+      std::exit(0);
+    }
     if (argc != 3) {
-      std::cerr << "usage: line_window HOST PORT\n";
-      return false;
+      std::cerr << usage;
+      std::exit(2);
     }
-    long port = 0;
-    if (!argv[2].ToLong(&port) || port < 1 || port > 65535) {
-      std::cerr << "error: PORT must be a number from 1 to 65535\n";
-      return false;
+    if (!wxString{argv[2]}.ToLong(&port_) || port_ < 1 || port_ > 65535) {
+      std::cerr << "error: PORT must be a number from 1 to 65535\n" << usage;
+      std::exit(2);
     }
+    host_ = wxString{argv[1]}.ToStdString();
+    return wxApp::Initialize(argc, argv);
+  }
+
+  bool OnInit() override {
     // The actors' threads yield to the window's when the cores are busy,
     // and sleep when there is nothing to do.
     config_.lower_thread_priority().relax_idle_workers();
@@ -96,8 +108,8 @@ public:
     auto bridge = actors::spawn_ui_bridge(*system_, sink);
     // The bridge is the connection's subscriber: it turns connection events
     // into UI events and manages the connection's read credit.
-    auto connection = actors::connect(*system_, argv[1].ToStdString(),
-                                      static_cast<std::uint16_t>(port), bridge);
+    auto connection = actors::connect(*system_, host_, static_cast<std::uint16_t>(port_),
+                                      bridge);
     auto* window = new LineWindow(*sink, bridge, connection);
     window->Show();
     bridge_ = bridge;
@@ -113,6 +125,8 @@ public:
   }
 
 private:
+  std::string host_;
+  long port_ = 0;
   actors::system_config config_;
   std::unique_ptr<caf::actor_system> system_;
   caf::actor bridge_;

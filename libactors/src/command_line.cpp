@@ -28,17 +28,29 @@ caf::expected<command_line> command_line::parse(const std::vector<std::string>& 
       result.help_ = true;
       return result;
     }
+  bool options_ended = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     auto& arg = args[i];
-    if (arg.rfind("--", 0) != 0) {
+    if (options_ended || arg.rfind("--", 0) != 0) {
       result.positionals_.push_back(arg);
       continue;
     }
-    auto name = arg.substr(2);
+    if (arg == "--") { // the usual end of options: "-5" after it is a value
+      options_ended = true;
+      continue;
+    }
+    // "--port=7000" as well as "--port 7000".
+    auto equals = arg.find('=');
+    auto name = arg.substr(2, equals == std::string::npos ? std::string::npos : equals - 2);
     if (contains(spec.flags, name)) {
+      if (equals != std::string::npos)
+        return invalid("--" + name + " takes no value (given '" + arg.substr(equals + 1)
+                       + "')");
       result.options_.emplace_back(name, "");
     } else if (!contains(spec.valued, name)) {
-      return invalid("unknown option " + arg);
+      return invalid("unknown option --" + name);
+    } else if (equals != std::string::npos) {
+      result.options_.emplace_back(name, arg.substr(equals + 1));
     } else if (i + 1 == args.size()) {
       return invalid(arg + " needs a value");
     } else {

@@ -38,9 +38,11 @@ class command_line {
 public:
   /// Parses `args` (argv without the program name). --help or -h anywhere
   /// wins over everything else. Any other argument starting with "--" must
-  /// be in `spec`; the rest are positionals. Errors (invalid_argument): an
-  /// unknown option, an option without its value, more positionals than
-  /// `spec.max_positionals`; the message names it.
+  /// be in `spec`, its value given as `--port 7000` or `--port=7000`; the
+  /// rest are positionals, and so is everything after a bare "--". Errors
+  /// (invalid_argument): an unknown option, an option without its value, a
+  /// flag given a value, more positionals than `spec.max_positionals`; the
+  /// message names it.
   static caf::expected<command_line> parse(const std::vector<std::string>& args,
                                       const command_line_spec& spec);
 
