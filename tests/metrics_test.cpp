@@ -213,6 +213,7 @@ TEST_CASE_METHOD(http_fixture, "the endpoint serves /metrics and /healthz, 404 a
   CHECK(curl(http.port, "/healthz") == "ok\n");
   CHECK(curl(http.port, "/nope", "-s -o /dev/null -w %{http_code}") == "404");
   CHECK(curl(http.port, "/metrics", "-s -X POST -o /dev/null -w %{http_code}") == "405");
+  CHECK(curl(http.port, "/nope", "-s -X DELETE -o /dev/null -w %{http_code}") == "404");
   CHECK(curl(http.port, "/metrics", "-s -I -o /dev/null -w %{http_code}") == "200");
   // Keep-alive: two requests, one connection.
   raw_socket client{http.port};
@@ -263,4 +264,38 @@ TEST_CASE_METHOD(slow_http_fixture, "a client that never finishes its head gets 
   CHECK(curl(http.port, "/healthz") == "ok\n");
   CHECK_THAT(slow.read_until("\r\n\r\n", 5s), Catch::StartsWith("HTTP/1.1 408 Request Timeout\r\n"));
   CHECK(slow.closed_by_peer(5s));
+}
+
+namespace {
+
+struct two_scrapers_fixture : http_fixture {
+  two_scrapers_fixture() : http_fixture(at_most_two()) {}
+
+  static metrics_http_options at_most_two() {
+    metrics_http_options opts;
+    opts.max_connections = 2;
+    return opts;
+  }
+};
+
+} // namespace
+
+TEST_CASE_METHOD(two_scrapers_fixture, "one scraper too many is answered 503, saying why, not just closed") {
+  std::vector<raw_socket> held;
+  for (int i = 0; i < 2; ++i) {
+    held.emplace_back(http.port);
+    REQUIRE(held.back().write_all("GET /healthz HTTP/1.1\r\n\r\n")); // keep-alive
+    REQUIRE_THAT(held.back().read_until("ok\n", 5s), Catch::EndsWith("ok\n"));
+  }
+  auto refused = curl(http.port, "/metrics", "-s -i");
+  CHECK_THAT(refused, Catch::StartsWith("HTTP/1.1 503 Service Unavailable\r\n")
+                        && Catch::Contains("Retry-After: 1\r\n")
+                        && Catch::EndsWith("too many scrapers: at most 2 at once\n"));
+  held.pop_back();
+  std::string code;
+  for (int i = 0; i < 100 && code != "200"; ++i) {
+    code = curl(http.port, "/healthz", "-s -o /dev/null -w %{http_code}");
+    std::this_thread::sleep_for(20ms);
+  }
+  CHECK(code == "200"); // a place came free
 }

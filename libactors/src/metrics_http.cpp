@@ -51,17 +51,25 @@ struct http_state {
 // scrape never wakes CAF's worker threads.
 using http_actor = caf::stateful_actor<http_state, caf::io::broker>;
 
-void respond(http_actor* self, int status, const std::string& body, bool keep_alive,
-             bool head_only = false, const std::string& content_type = "text/plain; charset=utf-8",
-             const std::string& extra_headers = {}) {
-  auto& st = self->state;
+const std::string plain_text = "text/plain; charset=utf-8";
+
+std::string response(int status, const std::string& body, bool keep_alive, bool head_only,
+                     const std::string& content_type, const std::string& extra_headers) {
   std::string out = "HTTP/1.1 " + std::to_string(status) + " " + detail::http_reason(status)
                     + "\r\nContent-Type: " + content_type
                     + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n"
                     + extra_headers + (keep_alive ? "" : "Connection: close\r\n") + "\r\n";
   if (!head_only)
     out += body;
-  self->send(st.conn, send_atom_v, std::move(out));
+  return out;
+}
+
+void respond(http_actor* self, int status, const std::string& body, bool keep_alive,
+             bool head_only = false, const std::string& content_type = plain_text,
+             const std::string& extra_headers = {}) {
+  auto& st = self->state;
+  self->send(st.conn, send_atom_v,
+             response(status, body, keep_alive, head_only, content_type, extra_headers));
   if (!keep_alive) {
     st.closing = true;
     self->send(st.conn, close_atom_v); // flushes the answer first
@@ -105,17 +113,20 @@ void scrape(http_actor* self, bool keep_alive, bool head_only) {
 
 void answer(http_actor* self, const detail::http_request& request) {
   bool head_only = request.method == "HEAD";
+  if (request.path != "/metrics" && request.path != "/healthz") {
+    // No such resource, whatever the method (405 would say it exists).
+    respond(self, 404, "not found: try /metrics or /healthz\n", request.keep_alive, head_only);
+    return;
+  }
   if (request.method != "GET" && !head_only) {
-    respond(self, 405, "only GET and HEAD\n", request.keep_alive, false,
-            "text/plain; charset=utf-8", "Allow: GET, HEAD\r\n");
+    respond(self, 405, "only GET and HEAD\n", request.keep_alive, false, plain_text,
+            "Allow: GET, HEAD\r\n");
     return;
   }
   if (request.path == "/metrics")
     scrape(self, request.keep_alive, head_only);
-  else if (request.path == "/healthz")
-    respond(self, 200, "ok\n", request.keep_alive, head_only);
   else
-    respond(self, 404, "not found: try /metrics or /healthz\n", request.keep_alive, head_only);
+    respond(self, 200, "ok\n", request.keep_alive, head_only);
 }
 
 void arm_head_timer(http_actor* self) {
@@ -203,6 +214,11 @@ caf::expected<server> serve_metrics(caf::actor_system& system, caf::actor regist
   opts.bind_address = options.bind_address;
   opts.port = options.port;
   opts.max_connections = options.max_connections;
+  // One scraper too many learns why instead of seeing its connection close.
+  opts.refusal_message = response(503,
+                                  "too many scrapers: at most "
+                                    + std::to_string(options.max_connections) + " at once\n",
+                                  false, false, plain_text, "Retry-After: 1\r\n");
   opts.connection.framing.kind = framing_kind::raw;
   // One read at a time, small: a request head is at most 8 KiB, and a
   // client cannot make a session buffer more than one read beyond it.

@@ -80,6 +80,12 @@ void refuse(acceptor_broker* self, caf::io::connection_handle hdl) {
   ++st.stats.refused;
   auto peer = self->remote_addr(hdl) + ":"
               + std::to_string(self->remote_port(hdl));
+  auto& message = st.options.refusal_message;
+  if (!message.empty() && !st.tls.ctx) {
+    // A new socket takes a short message at once; closing sends it, then FIN.
+    self->write(hdl, message.size(), message.data());
+    self->flush(hdl);
+  }
   self->close(hdl);
   if (st.options.observer)
     self->send(st.options.observer,

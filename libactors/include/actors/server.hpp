@@ -30,6 +30,11 @@ struct server_options {
   /// limit and 65,536), so that no `accept` waits for the kernel to grow it
   /// (10-15 ms each time in a process with threads).
   std::size_t max_connections = 1024;
+  /// Written to a peer refused for `max_connections` before its connection
+  /// closes, so that it learns why (an HTTP server's 503, a line
+  /// protocol's "error: server full"). Empty: it is closed at once. A TLS
+  /// server never writes it: it would reach the peer in the clear.
+  std::string refusal_message;
   /// Connections the kernel completes and queues before we accept them
   /// (listen's backlog; Linux caps it at net.core.somaxconn, 4096 by
   /// default). Too small a queue drops the SYNs of a burst of connects,
