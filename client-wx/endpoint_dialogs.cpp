@@ -12,6 +12,8 @@
 #include <wx/stattext.h>
 #include <wx/textctrl.h>
 
+#include "actors/command_line.hpp"
+
 namespace client {
 
 namespace {
@@ -181,8 +183,7 @@ wxString ConnectDialog::HostError() const {
 void ConnectDialog::Remember(const std::string& host, std::uint16_t port) {
   // Brackets around an IPv6 address, so that the entry reads back as
   // host and port, not as one longer address.
-  auto shown = host.find(':') != std::string::npos ? "[" + host + "]" : host;
-  auto entry = wxString::Format("%s:%u", wxString::FromUTF8(shown), static_cast<unsigned>(port));
+  auto entry = wxString::FromUTF8(actors::format_host_port(host, port));
   auto hosts = recent_hosts();
   auto existing = hosts.Index(entry);
   if (existing != wxNOT_FOUND)

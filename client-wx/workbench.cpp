@@ -13,6 +13,7 @@
 #include <caf/send.hpp>
 #include <caf/stateful_actor.hpp>
 
+#include "actors/command_line.hpp"
 #include "actors/connection.hpp"
 #include "actors/connection_protocol.hpp"
 #include "actors/log_writer.hpp"
@@ -173,8 +174,7 @@ caf::behavior workbench(workbench_actor* self, caf::actor bridge, caf::actor met
       // is not a row without a peer. Through the relay, which the
       // connection reports to: sent before the connection exists, it
       // reaches the window before the connection's events.
-      auto address = (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":"
-                     + std::to_string(port);
+      auto address = actors::format_host_port(host, port);
       auto connecting = actors::make_message_event(
         (options.tls.enabled ? "connecting (TLS) to " : "connecting to ") + address);
       connecting.connection = options.id;

@@ -126,3 +126,14 @@ TEST_CASE("HOST:PORT needs a host and a port from 1 to 65535") {
                + std::string{text} + "'");
   }
 }
+
+TEST_CASE("format_host_port brackets an IPv6 address, and parse_host_port reads it back") {
+  CHECK(actors::format_host_port("127.0.0.1", 7000) == "127.0.0.1:7000");
+  CHECK(actors::format_host_port("localhost", 1) == "localhost:1");
+  CHECK(actors::format_host_port("::1", 7000) == "[::1]:7000");
+  CHECK(actors::format_host_port("[::1]", 7000) == "[::1]:7000"); // not twice
+  auto back = actors::parse_host_port(actors::format_host_port("fe80::1", 443), "--connect");
+  REQUIRE(back);
+  CHECK(back->host == "[fe80::1]");
+  CHECK(back->port == 443);
+}

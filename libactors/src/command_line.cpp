@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "socket_address.hpp"
+
 namespace actors {
 
 namespace {
@@ -125,6 +127,10 @@ caf::expected<host_port> parse_host_port(const std::string& text, const std::str
   if (!port)
     return refused;
   return host_port{text.substr(0, colon), static_cast<std::uint16_t>(*port)};
+}
+
+std::string format_host_port(const std::string& host, std::uint16_t port) {
+  return detail::host_port_name(host, port);
 }
 
 command_line parse_command_line_or_exit(int argc, const char* const* argv,

@@ -89,7 +89,13 @@ struct host_port {
 };
 
 /// `text` as HOST:PORT with a port from 1 to 65535; the error names `label`.
+/// An IPv6 address keeps its brackets ("[::1]:7000" -> "[::1]" and 7000),
+/// which `connect` and `listen` take as they are.
 caf::expected<host_port> parse_host_port(const std::string& text, const std::string& label);
+
+/// "HOST:PORT" as people write it: "[::1]:7000" for an IPv6 address, with
+/// or without brackets in `host`; what `parse_host_port` reads back.
+std::string format_host_port(const std::string& host, std::uint16_t port);
 
 /// For `main`: parses argv. After --help prints `spec.usage` to stdout and
 /// exits with status 0; on an error prints "error: ..." and the usage to
