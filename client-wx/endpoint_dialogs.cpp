@@ -206,7 +206,8 @@ ListenDialog::ListenDialog(wxWindow* parent) : wxDialog(parent, wxID_ANY, "Liste
   group_ = new wxTextCtrl(this, wxID_ANY, {});
   group_->SetHint("e.g. 239.1.2.3 or 239.1.2.3@eth0");
   group_->SetToolTip("UDP only: a multicast group to join, optionally @ an interface "
-                     "(a name or an address)");
+                     "(a name or an address). Bind 0.0.0.0 or the group's address to "
+                     "receive it: bound to 127.0.0.1, nothing sent to the group arrives");
   auto* grid = new wxFlexGridSizer(2, 6, 8);
   add_row(grid, this, "Bind address", bind_);
   add_row(grid, this, "Port (0: any free)", port_);

@@ -211,6 +211,13 @@ TEST_CASE_METHOD(udp_fixture, "bad input gets a clear error and the endpoint goe
   CHECK_THAT(not_group.message, Catch::Contains("not a multicast group"));
   self->send(endpoint.handle, join_atom_v, multicast_group{"239.1.2.3", "no-such-if0"});
   CHECK_THAT(expect<udp_error>().message, Catch::Contains("no-such-if0"));
+  // Bound to 127.0.0.1, it would receive none of the group's datagrams.
+  self->send(endpoint.handle, join_atom_v, multicast_group{"239.1.2.3", "lo"});
+  auto unicast_bound = expect<udp_error>();
+  CHECK(unicast_bound.kind == error_kind::invalid_argument);
+  CHECK(unicast_bound.message
+        == "cannot receive group 239.1.2.3 on an endpoint bound to 127.0.0.1: it takes only "
+           "datagrams sent to 127.0.0.1; bind 0.0.0.0 (or 239.1.2.3) to receive the group");
   // Broadcast needs asking for (nothing is sent here either way).
   self->send(endpoint.handle, send_to_atom_v, std::string{"255.255.255.255:9"},
              std::string{"x"});
@@ -376,6 +383,26 @@ TEST_CASE_METHOD(udp_fixture, "multicast on the loopback interface: a member rec
   self->send(sender.handle, send_to_atom_v, "239.255.77.1:" + std::to_string(member.port),
              std::string{"joined again"});
   CHECK(expect<datagram_received>().payload == "joined again");
+}
+
+TEST_CASE_METHOD(udp_fixture, "a group is received bound to the group's address, and refused bound to 127.0.0.1") {
+  udp_options member_options;
+  member_options.multicast_groups = {{"239.255.77.3", "lo"}};
+  auto member = open(member_options, "239.255.77.3");
+  udp_options sender_options;
+  sender_options.multicast_interface = "127.0.0.1";
+  sender_options.multicast_ttl = 0;
+  auto sender = open(sender_options);
+  self->send(sender.handle, send_to_atom_v, "239.255.77.3:" + std::to_string(member.port),
+             std::string{"to the group"});
+  CHECK(expect<datagram_received>().payload == "to the group");
+  // Opened so, an endpoint would be deaf to the group: refused at once.
+  auto deaf = udp_open(sys, "127.0.0.1", 0, self, member_options);
+  REQUIRE_FALSE(deaf);
+  CHECK_THAT(actors::message_of(deaf.error()),
+             Catch::StartsWith("cannot receive group 239.255.77.3 on an endpoint bound to "
+                               "127.0.0.1")
+               && Catch::EndsWith("bind 0.0.0.0 (or 239.255.77.3) to receive the group"));
 }
 
 TEST_CASE_METHOD(udp_fixture, "IPv6 multicast on the loopback interface, where the kernel allows it") {

@@ -149,6 +149,36 @@ caf::error check(const udp_options& options) {
   return {};
 }
 
+// A socket bound to one unicast address (127.0.0.1) takes only datagrams
+// sent to that address: joined to a group, it would receive none of the
+// group's, silently. Only the wildcard or the group itself receives them.
+caf::error bound_to_receive(int fd, const std::string& group, const sockaddr_storage& wanted) {
+  sockaddr_storage bound{};
+  socklen_t len = sizeof(bound);
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &len) != 0)
+    return {};
+  bool v6 = bound.ss_family == AF_INET6;
+  auto& bound6 = reinterpret_cast<const sockaddr_in6&>(bound).sin6_addr;
+  auto& bound4 = reinterpret_cast<const sockaddr_in&>(bound).sin_addr;
+  bool receives
+    = v6 ? IN6_IS_ADDR_UNSPECIFIED(&bound6)
+             || std::memcmp(&bound6, &reinterpret_cast<const sockaddr_in6&>(wanted).sin6_addr,
+                            sizeof(bound6))
+                  == 0
+         : bound4.s_addr == htonl(INADDR_ANY)
+             || bound4.s_addr == reinterpret_cast<const sockaddr_in&>(wanted).sin_addr.s_addr;
+  if (receives)
+    return {};
+  char address[INET6_ADDRSTRLEN] = "";
+  ::inet_ntop(bound.ss_family, v6 ? static_cast<const void*>(&bound6) : &bound4, address,
+              sizeof(address));
+  return caf::make_error(error_kind::invalid_argument,
+                         "cannot receive group " + group + " on an endpoint bound to "
+                           + address + ": it takes only datagrams sent to " + address
+                           + "; bind " + (v6 ? "::" : "0.0.0.0") + " (or " + group
+                           + ") to receive the group");
+}
+
 } // namespace
 
 caf::error change_membership(int fd, const multicast_group& group, bool join) {
@@ -164,6 +194,10 @@ caf::error change_membership(int fd, const multicast_group& group, bool join) {
   if (v6 && socket_family(fd) != AF_INET6)
     return caf::make_error(error_kind::invalid_argument,
                            "an IPv6 group needs an endpoint bound to an IPv6 address");
+  // Checked after the interface, before joining.
+  auto unreceivable = [&] {
+    return join ? bound_to_receive(fd, group.group, address.storage) : caf::error{};
+  };
   int rc = 0;
   if (v4) {
     ip_mreqn request{};
@@ -174,6 +208,8 @@ caf::error change_membership(int fd, const multicast_group& group, bool join) {
       if (request.imr_ifindex == 0)
         return no_interface(group.interface);
     }
+    if (auto err = unreceivable())
+      return err;
     rc = ::setsockopt(fd, IPPROTO_IP, join ? IP_ADD_MEMBERSHIP : IP_DROP_MEMBERSHIP,
                       &request, sizeof(request));
   } else {
@@ -184,6 +220,8 @@ caf::error change_membership(int fd, const multicast_group& group, bool join) {
       if (request.ipv6mr_interface == 0)
         return no_interface(group.interface);
     }
+    if (auto err = unreceivable())
+      return err;
     rc = ::setsockopt(fd, IPPROTO_IPV6, join ? IPV6_JOIN_GROUP : IPV6_LEAVE_GROUP,
                       &request, sizeof(request));
   }
