@@ -122,6 +122,17 @@ void ConnectionPanel::SetState(std::uint64_t connection, const wxString& peer,
   SetItem(row, column_state, state);
 }
 
+wxString ConnectionPanel::OpenState(const actors::ui_event& connected) {
+  // UDP has no connection: an endpoint is open, whether it has a remote
+  // peer or only receives (its peer column then shows its own address).
+  if (connected.address.rfind("udp://", 0) == 0)
+    return "open";
+  if (connected.listener != 0)
+    return wxString::Format("accepted by L%llu",
+                            static_cast<unsigned long long>(connected.listener));
+  return "connected";
+}
+
 void ConnectionPanel::Apply(const std::vector<actors::ui_event>& events) {
   using kind = actors::ui_event_kind;
   for (auto& event : events) {
@@ -170,10 +181,7 @@ void ConnectionPanel::Apply(const std::vector<actors::ui_event>& events) {
       case kind::connected:
         open_.insert(event.connection);
         figures_[event.connection]; // zeros until its first frame
-        SetState(event.connection, wxString::FromUTF8(event.address),
-                 event.listener == 0 ? wxString{"connected"}
-                                     : wxString::Format("accepted by L%llu",
-                                         static_cast<unsigned long long>(event.listener)));
+        SetState(event.connection, wxString::FromUTF8(event.address), OpenState(event));
         SetItem(RowOf(event.connection), column_tls, wxString::FromUTF8(event.tls));
         // Something is always selected, so the send bar works at once.
         if (GetSelectedItemCount() == 0)

@@ -82,6 +82,8 @@ private:
   long RowOf(std::uint64_t connection);
   long AppendRow(const wxString& label, std::uint64_t connection);
   void SetState(std::uint64_t connection, const wxString& peer, const wxString& state);
+  // The state a `connected` event opens a row with.
+  static wxString OpenState(const actors::ui_event& connected);
 
   std::map<std::uint64_t, long> rows_;
   // The connection of each row, by row index; 0 for a listener. Rows are

@@ -534,6 +534,9 @@ TEST_CASE_METHOD(gui_fixture, "UDP endpoints show each datagram with its peer, a
   REQUIRE(listening >= 0);
   unsigned long port = 0;
   REQUIRE(panel.GetItemText(listening, 1).AfterLast(':').ToULong(&port));
+  // UDP has no connection: both endpoints are open, neither "connected".
+  CHECK(panel.GetItemText(listening, 2) == "open");
+  CHECK(panel.GetItemText(find_row(to_remote), 2) == "open");
 
   // A datagram in: shown with its sender.
   testing_support::udp_peer sender;
