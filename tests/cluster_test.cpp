@@ -371,6 +371,31 @@ TEST_CASE("cluster: a gateway whose client port is taken exits at once, while it
              Catch::EndsWith(":" + std::to_string(taken.port()) + ": Address already in use\n"));
 }
 
+TEST_CASE("cluster: --rooms at a port that is not a room node's, or at no one, says so in words") {
+  auto single = testing_support::start_listening_server({chat_cluster(), "--port", "0"});
+  scratch_dir dir;
+  child_process wrong_port{{chat_cluster(), "--role", "gateway", "--port", "0", "--rooms",
+                            "127.0.0.1:" + std::to_string(single.second)},
+                           dir.path + "/wrong.err"};
+  REQUIRE(wrong_port.read_line(10s));
+  // CAF said "system_error(malformed_basp_message)".
+  CHECK_THAT(eventually_contains(dir.path + "/wrong.err", "(retrying)"),
+             Catch::Contains("something answers there, but not a room node: --rooms names the "
+                             "room node's --node-port"));
+  std::uint16_t nobody = 0;
+  {
+    testing_support::saturated_listener closed_soon;
+    nobody = closed_soon.port();
+  } // no one listens there any more
+  child_process refused{{chat_cluster(), "--role", "gateway", "--port", "0", "--rooms",
+                         "127.0.0.1:" + std::to_string(nobody)},
+                        dir.path + "/refused.err"};
+  REQUIRE(refused.read_line(10s));
+  // CAF said "system_error(cannot_connect_to_node, ("ip_connect failed", ...))".
+  CHECK_THAT(eventually_contains(dir.path + "/refused.err", "(retrying)"),
+             Catch::Contains("nothing accepts connections there (refused or unreachable)"));
+}
+
 TEST_CASE("cluster: plain node links off loopback need --insecure-node, and then warn") {
   // 192.0.2.1 (TEST-NET-1) is no address of this host: the bind fails after
   // the warning, so nothing is ever exposed.

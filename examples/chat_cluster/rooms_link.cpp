@@ -13,6 +13,7 @@
 #include <caf/io/middleman_actor.hpp>
 #include <caf/node_id.hpp>
 #include <caf/openssl/manager.hpp>
+#include <caf/sec.hpp>
 #include <caf/stateful_actor.hpp>
 
 #include "actors/error_kind.hpp"
@@ -65,6 +66,24 @@ bool answered_and_exiting(link_actor* self) {
   return st.exit_when_answered;
 }
 
+// CAF's reasons for a failed connect, in the words of this program's
+// options: what a user who gave --rooms the wrong port needs to read.
+std::string why_not_reached(link_actor* self, const caf::error& err) {
+  const char* which_port = "--rooms names the room node's --node-port (chat_cluster "
+                           "--role rooms prints it), not a client port";
+  if (err == caf::sec::cannot_connect_to_node)
+    return self->system().render(err).find("no such host") != std::string::npos
+             ? "no such host"
+             : "nothing accepts connections there (refused or unreachable)";
+  if (err == caf::sec::malformed_basp_message)
+    return std::string{"something answers there, but not a room node: "} + which_port;
+  if (err == caf::sec::request_timeout)
+    return std::string{"no room node answered within 10 s (a program that is not one "
+                       "may be listening there): "}
+           + which_port;
+  return self->system().render(err);
+}
+
 void retry_later(link_actor* self, const std::string& why) {
   auto& st = self->state;
   if (!st.failure_reported) {
@@ -106,7 +125,7 @@ void connect(link_actor* self) {
       },
       [=](caf::error& err) {
         if (!answered_and_exiting(self))
-          retry_later(self, self->system().render(err));
+          retry_later(self, why_not_reached(self, err));
       });
 }
 
