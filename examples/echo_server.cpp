@@ -12,6 +12,7 @@
 // receives the frames as messages and sends them back. With --udp, a UDP
 // endpoint on the same port number answers every datagram to its sender.
 
+#include <algorithm>
 #include <cstdint>
 #include <iostream>
 #include <memory>
@@ -42,7 +43,8 @@ constexpr const char* usage = R"(usage: echo_server [--port N] [--bind ADDR] [--
 Line echo server. Prints "listening on ADDR:PORT" first; exits on SIGINT/SIGTERM.
   --port N           port to listen on; 0 picks a free one (default 7000)
   --bind ADDR        address to bind (default 127.0.0.1)
-  --max-frame BYTES  longest line accepted (default 1048576)
+  --max-frame BYTES  longest line accepted (default 1048576); with --udp, also
+                     the largest datagram (UDP's own limit is 65507)
   --max-connections N  peers served at once; more are refused (default 1024)
   --log FILE         record every frame in and out to FILE
   --tls-cert FILE    speak TLS with this certificate chain (PEM)
@@ -131,8 +133,12 @@ caf::behavior udp_echo_session(caf::io::broker* self) {
 caf::expected<actors::udp_endpoint> open_udp_echo(caf::actor_system& sys,
                                                   const actors::server& srv,
                                                   const actors::log_writer_actor& log,
-                                                  const caf::actor& metrics) {
+                                                  const caf::actor& metrics,
+                                                  std::size_t max_frame) {
   actors::udp_options options;
+  // A datagram is the frame: --max-frame bounds it too (UDP's own bound is
+  // lower than the default line's).
+  options.max_datagram_size = std::min(max_frame, options.max_datagram_size);
   options.batch_datagrams = true;
   options.log = log;
   options.metrics = metrics;
@@ -198,7 +204,8 @@ int main(int argc, char** argv) {
   examples::also_serve(also, metrics);
   std::optional<actors::udp_endpoint> udp;
   if (srv && args.has("udp")) {
-    auto opened = open_udp_echo(sys, *srv, log, metrics.registry);
+    auto opened = open_udp_echo(sys, *srv, log, metrics.registry,
+                                opts.connection.framing.max_frame_size);
     if (!opened) {
       std::cerr << "error: " << actors::message_of(opened.error()) << "\n";
       examples::stop_serving(sys, srv, log, also);

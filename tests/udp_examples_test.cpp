@@ -267,3 +267,27 @@ TEST_CASE("line_client --udp exits 1 when a line could not be sent as a datagram
   CHECK(client.wait_exit(5s) == 1);
   CHECK_THAT(message, Catch::Contains("a datagram of 70000 bytes exceeds max_datagram_size"));
 }
+
+TEST_CASE("echo_server --udp --max-frame bounds datagrams as it bounds lines") {
+  child_process server{{example("echo_server"), "--port", "0", "--udp", "--max-frame", "10"},
+                       testing_support::stderr_to::pipe};
+  auto banner = server.read_line(5s);
+  REQUIRE(banner);
+  auto port = testing_support::port_from_banner(*banner);
+  REQUIRE(server.read_line(5s));
+  udp_peer peer;
+  REQUIRE(peer.send_to(port, "0123456789")); // 10 bytes: taken
+  auto echoed = peer.receive(5s);
+  REQUIRE(echoed);
+  CHECK(echoed->payload == "0123456789");
+  REQUIRE(peer.send_to(port, "0123456789A")); // 11: dropped and counted
+  REQUIRE(peer.send_to(port, "after"));
+  echoed = peer.receive(5s);
+  REQUIRE(echoed);
+  CHECK(echoed->payload == "after");
+  server.signal(SIGTERM);
+  auto text = server.read_stderr(10s);
+  CHECK(server.wait_exit(5s) == 0);
+  CHECK_THAT(text, Catch::Contains("udp: 2 datagrams in, 2 out") && Catch::Contains("1 too large")
+                     && Catch::Contains("larger than max_datagram_size (10 bytes) dropped"));
+}
