@@ -357,14 +357,23 @@ TEST_CASE_METHOD(udp_fixture, "an endpoint closes when its subscriber terminates
   expect<udp_ready>();
 }
 
+namespace {
+
+// Sends multicast by the loopback interface, never beyond this host.
+udp_options loopback_multicast_sender() {
+  udp_options options;
+  options.multicast_interface = "127.0.0.1";
+  options.multicast_ttl = 0;
+  return options;
+}
+
+} // namespace
+
 TEST_CASE_METHOD(udp_fixture, "multicast on the loopback interface: a member receives what is sent to the group") {
   udp_options member_options;
   member_options.multicast_groups = {{"239.255.77.1", "lo"}};
   auto member = open(member_options, "0.0.0.0");
-  udp_options sender_options;
-  sender_options.multicast_interface = "127.0.0.1";
-  sender_options.multicast_ttl = 0; // never leaves this host
-  auto sender = open(sender_options);
+  auto sender = open(loopback_multicast_sender());
   self->send(sender.handle, send_to_atom_v, "239.255.77.1:" + std::to_string(member.port),
              std::string{"to the group"});
   auto got = expect<datagram_received>();
@@ -389,10 +398,7 @@ TEST_CASE_METHOD(udp_fixture, "a group is received bound to the group's address,
   udp_options member_options;
   member_options.multicast_groups = {{"239.255.77.3", "lo"}};
   auto member = open(member_options, "239.255.77.3");
-  udp_options sender_options;
-  sender_options.multicast_interface = "127.0.0.1";
-  sender_options.multicast_ttl = 0;
-  auto sender = open(sender_options);
+  auto sender = open(loopback_multicast_sender());
   self->send(sender.handle, send_to_atom_v, "239.255.77.3:" + std::to_string(member.port),
              std::string{"to the group"});
   CHECK(expect<datagram_received>().payload == "to the group");
