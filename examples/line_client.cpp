@@ -67,39 +67,62 @@ for --wait milliseconds (default 1000).
 SIGINT or SIGTERM ends it, with the log complete.
 )";
 
+// What the printer knows of its connection.
+struct printer_state {
+  actors::connection_actor connection;
+  // A line was not sent, or the connection failed: the run did not do
+  // everything it was asked to, and the exit status says so.
+  bool failed = false;
+};
+
 // Prints frames and tells main whether the connection came up, then how it
 // ended. The peer's end of the stream ends the run, as in ncat.
-caf::behavior printer(caf::stateful_actor<actors::connection_actor>* self,
-                      caf::actor main_actor) {
+caf::behavior printer(caf::stateful_actor<printer_state>* self, caf::actor main_actor) {
   return {
     [=](const actors::connected& up) {
-      self->state = up.handle;
+      self->state.connection = up.handle;
       self->send(main_actor, true);
     },
-    [=](const actors::frame_received& frame) {
-      std::cout << frame.payload << '\n' << std::flush;
-      self->send(self->state, actors::credit_atom::value, std::uint32_t{1});
+    // The frames of one read, written with one flush (one per line made
+    // printing, not the network, the limit on large transfers).
+    [=](const actors::frames_received& read) {
+      for (std::size_t i = 0; i < read.frames.size(); ++i)
+        std::cout << read.frames[i] << '\n';
+      std::cout << std::flush;
+      self->send(self->state.connection, actors::credit_atom::value,
+                 static_cast<std::uint32_t>(read.frames.size()));
     },
-    [=](const actors::peer_finished&) { self->send(self->state, actors::close_atom_v); },
-    [=](const actors::connection_error& err) { std::cerr << "error: " << err.message << "\n"; },
+    [=](const actors::peer_finished&) {
+      self->send(self->state.connection, actors::close_atom_v);
+    },
+    [=](const actors::connection_error& err) {
+      std::cerr << "error: " << err.message << "\n";
+      self->state.failed = true;
+    },
     [=](const actors::disconnected& down) {
-      self->send(main_actor, down.reason == actors::error_kind::none
-                               || down.reason == actors::error_kind::peer_closed);
+      bool clean = down.reason == actors::error_kind::none
+                   || down.reason == actors::error_kind::peer_closed;
+      self->send(main_actor, clean && !self->state.failed);
       self->quit();
     },
   };
 }
 
 // Sends each line of stdin to `target`: with TCP one batch of lines per read
-// (`frame_batch`), with UDP one datagram per line (`one_per_line`). At the
-// end of stdin it tells `at_end` (`finish_atom`): a TCP connection then
-// sends a FIN after the last line and keeps reading. Detached:
-// it waits for input at most 100 ms at a time, so an exit message from main
-// (the peer left first) ends it between waits. A line longer than
-// `max_line` goes alone, so that the connection refuses it and nothing else.
+// (`frame_batch`), with UDP one datagram per line (`one_per_line`). With TCP
+// it reads on only once the connection has at most `queue_mark` bytes left
+// to write (`drain_atom`): stdin faster than the peer takes it waits, as
+// ncat's blocking write does, instead of filling the connection's queue
+// until it refuses lines. At the end of stdin it tells `at_end`
+// (`finish_atom`): a TCP connection then sends a FIN after the last line
+// and keeps reading. Detached: it waits for input at most 100 ms at a time,
+// so an exit message from main (the peer left first) ends it between
+// waits. A line longer than `max_line` goes alone, so that the connection
+// refuses it and nothing else.
 caf::behavior stdin_reader(caf::stateful_actor<std::string>* self, caf::actor target,
                            bool one_per_line, caf::actor at_end, std::size_t max_line) {
   self->send(self, wait_atom_v);
+  constexpr std::uint64_t queue_mark = 1024 * 1024;
   return [=](wait_atom) {
     pollfd input{STDIN_FILENO, POLLIN, 0};
     char buffer[64 * 1024];
@@ -133,7 +156,13 @@ caf::behavior stdin_reader(caf::stateful_actor<std::string>* self, caf::actor ta
     }
     partial.erase(0, begin);
     send_lines();
-    self->send(self, wait_atom_v);
+    if (one_per_line) {
+      self->send(self, wait_atom_v);
+      return;
+    }
+    self->request(target, caf::infinite, actors::drain_atom_v, queue_mark)
+      .then([=](std::uint64_t) { self->send(self, wait_atom_v); },
+            [=](const caf::error&) { self->quit(); }); // the connection ended
   };
 }
 
@@ -238,6 +267,7 @@ settings parse_settings(int argc, char** argv) {
     std::exit(2);
   }
   s.connection.framing.kind = *framing;
+  s.connection.batch_frames = true; // printed a read at a time
   s.connection.tls = examples::client_tls(args);
   s.connection.connect_timeout
     = std::chrono::milliseconds{actors::value_or_exit(args.number("timeout", 5000, 1, 3'600'000))};

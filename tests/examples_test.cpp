@@ -15,6 +15,7 @@
 #include "actors/log_record.hpp"
 
 #include "support/raw_socket.hpp"
+#include "support/shell.hpp"
 
 using namespace std::chrono_literals;
 using testing_support::child_process;
@@ -199,6 +200,36 @@ TEST_CASE("line_client gets every echo of a 100,000-line file") {
   CHECK(client.read_line(5s) == std::optional<std::string>{"100000"});
   CHECK(client.read_line(5s) == std::optional<std::string>{"100000"});
   std::system(("rm -rf '" + std::string{dir} + "'").c_str());
+}
+
+TEST_CASE("line_client sends 28 MB whole: stdin waits for the peer instead of overflowing") {
+  // Stdin was read as fast as the disk gave it and sent on: past the
+  // connection's 4 MiB write_high_water, batches were refused ("write buffer
+  // full") and half the file never went out, with exit status 0.
+  char dir[] = "/tmp/actors-line-client-XXXXXX";
+  REQUIRE(mkdtemp(dir) != nullptr);
+  std::string input = std::string{dir} + "/in", output = std::string{dir} + "/out";
+  REQUIRE(std::system(("head -c 21000000 /dev/urandom | base64 -w 100 > " + input).c_str())
+          == 0);
+  auto [server, port] = start_server("echo_server");
+  child_process client{{"sh", "-c",
+                        example("line_client") + " 127.0.0.1 " + std::to_string(port) + " < "
+                          + input + " > " + output + "; echo $?; cmp " + input + " " + output
+                          + " && echo same"}};
+  CHECK(client.read_line(120s) == std::optional<std::string>{"0"});
+  CHECK(client.read_line(10s) == std::optional<std::string>{"same"});
+  std::system(("rm -rf '" + std::string{dir} + "'").c_str());
+}
+
+TEST_CASE("line_client exits 1 when a line could not be sent, after sending the rest") {
+  auto [server, port] = start_server("echo_server");
+  // 2 MB without a newline: more than line_client's 1 MiB frames.
+  std::string input = "first\n" + std::string(2'000'000, 'y') + "\nlast\n";
+  auto run = testing_support::run_shell(example("line_client") + " 127.0.0.1 "
+                                          + std::to_string(port), input);
+  CHECK(run.status == 1);
+  CHECK_THAT(run.out, Catch::StartsWith("first\n") && Catch::EndsWith("last\n")
+                        && Catch::Contains("error: payload of 2000000 bytes exceeds max_frame_size"));
 }
 
 TEST_CASE("examples reject malformed numbers with a message naming the option") {
