@@ -21,7 +21,7 @@ namespace {
 
 constexpr const char* usage
   = "usage: actors-client [--connect [tls://|udp://]HOST:PORT]... [--ca FILE] [--insecure]\n"
-    "                     [--listen [udp:]PORT [--tls-cert FILE --tls-key FILE]]...\n"
+    "                     [--listen [udp:]PORT]... [--tls-cert FILE --tls-key FILE]\n"
     "                     [--log FILE] [--record FILE] [--reply RULE]... [--keep-rows N]\n"
     "                     [--demo] [--screenshot FILE [--show PANEL]]\n"
     "A socket workbench that never freezes. With no arguments it starts an\n"
@@ -34,7 +34,8 @@ constexpr const char* usage
     "  --insecure           tls:// connections do not verify the server at all\n"
     "  --listen PORT        accept peers on 127.0.0.1:PORT (0: any free port);\n"
     "                       udp:PORT receives datagrams there (repeatable)\n"
-    "  --tls-cert FILE      the listener speaks TLS with this certificate (PEM)\n"
+    "  --tls-cert FILE      every TCP --listen speaks TLS with this certificate\n"
+    "                       (PEM; Ctrl+L gives each listener its own)\n"
     "  --tls-key FILE       and this key\n"
     "  --log FILE           log every frame in and out to FILE\n"
     "  --record FILE        record the session as a scenario script that\n"
@@ -84,19 +85,34 @@ client::ClientOptions options_from(const actors::command_line& args) {
     options.connects.back().udp = udp;
   }
   options.ca_file = args.get("ca", "");
-  exit_unless_readable(options.ca_file, "--ca");
   options.insecure = args.has("insecure");
+  if (options.insecure && !options.ca_file.empty())
+    actors::exit_on_bad_argument({actors::error_kind::invalid_argument,
+                                  "--ca and --insecure contradict each other: --insecure "
+                                  "verifies nothing, --ca verifies against FILE"});
+  exit_unless_readable(options.ca_file, "--ca");
   for (auto text : args.get_all("listen")) {
     bool udp = text.rfind("udp:", 0) == 0;
     auto port = static_cast<std::uint16_t>(actors::value_or_exit(
       actors::parse_number(udp ? text.substr(4) : text, "--listen", 0, 65535)));
     (udp ? options.listen_udp : options.listen).push_back(port);
   }
+  for (auto name : {"tls-cert", "tls-key", "ca"})
+    if (args.get_all(name).size() > 1)
+      actors::exit_on_bad_argument(
+        {actors::error_kind::invalid_argument,
+         std::string{"--"} + name + " given twice: "
+           + (std::string{name} == "ca" ? "put the CA certificates in one file"
+                                        : "every TCP --listen uses one certificate and key; "
+                                          "Ctrl+L opens listeners with others")});
   options.tls_cert = args.get("tls-cert", "");
   options.tls_key = args.get("tls-key", "");
   if (options.tls_cert.empty() != options.tls_key.empty())
     actors::exit_on_bad_argument(
       {actors::error_kind::invalid_argument, "--tls-cert and --tls-key go together"});
+  if (!options.tls_cert.empty() && options.listen.empty())
+    actors::exit_on_bad_argument({actors::error_kind::invalid_argument,
+                                  "--tls-cert and --tls-key are for a TCP --listen PORT"});
   exit_unless_readable(options.tls_cert, "--tls-cert");
   exit_unless_readable(options.tls_key, "--tls-key");
   if (!args.positionals().empty())

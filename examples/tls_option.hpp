@@ -37,6 +37,11 @@ inline actors::tls_options client_tls(const actors::command_line& args) {
     }
     return tls;
   }
+  if (args.has("ca") && args.has("insecure")) {
+    std::cerr << "error: --ca and --insecure contradict each other: --insecure verifies "
+                 "nothing, --ca verifies against FILE\n";
+    std::exit(2);
+  }
   tls.enabled = true;
   tls.ca_file = args.get("ca", "");
   tls.insecure = args.has("insecure");

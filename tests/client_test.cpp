@@ -360,6 +360,23 @@ TEST_CASE("the client explains bad arguments without needing a display") {
   CHECK_THAT(slip.read_stderr(5s),
              Catch::Contains("--connect 'udp:127.0.0.1:7000': write udp://HOST:PORT"));
   CHECK(slip.wait_exit(5s) == std::optional<int>{2});
+  // TLS options that cannot mean what they seem: one certificate for every
+  // listener (a second pair was taken for all), none without a listener,
+  // --ca that --insecure would ignore.
+  auto refused = [](std::vector<std::string> args) {
+    args.insert(args.begin(), ACTORS_CLIENT_PATH);
+    testing_support::child_process client{args, testing_support::stderr_to::pipe};
+    auto message = client.read_stderr(5s);
+    CHECK(client.wait_exit(5s) == std::optional<int>{2});
+    return message;
+  };
+  CHECK_THAT(refused({"--listen", "0", "--tls-cert", "a.pem", "--tls-key", "a.key", "--listen",
+                      "0", "--tls-cert", "b.pem", "--tls-key", "b.key"}),
+             Catch::Contains("--tls-cert given twice: every TCP --listen uses one certificate"));
+  CHECK_THAT(refused({"--tls-cert", "a.pem", "--tls-key", "a.key"}),
+             Catch::Contains("--tls-cert and --tls-key are for a TCP --listen PORT"));
+  CHECK_THAT(refused({"--connect", "tls://127.0.0.1:1", "--ca", "ca.pem", "--insecure"}),
+             Catch::Contains("--ca and --insecure contradict each other"));
 }
 
 TEST_CASE("the listen dialog's multicast field takes GROUP or GROUP@INTERFACE") {

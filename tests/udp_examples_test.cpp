@@ -229,6 +229,9 @@ TEST_CASE("UDP examples reject what does not apply, and name what failed") {
           "--tls-cert and --tls-key go together"},
          {{example("line_client"), "--ca", "/nonexistent.pem", "127.0.0.1", "9"}, 2,
           "--ca and --insecure need --tls"},
+         {{example("line_client"), "--tls", "--insecure", "--ca", "/nonexistent.pem",
+           "127.0.0.1", "9"},
+          2, "--ca and --insecure contradict each other"},
        }) {
     std::string command;
     for (auto& arg : bad.args)
