@@ -48,7 +48,7 @@ TEST_CASE("an unknown option is refused by name") {
   CHECK(error_of({"--bogus=1"}) == "unknown option --bogus");
 }
 
-TEST_CASE("--name=value is read as --name value, and a flag given a value is refused") {
+TEST_CASE("an option given as --name=value is read as --name value, and a flag given a value is refused") {
   auto args = parsed({"--port=7000", "--connect=a:1", "--bind=", "--connect", "b:2"});
   CHECK(*args.port("port", 1) == 7000);
   CHECK(args.get_all("connect") == std::vector<std::string>{"a:1", "b:2"});

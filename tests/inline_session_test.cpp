@@ -325,3 +325,31 @@ TEST_CASE_METHOD(fixture, "a batched send after close is refused with a reason, 
   CHECK(err.kind == error_kind::not_connected);
   CHECK(err.message == "send after close: the frames were dropped");
 }
+
+TEST_CASE_METHOD(fixture, "a subscriber that drops the events it does not handle loses no connection") {
+  // caf::drop answers each dropped event with an unexpected_message error,
+  // and CAF's default reaction to an error message is to quit: about one
+  // connection in ten ended so, its replies unsent and no `disconnected`.
+  auto forward = caf::actor{self};
+  auto subscriber = sys.spawn([forward](caf::event_based_actor* sub) -> caf::behavior {
+    sub->set_default_handler(caf::drop);
+    return {[=](const disconnected& down) { sub->send(forward, down); }};
+  });
+  server_options opts;
+  opts.connection.inline_session = [] { return std::make_unique<shouting_session>(); };
+  auto srv = serve(opts, subscriber);
+  REQUIRE(srv);
+  constexpr int runs = 100;
+  int answered = 0;
+  for (int i = 0; i < runs; ++i) {
+    raw_socket peer{srv->port};
+    REQUIRE(peer.write_all("a\n"));
+    peer.finish();
+    answered += peer.read_lines(1, 5s) == "a!\n" ? 1 : 0;
+    CHECK(peer.closed_by_peer(5s));
+  }
+  CHECK(answered == runs);
+  for (int i = 0; i < runs; ++i) // the peer finished first (it said `none`)
+    CHECK(expect<disconnected>().reason == error_kind::peer_closed);
+  self->send_exit(subscriber, caf::exit_reason::user_shutdown);
+}

@@ -18,6 +18,7 @@
 #include "actors/connection.hpp"
 #include "actors/log_writer.hpp"
 #include "coarse_clock.hpp"
+#include "event_source.hpp"
 #include "frame_encoding.hpp"
 #include "tcp_socket.hpp"
 #include "tcp_scribe.hpp"
@@ -282,10 +283,9 @@ void init(connection_broker* self, connection_options options) {
   st.last_read = st.last_write = std::chrono::steady_clock::now();
   if (options.metrics)
     self->send(options.metrics, metrics_register_atom_v, caf::actor{self});
-  // A message the connection does not understand (an event sent back to
-  // it, a stranger's command) is answered with unexpected_message and
-  // dropped, without CAF's printing to stdout, which races under TSan.
-  self->set_default_handler(caf::drop);
+  // Without CAF's printing to stdout (it races under TSan), and alive
+  // whatever the subscriber does with its events.
+  detail::ignore_what_comes_back(self);
   self->set_down_handler([self](caf::down_msg& msg) {
     if (msg.source == self->state.subscriber) {
       self->state.reading = read_state::closing;

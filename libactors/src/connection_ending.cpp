@@ -145,6 +145,12 @@ void on_read_closed(connection_broker* self) {
   st.reading = read_state::peer_finished;
   log_traffic(self, direction::event, "peer " + st.peer + " finished sending");
   self->send(st.subscriber, peer_finished{st.stats.id});
+  if (!st.write_finished) {
+    // The peer ended the conversation; whoever closes now follows it (an
+    // inline session's close below too).
+    st.close_reason = error_kind::peer_closed;
+    st.close_message = "peer " + st.peer + " finished sending; closed";
+  }
   if (st.session) {
     session_output out{self};
     st.session->on_peer_finished(out);
@@ -158,9 +164,6 @@ void on_read_closed(connection_broker* self) {
     on_close(self); // both directions are done, ours first
     return;
   }
-  // The peer ended the conversation; whoever closes now follows it.
-  st.close_reason = error_kind::peer_closed;
-  st.close_message = "peer " + st.peer + " finished sending; closed";
   if (!st.host.empty() && st.options.reconnect.enabled) {
     // A reconnecting client takes the FIN as the end of this socket: what
     // is queued still goes out (the scribe flushes before its FIN), then

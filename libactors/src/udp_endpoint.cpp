@@ -16,6 +16,7 @@
 #include "actors/connection.hpp"
 #include "actors/connection_protocol.hpp"
 #include "actors/log_writer.hpp"
+#include "event_source.hpp"
 #include "socket_address.hpp"
 #include "udp_servant.hpp"
 #include "udp_socket.hpp"
@@ -205,8 +206,7 @@ caf::behavior endpoint(udp_broker* self, detail::opened_udp_socket opened,
   self->add_datagram_servant(st.servant);
   tell_wanted(self);
   st.servant->launch(); // a no-op if adding it launched it
-  // Unknown messages (an event sent back, a stranger's command) are dropped.
-  self->set_default_handler(caf::drop);
+  detail::ignore_what_comes_back(self);
   self->monitor(st.subscriber);
   self->set_down_handler([self](caf::down_msg& msg) {
     if (msg.source == self->state.subscriber)
