@@ -186,6 +186,23 @@ TEST_CASE_METHOD(fixture, "the subscriber learns why an oversize frame closed th
   CHECK(expect<disconnected>().reason == error_kind::frame_too_large);
 }
 
+TEST_CASE_METHOD(fixture, "an oversize line that spans many reads is one error, not one per read") {
+  // The reads after the failed one, in the same pass, went to the failed
+  // decoder: "decoder refuses input after an earlier error" for each.
+  server_options opts;
+  opts.connection.framing.max_frame_size = 1000;
+  auto srv = serve(opts, self);
+  REQUIRE(srv);
+  raw_socket peer{srv->port};
+  expect<connected>();
+  peer.write_all(std::string(200'000, 'x')); // no newline: reads of 2 KiB and up
+  auto err = expect<connection_error>();
+  CHECK(err.kind == error_kind::frame_too_large);
+  CHECK_THAT(err.message, Catch::StartsWith("a line longer than max_frame_size of 1000 bytes (")
+                            && Catch::EndsWith(" bytes so far without a newline)"));
+  CHECK(expect<disconnected>().reason == error_kind::frame_too_large); // nothing in between
+}
+
 TEST_CASE_METHOD(fixture, "connecting to a closed port reports connection_refused") {
   testing_support::refused_port closed;
   auto port = closed.port();

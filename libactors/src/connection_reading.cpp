@@ -132,6 +132,10 @@ void stop_reading(connection_broker* self) {
 void on_data(connection_broker* self, std::string_view bytes) {
   auto& st = self->state;
   st.stats.bytes_in += bytes.size();
+  // A read of the same pass after a failure or a close was decided: the
+  // connection is ending, and its decoder has refused input since the error.
+  if (st.reading == read_state::closing)
+    return;
   ++st.socket_reads;
   grow_read_chunk(self, bytes.size());
   st.last_read = coarse_now();

@@ -89,8 +89,14 @@ void frame_decoder::append(std::string_view bytes) {
   buffer_.insert(buffer_.end(), bytes.begin(), bytes.end());
 }
 
-caf::error frame_decoder::line_too_large(std::size_t size) {
-  return too_large(size, options_.max_frame_size, "line");
+caf::error frame_decoder::line_too_large(std::size_t size, bool complete) {
+  if (complete)
+    return too_large(size, options_.max_frame_size, "line");
+  // Found before its end: the size is what came so far, not the line's.
+  return caf::make_error(error_kind::frame_too_large,
+                         "a line longer than max_frame_size of "
+                           + std::to_string(options_.max_frame_size) + " bytes ("
+                           + std::to_string(size) + " bytes so far without a newline)");
 }
 
 caf::error

@@ -219,7 +219,9 @@ caf::expected<server> listen(caf::actor_system& system, server_options options,
                         caf::actor subscriber) {
   if (!subscriber)
     return caf::make_error(error_kind::invalid_argument,
-                      "listen needs a subscriber actor");
+                      "listen needs a subscriber actor (with inline sessions too: it gets "
+                      "connected, errors and disconnected; see server.hpp for one that "
+                      "ignores them)");
   return listen(system, std::move(options),
                 [subscriber](const connection_actor&) { return subscriber; });
 }

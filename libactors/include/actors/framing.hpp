@@ -95,7 +95,8 @@ public:
 private:
   template <class OnFrame>
   caf::error feed_line(std::string_view chunk, OnFrame& on_frame);
-  caf::error line_too_large(std::size_t size);
+  // `complete`: the line's end was seen; else `size` is what came so far.
+  caf::error line_too_large(std::size_t size, bool complete);
   caf::error feed_length(std::string_view chunk, void* context,
                                         frame_handler on_frame);
   void feed_raw(std::string_view chunk, void* context, frame_handler on_frame);
@@ -126,7 +127,7 @@ caf::error frame_decoder::feed_line(std::string_view chunk, OnFrame& on_frame) {
     auto pos = chunk.find(options_.delimiter);
     if (pos == std::string_view::npos) {
       if (buffer_.size() + chunk.size() > partial_limit)
-        return fail(line_too_large(buffer_.size() + chunk.size()));
+        return fail(line_too_large(buffer_.size() + chunk.size(), false));
       append(chunk);
       return {};
     }
@@ -135,13 +136,13 @@ caf::error frame_decoder::feed_line(std::string_view chunk, OnFrame& on_frame) {
     // The common case: the whole line is in this chunk, no copy needed.
     if (!buffer_.empty()) { // the line began in an earlier chunk
       if (buffer_.size() + line.size() > partial_limit)
-        return fail(line_too_large(buffer_.size() + line.size()));
+        return fail(line_too_large(buffer_.size() + line.size(), true));
       append(line);
       line = std::string_view{buffer_.data(), buffer_.size()};
     }
     auto size = without_cr(line.data(), line.size());
     if (size > options_.max_frame_size)
-      return fail(line_too_large(size));
+      return fail(line_too_large(size, true));
     on_frame(std::string_view{line.data(), size});
     buffer_.clear();
   }

@@ -86,7 +86,17 @@ struct server {
 caf::expected<server> listen(caf::actor_system& system, server_options options,
                         session_factory make_session);
 
-/// Like `listen`, with one subscriber shared by all connections.
+/// Like `listen`, with one subscriber shared by all connections. It may
+/// not be empty: with `connection.inline_session` it still gets every event
+/// but the frames (`connected`, errors, `disconnected`). One that ignores
+/// them all:
+///
+///     auto ignore = system.spawn([](caf::event_based_actor* self) {
+///       self->set_default_handler(caf::drop);
+///       return caf::behavior{[](const actors::disconnected&) {}};
+///     });
+///
+/// Connections do not mind events dropped so.
 caf::expected<server> listen(caf::actor_system& system, server_options options,
                         caf::actor subscriber);
 
