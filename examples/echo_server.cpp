@@ -71,8 +71,9 @@ public:
   // ncat and socat expect when their stdin ends.
 };
 
-// With inline sessions, the one subscriber of every connection: the frames
-// never reach it, only the events, of which it prints the errors.
+// The server's observer, and with inline sessions the one subscriber of
+// every connection: the frames never reach it, only the events, of which it
+// prints the errors and the peers refused (--max-connections).
 caf::behavior echo_events(caf::io::broker*) {
   return {
     [](const actors::connected&) {},
@@ -80,6 +81,7 @@ caf::behavior echo_events(caf::io::broker*) {
     [](const actors::connection_error& err) {
       std::cerr << "connection " << err.id << ": " << err.message << "\n";
     },
+    [](const actors::peer_refused& refused) { std::cerr << refused.message << "\n"; },
     [](const actors::disconnected&) {},
   };
 }
@@ -189,15 +191,15 @@ int main(int argc, char** argv) {
   auto log = examples::start_log(sys, args, metrics.registry);
   opts.connection.log = log;
   opts.connection.metrics = metrics.registry;
-  caf::actor events; // the subscriber of every connection, with inline sessions
+  // Colocated, like the connections: its rare events wake no worker thread.
+  auto events = actors::spawn_colocated(sys, echo_events);
+  opts.observer = events;
   auto srv = [&]() -> caf::expected<actors::server> {
     if (args.has("session-actors"))
       return actors::listen(sys, opts, [&sys](const actors::connection_actor& conn) {
         return actors::spawn_colocated(sys, echo_session, conn);
       });
     opts.connection.inline_session = [] { return std::make_unique<echo_inline>(); };
-    // Colocated, like the connections: its rare events wake no worker thread.
-    events = actors::spawn_colocated(sys, echo_events);
     return actors::listen(sys, opts, events);
   }();
   examples::also_served also;
@@ -209,8 +211,7 @@ int main(int argc, char** argv) {
     if (!opened) {
       std::cerr << "error: " << actors::message_of(opened.error()) << "\n";
       examples::stop_serving(sys, srv, log, also);
-      if (events)
-        caf::anon_send_exit(events, caf::exit_reason::user_shutdown);
+      caf::anon_send_exit(events, caf::exit_reason::user_shutdown);
       return 1;
     }
     udp = std::move(*opened);
@@ -221,7 +222,6 @@ int main(int argc, char** argv) {
                         [&udp](caf::scoped_actor& self) { stop_udp_echo(self, *udp); });
   }
   auto status = examples::serve_until_signal(sys, srv, log, also);
-  if (events)
-    caf::anon_send_exit(events, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(events, caf::exit_reason::user_shutdown);
   return status;
 }

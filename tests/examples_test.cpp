@@ -114,6 +114,23 @@ TEST_CASE("the tutorial's line_window reads its command line without a display")
 }
 #endif
 
+TEST_CASE("echo_server says which peers --max-connections refused") {
+  child_process server{{example("echo_server"), "--port", "0", "--max-connections", "1"},
+                       testing_support::stderr_to::pipe};
+  auto banner = server.read_line(5s);
+  REQUIRE(banner);
+  auto port = testing_support::port_from_banner(*banner);
+  raw_socket first{port};
+  REQUIRE(first.write_all("hold\n"));
+  REQUIRE(first.read_lines(1, 5s) == "hold\n"); // accepted: the one place is taken
+  raw_socket second{port};
+  CHECK(second.closed_by_peer(5s));
+  server.signal(SIGTERM);
+  CHECK_THAT(server.read_stderr(10s),
+             Catch::Matches("refused 127\\.0\\.0\\.1:[0-9]+: max_connections \\(1\\) reached\n"));
+  CHECK(server.wait_exit(5s) == 0);
+}
+
 TEST_CASE("chat_server delivers a line to its room and not to other rooms") {
   auto [server, port] = start_server("chat_server");
   raw_socket amy{port};

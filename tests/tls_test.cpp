@@ -32,6 +32,15 @@ namespace {
 struct tls_fixture : testing_support::actor_fixture {
   testing_support::test_certificates certs;
 
+  // A TLS server's options with the test certificate.
+  server_options tls_server() {
+    server_options opts;
+    opts.connection.tls.enabled = true;
+    opts.connection.tls.certificate_file = certs.cert();
+    opts.connection.tls.key_file = certs.key();
+    return opts;
+  }
+
   // An echo server speaking TLS with `cert` and `key`.
   server tls_echo_server(const std::string& cert, const std::string& key,
                          std::chrono::milliseconds handshake_timeout = 10s) {
@@ -133,13 +142,7 @@ TEST_CASE_METHOD(tls_fixture, "a wrong CA, an expired certificate and a wrong ho
 }
 
 TEST_CASE_METHOD(tls_fixture, "plain text sent to a TLS port fails that connection only") {
-  auto srv = serve([&] {
-    server_options opts;
-    opts.connection.tls.enabled = true;
-    opts.connection.tls.certificate_file = certs.cert();
-    opts.connection.tls.key_file = certs.key();
-    return opts;
-  }(), self);
+  auto srv = serve(tls_server(), self);
   REQUIRE(srv);
   raw_socket plain{srv->port};
   REQUIRE(plain.write_all("GET / HTTP/1.0\r\n\r\n"));
@@ -151,6 +154,37 @@ TEST_CASE_METHOD(tls_fixture, "plain text sent to a TLS port fails that connecti
              Catch::EndsWith("; the peer does not speak TLS: it sent \"GET / HTTP/1.0\\r\\n\\r\\n\""));
   CHECK(expect<disconnected>().reason == error_kind::tls_handshake_failed);
   CHECK(plain.closed_by_peer(5s));
+}
+
+TEST_CASE_METHOD(tls_fixture, "a plain peer that closes in the handshake is named, with what it sent") {
+  // Fewer than 5 bytes, then a FIN: OpenSSL has no record to complain
+  // about, and the reason read "TLS handshake failed: the peer closed the
+  // connection", with no peer and no bytes.
+  auto srv = serve(tls_server(), self);
+  REQUIRE(srv);
+  raw_socket plain{srv->port};
+  REQUIRE(plain.write_all("abc\n"));
+  plain.finish();
+  auto err = expect<connection_error>();
+  CHECK(err.kind == error_kind::tls_handshake_failed);
+  CHECK_THAT(err.message, Catch::StartsWith("TLS handshake with 127.0.0.1:")
+                            && Catch::EndsWith(" failed: the peer closed the connection; the peer "
+                                               "does not speak TLS: it sent \"abc\\n\""));
+  expect<disconnected>();
+}
+
+TEST_CASE_METHOD(tls_fixture, "a TLS client closed by a server at its connection limit is told nothing was sent") {
+  auto opts = tls_server();
+  opts.max_connections = 1;
+  auto limited = serve(opts, self);
+  REQUIRE(limited);
+  raw_socket holder{limited->port}; // takes the one place, says nothing
+  std::this_thread::sleep_for(200ms); // accepted before the client comes
+  auto err = failed_handshake(limited->port, trusting(certs.ca()));
+  CHECK(err.kind == error_kind::tls_handshake_failed);
+  CHECK_THAT(err.message,
+             Catch::StartsWith("TLS handshake with 127.0.0.1:" + std::to_string(limited->port))
+               && Catch::EndsWith("failed: the peer closed the connection without sending anything"));
 }
 
 TEST_CASE_METHOD(tls_fixture, "a stalled handshake is closed after handshake_timeout") {

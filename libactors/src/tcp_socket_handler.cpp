@@ -194,7 +194,7 @@ void tcp_socket_handler::read_tls() {
       if (!tls_->established()) {
         stop_reading();
         owner_->on_transport_error(&backend(), error_kind::tls_handshake_failed,
-                                   "TLS handshake failed: the peer closed the connection");
+                                   tls_->closed_in_handshake());
         return;
       }
       peer_finished_sending(); // a FIN without close_notify

@@ -96,6 +96,14 @@ std::string tls_stage::plain_peer_hint() const {
          + (bytes_fed_ > first_in_.size() ? "...\"" : "\"");
 }
 
+std::string tls_stage::closed_in_handshake() const {
+  auto why = "TLS handshake with " + peer_ + " failed: the peer closed the connection";
+  if (bytes_fed_ == 0) // a server at its connection limit closes so, too
+    return why + " without sending anything";
+  auto hint = plain_peer_hint();
+  return hint.empty() ? why : why + "; " + hint;
+}
+
 bool tls_stage::echoed_our_bytes() const {
   // A line echo returns the start of our hello up to a newline byte in it:
   // a TLS record header, never the rest of its record. No TLS peer's first

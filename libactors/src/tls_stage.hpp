@@ -40,6 +40,10 @@ public:
   /// speak TLS: it sent \"welcome\\n\""), or empty when they may be TLS.
   std::string plain_peer_hint() const;
 
+  /// Why the handshake failed when the peer closed the connection in it,
+  /// naming the peer and what it sent, if anything.
+  std::string closed_in_handshake() const;
+
   /// Decrypts up to `size` bytes into `buf`; 0 if no whole record is there
   /// yet, or after the peer's close_notify (`peer_closed`), or on a failure
   /// (`failed`).
