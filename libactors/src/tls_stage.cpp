@@ -1,6 +1,7 @@
 #include "tls_stage.hpp"
 
 #include <algorithm>
+#include <arpa/inet.h>
 #include <climits>
 
 #include <openssl/err.h>
@@ -20,6 +21,43 @@ bool is_ip_address(const std::string& name) {
     return false;
   ASN1_OCTET_STRING_free(parsed);
   return true;
+}
+
+// The names a certificate is for: its subject alternative names (DNS and
+// IP), or its subject's common name without them.
+std::string certificate_names(X509* cert) {
+  std::string names;
+  auto add = [&names](std::string name) {
+    names += (names.empty() ? "" : ", ") + std::move(name);
+  };
+  auto* alt = static_cast<GENERAL_NAMES*>(
+    X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
+  for (int i = 0; alt != nullptr && i < sk_GENERAL_NAME_num(alt); ++i) {
+    auto* entry = sk_GENERAL_NAME_value(alt, i);
+    if (entry->type == GEN_DNS) {
+      auto* dns = entry->d.dNSName;
+      add(std::string{reinterpret_cast<const char*>(ASN1_STRING_get0_data(dns)),
+                      static_cast<std::size_t>(ASN1_STRING_length(dns))});
+    } else if (entry->type == GEN_IPADD) {
+      auto* ip = entry->d.iPAddress;
+      auto size = ASN1_STRING_length(ip);
+      char text[INET6_ADDRSTRLEN] = "";
+      if ((size == 4 || size == 16)
+          && ::inet_ntop(size == 4 ? AF_INET : AF_INET6, ASN1_STRING_get0_data(ip), text,
+                         sizeof(text))
+               != nullptr)
+        add(text);
+    }
+  }
+  GENERAL_NAMES_free(alt);
+  if (names.empty()) {
+    char cn[256] = "";
+    if (X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, cn,
+                                  sizeof(cn))
+        > 0)
+      add(cn);
+  }
+  return names;
 }
 
 int clamp_int(std::size_t size) {
@@ -46,15 +84,31 @@ tls_stage::tls_stage(const tls_context& context, std::string peer)
   auto& name = context.server_name;
   if (name.empty())
     return;
+  server_name_ = name;
   bool ip = is_ip_address(name);
   if (!ip) // SNI carries host names only
     SSL_set_tlsext_host_name(ssl_, name.c_str());
   if (SSL_get_verify_mode(ssl_) != SSL_VERIFY_NONE) {
+    SSL_set_app_data(ssl_, this);
+    SSL_set_verify(ssl_, SSL_get_verify_mode(ssl_), &tls_stage::on_verify);
     if (ip)
       X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl_), name.c_str());
     else
       SSL_set1_host(ssl_, name.c_str());
   }
+}
+
+int tls_stage::on_verify(int ok, x509_store_ctx_st* ctx) {
+  auto error = X509_STORE_CTX_get_error(ctx);
+  if (ok == 0
+      && (error == X509_V_ERR_HOSTNAME_MISMATCH || error == X509_V_ERR_IP_ADDRESS_MISMATCH)) {
+    auto* ssl = static_cast<ssl_st*>(
+      X509_STORE_CTX_get_ex_data(ctx, SSL_get_ex_data_X509_STORE_CTX_idx()));
+    if (auto* stage = ssl != nullptr ? static_cast<tls_stage*>(SSL_get_app_data(ssl)) : nullptr)
+      if (auto* cert = X509_STORE_CTX_get_current_cert(ctx))
+        stage->certificate_names_ = certificate_names(cert);
+  }
+  return ok; // the verdict stays OpenSSL's
 }
 
 tls_stage::~tls_stage() {
@@ -223,6 +277,9 @@ void tls_stage::fail(int result) {
   if (!established_ && verify != X509_V_OK)
     reasons += std::string{reasons.empty() ? "" : ": "}
                + X509_verify_cert_error_string(verify);
+  // "hostname mismatch" alone leaves the user to find both names.
+  if (!certificate_names_.empty())
+    reasons += " (the certificate is for " + certificate_names_ + ", not " + server_name_ + ")";
   if (reasons.empty())
     reasons = code == SSL_ERROR_SYSCALL ? "the peer closed the connection"
                                         : "OpenSSL error " + std::to_string(code);

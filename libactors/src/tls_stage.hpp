@@ -13,6 +13,7 @@
 
 struct ssl_st;
 struct bio_st;
+struct x509_store_ctx_st;
 
 namespace actors::detail {
 
@@ -84,11 +85,17 @@ private:
   void fail(int result);
   // Whether the peer's first bytes are ours (a plain echo server).
   bool echoed_our_bytes() const;
+  // OpenSSL's verify callback: notes the names of a certificate that does
+  // not match `server_name_` (the session has no peer certificate yet
+  // when the handshake fails).
+  static int on_verify(int ok, x509_store_ctx_st* ctx);
 
   ssl_st* ssl_ = nullptr;
   bio_st* in_ = nullptr;  // ciphertext from the socket
   bio_st* out_ = nullptr; // ciphertext for the socket
   std::string peer_;
+  std::string server_name_; // a client's name checked against the certificate
+  std::string certificate_names_; // of a certificate that did not match it
   bool established_ = false;
   bool peer_closed_ = false;
   std::size_t bytes_fed_ = 0;
