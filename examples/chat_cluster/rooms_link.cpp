@@ -77,6 +77,12 @@ std::string why_not_reached(link_actor* self, const caf::error& err) {
              : "nothing accepts connections there (refused or unreachable)";
   if (err == caf::sec::malformed_basp_message)
     return std::string{"something answers there, but not a room node: "} + which_port;
+  if (err == caf::sec::disconnect_during_handshake)
+    return self->state.options.tls
+             ? "the room node closed the connection in the handshake: do both nodes have "
+               "certificates from the same --tls-ca, and does the room node speak TLS?"
+             : "the room node closed the connection in the handshake: does it speak TLS "
+               "(then give this gateway --tls-cert, --tls-key and --tls-ca too)?";
   if (err == caf::sec::request_timeout)
     return std::string{"no room node answered within 10 s (a program that is not one "
                        "may be listening there): "}
