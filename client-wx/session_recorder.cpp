@@ -66,8 +66,9 @@ caf::behavior session_recorder(recorder_actor* self, std::string path, caf::acto
     },
     [=](rec_fin_atom, std::uint64_t id) { script().PeerFinished(id); },
     [=](rec_close_atom, std::uint64_t id) { script().Closed(id); },
-    [=](rec_gone_atom, std::uint64_t id, actors::error_kind reason) {
-      script().Disconnected(id, reason);
+    // CAF sends an error_kind alone in a message as a caf::error.
+    [=](rec_gone_atom, std::uint64_t id, const caf::error& reason) {
+      script().Disconnected(id, actors::kind_of(reason));
     },
     [=](actors::close_atom) {
       script().Finish();

@@ -31,7 +31,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(client_recorder, caf::first_custom_type_id + 1500)
   /// Relay -> recorder: we closed connection `id` (`rec_close_atom, id`).
   CAF_ADD_ATOM(client_recorder, client, rec_close_atom, "rec_close")
   /// Relay -> recorder: connection `id` is gone (`rec_gone_atom, id,
-  /// actors::error_kind`).
+  /// actors::error_kind`, which CAF carries as a `caf::error`).
   CAF_ADD_ATOM(client_recorder, client, rec_gone_atom, "rec_gone")
   /// Workbench -> relay: record to this file from now on (`record_atom,
   /// path`); an empty path stops recording.

@@ -170,6 +170,45 @@ TEST_CASE("the client records a script that replays against the same server, com
   std::system(("rm -rf '" + std::string{dir} + "'").c_str());
 }
 
+TEST_CASE("a connection that ends while recording is recorded, and the client goes on") {
+  if (std::getenv("DISPLAY") == nullptr)
+    FAIL("DISPLAY is not set: run the GUI tests under xvfb-run");
+  // The recorder took the end of a connection for a message it did not
+  // know: the error it answered ended the relay, and with it every
+  // connection and the recording's end.
+  testing_support::child_process server{
+    {"socat", "TCP-LISTEN:0,bind=127.0.0.1,reuseaddr,fork", "SYSTEM:echo bye"}};
+  auto port = server.listening_port(10s);
+  REQUIRE(port);
+  char dir[] = "/tmp/actors-record-XXXXXX";
+  REQUIRE(mkdtemp(dir) != nullptr);
+  std::string path = std::string{dir} + "/session.scn";
+  auto address = "127.0.0.1:" + std::to_string(*port);
+  testing_support::child_process client{
+    {ACTORS_CLIENT_PATH, "--connect", address, "--connect", address, "--record", path},
+    std::string{dir} + "/stderr"};
+  auto deadline = std::chrono::steady_clock::now() + 20s;
+  auto closed_twice = [&] {
+    auto script = read_file(path);
+    auto first = script.find(" closed\n");
+    return first != std::string::npos && script.find(" closed\n", first + 1) != std::string::npos;
+  };
+  while (std::chrono::steady_clock::now() < deadline && !closed_twice())
+    std::this_thread::sleep_for(50ms);
+  client.signal(SIGTERM);
+  auto status = client.wait_exit(10s);
+  REQUIRE(status);
+  CHECK(*status == 0);
+  auto script = read_file(path);
+  INFO(script);
+  for (auto peer : {"c1", "c2"})
+    for (auto step : {" frame \"bye\"\n", " finished\n", " closed\n"})
+      CHECK(script.find("expect " + std::string{peer} + step) != std::string::npos);
+  CHECK(script.find("# End of the recording") != std::string::npos);
+  CHECK(read_file(std::string{dir} + "/stderr").find("unexpected message") == std::string::npos);
+  std::system(("rm -rf '" + std::string{dir} + "'").c_str());
+}
+
 namespace {
 
 // Collects the sequence's messages until its verdict ("... passed" or
