@@ -17,6 +17,7 @@
 #include <caf/send.hpp>
 #include <caf/stateful_actor.hpp>
 
+#include "actors/event_source.hpp"
 #include "actors/log_writer.hpp"
 #include "actors/metrics.hpp"
 #include "actors/ui_event.hpp"
@@ -366,6 +367,9 @@ caf::result<bool> shut_down(relay_actor* self) {
 }
 
 caf::behavior connection_relay(relay_actor* self, caf::actor bridge, caf::actor metrics) {
+  // One message it did not expect, or an error sent back, must not end
+  // every connection: it hosts them all.
+  actors::ignore_what_comes_back(self);
   self->state.bridge = std::move(bridge);
   if (metrics)
     self->send(metrics, actors::metrics_register_atom_v, caf::actor{self});

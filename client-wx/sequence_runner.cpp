@@ -10,6 +10,7 @@
 #include <caf/stateful_actor.hpp>
 
 #include "actors/connection_protocol.hpp"
+#include "actors/event_source.hpp"
 #include "actors/testing/scenario.hpp"
 #include "actors/ui_event.hpp"
 
@@ -184,6 +185,7 @@ void run_steps(runner_actor* self) {
 
 caf::behavior sequence_runner(runner_actor* self, caf::actor relay, caf::actor bridge,
                               actors::testing::script script) {
+  actors::ignore_what_comes_back(self);
   auto& st = self->state;
   st.relay = std::move(relay);
   st.bridge = std::move(bridge);

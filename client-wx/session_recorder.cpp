@@ -12,6 +12,7 @@
 #include <caf/stateful_actor.hpp>
 
 #include "actors/connection_protocol.hpp"
+#include "actors/event_source.hpp"
 #include "actors/ui_event.hpp"
 #include "session_script.hpp"
 
@@ -38,6 +39,7 @@ std::string now_utc() {
 }
 
 caf::behavior session_recorder(recorder_actor* self, std::string path, caf::actor bridge) {
+  actors::ignore_what_comes_back(self);
   auto& st = self->state;
   st.file.open(path, std::ios::out | std::ios::trunc | std::ios::binary);
   if (!st.file) {

@@ -15,6 +15,7 @@
 
 #include "actors/connection_protocol.hpp"
 #include "actors/error_kind.hpp"
+#include "actors/event_source.hpp"
 #include "actors/ui_event.hpp"
 #include "message_template.hpp"
 
@@ -176,6 +177,7 @@ void tick(generator_actor* self) {
 
 caf::behavior traffic_generator(generator_actor* self, caf::actor relay, caf::actor bridge,
                                 GeneratorPlan plan) {
+  actors::ignore_what_comes_back(self);
   auto& st = self->state;
   st.relay = std::move(relay);
   st.bridge = std::move(bridge);

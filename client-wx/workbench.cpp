@@ -16,6 +16,7 @@
 #include "actors/command_line.hpp"
 #include "actors/connection.hpp"
 #include "actors/connection_protocol.hpp"
+#include "actors/event_source.hpp"
 #include "actors/log_writer.hpp"
 #include "actors/metrics.hpp"
 #include "actors/server.hpp"
@@ -152,6 +153,7 @@ caf::result<bool> shut_down(workbench_actor* self) {
 }
 
 caf::behavior workbench(workbench_actor* self, caf::actor bridge, caf::actor metrics) {
+  actors::ignore_what_comes_back(self);
   self->state.bridge = bridge;
   self->state.metrics = metrics;
   self->state.relay = spawn_connection_relay(self->system(), std::move(bridge), metrics);

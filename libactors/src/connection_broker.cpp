@@ -16,9 +16,9 @@
 #include <caf/unit.hpp>
 
 #include "actors/connection.hpp"
+#include "actors/event_source.hpp"
 #include "actors/log_writer.hpp"
 #include "coarse_clock.hpp"
-#include "event_source.hpp"
 #include "frame_encoding.hpp"
 #include "tcp_socket.hpp"
 #include "tcp_scribe.hpp"
@@ -285,7 +285,7 @@ void init(connection_broker* self, connection_options options) {
     self->send(options.metrics, metrics_register_atom_v, caf::actor{self});
   // Without CAF's printing to stdout (it races under TSan), and alive
   // whatever the subscriber does with its events.
-  detail::ignore_what_comes_back(self);
+  ignore_what_comes_back(self);
   self->set_down_handler([self](caf::down_msg& msg) {
     if (msg.source == self->state.subscriber) {
       self->state.reading = read_state::closing;

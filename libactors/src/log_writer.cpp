@@ -14,8 +14,8 @@
 #include <caf/stateful_actor.hpp>
 
 #include "actors/connection_protocol.hpp"
+#include "actors/event_source.hpp"
 #include "actors/metrics.hpp"
-#include "event_source.hpp"
 #include "log_file.hpp"
 
 namespace actors {
@@ -299,7 +299,7 @@ caf::response_promise begin_close(front_actor* self) {
 
 caf::behavior log_front(front_actor* self, log_writer_options options) {
   auto& st = self->state;
-  detail::ignore_what_comes_back(self); // what subscribers do with events is theirs
+  ignore_what_comes_back(self); // what subscribers do with events is theirs
   st.options = std::move(options);
   st.options.chunk_bytes = std::max<std::size_t>(st.options.chunk_bytes, 1);
   st.file = self->spawn<caf::detached + caf::linked>(detail::log_file,

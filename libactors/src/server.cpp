@@ -12,9 +12,9 @@
 #include <caf/stateful_actor.hpp>
 
 #include "actors/connection.hpp"
+#include "actors/event_source.hpp"
 #include "connection_broker.hpp"
 #include "descriptor_table.hpp"
-#include "event_source.hpp"
 #include "tcp_socket.hpp"
 #include "tcp_doorman.hpp"
 
@@ -136,7 +136,7 @@ caf::behavior acceptor(acceptor_broker* self, int listener_fd, std::string addre
                        server_options options, session_factory make_session,
                        detail::tls_context tls) {
   auto& st = self->state;
-  detail::ignore_what_comes_back(self); // its observer's business
+  ignore_what_comes_back(self); // its observer's business
   st.address = std::move(address);
   st.options = std::move(options);
   if (auto& registry = st.options.connection.metrics)

@@ -15,8 +15,8 @@
 
 #include "actors/connection.hpp"
 #include "actors/connection_protocol.hpp"
+#include "actors/event_source.hpp"
 #include "actors/log_writer.hpp"
-#include "event_source.hpp"
 #include "socket_address.hpp"
 #include "udp_servant.hpp"
 #include "udp_socket.hpp"
@@ -206,7 +206,7 @@ caf::behavior endpoint(udp_broker* self, detail::opened_udp_socket opened,
   self->add_datagram_servant(st.servant);
   tell_wanted(self);
   st.servant->launch(); // a no-op if adding it launched it
-  detail::ignore_what_comes_back(self);
+  ignore_what_comes_back(self);
   self->monitor(st.subscriber);
   self->set_down_handler([self](caf::down_msg& msg) {
     if (msg.source == self->state.subscriber)
