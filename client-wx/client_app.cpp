@@ -7,6 +7,7 @@
 #include <wx/dcscreen.h>
 #include <wx/event.h>
 #include <wx/image.h>
+#include <wx/log.h>
 
 #include "actors/termination_signal.hpp"
 #include "frame_sync.hpp"
@@ -31,6 +32,10 @@ ClientApp::ClientApp(ClientOptions options) : options_(std::move(options)) {
 
 bool ClientApp::OnInit() {
   SetAppName("actors-client");
+  // wx's own errors (a file it cannot write) go to stderr: its GUI default
+  // shows them in a modal box, which the window never uses (its info bar
+  // says what went wrong) and which kept --screenshot from quitting.
+  delete wxLog::SetActiveTarget(new wxLogStderr);
   // Before the actor system starts its threads, so that none of them takes
   // SIGINT/SIGTERM: the runtime's watch does, and the window closes on it
   // like the user would, the log complete.
@@ -131,11 +136,18 @@ void ClientApp::SaveScreenshot(const std::string& path) {
     memory.Blit(0, 0, rect.width, rect.height, &screen, rect.x, rect.y);
     memory.SelectObject(wxNullBitmap);
     wxImage::AddHandler(new wxPNGHandler);
-    if (!bitmap.SaveFile(path, wxBITMAP_TYPE_PNG))
+    if (!bitmap.SaveFile(path, wxBITMAP_TYPE_PNG)) {
       std::cerr << "error: cannot save the screenshot to " << path << "\n";
+      screenshot_failed_ = true;
+    }
     frame_->Close();
   });
   screenshot_timer_.StartOnce(2500);
+}
+
+int ClientApp::OnRun() {
+  auto status = wxApp::OnRun();
+  return screenshot_failed_ ? 1 : status;
 }
 
 void ClientApp::Stop() {

@@ -24,6 +24,8 @@ public:
 
   bool OnInit() override;
   int OnExit() override;
+  /// The main loop; 1 once --screenshot could not save its file.
+  int OnRun() override;
 
   /// The window, or null once it is gone.
   MainFrame* Frame() const { return frame_; }
@@ -47,6 +49,7 @@ private:
   std::unique_ptr<Runtime> runtime_;
   MainFrame* frame_ = nullptr;
   wxTimer screenshot_timer_;
+  bool screenshot_failed_ = false;
   wxTimer show_timer_;
 };
 

@@ -379,6 +379,29 @@ TEST_CASE("the client explains bad arguments without needing a display") {
              Catch::Contains("--ca and --insecure contradict each other"));
 }
 
+TEST_CASE("without a display, or with a screenshot it cannot save, the client says so and exits") {
+  // wx showed its errors in a modal box: without a display that crashed
+  // (Gtk-ERROR, status 133), and --screenshot then never quit.
+  testing_support::child_process no_display{
+    {"env", "-u", "DISPLAY", "-u", "WAYLAND_DISPLAY", ACTORS_CLIENT_PATH, "--listen", "0"},
+    testing_support::stderr_to::pipe};
+  auto said = no_display.read_stderr(10s);
+  CHECK_THAT(said, Catch::Contains("Unable to initialize GTK+, is DISPLAY set properly?")
+                     && !Catch::Contains("Gtk-ERROR"));
+  auto status = no_display.wait_exit(5s);
+  REQUIRE(status);
+  CHECK(*status != 0);
+  CHECK(*status != 133); // not a crash
+  if (std::getenv("DISPLAY") == nullptr)
+    FAIL("DISPLAY is not set: run the GUI tests under xvfb-run");
+  testing_support::child_process unwritable{
+    {ACTORS_CLIENT_PATH, "--listen", "0", "--screenshot", "/nonexistent/shot.png"},
+    testing_support::stderr_to::pipe};
+  CHECK_THAT(unwritable.read_stderr(30s),
+             Catch::Contains("error: cannot save the screenshot to /nonexistent/shot.png"));
+  CHECK(unwritable.wait_exit(10s) == std::optional<int>{1});
+}
+
 TEST_CASE("the listen dialog's multicast field takes GROUP or GROUP@INTERFACE") {
   auto plain = client::ParseMulticastGroup("239.1.2.3");
   CHECK(plain.group == "239.1.2.3");
