@@ -140,6 +140,12 @@ HostField ParseHostField(const std::string& typed) {
   if (text.size() > 2 && text.front() == '[' && text.back() == ']')
     text = text.substr(1, text.size() - 2);
   result.host = text;
+  // "ftp://host", "host 7000": refused here, not looked up in DNS.
+  if (auto scheme = text.find("://"); result.error.empty() && scheme != std::string::npos)
+    result.error = "unknown scheme '" + text.substr(0, scheme + 3)
+                   + "': write tls://, udp:// or tcp:// (or none) before the host";
+  else if (result.error.empty() && !text.empty())
+    result.error = actors::why_not_a_host(text);
   return result;
 }
 

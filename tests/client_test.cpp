@@ -360,6 +360,11 @@ TEST_CASE("the client explains bad arguments without needing a display") {
   CHECK_THAT(slip.read_stderr(5s),
              Catch::Contains("--connect 'udp:127.0.0.1:7000': write udp://HOST:PORT"));
   CHECK(slip.wait_exit(5s) == std::optional<int>{2});
+  testing_support::child_process scheme{{ACTORS_CLIENT_PATH, "--connect", "ftp://127.0.0.1:21"},
+                                        testing_support::stderr_to::pipe};
+  CHECK_THAT(scheme.read_stderr(5s),
+             Catch::Contains("--connect 'ftp://127.0.0.1' is not a host name or address"));
+  CHECK(scheme.wait_exit(5s) == std::optional<int>{2});
   // TLS options that cannot mean what they seem: one certificate for every
   // listener (a second pair was taken for all), none without a listener,
   // --ca that --insecure would ignore.

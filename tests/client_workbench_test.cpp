@@ -394,6 +394,11 @@ TEST_CASE("the connect dialog's host field takes host:port as typed") {
   field = client::ParseHostField("127.0.0.1:+80");
   CHECK_FALSE(field.error.empty());
   CHECK(client::ParseHostField("[::1]:7000").error.empty());
+  // Looked up in DNS as a whole ("cannot resolve host 'ftp://...'") before.
+  CHECK(client::ParseHostField("ftp://127.0.0.1:21").error
+        == "unknown scheme 'ftp://': write tls://, udp:// or tcp:// (or none) before the host");
+  CHECK(client::ParseHostField("127.0.0.1 7000").error
+        == "'127.0.0.1 7000' is not a host name or address: a space cannot be in one");
 }
 
 TEST_CASE_METHOD(gui_fixture, "the connect dialog keeps a bad host:port open with the reason, and remembers IPv6 hosts readably") {

@@ -137,3 +137,17 @@ TEST_CASE("format_host_port brackets an IPv6 address, and parse_host_port reads 
   CHECK(back->host == "[fe80::1]");
   CHECK(back->port == 443);
 }
+
+TEST_CASE("a host with a character no host name or address has is refused, naming it") {
+  CHECK(actors::why_not_a_host("example.com").empty());
+  CHECK(actors::why_not_a_host("my_host-1").empty());
+  CHECK(actors::why_not_a_host("[fe80::1%eth0]").empty());
+  CHECK(actors::why_not_a_host("ftp://127.0.0.1")
+        == "'ftp://127.0.0.1' is not a host name or address: '/' cannot be in one");
+  CHECK(actors::why_not_a_host("127.0.0.1 7000")
+        == "'127.0.0.1 7000' is not a host name or address: a space cannot be in one");
+  auto scheme = actors::parse_host_port("ftp://127.0.0.1:21", "--connect");
+  REQUIRE_FALSE(scheme);
+  CHECK(actors::message_of(scheme.error())
+        == "--connect 'ftp://127.0.0.1' is not a host name or address: '/' cannot be in one");
+}

@@ -117,6 +117,20 @@ caf::expected<unsigned long> parse_number(const std::string& text, const std::st
   return value;
 }
 
+std::string why_not_a_host(const std::string& host) {
+  if (host.empty())
+    return "an empty host is not a host name or address";
+  auto bare = detail::without_brackets(host);
+  auto bad = std::find_if(bare.begin(), bare.end(), [](char c) {
+    return !std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '.' && c != '_'
+           && c != ':' && c != '%';
+  });
+  if (bad == bare.end())
+    return {};
+  auto shown = *bad == ' ' ? std::string{"a space"} : "'" + std::string(1, *bad) + "'";
+  return "'" + host + "' is not a host name or address: " + shown + " cannot be in one";
+}
+
 caf::expected<host_port> parse_host_port(const std::string& text, const std::string& label) {
   auto refused = invalid(label + " expects HOST:PORT with a port from 1 to 65535, got '"
                          + text + "'");
@@ -126,7 +140,10 @@ caf::expected<host_port> parse_host_port(const std::string& text, const std::str
   auto port = parse_number(text.substr(colon + 1), label, 1, 65535);
   if (!port)
     return refused;
-  return host_port{text.substr(0, colon), static_cast<std::uint16_t>(*port)};
+  auto host = text.substr(0, colon);
+  if (auto why = why_not_a_host(host); !why.empty())
+    return invalid(label + " " + why);
+  return host_port{std::move(host), static_cast<std::uint16_t>(*port)};
 }
 
 std::string format_host_port(const std::string& host, std::uint16_t port) {

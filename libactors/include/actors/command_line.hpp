@@ -88,6 +88,12 @@ struct host_port {
   std::uint16_t port = 0;
 };
 
+/// Empty if `host` can be a host name or address: letters, digits, '-',
+/// '.', '_', and for an IPv6 address ':' and '%' (in brackets or not).
+/// Else why not, naming the first character that cannot be in one
+/// ("'ftp://x' is not a host name or address: '/' cannot be in one").
+std::string why_not_a_host(const std::string& host);
+
 /// `text` as HOST:PORT with a port from 1 to 65535; the error names `label`.
 /// An IPv6 address keeps its brackets ("[::1]:7000" -> "[::1]" and 7000),
 /// which `connect` and `listen` take as they are.
