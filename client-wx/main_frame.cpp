@@ -704,7 +704,7 @@ void MainFrame::UpdateStatus() {
   if (auto evicted = traffic_->Model().Evicted(); evicted > 0)
     dropped += wxString::Format(", %llu older rows evicted%s",
                                 static_cast<unsigned long long>(evicted),
-                                GetMenuBar()->IsChecked(id_log) ? " (in the log)" : "");
+                                GetMenuBar()->IsChecked(id_log) ? " (written to the log)" : "");
   SetStatusText(dropped, field_dropped);
   auto state = log_state_;
   if (!record_state_.empty())

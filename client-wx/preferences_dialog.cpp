@@ -53,7 +53,8 @@ PreferencesDialog::PreferencesDialog(wxWindow* parent, const Retention& current)
   auto* outer = new wxBoxSizer(wxVERTICAL);
   outer->Add(new wxStaticText(this, wxID_ANY,
                               "The traffic view keeps the newest rows within both limits;\n"
-                              "older rows are evicted. A log file, when on, keeps all of them."),
+                              "older rows are evicted. A log file, when on, gets every row\n"
+                              "(rotated at 64 MiB: FILE.1 .. FILE.5 keep the older ones)."),
              0, wxALL, 10);
   outer->Add(grid, 1, wxEXPAND | wxLEFT | wxRIGHT, 10);
   outer->Add(CreateButtonSizer(wxOK | wxCANCEL), 0, wxEXPAND | wxALL, 10);

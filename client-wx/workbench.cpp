@@ -70,7 +70,8 @@ void log_to(workbench_actor* self, const std::string& path) {
   auto log = actors::spawn_log_writer(self->system(), opts);
   self->send(log, actors::log_subscribe_atom::value, caf::actor{self});
   self->send(self->state.relay, use_log_atom::value, std::move(log));
-  tell_ui(self, "logging to " + path);
+  tell_ui(self, "logging to " + path + " (rotated at 64 MiB: " + path
+                  + ".1 .. .5 keep the older lines)");
 }
 
 // Listens; each accepted peer is announced to the relay, with the
