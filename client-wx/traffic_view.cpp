@@ -206,6 +206,11 @@ public:
 
   void ClearSelection() { anchor_ = cursor_ = none; }
 
+  bool IsSelected(std::size_t row) const {
+    std::size_t first = 0, last = 0;
+    return Selection(first, last) && row >= first && row <= last;
+  }
+
   /// The first `count` rows are gone: the selection and the view stay on
   /// the same rows (a selection that went is cleared).
   void ForgetFirst(std::size_t count) {
@@ -288,6 +293,13 @@ private:
       return;
     auto row = static_cast<std::size_t>(hit);
     auto before = std::make_pair(anchor_, cursor_);
+    // Ctrl+click on a selected row selects nothing (as Escape does): then
+    // export and copy take every row the filter shows.
+    if (event.LeftDown() && event.ControlDown() && IsSelected(row)) {
+      ClearSelection();
+      SelectionChanged();
+      return;
+    }
     if (event.LeftDown() && !event.ShiftDown())
       anchor_ = row;
     cursor_ = row;
@@ -306,6 +318,11 @@ private:
     if (event.ControlDown() && event.GetKeyCode() == 'A') {
       anchor_ = 0;
       cursor_ = count - 1;
+      SelectionChanged();
+      return;
+    }
+    if (event.GetKeyCode() == WXK_ESCAPE && anchor_ != none) {
+      ClearSelection();
       SelectionChanged();
       return;
     }

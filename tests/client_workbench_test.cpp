@@ -195,6 +195,18 @@ TEST_CASE_METHOD(view_fixture, "export writes the shown or selected rows as text
         == "+1.002000  conn 2  in  21 bytes  127.0.0.1:9\n"
            "  00000000  00 01 ff 7a 7a 7a 7a 7a 7a 7a 7a 7a 7a 7a 7a 7a  |...zzzzzzzzzzzzz|\n"
            "  00000010  7a 7a 7a 7a 7a                                   |zzzzz|\n");
+  // Escape selects nothing again (a selection could not be undone, so
+  // exporting every row was out of reach once a row had been clicked).
+  wxWindow* rows = nullptr;
+  for (auto* child : view->GetChildren())
+    if (dynamic_cast<wxVScrolledWindow*>(child) != nullptr)
+      rows = child;
+  REQUIRE(rows != nullptr);
+  wxKeyEvent escape{wxEVT_KEY_DOWN};
+  escape.m_keyCode = WXK_ESCAPE;
+  escape.SetEventObject(rows);
+  rows->ProcessWindowEvent(escape);
+  CHECK_FALSE(view->SelectedRange().has_value()); // the window exports all then
   // Under a filter, only what it shows.
   client::TrafficFilter out;
   out.direction = client::TrafficFilter::Direction::out;
