@@ -78,6 +78,11 @@ public:
   /// The peer ("host:port") shown for `connection`.
   wxString PeerOf(std::uint64_t connection) const;
 
+  /// True if `connection` is a UDP endpoint (its peer column reads udp://).
+  bool IsUdpEndpoint(std::uint64_t connection) const {
+    return PeerOf(connection).StartsWith("udp://");
+  }
+
 private:
   long RowOf(std::uint64_t connection);
   long AppendRow(const wxString& label, std::uint64_t connection);

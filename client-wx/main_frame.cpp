@@ -552,10 +552,14 @@ std::string MainFrame::GenerateTraffic(const GeneratorSettings& settings) {
   plan.count = settings.count;
   plan.duration = settings.duration;
   plan.rate = settings.rate;
+  // TCP connections only: a datagram per frame is not what it measures.
   if (settings.to_all) {
     for (auto id : connections_->OpenConnections())
-      plan.targets.push_back(id);
+      if (!connections_->IsUdpEndpoint(id))
+        plan.targets.push_back(id);
   } else if (auto id = connections_->SelectedConnection(); id != 0 && connections_->IsOpen(id)) {
+    if (connections_->IsUdpEndpoint(id))
+      return "the generator sends on TCP connections, not UDP endpoints: select a connection";
     plan.targets.push_back(id);
   }
   if (auto why = CheckGeneratorPlan(plan); !why.empty())

@@ -97,6 +97,39 @@ TEST_CASE_METHOD(gui_fixture, "the traffic generator sends at the rate set, and 
   CHECK_THAT(frame->GenerateTraffic(settings), Catch::Contains("no connection"));
 }
 
+TEST_CASE_METHOD(gui_fixture, "the traffic generator leaves UDP endpoints out, and says so when one is selected") {
+  socat_echo echo;
+  client::ClientOptions opts;
+  opts.connects.emplace_back("127.0.0.1", echo.port);
+  opts.listen_udp = {0};
+  the_app.Launch(opts);
+  auto* frame = the_app.Frame();
+  REQUIRE(frame != nullptr);
+  REQUIRE(pump_until([&] { return frame->Connections().OpenCount() == 2; }, 10s));
+  auto& dialog = frame->ShowGenerator();
+  client::GeneratorSettings settings;
+  settings.payload = "gen {{counter}}";
+  settings.count = 20;
+  settings.to_all = true;
+  dialog.SetSettings(settings);
+  dialog.Start();
+  auto* status = frame->GetStatusBar();
+  REQUIRE(pump_until([&] { return status->GetStatusText(4).Contains("generator: done"); },
+                     20s));
+  // It said "on 2 connections", and "connection N stopped taking frames".
+  CHECK_THAT(status->GetStatusText(4).ToStdString(),
+             Catch::Contains("generator: done: 20 frames on 1 connection"));
+  std::uint64_t udp = 0;
+  for (auto id : frame->Connections().OpenConnections())
+    if (frame->Connections().IsUdpEndpoint(id))
+      udp = id;
+  REQUIRE(udp != 0);
+  frame->Connections().SelectConnection(udp);
+  settings.to_all = false;
+  CHECK(frame->GenerateTraffic(settings)
+        == "the generator sends on TCP connections, not UDP endpoints: select a connection");
+}
+
 namespace {
 
 // A traffic view in a frame of its own, with four rows at known times: a
