@@ -43,46 +43,6 @@ std::string escape_for_file(const std::string& payload) {
   return out;
 }
 
-// Asks for a message's name, payload and kind.
-class MessageDialog : public wxDialog {
-public:
-  MessageDialog(wxWindow* parent, const SavedMessage& message)
-    : wxDialog(parent, wxID_ANY, "Saved message") {
-    name_ = new wxTextCtrl(this, wxID_ANY, wxString::FromUTF8(message.name));
-    payload_ = new wxTextCtrl(this, wxID_ANY, wxString::FromUTF8(message.payload),
-                              wxDefaultPosition, wxSize(360, 80), wxTE_MULTILINE);
-    payload_->SetToolTip("Fields: {{counter}} {{time}} {{date}} {{random}}; "
-                         "escapes: \\n \\r \\t \\\\ \\xHH");
-    hex_ = new wxCheckBox(this, wxID_ANY, "hex bytes (e.g. 68 65 6c 6c 6f)");
-    hex_->SetValue(message.hex);
-    auto* grid = new wxFlexGridSizer(2, 6, 8);
-    grid->Add(new wxStaticText(this, wxID_ANY, "Name"), 0, wxALIGN_CENTER_VERTICAL);
-    grid->Add(name_, 1, wxEXPAND);
-    grid->Add(new wxStaticText(this, wxID_ANY, "Payload"), 0, wxALIGN_TOP);
-    grid->Add(payload_, 1, wxEXPAND);
-    grid->AddSpacer(0);
-    grid->Add(hex_);
-    grid->AddGrowableCol(1);
-    auto* outer = new wxBoxSizer(wxVERTICAL);
-    outer->Add(grid, 1, wxEXPAND | wxALL, 10);
-    outer->Add(CreateButtonSizer(wxOK | wxCANCEL), 0, wxEXPAND | wxALL, 10);
-    SetSizerAndFit(outer);
-  }
-
-  SavedMessage Result() const {
-    SavedMessage result;
-    result.name = name_->GetValue().Trim().Trim(false).ToStdString(wxConvUTF8);
-    result.payload = payload_->GetValue().ToStdString(wxConvUTF8);
-    result.hex = hex_->GetValue();
-    return result;
-  }
-
-private:
-  wxTextCtrl* name_;
-  wxTextCtrl* payload_;
-  wxCheckBox* hex_;
-};
-
 } // namespace
 
 caf::expected<std::string> NextPayload(SavedMessage& message) {
@@ -102,6 +62,56 @@ caf::expected<std::string> NextPayload(SavedMessage& message) {
     return invalid("'" + message.name + "': " + actors::message_of(payload.error()));
   ++message.sent;
   return payload;
+}
+
+SavedMessageDialog::SavedMessageDialog(wxWindow* parent, const SavedMessage& message)
+  : wxDialog(parent, wxID_ANY, "Saved message") {
+  name_ = new wxTextCtrl(this, wxID_ANY, wxString::FromUTF8(message.name));
+  payload_ = new wxTextCtrl(this, wxID_ANY, wxString::FromUTF8(message.payload),
+                            wxDefaultPosition, wxSize(360, 80), wxTE_MULTILINE);
+  payload_->SetToolTip("Fields: {{counter}} {{time}} {{date}} {{random}}; "
+                       "escapes: \\n \\r \\t \\\\ \\xHH");
+  hex_ = new wxCheckBox(this, wxID_ANY, "hex bytes (e.g. 68 65 6c 6c 6f)");
+  hex_->SetValue(message.hex);
+  error_ = new wxStaticText(this, wxID_ANY, {});
+  error_->SetForegroundColour(*wxRED);
+  auto* grid = new wxFlexGridSizer(2, 6, 8);
+  grid->Add(new wxStaticText(this, wxID_ANY, "Name"), 0, wxALIGN_CENTER_VERTICAL);
+  grid->Add(name_, 1, wxEXPAND);
+  grid->Add(new wxStaticText(this, wxID_ANY, "Payload"), 0, wxALIGN_TOP);
+  grid->Add(payload_, 1, wxEXPAND);
+  grid->AddSpacer(0);
+  grid->Add(hex_);
+  grid->AddSpacer(0);
+  grid->Add(error_);
+  grid->AddGrowableCol(1);
+  auto* outer = new wxBoxSizer(wxVERTICAL);
+  outer->Add(grid, 1, wxEXPAND | wxALL, 10);
+  outer->Add(CreateButtonSizer(wxOK | wxCANCEL), 0, wxEXPAND | wxALL, 10);
+  SetSizerAndFit(outer);
+}
+
+bool SavedMessageDialog::Validate() {
+  auto check = Result();
+  auto payload = NextPayload(check);
+  error_->SetLabel(payload ? wxString{} : wxString::FromUTF8(actors::message_of(payload.error())));
+  Layout();
+  GetSizer()->SetSizeHints(this); // room for the reason
+  if (!payload)
+    payload_->SetFocus();
+  return payload && wxDialog::Validate();
+}
+
+SavedMessage SavedMessageDialog::Result() const {
+  SavedMessage result;
+  result.name = name_->GetValue().Trim().Trim(false).ToStdString(wxConvUTF8);
+  result.payload = payload_->GetValue().ToStdString(wxConvUTF8);
+  result.hex = hex_->GetValue();
+  return result;
+}
+
+wxString SavedMessageDialog::Error() const {
+  return error_->GetLabel();
 }
 
 std::string FormatSavedMessages(const std::vector<SavedMessage>& messages) {
@@ -204,21 +214,11 @@ long SavedMessagesPanel::Selected() const {
   return list_->GetNextItem(-1, wxLIST_NEXT_ALL, wxLIST_STATE_SELECTED);
 }
 
-bool SavedMessagesPanel::Expands(const SavedMessage& message) const {
-  auto check = message;
-  auto payload = NextPayload(check);
-  if (!payload)
-    error_(wxString::FromUTF8(actors::message_of(payload.error())));
-  return static_cast<bool>(payload);
-}
-
 void SavedMessagesPanel::OnAdd() {
-  MessageDialog dialog(this, {"message " + std::to_string(messages_.size() + 1), "", false, 0});
+  SavedMessageDialog dialog(this, {"message " + std::to_string(messages_.size() + 1), "", false, 0});
   if (dialog.ShowModal() != wxID_OK)
     return;
-  auto message = dialog.Result();
-  if (!Expands(message))
-    return;
+  auto message = dialog.Result(); // one that expands: the dialog checked it
   messages_.push_back(std::move(message));
   Refill();
   Remember();
@@ -229,12 +229,10 @@ void SavedMessagesPanel::OnEdit() {
   if (row < 0)
     return;
   auto& current = messages_[static_cast<std::size_t>(row)];
-  MessageDialog dialog(this, current);
+  SavedMessageDialog dialog(this, current);
   if (dialog.ShowModal() != wxID_OK)
     return;
-  auto message = dialog.Result();
-  if (!Expands(message))
-    return;
+  auto message = dialog.Result(); // one that expands: the dialog checked it
   message.sent = current.sent;
   current = std::move(message);
   Refill();

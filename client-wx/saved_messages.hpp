@@ -11,10 +11,14 @@
 #include <vector>
 
 #include <caf/expected.hpp>
+#include <wx/dialog.h>
 #include <wx/panel.h>
 
+class wxCheckBox;
 class wxListCtrl;
 class wxListEvent;
+class wxStaticText;
+class wxTextCtrl;
 
 namespace client {
 
@@ -31,6 +35,28 @@ struct SavedMessage {
 /// The bytes `message` sends now (the template expanded, or the hex
 /// parsed); counts the send. Errors name what is wrong.
 caf::expected<std::string> NextPayload(SavedMessage& message);
+
+/// Asks for a message's name, payload and kind. OK closes it only for a
+/// payload that can be sent; else the reason shows under it, in red, and
+/// what was typed stays to be mended.
+class SavedMessageDialog : public wxDialog {
+public:
+  SavedMessageDialog(wxWindow* parent, const SavedMessage& message);
+
+  bool Validate() override;
+
+  /// What is typed now.
+  SavedMessage Result() const;
+
+  /// Why OK did not close it; empty when it did.
+  wxString Error() const;
+
+private:
+  wxTextCtrl* name_;
+  wxTextCtrl* payload_;
+  wxCheckBox* hex_;
+  wxStaticText* error_;
+};
 
 /// The file format: one message per line, NAME, "text" or "hex", and the
 /// payload, separated by tabs (a tab or newline in a text payload is
@@ -65,8 +91,6 @@ private:
   void OnImport();
   void OnExport();
   long Selected() const;
-  // True if `message` expands; else says why (error handler).
-  bool Expands(const SavedMessage& message) const;
 
   send_handler send_;
   error_handler error_;

@@ -826,6 +826,23 @@ TEST_CASE("message templates expand fields and escapes, and name what is wrong")
   CHECK_FALSE(client::ExpandTemplate("end\\", values));
 }
 
+TEST_CASE_METHOD(gui_fixture, "the saved message dialog stays open with the reason for a payload that cannot be sent") {
+  // OK closed it, and the message typed was thrown away, with the reason
+  // in the info bar.
+  auto* parent = new wxFrame(nullptr, wxID_ANY, "parent");
+  auto* bad = new client::SavedMessageDialog(parent, {"m", "x={{nope}}", false, 0});
+  CHECK_FALSE(bad->Validate());
+  CHECK_THAT(bad->Error().ToStdString(), Catch::Contains("unknown field {{nope}}"));
+  CHECK(bad->Result().payload == "x={{nope}}"); // still there to mend
+  auto* not_hex = new client::SavedMessageDialog(parent, {"h", "6g", true, 0});
+  CHECK_FALSE(not_hex->Validate());
+  CHECK_THAT(not_hex->Error().ToStdString(), Catch::Contains("is not hex"));
+  auto* good = new client::SavedMessageDialog(parent, {"g", "n={{counter}}", false, 0});
+  CHECK(good->Validate());
+  CHECK(good->Error().empty());
+  parent->Destroy();
+}
+
 TEST_CASE("saved messages round-trip through their file format, and bad lines are named") {
   std::vector<client::SavedMessage> messages{{"greet", "hello {{counter}}\t!", false, 0},
                                              {"ping bytes", "01 02 ff", true, 0}};
