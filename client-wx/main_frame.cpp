@@ -252,11 +252,13 @@ void MainFrame::BuildMenus() {
   }
   view->AppendSubMenu(saved, "Send sa&ved message");
   Bind(wxEVT_MENU, [this](wxCommandEvent&) {
-    PreferencesDialog dialog(this, traffic_->Model().GetRetention());
+    auto shown = traffic_->Model().GetRetention();
+    PreferencesDialog dialog(this, shown);
     if (dialog.ShowModal() != wxID_OK)
       return;
-    RememberRetention(dialog.Result());
-    traffic_->SetRetention(dialog.Result());
+    auto chosen = dialog.Result();
+    RememberRetention(RetentionToRemember(RememberedRetention(), shown, chosen));
+    traffic_->SetRetention(chosen);
   }, id_preferences);
   Bind(wxEVT_MENU, [this](wxCommandEvent&) {
     ReplyRulesDialog dialog(this, reply_rules_);

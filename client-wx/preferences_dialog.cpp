@@ -28,6 +28,15 @@ Retention RememberedRetention() {
   return result;
 }
 
+Retention RetentionToRemember(Retention remembered, const Retention& shown,
+                              const Retention& chosen) {
+  if (chosen.rows != shown.rows)
+    remembered.rows = chosen.rows;
+  if (chosen.text_bytes != shown.text_bytes)
+    remembered.text_bytes = chosen.text_bytes;
+  return remembered;
+}
+
 void RememberRetention(const Retention& retention) {
   auto* config = wxConfig::Get();
   config->Write("Retention/Rows", static_cast<long>(retention.rows));

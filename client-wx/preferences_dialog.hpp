@@ -17,6 +17,12 @@ Retention RememberedRetention();
 /// Remembers `retention` with wxConfig.
 void RememberRetention(const Retention& retention);
 
+/// What to remember after the dialog: `remembered`, with the limits the
+/// user changed from those `shown` set to `chosen`. OK alone must not make
+/// one run's --keep-rows the default of every later run.
+Retention RetentionToRemember(Retention remembered, const Retention& shown,
+                              const Retention& chosen);
+
 /// Asks for the traffic view's retention limits.
 class PreferencesDialog : public wxDialog {
 public:

@@ -773,6 +773,20 @@ TEST_CASE_METHOD(gui_fixture, "eviction keeps the filter and the selection on th
   CHECK(chosen.text_bytes == 64u * 1024 * 1024);
 }
 
+TEST_CASE("Preferences remembers only the limits changed, not a run's --keep-rows") {
+  client::Retention remembered{1'000'000, 256u * 1024 * 1024};
+  client::Retention shown{16'384, 256u * 1024 * 1024}; // --keep-rows 16384
+  // OK alone kept 16384 for every later run.
+  auto kept = client::RetentionToRemember(remembered, shown, shown);
+  CHECK(kept.rows == 1'000'000);
+  CHECK(kept.text_bytes == 256u * 1024 * 1024);
+  auto more_text = client::RetentionToRemember(remembered, shown, {16'384, 512u * 1024 * 1024});
+  CHECK(more_text.rows == 1'000'000);
+  CHECK(more_text.text_bytes == 512u * 1024 * 1024);
+  auto fewer_rows = client::RetentionToRemember(remembered, shown, {32'768, 256u * 1024 * 1024});
+  CHECK(fewer_rows.rows == 32'768);
+}
+
 TEST_CASE_METHOD(gui_fixture, "a flood keeps the client's memory flat once the view is full") {
   constexpr int lines = 3'000'000;
   flooding_peer peer{lines};
