@@ -108,7 +108,11 @@ long ConnectionPanel::RowOf(std::uint64_t connection) {
 }
 
 long ConnectionPanel::AppendRow(const wxString& label, std::uint64_t connection) {
+  // Follows new rows while the last one is in view, as a log view does.
+  bool at_end = GetItemCount() == 0 || GetTopItem() + GetCountPerPage() >= GetItemCount();
   auto row = InsertItem(GetItemCount(), label);
+  if (at_end)
+    EnsureVisible(row);
   row_connections_.resize(static_cast<std::size_t>(GetItemCount()), 0);
   row_connections_[static_cast<std::size_t>(row)] = connection;
   return row;

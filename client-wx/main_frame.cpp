@@ -9,6 +9,7 @@
 #include <wx/choice.h>
 #include <wx/clipbrd.h>
 #include <wx/filedlg.h>
+#include <wx/filename.h>
 #include <wx/dcclient.h>
 #include <wx/infobar.h>
 #include <wx/menu.h>
@@ -460,7 +461,10 @@ void MainFrame::ShowLogState(const wxString& state) {
 }
 
 void MainFrame::RecordTo(const std::string& path) {
-  record_state_ = path.empty() ? wxString{} : "recording: " + wxString::FromUTF8(path);
+  // The file's name only: a long path pushed the generator's state out of
+  // the status bar (the traffic view's message has the whole path).
+  record_state_ = path.empty() ? wxString{}
+                               : "recording: " + wxFileName{wxString::FromUTF8(path)}.GetFullName();
   CheckItem(id_record, !path.empty());
   caf::anon_send(workbench_, record_atom_v, path);
   UpdateStatus();

@@ -75,6 +75,11 @@ caf::behavior session_recorder(recorder_actor* self, std::string path, caf::acto
     [=](actors::close_atom) {
       script().Finish();
       self->state.file.close();
+      // Said as its start is ("recording the session to PATH").
+      self->send(bridge, actors::make_message_event(
+                           "recording stopped: " + path + " ("
+                           + std::to_string(script().Steps()) + " steps; replay it with "
+                           "actors-scenario " + path + ")"));
       self->quit();
       return true;
     },

@@ -97,6 +97,31 @@ TEST_CASE_METHOD(gui_fixture, "the traffic generator sends at the rate set, and 
   CHECK_THAT(frame->GenerateTraffic(settings), Catch::Contains("no connection"));
 }
 
+TEST_CASE_METHOD(gui_fixture, "a recording names its file in the status bar, and says where it went when it stops") {
+  socat_echo echo;
+  auto* frame = launch_connected(the_app, echo.port);
+  REQUIRE(pump_until([&] { return frame->Connections().OpenCount() == 1; }, 10s));
+  char dir[] = "/tmp/actors-record-XXXXXX";
+  REQUIRE(mkdtemp(dir) != nullptr);
+  auto path = std::string{dir} + "/session.scn";
+  frame->RecordTo(path);
+  auto* status = frame->GetStatusBar();
+  // The file's name, not its whole path, which pushed the rest out.
+  CHECK_THAT(status->GetStatusText(4).ToStdString(),
+             Catch::Contains("recording: session.scn") && !Catch::Contains(dir));
+  frame->RecordTo("");
+  auto& model = frame->Traffic().Model();
+  auto said_stopped = [&] {
+    for (std::size_t i = 0; i < model.Size(); ++i)
+      if (model.Text(i).rfind("recording stopped: " + path + " (", 0) == 0)
+        return true;
+    return false;
+  };
+  CHECK(pump_until(said_stopped, 10s));
+  CHECK_FALSE(status->GetStatusText(4).Contains("recording"));
+  std::system(("rm -rf '" + std::string{dir} + "'").c_str());
+}
+
 TEST_CASE_METHOD(gui_fixture, "the traffic generator leaves UDP endpoints out, and says so when one is selected") {
   socat_echo echo;
   client::ClientOptions opts;
