@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <fstream>
 #include <thread>
 
 #include <caf/after.hpp>
@@ -303,7 +304,26 @@ TEST_CASE_METHOD(tls_fixture, "the usual mistakes with certificate and key files
   CHECK_THAT(listen_error(certs.cert(), certs.cert()),
              Catch::Contains("not a PEM private key (a certificate given as the key?)"));
   CHECK_THAT(listen_error(certs.cert(), certs.expired_key()),
-             Catch::Contains("the key does not belong to the certificate"));
+             Catch::StartsWith("cannot load the private key " + certs.expired_key() + " for "
+                               + certs.cert() + ": the key does not belong to the certificate"));
+  // A key of another type (RSA for an EC certificate): OpenSSL says only
+  // "no certificate assigned".
+  auto rsa = certs.key() + ".rsa";
+  child_process make_rsa{{"openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt",
+                          "rsa_keygen_bits:2048", "-out", rsa},
+                         "/dev/null"}; // its progress dots
+  REQUIRE(make_rsa.wait_exit(30s) == 0);
+  CHECK_THAT(listen_error(certs.cert(), rsa),
+             Catch::Contains("the key does not belong to the certificate (a key of another type"));
+  // A directory and an empty file, named as such (they read as "no start
+  // line" and "not a PEM private key").
+  auto dir = certs.cert().substr(0, certs.cert().rfind('/'));
+  CHECK(listen_error(dir, certs.key())
+        == "cannot load the certificate " + dir + ": " + dir + " is a directory, not a PEM file");
+  auto empty = dir + "/empty.key";
+  std::ofstream{empty};
+  CHECK(listen_error(certs.cert(), empty)
+        == "cannot load the private key " + empty + ": " + empty + " is empty");
   // An encrypted key fails at once, without asking for its passphrase on
   // the terminal (which would block the thread that loads it).
   auto encrypted = certs.key() + ".encrypted";

@@ -6,6 +6,7 @@
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <sys/stat.h>
 
 #include "actors/error_kind.hpp"
 
@@ -22,7 +23,10 @@ std::string in_plain_words(const std::string& reason) {
     {"no start line", "no \"-----BEGIN CERTIFICATE-----\" in it (not PEM, or a key given "
                       "as the certificate?)"},
     {"unsupported", "not a PEM private key (a certificate given as the key?)"},
-    {"key values mismatch", "the key does not belong to the certificate"},
+    {"key values mismatch", "the key does not belong to the certificate (the first in the "
+                            "file: the server's own comes before its CA's)"},
+    {"no certificate assigned", "the key does not belong to the certificate (a key of "
+                                "another type: RSA and EC?)"},
     {"no certificate or crl found", "no PEM certificate in it"},
     {"bad decrypt", encrypted},
     {"bad password read", encrypted},
@@ -37,6 +41,19 @@ caf::error tls_setup_error(const std::string& what) {
   auto reason = in_plain_words(take_openssl_errors());
   return caf::make_error(error_kind::tls_error,
                          what + (reason.empty() ? "" : ": " + reason));
+}
+
+// What is wrong with `path` before OpenSSL reads it, in words: a directory
+// or an empty file read as "no start line" or "not a PEM private key".
+std::string file_problem(const std::string& path) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0)
+    return {}; // OpenSSL says why (No such file or directory, ...)
+  if (S_ISDIR(info.st_mode))
+    return path + " is a directory, not a PEM file";
+  if (S_ISREG(info.st_mode) && info.st_size == 0)
+    return path + " is empty";
+  return {};
 }
 
 // An encrypted key makes OpenSSL ask for its passphrase on the terminal,
@@ -86,13 +103,19 @@ caf::expected<tls_context> make_tls_context(const tls_options& options,
     return caf::make_error(error_kind::invalid_argument,
                            "a TLS server needs a certificate and key file");
   if (!cert.empty()) {
+    auto& key = options.key_file.empty() ? cert : options.key_file;
+    for (auto* file : {&cert, &key})
+      if (auto problem = file_problem(*file); !problem.empty())
+        return caf::make_error(error_kind::tls_error,
+                               std::string{file == &cert ? "cannot load the certificate "
+                                                         : "cannot load the private key "}
+                                 + *file + ": " + problem);
     if (SSL_CTX_use_certificate_chain_file(ctx.get(), cert.c_str()) != 1)
       return tls_setup_error("cannot load the certificate " + cert);
-    auto& key = options.key_file.empty() ? cert : options.key_file;
     if (SSL_CTX_use_PrivateKey_file(ctx.get(), key.c_str(), SSL_FILETYPE_PEM) != 1)
-      return tls_setup_error("cannot load the private key " + key);
+      return tls_setup_error("cannot load the private key " + key + " for " + cert);
     if (SSL_CTX_check_private_key(ctx.get()) != 1)
-      return tls_setup_error("the key " + key + " does not match " + cert);
+      return tls_setup_error("cannot load the private key " + key + " for " + cert);
   }
   bool verify = server ? options.require_client_certificate : !options.insecure;
   if (verify) {
@@ -100,6 +123,8 @@ caf::expected<tls_context> make_tls_context(const tls_options& options,
     if (server && ca.empty())
       return caf::make_error(error_kind::invalid_argument,
                              "requiring client certificates needs a CA file");
+    if (auto problem = ca.empty() ? std::string{} : file_problem(ca); !problem.empty())
+      return caf::make_error(error_kind::tls_error, "cannot load the CA file " + ca + ": " + problem);
     int loaded = ca.empty() ? SSL_CTX_set_default_verify_paths(ctx.get())
                             : SSL_CTX_load_verify_locations(ctx.get(), ca.c_str(), nullptr);
     if (loaded != 1)
