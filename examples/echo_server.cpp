@@ -49,7 +49,8 @@ Line echo server. Prints "listening on ADDR:PORT" first; exits on SIGINT/SIGTERM
   --log FILE         record every frame in and out to FILE
   --tls-cert FILE    speak TLS with this certificate chain (PEM)
   --tls-key FILE     and this private key (PEM)
-  --udp              also answer datagrams on the same port number (UDP);
+  --udp              also answer datagrams on the same port number (UDP, never
+                     encrypted, with --tls-cert too);
                      prints "udp on ADDR:PORT", and its counters at exit
   --metrics [ADDR:]PORT  serve live figures over HTTP (GET /metrics for
                      Prometheus, GET /healthz) on 127.0.0.1 unless ADDR is
@@ -217,7 +218,9 @@ int main(int argc, char** argv) {
     udp = std::move(*opened);
     // Its banner and its stop come before the metrics endpoint's.
     also.banners.insert(also.banners.begin(),
-                        "udp on " + udp->address + ":" + std::to_string(udp->port));
+                        "udp on " + udp->address + ":" + std::to_string(udp->port)
+                          + (opts.connection.tls.enabled ? " (not encrypted: TLS is for TCP)"
+                                                         : ""));
     also.on_stop.insert(also.on_stop.begin(),
                         [&udp](caf::scoped_actor& self) { stop_udp_echo(self, *udp); });
   }

@@ -417,7 +417,10 @@ TEST_CASE("openssl s_client and ncat --ssl talk to echo_server --tls-cert") {
   testing_support::test_certificates certs;
   auto [server, port] = testing_support::start_listening_server(
     {example("echo_server"), "--port", "0", "--tls-cert", certs.cert(), "--tls-key",
-     certs.key()});
+     certs.key(), "--udp"});
+  // Its datagrams are not encrypted, and it says so.
+  CHECK(server.read_line(5s)
+        == "udp on 127.0.0.1:" + std::to_string(port) + " (not encrypted: TLS is for TCP)");
   child_process s_client{{"openssl", "s_client", "-connect",
                           "127.0.0.1:" + std::to_string(port), "-CAfile", certs.ca(),
                           "-verify_return_error", "-quiet"},
