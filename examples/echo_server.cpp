@@ -80,9 +80,10 @@ caf::behavior echo_events(caf::io::broker*) {
     [](const actors::connected&) {},
     [](const actors::peer_finished&) {},
     [](const actors::connection_error& err) {
-      std::cerr << "connection " << err.id << ": " << err.message << "\n";
+      // One string, one write: a reader of our stderr never sees half a line.
+      std::cerr << "connection " + std::to_string(err.id) + ": " + err.message + "\n";
     },
-    [](const actors::peer_refused& refused) { std::cerr << refused.message << "\n"; },
+    [](const actors::peer_refused& refused) { std::cerr << refused.message + "\n"; },
     [](const actors::disconnected&) {},
   };
 }
@@ -108,7 +109,7 @@ caf::behavior echo_session(caf::io::broker* self, actors::connection_actor conn)
     // queued first.
     [=](const actors::peer_finished&) { self->send(conn, actors::close_atom_v); },
     [=](const actors::connection_error& err) {
-      std::cerr << "connection " << err.id << ": " << err.message << "\n";
+      std::cerr << "connection " + std::to_string(err.id) + ": " + err.message + "\n";
     },
     [=](const actors::disconnected&) { self->quit(); },
   };
@@ -127,7 +128,7 @@ caf::behavior udp_echo_session(caf::io::broker* self) {
       self->send(endpoint, actors::credit_atom_v,
                  static_cast<std::uint32_t>(batch.datagrams.size()));
     },
-    [=](const actors::udp_error& err) { std::cerr << "udp: " << err.message << "\n"; },
+    [=](const actors::udp_error& err) { std::cerr << "udp: " + err.message + "\n"; },
     [=](const actors::udp_closed&) { self->quit(); },
   };
 }

@@ -96,7 +96,7 @@ caf::behavior printer(caf::stateful_actor<printer_state>* self, caf::actor main_
       self->send(self->state.connection, actors::close_atom_v);
     },
     [=](const actors::connection_error& err) {
-      std::cerr << "error: " << err.message << "\n";
+      std::cerr << "error: " + err.message + "\n";
       self->state.failed = true;
     },
     [=](const actors::disconnected& down) {
@@ -206,7 +206,7 @@ caf::behavior udp_printer(caf::stateful_actor<udp_printer_state>* self,
         self->send(self->state.endpoint, actors::close_atom_v);
     },
     [=](const actors::udp_error& err) {
-      std::cerr << "error: " << err.message << "\n";
+      std::cerr << "error: " + err.message + "\n";
       self->state.failed = true;
     },
     [=](const actors::udp_closed& closed) {

@@ -24,12 +24,12 @@ inline caf::behavior log_reporter(caf::event_based_actor* self,
   self->monitor(writer);
   self->set_down_handler([=](caf::down_msg&) { self->quit(); });
   return {
-    [](const actors::log_error& err) { std::cerr << "log: " << err.message << "\n"; },
+    [](const actors::log_error& err) { std::cerr << "log: " + err.message + "\n"; },
     [](const actors::log_recovered& ok) {
-      std::cerr << "log: writing " << ok.path << " again\n";
+      std::cerr << "log: writing " + ok.path + " again\n";
     },
     [](const actors::log_dropped& dropped) {
-      std::cerr << "log: " << dropped.count << " records dropped (disk too slow)\n";
+      std::cerr << "log: " + std::to_string(dropped.count) + " records dropped (disk too slow)\n";
     },
   };
 }
@@ -58,7 +58,7 @@ inline void close_log(caf::actor_system& sys, const actors::log_writer_actor& wr
   caf::scoped_actor self{sys};
   self->request(writer, caf::infinite, actors::close_atom::value)
     .receive([](actors::log_ack_atom) {},
-             [](caf::error& err) { std::cerr << "log: " << actors::message_of(err) << "\n"; });
+             [](caf::error& err) { std::cerr << "log: " + actors::message_of(err) + "\n"; });
 }
 
 } // namespace examples
