@@ -76,11 +76,11 @@ void TrafficModel::Add(const actors::ui_event& event) {
         ++inbound_;
       break;
     case actors::ui_event_kind::connected:
-      if (!event.message.empty()) // a UDP endpoint says what it is
-        AppendText(row, event.message);
-      else
-        AppendText(row, (event.listener == 0 ? "connected to " : "accepted ") + event.address
+      if (event.listener != 0) // the bridge's "connected to" is ours for a peer we accepted
+        AppendText(row, "accepted " + event.address
                           + (event.tls.empty() ? "" : " (" + event.tls + ")"));
+      else
+        AppendText(row, event.message); // "connected to ...", or a UDP endpoint's
       break;
     case actors::ui_event_kind::dropped:
       AppendText(row, std::to_string(event.dropped) + " events dropped: " + event.message);

@@ -281,6 +281,7 @@ TEST_CASE_METHOD(deterministic_fixture, "connection events become value-only UI 
   auto& first = sink->batches[0].events.at(0);
   CHECK(first.kind == ui_event_kind::connected);
   CHECK(first.address == "127.0.0.1:9");
+  CHECK(first.message == "connected to 127.0.0.1:9"); // a window showing messages says so
   CHECK(first.time.count() > 0);
   auto& rest = sink->batches[1].events;
   REQUIRE(rest.size() == 3);
@@ -469,6 +470,8 @@ TEST_CASE("UDP events become value-only UI events, each datagram naming its peer
   CHECK(opened.connection == 7);
   CHECK(opened.address == "udp://0.0.0.0:5000");
   CHECK(opened.message == "UDP on 0.0.0.0:5000");
+  auto over_tls = to_ui_event(connected{8, "127.0.0.1:443", {}, "TLSv1.3", "TLS_AES_256_GCM_SHA384"});
+  CHECK(over_tls.message == "connected to 127.0.0.1:443 (TLSv1.3 TLS_AES_256_GCM_SHA384)");
   auto connected_use = to_ui_event(udp_ready{7, "127.0.0.1:4000", "127.0.0.1:9", {}});
   CHECK(connected_use.address == "udp://127.0.0.1:9");
   auto frame = to_ui_event(datagram{"127.0.0.1:6000", "hi"}, 7, direction::in);

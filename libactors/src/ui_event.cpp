@@ -67,6 +67,10 @@ ui_event to_ui_event(connected event) {
   result.address = std::move(event.peer);
   if (!event.tls_version.empty())
     result.tls = event.tls_version + " " + event.tls_cipher;
+  // Text for people, as every other event has: a window that shows the
+  // messages of events says the connection is up.
+  result.message = "connected to " + result.address
+                   + (result.tls.empty() ? "" : " (" + result.tls + ")");
   return result;
 }
 

@@ -22,7 +22,9 @@ using listener_id = std::uint64_t;
 
 /// What a UI event reports.
 enum class ui_event_kind : std::uint8_t {
-  /// A connection is established; `address` is the peer ("address:port").
+  /// A connection is established; `address` is the peer ("address:port"),
+  /// `message` says so ("connected to 127.0.0.1:7000", with TLS its version
+  /// and cipher in parentheses).
   connected,
   /// A frame went in or out; `payload` is the frame, `dir` says which way.
   frame,
