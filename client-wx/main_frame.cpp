@@ -486,7 +486,17 @@ void MainFrame::OnToggleRecord(wxCommandEvent& event) {
 
 SequenceDialog& MainFrame::ShowSequences() {
   if (!sequence_dialog_) {
+    // The example names a connection it can run on: the selected one if
+    // it is open, else the first open one.
     auto id = connections_->SelectedConnection();
+    if (id == 0 || !connections_->IsOpen(id) || connections_->IsUdpEndpoint(id)) {
+      id = 0;
+      for (auto open : connections_->OpenConnections())
+        if (!connections_->IsUdpEndpoint(open)) {
+          id = open;
+          break;
+        }
+    }
     auto name = "c" + std::to_string(id == 0 ? 1 : id);
     auto example = "# Runs on the open connections, named c<id> as in the sidebar.\n"
                    "send " + name + " hello\n"
