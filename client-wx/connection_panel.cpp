@@ -12,8 +12,8 @@ ConnectionPanel::ConnectionPanel(wxWindow* parent)
   AppendColumn("Conn", wxLIST_FORMAT_RIGHT, 40);
   AppendColumn("Peer", wxLIST_FORMAT_LEFT, 125);
   AppendColumn("State", wxLIST_FORMAT_LEFT, 170); // "closed: tls handshake failed"
-  AppendColumn("In", wxLIST_FORMAT_RIGHT, 90);
-  AppendColumn("Out", wxLIST_FORMAT_RIGHT, 90);
+  AppendColumn("In", wxLIST_FORMAT_RIGHT, 130); // "999,999 (52.4 MB)", "26.2M (1.3 GB)"
+  AppendColumn("Out", wxLIST_FORMAT_RIGHT, 130);
   AppendColumn("Rate in/out", wxLIST_FORMAT_RIGHT, 80);
   // Protocol version and cipher suite; empty for plain TCP.
   AppendColumn("TLS", wxLIST_FORMAT_LEFT, 140);
@@ -58,6 +58,10 @@ wxString FormatShort(double value) {
   return text;
 }
 
+wxString FormatFrames(std::uint64_t count) {
+  return count < 1'000'000 ? FormatCount(count) : FormatShort(static_cast<double>(count));
+}
+
 wxString FormatBytes(std::uint64_t bytes) {
   static const char* units[] = {"B", "KB", "MB", "GB", "TB"};
   auto value = static_cast<double>(bytes);
@@ -90,9 +94,9 @@ void ConnectionPanel::Tick() {
     if (f.history.size() > history_seconds)
       f.history.pop_front();
     auto row = RowOf(connection);
-    SetItem(row, column_in, FormatCount(f.frames_in) + " (" + FormatBytes(f.bytes_in) + ")");
+    SetItem(row, column_in, FormatFrames(f.frames_in) + " (" + FormatBytes(f.bytes_in) + ")");
     SetItem(row, column_out,
-            FormatCount(f.frames_out) + " (" + FormatBytes(f.bytes_out) + ")");
+            FormatFrames(f.frames_out) + " (" + FormatBytes(f.bytes_out) + ")");
     SetItem(row, column_rate, FormatShort(f.rate_in) + " / " + FormatShort(f.rate_out));
   }
 }

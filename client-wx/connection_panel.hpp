@@ -109,5 +109,8 @@ wxString FormatCount(std::uint64_t count);
 wxString FormatBytes(std::uint64_t bytes);
 /// "950", "12.3k", "2.9M": a rate or a figure that must stay short.
 wxString FormatShort(double value);
+/// A sidebar's frame count: exact below a million ("999,999"), then short
+/// ("26.2M"), so that it and its size fit the column.
+wxString FormatFrames(std::uint64_t count);
 
 } // namespace client

@@ -715,7 +715,8 @@ void MainFrame::ShowError(const wxString& text) {
 }
 
 void MainFrame::UpdateStatus() {
-  SetStatusText(wxString::Format("%zu connections", connections_->OpenCount()),
+  auto open = connections_->OpenCount();
+  SetStatusText(wxString::Format("%zu connection%s", open, open == 1 ? "" : "s"),
                 field_connections);
   // Short, to fit the field under a flood ("rx 2.9M frames/s").
   SetStatusText("rx " + FormatShort(rx_rate_) + " frames/s", field_rx);

@@ -1028,6 +1028,9 @@ TEST_CASE("counts and sizes read well") {
   CHECK(client::FormatShort(950) == "950");
   CHECK(client::FormatShort(12'345) == "12.3k");
   CHECK(client::FormatShort(2'854'319) == "2.9M");
+  // The sidebar's frames: exact while they fit ("26,214,40..." did not).
+  CHECK(client::FormatFrames(999'999) == "999,999");
+  CHECK(client::FormatFrames(26'214'400) == "26.2M");
 }
 
 TEST_CASE_METHOD(gui_fixture, "a sequence runs from its dialog and the window shows its verdict") {
