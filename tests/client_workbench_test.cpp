@@ -72,6 +72,8 @@ TEST_CASE_METHOD(gui_fixture, "the traffic generator sends at the rate set, and 
   socat_echo echo;
   auto* frame = launch_connected(the_app, echo.port);
   REQUIRE(pump_until([&] { return frame->Connections().OpenCount() == 1; }, 10s));
+  CHECK(pump_until([&] { return frame->GetStatusBar()->GetStatusText(0) == "1 connection"; },
+                   5s)); // not "1 connections"
   auto& dialog = frame->ShowGenerator();
   client::GeneratorSettings settings;
   settings.payload = "gen {{counter}}";
