@@ -133,80 +133,97 @@ TEST_CASE("the relay bounds delayed replies and says how many it dropped") {
   caf::anon_send_exit(relay, caf::exit_reason::user_shutdown);
 }
 
+namespace {
+
+// For a client that records: a server of someone else's (socat running
+// `program` for each client), and a directory for the recording.
+struct recorded_server {
+  testing_support::child_process server;
+  std::uint16_t port = 0;
+  std::string dir;
+  std::string path; // the recording
+
+  explicit recorded_server(const std::string& program)
+    : server{{"socat", "TCP-LISTEN:0,bind=127.0.0.1,reuseaddr,fork", "SYSTEM:" + program}} {
+    if (std::getenv("DISPLAY") == nullptr)
+      FAIL("DISPLAY is not set: run the GUI tests under xvfb-run");
+    auto listening = server.listening_port(10s);
+    REQUIRE(listening);
+    port = *listening;
+    char made[] = "/tmp/actors-record-XXXXXX";
+    REQUIRE(mkdtemp(made) != nullptr);
+    dir = made;
+    path = dir + "/session.scn";
+  }
+
+  ~recorded_server() { std::system(("rm -rf '" + dir + "'").c_str()); }
+
+  std::string address() const { return "127.0.0.1:" + std::to_string(port); }
+
+  // Waits up to 20 s for the recording to hold what `done` looks for.
+  template <class Predicate>
+  void wait_for(Predicate done) const {
+    auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (std::chrono::steady_clock::now() < deadline && !done(read_file(path)))
+      std::this_thread::sleep_for(50ms);
+  }
+
+  // Stops `client` as a user's SIGTERM would; it must exit with 0.
+  static void stop(testing_support::child_process& client) {
+    client.signal(SIGTERM);
+    auto status = client.wait_exit(10s);
+    REQUIRE(status);
+    CHECK(*status == 0);
+  }
+};
+
+} // namespace
+
 TEST_CASE("the client records a script that replays against the same server, complete on SIGTERM") {
-  if (std::getenv("DISPLAY") == nullptr)
-    FAIL("DISPLAY is not set: run the GUI tests under xvfb-run");
-  // A server of someone else's: greets each client, then echoes.
-  testing_support::child_process server{
-    {"socat", "TCP-LISTEN:0,bind=127.0.0.1,reuseaddr,fork", "SYSTEM:echo hello; exec cat"}};
-  auto port = server.listening_port(10s);
-  REQUIRE(port);
-  char dir[] = "/tmp/actors-record-XXXXXX";
-  REQUIRE(mkdtemp(dir) != nullptr);
-  std::string path = std::string{dir} + "/session.scn";
-  testing_support::child_process client{{ACTORS_CLIENT_PATH, "--connect",
-                                         "127.0.0.1:" + std::to_string(*port), "--record",
-                                         path, "--reply", "^hello$=>world"}};
+  // Greets each client, then echoes.
+  recorded_server echo{"echo hello; exec cat"};
+  testing_support::child_process client{{ACTORS_CLIENT_PATH, "--connect", echo.address(),
+                                         "--record", echo.path, "--reply", "^hello$=>world"}};
   // The client answers the greeting by its rule, and socat echoes that.
-  auto deadline = std::chrono::steady_clock::now() + 20s;
-  while (std::chrono::steady_clock::now() < deadline
-         && read_file(path).find("frame \"world\"") == std::string::npos)
-    std::this_thread::sleep_for(50ms);
-  client.signal(SIGTERM);
-  auto status = client.wait_exit(10s);
-  REQUIRE(status);
-  CHECK(*status == 0);
-  auto script = read_file(path);
+  echo.wait_for([](const std::string& script) {
+    return script.find("frame \"world\"") != std::string::npos;
+  });
+  recorded_server::stop(client);
+  auto script = read_file(echo.path);
   INFO(script);
-  CHECK(script.find("server at 127.0.0.1:" + std::to_string(*port)) != std::string::npos);
+  CHECK(script.find("server at " + echo.address()) != std::string::npos);
   CHECK(std::regex_search(script, std::regex{"connect (c[0-9]+)\nexpect \\1 frame \"hello\"\n"
                                               "send \\1 \"world\"\nexpect \\1 frame \"world\"\n"}));
   CHECK(script.find("# End of the recording") != std::string::npos);
   // The replay: the real runner against the same server, which still runs.
-  testing_support::child_process replay{{ACTORS_SCENARIO_PATH, path}};
+  testing_support::child_process replay{{ACTORS_SCENARIO_PATH, echo.path}};
   auto replayed = replay.wait_exit(30s);
   REQUIRE(replayed);
   CHECK(*replayed == 0);
-  std::system(("rm -rf '" + std::string{dir} + "'").c_str());
 }
 
 TEST_CASE("a connection that ends while recording is recorded, and the client goes on") {
-  if (std::getenv("DISPLAY") == nullptr)
-    FAIL("DISPLAY is not set: run the GUI tests under xvfb-run");
   // The recorder took the end of a connection for a message it did not
   // know: the error it answered ended the relay, and with it every
   // connection and the recording's end.
-  testing_support::child_process server{
-    {"socat", "TCP-LISTEN:0,bind=127.0.0.1,reuseaddr,fork", "SYSTEM:echo bye"}};
-  auto port = server.listening_port(10s);
-  REQUIRE(port);
-  char dir[] = "/tmp/actors-record-XXXXXX";
-  REQUIRE(mkdtemp(dir) != nullptr);
-  std::string path = std::string{dir} + "/session.scn";
-  auto address = "127.0.0.1:" + std::to_string(*port);
+  recorded_server bye{"echo bye"};
   testing_support::child_process client{
-    {ACTORS_CLIENT_PATH, "--connect", address, "--connect", address, "--record", path},
-    std::string{dir} + "/stderr"};
-  auto deadline = std::chrono::steady_clock::now() + 20s;
-  auto closed_twice = [&] {
-    auto script = read_file(path);
+    {ACTORS_CLIENT_PATH, "--connect", bye.address(), "--connect", bye.address(), "--record",
+     bye.path},
+    bye.dir + "/stderr"};
+  auto closed_twice = [](const std::string& script) {
     auto first = script.find(" closed\n");
     return first != std::string::npos && script.find(" closed\n", first + 1) != std::string::npos;
   };
-  while (std::chrono::steady_clock::now() < deadline && !closed_twice())
-    std::this_thread::sleep_for(50ms);
-  client.signal(SIGTERM);
-  auto status = client.wait_exit(10s);
-  REQUIRE(status);
-  CHECK(*status == 0);
-  auto script = read_file(path);
+  bye.wait_for(closed_twice);
+  recorded_server::stop(client);
+  auto script = read_file(bye.path);
   INFO(script);
   for (auto peer : {"c1", "c2"})
     for (auto step : {" frame \"bye\"\n", " finished\n", " closed\n"})
       CHECK(script.find("expect " + std::string{peer} + step) != std::string::npos);
   CHECK(script.find("# End of the recording") != std::string::npos);
-  CHECK(read_file(std::string{dir} + "/stderr").find("unexpected message") == std::string::npos);
-  std::system(("rm -rf '" + std::string{dir} + "'").c_str());
+  CHECK(read_file(bye.dir + "/stderr").find("unexpected message") == std::string::npos);
 }
 
 namespace {

@@ -172,35 +172,38 @@ TEST_CASE_METHOD(fixture, "an oversize line closes only its own connection") {
   CHECK(good.read_lines(1, 2s) == "after\n");
 }
 
-TEST_CASE_METHOD(fixture, "the subscriber learns why an oversize frame closed the connection") {
+namespace {
+
+// What a server with `max_frame_size` tells its subscriber when a peer
+// sends `bytes`: one error, then the end it caused, nothing in between.
+connection_error oversize_error(fixture& f, std::size_t max_frame_size, const std::string& bytes) {
   server_options opts;
-  opts.connection.framing.max_frame_size = 8;
-  auto srv = serve(opts, self);
+  opts.connection.framing.max_frame_size = max_frame_size;
+  auto srv = f.serve(opts, f.self);
   REQUIRE(srv);
   raw_socket peer{srv->port};
-  expect<connected>();
-  peer.write_all("0123456789abcdef\n");
-  auto err = expect<connection_error>();
+  f.expect<connected>();
+  peer.write_all(bytes);
+  auto err = f.expect<connection_error>();
   CHECK(err.kind == error_kind::frame_too_large);
-  CHECK_THAT(err.message, Catch::Contains("max_frame_size of 8"));
-  CHECK(expect<disconnected>().reason == error_kind::frame_too_large);
+  CHECK(f.expect<disconnected>().reason == error_kind::frame_too_large);
+  return err;
+}
+
+} // namespace
+
+TEST_CASE_METHOD(fixture, "the subscriber learns why an oversize frame closed the connection") {
+  CHECK_THAT(oversize_error(*this, 8, "0123456789abcdef\n").message,
+             Catch::Contains("max_frame_size of 8"));
 }
 
 TEST_CASE_METHOD(fixture, "an oversize line that spans many reads is one error, not one per read") {
   // The reads after the failed one, in the same pass, went to the failed
-  // decoder: "decoder refuses input after an earlier error" for each.
-  server_options opts;
-  opts.connection.framing.max_frame_size = 1000;
-  auto srv = serve(opts, self);
-  REQUIRE(srv);
-  raw_socket peer{srv->port};
-  expect<connected>();
-  peer.write_all(std::string(200'000, 'x')); // no newline: reads of 2 KiB and up
-  auto err = expect<connection_error>();
-  CHECK(err.kind == error_kind::frame_too_large);
-  CHECK_THAT(err.message, Catch::StartsWith("a line longer than max_frame_size of 1000 bytes (")
-                            && Catch::EndsWith(" bytes so far without a newline)"));
-  CHECK(expect<disconnected>().reason == error_kind::frame_too_large); // nothing in between
+  // decoder: "decoder refuses input after an earlier error" for each. No
+  // newline: reads of 2 KiB and up.
+  CHECK_THAT(oversize_error(*this, 1000, std::string(200'000, 'x')).message,
+             Catch::StartsWith("a line longer than max_frame_size of 1000 bytes (")
+               && Catch::EndsWith(" bytes so far without a newline)"));
 }
 
 TEST_CASE_METHOD(fixture, "connecting to a closed port reports connection_refused") {

@@ -367,6 +367,12 @@ udp_options loopback_multicast_sender() {
   return options;
 }
 
+// `sender` sends `text` to `group` at `port`.
+void send_to_group(caf::scoped_actor& self, const udp_endpoint& sender, const std::string& group,
+                   std::uint16_t port, const char* text) {
+  self->send(sender.handle, send_to_atom_v, group + ":" + std::to_string(port), std::string{text});
+}
+
 } // namespace
 
 TEST_CASE_METHOD(udp_fixture, "multicast on the loopback interface: a member receives what is sent to the group") {
@@ -374,23 +380,20 @@ TEST_CASE_METHOD(udp_fixture, "multicast on the loopback interface: a member rec
   member_options.multicast_groups = {{"239.255.77.1", "lo"}};
   auto member = open(member_options, "0.0.0.0");
   auto sender = open(loopback_multicast_sender());
-  self->send(sender.handle, send_to_atom_v, "239.255.77.1:" + std::to_string(member.port),
-             std::string{"to the group"});
+  send_to_group(self, sender, "239.255.77.1", member.port, "to the group");
   auto got = expect<datagram_received>();
   CHECK(got.payload == "to the group");
   CHECK(got.peer == loopback(sender.port));
   // After leaving, nothing more arrives.
   self->send(member.handle, leave_atom_v, multicast_group{"239.255.77.1", "lo"});
-  self->send(sender.handle, send_to_atom_v, "239.255.77.1:" + std::to_string(member.port),
-             std::string{"after leaving"});
+  send_to_group(self, sender, "239.255.77.1", member.port, "after leaving");
   bool quiet = true;
   self->receive([&](const datagram_received&) { quiet = false; },
                 caf::after(300ms) >> [] {});
   CHECK(quiet);
   // Joining again with join_atom works too.
   self->send(member.handle, join_atom_v, multicast_group{"239.255.77.1", "127.0.0.1"});
-  self->send(sender.handle, send_to_atom_v, "239.255.77.1:" + std::to_string(member.port),
-             std::string{"joined again"});
+  send_to_group(self, sender, "239.255.77.1", member.port, "joined again");
   CHECK(expect<datagram_received>().payload == "joined again");
 }
 
@@ -399,8 +402,7 @@ TEST_CASE_METHOD(udp_fixture, "a group is received bound to the group's address,
   member_options.multicast_groups = {{"239.255.77.3", "lo"}};
   auto member = open(member_options, "239.255.77.3");
   auto sender = open(loopback_multicast_sender());
-  self->send(sender.handle, send_to_atom_v, "239.255.77.3:" + std::to_string(member.port),
-             std::string{"to the group"});
+  send_to_group(self, sender, "239.255.77.3", member.port, "to the group");
   CHECK(expect<datagram_received>().payload == "to the group");
   // Opened so, an endpoint would be deaf to the group: refused at once.
   auto deaf = udp_open(sys, "127.0.0.1", 0, self, member_options);
