@@ -24,6 +24,9 @@ inline actors::tls_options server_tls(const actors::command_line& args) {
   tls.enabled = true;
   tls.certificate_file = args.get("tls-cert", "");
   tls.key_file = args.get("tls-key", "");
+  // Served anyway (a lab may want it), but said before clients fail on it.
+  if (auto warning = actors::certificate_validity_warning(tls.certificate_file); !warning.empty())
+    std::cerr << "warning: " + warning + "\n";
   return tls;
 }
 

@@ -5,9 +5,10 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <csignal>
 #include <cstdint>
-#include <map>
 #include <fstream>
+#include <map>
 #include <thread>
 
 #include <caf/after.hpp>
@@ -332,6 +333,25 @@ TEST_CASE_METHOD(tls_fixture, "the usual mistakes with certificate and key files
   REQUIRE(encrypt.wait_exit(10s) == 0);
   CHECK_THAT(listen_error(certs.cert(), encrypted),
              Catch::Contains("the key is encrypted with a passphrase, which is not supported"));
+}
+
+TEST_CASE_METHOD(tls_fixture, "an expired server certificate is said at start, and served anyway") {
+  CHECK(certificate_validity_warning(certs.cert()).empty());
+  CHECK(certificate_validity_warning(certs.key()).empty()); // not one: the loader says so
+  CHECK_THAT(certificate_validity_warning(certs.expired_cert()),
+             Catch::StartsWith("the certificate " + certs.expired_cert() + " expired on ")
+               && Catch::EndsWith(" GMT: clients that verify it refuse it"));
+  // echo_server loaded it silently; clients then failed with "certificate
+  // has expired" and its operator had no word of it.
+  child_process server{{example("echo_server"), "--port", "0", "--tls-cert",
+                        certs.expired_cert(), "--tls-key", certs.expired_key()},
+                       testing_support::stderr_to::pipe};
+  auto banner = server.read_line(10s);
+  REQUIRE(banner);
+  server.signal(SIGTERM);
+  CHECK_THAT(server.read_stderr(10s),
+             Catch::StartsWith("warning: the certificate " + certs.expired_cert() + " expired on "));
+  CHECK(server.wait_exit(10s) == 0);
 }
 
 TEST_CASE_METHOD(tls_fixture, "a server that requires client certificates refuses clients without one") {

@@ -1,14 +1,49 @@
 #include "tls_context.hpp"
 
 #include <cstring>
+#include <memory>
 #include <string>
 #include <utility>
 
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 #include <sys/stat.h>
 
 #include "actors/error_kind.hpp"
+
+namespace actors {
+
+std::string certificate_validity_warning(const std::string& certificate_file) {
+  std::unique_ptr<BIO, decltype(&BIO_free)> file{BIO_new_file(certificate_file.c_str(), "r"),
+                                                 BIO_free};
+  if (!file)
+    return {};
+  std::unique_ptr<X509, decltype(&X509_free)> cert{
+    PEM_read_bio_X509(file.get(), nullptr, nullptr, nullptr), X509_free};
+  ERR_clear_error(); // a file that is not PEM is the loader's to report
+  if (!cert)
+    return {};
+  auto when = [](const ASN1_TIME* time) {
+    std::unique_ptr<BIO, decltype(&BIO_free)> text{BIO_new(BIO_s_mem()), BIO_free};
+    ASN1_TIME_print(text.get(), time);
+    char* data = nullptr;
+    auto size = BIO_get_mem_data(text.get(), &data);
+    return std::string(data, static_cast<std::size_t>(size));
+  };
+  auto* not_after = X509_get0_notAfter(cert.get());
+  auto* not_before = X509_get0_notBefore(cert.get());
+  if (X509_cmp_current_time(not_after) < 0)
+    return "the certificate " + certificate_file + " expired on " + when(not_after)
+           + ": clients that verify it refuse it";
+  if (X509_cmp_current_time(not_before) > 0)
+    return "the certificate " + certificate_file + " is not valid before " + when(not_before)
+           + ": clients that verify it refuse it until then";
+  return {};
+}
+
+} // namespace actors
 
 namespace actors::detail {
 

@@ -41,4 +41,11 @@ struct tls_options {
   std::chrono::milliseconds handshake_timeout{10'000};
 };
 
+/// Empty while the first certificate in `certificate_file` is valid now;
+/// else what a server's operator should know before clients fail to verify
+/// it ("the certificate cert.pem expired on Jan  1 00:00:00 2020 GMT:
+/// clients that verify it refuse it"). Empty too if the file does not read
+/// as a certificate: loading it reports that.
+std::string certificate_validity_warning(const std::string& certificate_file);
+
 } // namespace actors
