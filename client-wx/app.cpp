@@ -12,7 +12,6 @@
 #include <string>
 
 #include <wx/init.h>
-#include <wx/log.h>
 
 #include "actors/command_line.hpp"
 #include "client_app.hpp"
@@ -152,10 +151,7 @@ int main(int argc, char** argv) {
     {{"connect", "ca", "listen", "tls-cert", "tls-key", "log", "record", "reply", "keep-rows",
       "screenshot", "show"},
      {"demo", "insecure"}, usage});
-  // wx's own errors (no display, a file it cannot write) go to stderr: its
-  // default shows them in a modal box, which without a display crashed,
-  // and which the window never uses (its info bar says what went wrong).
-  wxLog::SetActiveTarget(new wxLogStderr);
+  client::SendWxErrorsToStderr(); // a missing display is reported while wx starts
   wxApp::SetInstance(new client::ClientApp(options_from(args)));
   // wx parses argv too; give it only the program name.
   int wx_argc = 1;

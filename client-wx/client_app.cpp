@@ -30,12 +30,13 @@ ClientApp::ClientApp(ClientOptions options) : options_(std::move(options)) {
   });
 }
 
+void SendWxErrorsToStderr() {
+  delete wxLog::SetActiveTarget(new wxLogStderr);
+}
+
 bool ClientApp::OnInit() {
   SetAppName("actors-client");
-  // wx's own errors (a file it cannot write) go to stderr: its GUI default
-  // shows them in a modal box, which the window never uses (its info bar
-  // says what went wrong) and which kept --screenshot from quitting.
-  delete wxLog::SetActiveTarget(new wxLogStderr);
+  SendWxErrorsToStderr(); // again: wx put its GUI log target in its place
   // Before the actor system starts its threads, so that none of them takes
   // SIGINT/SIGTERM: the runtime's watch does, and the window closes on it
   // like the user would, the log complete.

@@ -14,6 +14,14 @@
 
 namespace client {
 
+/// Sends wx's own errors (no display, a file it cannot write) to stderr.
+/// wx's GUI default shows them in a modal box, which without a display
+/// crashed, which kept --screenshot from quitting, and which the window
+/// never uses otherwise (its info bar says what went wrong). Call it before
+/// wxEntry, for errors while wx starts, and again in OnInit: wx installs its
+/// GUI log target while it starts, in place of this one.
+void SendWxErrorsToStderr();
+
 class MainFrame;
 
 /// The application object; app.cpp instantiates it with wxIMPLEMENT_APP.

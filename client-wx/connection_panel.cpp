@@ -25,6 +25,12 @@ namespace {
 
 constexpr std::size_t history_seconds = 60;
 
+// A UDP endpoint's address reads "udp://..." (ui_event.hpp), in its event
+// and so in its peer column.
+bool IsUdpAddress(const wxString& address) {
+  return address.StartsWith("udp://");
+}
+
 // "refused" for connection_refused, "tls handshake failed": short enough
 // for the state column.
 wxString ReasonForPeople(actors::error_kind kind) {
@@ -84,6 +90,18 @@ wxString ConnectionPanel::PeerOf(std::uint64_t connection) const {
   return i == rows_.end() ? wxString{} : GetItemText(i->second, column_peer);
 }
 
+bool ConnectionPanel::IsUdpEndpoint(std::uint64_t connection) const {
+  return IsUdpAddress(PeerOf(connection));
+}
+
+std::vector<std::uint64_t> ConnectionPanel::OpenTcpConnections() const {
+  std::vector<std::uint64_t> result;
+  for (auto id : open_)
+    if (!IsUdpEndpoint(id))
+      result.push_back(id);
+  return result;
+}
+
 void ConnectionPanel::Tick() {
   for (auto& [connection, f] : figures_) {
     auto& last = at_last_tick_[connection];
@@ -133,7 +151,7 @@ void ConnectionPanel::SetState(std::uint64_t connection, const wxString& peer,
 wxString ConnectionPanel::OpenState(const actors::ui_event& connected) {
   // UDP has no connection: an endpoint is open, whether it has a remote
   // peer or only receives (its peer column then shows its own address).
-  if (connected.address.rfind("udp://", 0) == 0)
+  if (IsUdpAddress(wxString::FromUTF8(connected.address)))
     return "open";
   if (connected.listener != 0)
     return wxString::Format("accepted by L%llu",

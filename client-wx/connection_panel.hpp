@@ -69,6 +69,9 @@ public:
   /// The connections open now, by id.
   const std::set<std::uint64_t>& OpenConnections() const { return open_; }
 
+  /// The TCP connections open now, by id (UDP endpoints left out).
+  std::vector<std::uint64_t> OpenTcpConnections() const;
+
   /// Whether `connection` is open now.
   bool IsOpen(std::uint64_t connection) const { return open_.count(connection) > 0; }
 
@@ -79,9 +82,7 @@ public:
   wxString PeerOf(std::uint64_t connection) const;
 
   /// True if `connection` is a UDP endpoint (its peer column reads udp://).
-  bool IsUdpEndpoint(std::uint64_t connection) const {
-    return PeerOf(connection).StartsWith("udp://");
-  }
+  bool IsUdpEndpoint(std::uint64_t connection) const;
 
 private:
   long RowOf(std::uint64_t connection);

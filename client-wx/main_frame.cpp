@@ -490,12 +490,8 @@ SequenceDialog& MainFrame::ShowSequences() {
     // it is open, else the first open one.
     auto id = connections_->SelectedConnection();
     if (id == 0 || !connections_->IsOpen(id) || connections_->IsUdpEndpoint(id)) {
-      id = 0;
-      for (auto open : connections_->OpenConnections())
-        if (!connections_->IsUdpEndpoint(open)) {
-          id = open;
-          break;
-        }
+      auto open = connections_->OpenTcpConnections();
+      id = open.empty() ? 0 : open.front();
     }
     auto name = "c" + std::to_string(id == 0 ? 1 : id);
     auto example = "# Runs on the open connections, named c<id> as in the sidebar.\n"
@@ -570,9 +566,7 @@ std::string MainFrame::GenerateTraffic(const GeneratorSettings& settings) {
   plan.rate = settings.rate;
   // TCP connections only: a datagram per frame is not what it measures.
   if (settings.to_all) {
-    for (auto id : connections_->OpenConnections())
-      if (!connections_->IsUdpEndpoint(id))
-        plan.targets.push_back(id);
+    plan.targets = connections_->OpenTcpConnections();
   } else if (auto id = connections_->SelectedConnection(); id != 0 && connections_->IsOpen(id)) {
     if (connections_->IsUdpEndpoint(id))
       return "the generator sends on TCP connections, not UDP endpoints: select a connection";

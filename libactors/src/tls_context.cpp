@@ -147,9 +147,9 @@ caf::expected<tls_context> make_tls_context(const tls_options& options,
                                  + *file + ": " + problem);
     if (SSL_CTX_use_certificate_chain_file(ctx.get(), cert.c_str()) != 1)
       return tls_setup_error("cannot load the certificate " + cert);
-    if (SSL_CTX_use_PrivateKey_file(ctx.get(), key.c_str(), SSL_FILETYPE_PEM) != 1)
-      return tls_setup_error("cannot load the private key " + key + " for " + cert);
-    if (SSL_CTX_check_private_key(ctx.get()) != 1)
+    // Not PEM, encrypted, or not the certificate's: OpenSSL's reason says which.
+    if (SSL_CTX_use_PrivateKey_file(ctx.get(), key.c_str(), SSL_FILETYPE_PEM) != 1
+        || SSL_CTX_check_private_key(ctx.get()) != 1)
       return tls_setup_error("cannot load the private key " + key + " for " + cert);
   }
   bool verify = server ? options.require_client_certificate : !options.insecure;
