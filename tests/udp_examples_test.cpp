@@ -11,11 +11,6 @@
 #include <csignal>
 #include <cstdint>
 #include <regex>
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 #include <string>
 #include <thread>
 #include <vector>
@@ -43,30 +38,6 @@ std::pair<child_process, std::uint16_t> start_udp_echo() {
 std::uint16_t free_udp_port() {
   udp_peer probe;
   return probe.port();
-}
-
-// True if a TCP listener could bind 127.0.0.1:port now.
-bool tcp_port_free(std::uint16_t port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  int one = 1;
-  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bool free = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
-  ::close(fd);
-  return free;
-}
-
-// A UDP socket on a port whose TCP twin is free: echo_server --port on it
-// then fails on UDP alone (other tests' connections use TCP ports too).
-udp_peer udp_port_taken_tcp_free() {
-  for (;;) {
-    udp_peer peer;
-    if (tcp_port_free(peer.port()))
-      return peer;
-  }
 }
 
 // The counters echo_server --udp prints at exit.
@@ -213,7 +184,7 @@ TEST_CASE("UDP examples reject what does not apply, and name what failed") {
     int status;
     std::string says;
   };
-  auto taken = udp_port_taken_tcp_free(); // echo_server --udp cannot bind it
+  auto taken = testing_support::udp_port_taken_tcp_free(); // echo_server --udp cannot bind it
   for (auto& bad : std::vector<refusal>{
          {{example("line_client"), "--udp", "--tls", "127.0.0.1", "9"}, 2, "--tls is for TCP"},
          {{example("line_client"), "--udp", "--framing", "length16", "127.0.0.1", "9"}, 2,

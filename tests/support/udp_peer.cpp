@@ -102,4 +102,30 @@ std::optional<received_datagram> udp_peer::receive(std::chrono::milliseconds tim
                            std::move(buf)};
 }
 
+namespace {
+
+// True if a TCP listener could bind 127.0.0.1:port now.
+bool tcp_port_free(std::uint16_t port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  int one = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bool free = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+  ::close(fd);
+  return free;
+}
+
+} // namespace
+
+udp_peer udp_port_taken_tcp_free() {
+  for (;;) {
+    udp_peer peer;
+    if (tcp_port_free(peer.port()))
+      return peer;
+  }
+}
+
 } // namespace testing_support

@@ -43,4 +43,8 @@ private:
   std::uint16_t port_ = 0;
 };
 
+/// A `udp_peer` on a port whose TCP twin is free now: a server given that
+/// port fails on UDP alone (other tests' connections use TCP ports too).
+udp_peer udp_port_taken_tcp_free();
+
 } // namespace testing_support
