@@ -180,6 +180,53 @@ TEST_CASE_METHOD(tls_fixture, "a plain peer that closes in the handshake is name
   expect<disconnected>();
 }
 
+TEST_CASE_METHOD(tls_fixture, "a peer of TLS 1.1 is told apart from a broken one, each way") {
+  // OpenSSL says "unsupported protocol" or "tlsv1 alert protocol version",
+  // and neither names a version. SECLEVEL=0 lets openssl offer TLS 1.1.
+  auto srv = serve(tls_server(), self);
+  REQUIRE(srv);
+  child_process old_client{{"openssl", "s_client", "-connect",
+                            "127.0.0.1:" + std::to_string(srv->port), "-tls1_1", "-cipher",
+                            "DEFAULT:@SECLEVEL=0"},
+                           testing_support::stderr_to::pipe};
+  auto err = expect<connection_error>();
+  CHECK(err.kind == error_kind::tls_handshake_failed);
+  CHECK_THAT(err.message,
+             Catch::EndsWith("failed: unsupported protocol; the peer offers only TLS versions "
+                             "older than 1.2, the oldest this side speaks"));
+  CHECK(expect<disconnected>().reason == error_kind::tls_handshake_failed);
+  child_process old_server{{"openssl", "s_server", "-accept", "127.0.0.1:0", "-cert",
+                            certs.cert(), "-key", certs.key(), "-tls1_1", "-cipher",
+                            "DEFAULT:@SECLEVEL=0", "-naccept", "1"},
+                           testing_support::stderr_to::pipe};
+  auto port = old_server.listening_port(5s);
+  REQUIRE(port);
+  auto refused = failed_handshake(*port, trusting(certs.ca()));
+  CHECK_THAT(refused.message,
+             Catch::EndsWith("failed: tlsv1 alert protocol version; the peer refuses TLS 1.2 "
+                             "and 1.3, the versions this side speaks"));
+}
+
+TEST_CASE_METHOD(tls_fixture, "a peer that asks to renegotiate is told so, not 'handshake failure'") {
+  auto srv = serve(tls_server(), self);
+  REQUIRE(srv);
+  // Not -quiet: a line "R" is s_client's command to renegotiate.
+  child_process client{{"openssl", "s_client", "-connect",
+                        "127.0.0.1:" + std::to_string(srv->port), "-tls1_2", "-CAfile",
+                        certs.ca()},
+                       testing_support::stderr_to::pipe};
+  auto up = expect<connected>();
+  CHECK(up.tls_version == "TLSv1.2");
+  client.write("R\n");
+  auto err = expect<connection_error>();
+  CHECK(err.kind == error_kind::tls_error);
+  CHECK_THAT(err.message,
+             Catch::StartsWith("TLS with 127.0.0.1:")
+               && Catch::EndsWith("; the peer asked to renegotiate, which this side refuses (a new "
+                                  "connection does what renegotiation would)"));
+  expect<disconnected>();
+}
+
 TEST_CASE_METHOD(tls_fixture, "a TLS client closed by a server at its connection limit is told nothing was sent") {
   auto opts = tls_server();
   opts.max_connections = 1;

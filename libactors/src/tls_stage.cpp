@@ -76,6 +76,8 @@ tls_stage::tls_stage(const tls_context& context, std::string peer)
     return;
   }
   SSL_set_bio(ssl_, in_, out_); // the session owns both BIOs now
+  SSL_set_app_data(ssl_, this);    // for on_verify and on_info
+  SSL_set_info_callback(ssl_, &tls_stage::on_info);
   if (context.role == tls_role::server) {
     SSL_set_accept_state(ssl_);
     return;
@@ -89,7 +91,6 @@ tls_stage::tls_stage(const tls_context& context, std::string peer)
   if (!ip) // SNI carries host names only
     SSL_set_tlsext_host_name(ssl_, name.c_str());
   if (SSL_get_verify_mode(ssl_) != SSL_VERIFY_NONE) {
-    SSL_set_app_data(ssl_, this);
     SSL_set_verify(ssl_, SSL_get_verify_mode(ssl_), &tls_stage::on_verify);
     if (ip)
       X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl_), name.c_str());
@@ -285,10 +286,34 @@ void tls_stage::fail(int result) {
                                         : "OpenSSL error " + std::to_string(code);
   error_ = (established_ ? "TLS with " : "TLS handshake with ") + peer_
            + " failed: " + reasons;
+  if (auto hint = protocol_hint(reasons); !hint.empty())
+    error_ += "; " + hint;
   // OpenSSL's reason ("wrong version number", "packet length too long")
   // does not say that the peer simply speaks something else.
   if (auto hint = plain_peer_hint(); !hint.empty() && bytes_fed_ > 0)
     error_ += "; " + hint;
+}
+
+std::string tls_stage::protocol_hint(const std::string& reasons) const {
+  // OpenSSL names the version check, not the versions.
+  if (reasons.find("unsupported protocol") != std::string::npos)
+    return "the peer offers only TLS versions older than 1.2, the oldest this side speaks";
+  if (reasons.find("alert protocol version") != std::string::npos)
+    return "the peer refuses TLS 1.2 and 1.3, the versions this side speaks";
+  // Refusing renegotiation is OpenSSL's default since 3.0; the alert the
+  // peer answers with ("handshake failure") reads as if the first
+  // handshake had failed.
+  if (renegotiation_refused_)
+    return "the peer asked to renegotiate, which this side refuses (a new connection "
+           "does what renegotiation would)";
+  return {};
+}
+
+void tls_stage::on_info(const ssl_st* ssl, int where, int alert) {
+  if ((where & SSL_CB_WRITE_ALERT) == 0 || (alert & 0xff) != SSL_AD_NO_RENEGOTIATION)
+    return;
+  if (auto* stage = static_cast<tls_stage*>(SSL_get_app_data(ssl)))
+    stage->renegotiation_refused_ = true;
 }
 
 } // namespace actors::detail

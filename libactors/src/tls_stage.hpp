@@ -89,6 +89,10 @@ private:
   // not match `server_name_` (the session has no peer certificate yet
   // when the handshake fails).
   static int on_verify(int ok, x509_store_ctx_st* ctx);
+  // OpenSSL's info callback: notes that this side refused a renegotiation.
+  static void on_info(const ssl_st* ssl, int where, int alert);
+  // What OpenSSL's `reasons` mean for TLS versions or renegotiation, or empty.
+  std::string protocol_hint(const std::string& reasons) const;
 
   ssl_st* ssl_ = nullptr;
   bio_st* in_ = nullptr;  // ciphertext from the socket
@@ -98,6 +102,7 @@ private:
   std::string certificate_names_; // of a certificate that did not match it
   bool established_ = false;
   bool peer_closed_ = false;
+  bool renegotiation_refused_ = false;
   std::size_t bytes_fed_ = 0;
   // The first bytes each way, for plain_peer_hint.
   std::string first_in_;
