@@ -14,6 +14,7 @@
 #include <wx/init.h>
 
 #include "actors/command_line.hpp"
+#include "actors/log_writer.hpp"
 #include "client_app.hpp"
 #include "reply_rules.hpp"
 
@@ -37,8 +38,7 @@ constexpr const char* usage
     "  --tls-cert FILE      every TCP --listen speaks TLS with this certificate\n"
     "                       (PEM; Ctrl+L gives each listener its own)\n"
     "  --tls-key FILE       and this key\n"
-    "  --log FILE           log every frame in and out to FILE (rotated at\n"
-    "                       64 MiB: FILE.1 .. FILE.5 keep the older lines)\n"
+    "  --log FILE           log every frame in and out to FILE (ROTATION)\n"
     "  --record FILE        record the session as a scenario script that\n"
     "                       actors-scenario replays (complete when the client exits)\n"
     "  --reply 'REGEX=>REPLY'  answer each frame matching REGEX (RE2) with REPLY,\n"
@@ -143,6 +143,18 @@ client::ClientOptions options_from(const actors::command_line& args) {
   return options;
 }
 
+// The usage, with the log's rotation as the log writer does it.
+std::string usage_text() {
+  std::string text = usage;
+  auto rotation = actors::describe_rotation(actors::log_writer_options{}, "FILE");
+  // "rotated at 64 MiB:" on the option's line, the rest on the next.
+  auto colon = rotation.find(": ");
+  if (colon != std::string::npos)
+    rotation.replace(colon, 2, ":\n                       ");
+  text.replace(text.find("ROTATION"), 8, rotation);
+  return text;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -150,7 +162,7 @@ int main(int argc, char** argv) {
     argc, argv,
     {{"connect", "ca", "listen", "tls-cert", "tls-key", "log", "record", "reply", "keep-rows",
       "screenshot", "show"},
-     {"demo", "insecure"}, usage});
+     {"demo", "insecure"}, usage_text()});
   client::SendWxErrorsToStderr(); // a missing display is reported while wx starts
   wxApp::SetInstance(new client::ClientApp(options_from(args)));
   // wx parses argv too; give it only the program name.

@@ -1,5 +1,7 @@
 #include "preferences_dialog.hpp"
 
+#include "actors/log_writer.hpp"
+
 #include <algorithm>
 
 #include <wx/config.h>
@@ -60,10 +62,11 @@ PreferencesDialog::PreferencesDialog(wxWindow* parent, const Retention& current)
             wxALIGN_CENTER_VERTICAL);
   grid->Add(mib_, 1, wxEXPAND);
   auto* outer = new wxBoxSizer(wxVERTICAL);
+  auto rotation = actors::describe_rotation(actors::log_writer_options{}, "FILE");
   outer->Add(new wxStaticText(this, wxID_ANY,
                               "The traffic view keeps the newest rows within both limits;\n"
                               "older rows are evicted. A log file, when on, gets every row\n"
-                              "(rotated at 64 MiB: FILE.1 .. FILE.5 keep the older ones)."),
+                              "(" + rotation + ")."),
              0, wxALL, 10);
   outer->Add(grid, 1, wxEXPAND | wxLEFT | wxRIGHT, 10);
   outer->Add(CreateButtonSizer(wxOK | wxCANCEL), 0, wxEXPAND | wxALL, 10);

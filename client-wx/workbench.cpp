@@ -70,9 +70,7 @@ void log_to(workbench_actor* self, const std::string& path) {
   auto log = actors::spawn_log_writer(self->system(), opts);
   self->send(log, actors::log_subscribe_atom::value, caf::actor{self});
   self->send(self->state.relay, use_log_atom::value, std::move(log));
-  tell_ui(self, "logging to " + path + " (rotated at "
-                  + std::to_string(opts.max_file_size / (1024 * 1024)) + " MiB: " + path
-                  + ".1 .. ." + std::to_string(opts.keep_files) + " keep the older lines)");
+  tell_ui(self, "logging to " + path + " (" + actors::describe_rotation(opts, path) + ")");
 }
 
 // Listens; each accepted peer is announced to the relay, with the

@@ -231,6 +231,18 @@ TEST_CASE_METHOD(fixture, "rotation with keep_files 2 keeps exactly PATH, PATH.1
   CHECK(parse_log_line(lines.back())->payload == "1999");
 }
 
+TEST_CASE("describe_rotation says what the options do, for help texts") {
+  log_writer_options opts; // the defaults, which the client's --help states
+  CHECK(describe_rotation(opts, "FILE") == "rotated at 64 MiB: FILE.1 .. FILE.5 keep the older lines");
+  opts.max_file_size = 4096;
+  opts.keep_files = 1;
+  CHECK(describe_rotation(opts, "a.log") == "rotated at 4096 bytes: a.log.1 keeps the older lines");
+  opts.keep_files = 0;
+  CHECK(describe_rotation(opts, "a.log") == "rotated at 4096 bytes: the older lines are not kept");
+  opts.max_file_size = 0;
+  CHECK(describe_rotation(opts, "a.log") == "never rotated");
+}
+
 TEST_CASE_METHOD(fixture, "flush answers once the records reached the OS") {
   log_writer_options opts;
   opts.path = dir.path + "/flush.log";

@@ -367,6 +367,21 @@ log_writer_actor spawn_log_writer(caf::actor_system& system, log_writer_options 
   return caf::actor_cast<log_writer_actor>(system.spawn(log_front, std::move(options)));
 }
 
+std::string describe_rotation(const log_writer_options& options, const std::string& name) {
+  if (options.max_file_size == 0)
+    return "never rotated";
+  constexpr std::size_t mib = 1024 * 1024;
+  auto size = options.max_file_size % mib == 0
+                ? std::to_string(options.max_file_size / mib) + " MiB"
+                : std::to_string(options.max_file_size) + " bytes";
+  if (options.keep_files == 0)
+    return "rotated at " + size + ": the older lines are not kept";
+  if (options.keep_files == 1)
+    return "rotated at " + size + ": " + name + ".1 keeps the older lines";
+  return "rotated at " + size + ": " + name + ".1 .. " + name + "."
+         + std::to_string(options.keep_files) + " keep the older lines";
+}
+
 log_record make_log_record(std::string source, direction dir,
                            std::string payload, log_level level) {
   log_record record;

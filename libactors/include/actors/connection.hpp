@@ -20,7 +20,8 @@ namespace actors {
 /// every problem, `reconnecting` before each retry (when enabled), and
 /// exactly one `disconnected` as the last event, after which the actor exits.
 /// Commands: `send_atom` + payload, `close_atom`, `abort_atom`,
-/// `credit_atom` + frames, `subscribe_atom` + actor, `stats_atom` (request);
+/// `credit_atom` + frames (a `std::uint32_t`: `1u`), `subscribe_atom` +
+/// actor, `stats_atom` (request);
 /// the returned `connection_actor` lets the compiler check each of them.
 /// The connection aborts if its subscriber terminates.
 /// Safe to call from any thread.

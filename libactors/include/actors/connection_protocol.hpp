@@ -137,7 +137,9 @@ CAF_BEGIN_TYPE_ID_BLOCK(actors_connection, caf::first_custom_type_id)
   CAF_ADD_ATOM(actors_connection, actors, finish_atom, "finish")
   /// Command: close at once, dropping what was queued.
   CAF_ADD_ATOM(actors_connection, actors, abort_atom, "abort")
-  /// Command: grant read credit (`credit_atom, uint32_t frames`).
+  /// Command: grant read credit (`credit_atom, uint32_t frames`). The count
+  /// must be a `std::uint32_t` (`1u`, not `1`): an `int` fails to compile
+  /// with CAF's "receiver does not accept given message".
   CAF_ADD_ATOM(actors_connection, actors, credit_atom, "credit")
   /// Command: route events to another actor (`subscribe_atom, caf::actor`).
   CAF_ADD_ATOM(actors_connection, actors, subscribe_atom, "subscribe")

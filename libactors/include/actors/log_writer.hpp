@@ -52,6 +52,11 @@ struct log_writer_options {
 /// before that into the file, fsynced. Safe to call from any thread.
 log_writer_actor spawn_log_writer(caf::actor_system& system, log_writer_options options);
 
+/// How a writer with `options` rotates, in words for help texts and
+/// messages, with `name` for its path: "rotated at 64 MiB: FILE.1 .. FILE.5
+/// keep the older lines", or "never rotated".
+std::string describe_rotation(const log_writer_options& options, const std::string& name);
+
 /// A record for the log, stamped now. Safe to call from any thread.
 log_record make_log_record(std::string source, direction dir,
                            std::string payload, log_level level = log_level::info);
