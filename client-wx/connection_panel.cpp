@@ -153,10 +153,15 @@ wxString ConnectionPanel::OpenState(const actors::ui_event& connected) {
   // peer or only receives (its peer column then shows its own address).
   if (IsUdpAddress(wxString::FromUTF8(connected.address)))
     return "open";
-  if (connected.listener != 0)
-    return wxString::Format("accepted by L%llu",
-                            static_cast<unsigned long long>(connected.listener));
-  return "connected";
+  wxString state = connected.listener != 0
+                     ? wxString::Format("accepted by L%llu",
+                                        static_cast<unsigned long long>(connected.listener))
+                     : wxString{"connected"};
+  // The TLS column, with the cipher, is off-screen at the sidebar's
+  // default width; the version is what tells tls:// rows apart.
+  if (!connected.tls.empty())
+    state += ", " + wxString::FromUTF8(connected.tls.substr(0, connected.tls.find(' ')));
+  return state;
 }
 
 void ConnectionPanel::Apply(const std::vector<actors::ui_event>& events) {

@@ -518,7 +518,7 @@ TEST_CASE_METHOD(gui_fixture, "a tls:// connection shows its protocol and cipher
   auto& panel = frame->Connections();
   auto tls_row = [&] {
     for (long row = 0; row < panel.GetItemCount(); ++row)
-      if (panel.GetItemText(row, 2) == "connected"
+      if (panel.GetItemText(row, 2) == "connected, TLSv1.3"
           && panel.GetItemText(row, client::ConnectionPanel::column_tls).StartsWith("TLSv1.3 TLS_"))
         return row;
     return -1L;
