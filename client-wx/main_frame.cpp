@@ -511,6 +511,8 @@ std::string MainFrame::RunSequence(const std::string& text) {
   for (auto id : connections_->OpenConnections())
     open.push_back(id);
   auto parsed = ParseSequence(text, open);
+  if (!parsed && parsed.error->line == 0) // of the whole text, e.g. no steps
+    return parsed.error->message;
   if (!parsed)
     return "line " + std::to_string(parsed.error->line) + ": " + parsed.error->message;
   caf::anon_send(workbench_, run_sequence_atom_v, std::move(parsed.value));

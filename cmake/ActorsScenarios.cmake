@@ -10,7 +10,8 @@
 # e.g. SERVER=$<TARGET_FILE:my_server> for a script's `server run ${SERVER}`.
 # A relative DIRECTORY is relative to the current source directory. New
 # scripts are picked up when the build re-configures, which it does by itself
-# when the folder's list of *.scn changes.
+# when the folder's list of *.scn changes, or a *_fails.scn script is edited
+# (its expect-failure line is read at configure time).
 function(actors_add_scenarios name directory)
   cmake_parse_arguments(PARSE_ARGV 2 arg "" "TIMEOUT" "ENVIRONMENT")
   if(arg_UNPARSED_ARGUMENTS)
@@ -45,6 +46,8 @@ function(actors_add_scenarios name directory)
       if(NOT marker)
         message(FATAL_ERROR "${script} needs a '# expect-failure: LINE' comment")
       endif()
+      # The line is read here: an edit of it must re-configure.
+      set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${script}")
       string(REGEX REPLACE "^# expect-failure: " "" line "${marker}")
       set(expect_failure --expect-failure ${line})
     endif()

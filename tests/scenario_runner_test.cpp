@@ -328,6 +328,9 @@ TEST_CASE("a bad option prints the usage line and the reason and exits 2") {
     {{}, "no script given"},
     {{"--list", "--tap", file}, "--list runs nothing"},
     {{"--junit", "/nonexistent/dir/report.xml", file}, "cannot write the JUnit report"},
+    // A report name forgotten: the first script would have been overwritten.
+    {{"--junit", file, script("fails_at_6.scn")}, "would write the report over a script"},
+    {{"--junit", "other.scn", file}, "would write the report over a script"},
   };
   for (auto& [args, reason] : refusals) {
     auto refused = runner(args);

@@ -114,6 +114,25 @@ TEST_CASE("parse errors name the line and say what is wrong") {
   CHECK_THAT(quote.message, Catch::Contains("unterminated"));
 }
 
+TEST_CASE("a forgotten payload and a script without steps are parse errors, not passes") {
+  // `send c1` sent an empty frame, `expect c1 frame` waited for one; ""
+  // says so on purpose.
+  auto send = parse_error("server echo\nconnect c1\nsend c1\n");
+  CHECK(send.line == 3);
+  CHECK_THAT(send.message, Catch::Contains("send c1 needs a payload"));
+  for (auto step : {"expect c1 frame", "await c1 frame", "expect c1 frame as x"}) {
+    auto expect = parse_error(std::string{"mode real\nserver at 127.0.0.1:7\nconnect c1\n"} + step + "\n");
+    CHECK(expect.line == 4);
+    CHECK_THAT(expect.message, Catch::Contains("frame needs its text"));
+  }
+  CHECK(parse_script("server echo\nconnect c1\nsend c1 \"\"\nexpect c1 frame \"\"\n"));
+  for (auto empty : {"", "\n\n", "# only a comment\n  # and another\n"}) {
+    auto nothing = parse_error(empty);
+    CHECK(nothing.line == 0);
+    CHECK_THAT(nothing.message, Catch::Contains("no steps"));
+  }
+}
+
 TEST_CASE("steps that need sockets are refused in deterministic scripts") {
   auto err = parse_error("mode deterministic\nserver echo\n");
   CHECK(err.line == 2);

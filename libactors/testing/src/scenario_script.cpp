@@ -385,6 +385,8 @@ std::string line_parser::parse_frame_pattern(script_step& step) {
       return "bad variable name \"" + v + "\" (letters, digits and _)";
     tokens_.resize(n - 2);
   }
+  if (done())
+    return "frame needs its text: TEXT, \"\" for an empty frame, or ~ REGEX";
   if (next_is("~")) {
     ++pos_;
     step.regex = true;
@@ -540,6 +542,9 @@ std::string line_parser::parse_send(script_step& step) {
     step.text = std::move(pattern);
     return {};
   }
+  if (done())
+    return "send " + step.peer + " needs a payload: TEXT, \"\" for an empty frame, "
+           "hex BYTES or fill SIZE";
   if (!next_is("hex")) {
     step.text = rest_as_text();
     return known_variables(step.text);
@@ -888,6 +893,9 @@ script_parse_result parse_script(std::string_view text, const script_parse_optio
   script_parse_result result;
   script_parser parser{result, options};
   parser.parse_file(text, {}, options.directory, 0);
+  // A script that tests nothing would pass, and hide the mistake.
+  if (result && result.value.steps.empty())
+    result.error = script_error{{}, 0, "no steps (only blank lines and comments): it tests nothing"};
   return result;
 }
 

@@ -298,6 +298,16 @@ arrival tcp_peer::next(std::chrono::milliseconds timeout) {
   }
   if (!broken_.empty())
     return arrival{arrival_kind::broken, broken_};
+  // Bytes after the last whole frame would be lost without a word, and
+  // `expect NAME finished` would pass.
+  if (end_ == arrival_kind::finished && decoder_.buffered() > 0) {
+    auto partial = decoder_.buffered();
+    decoder_.reset();
+    return arrival{arrival_kind::broken,
+                   "the app finished sending mid-frame: " + std::to_string(partial)
+                     + " bytes after the last whole frame"
+                     + (framing_.kind == framing_kind::line ? " had no newline" : " were no frame")};
+  }
   return arrival{end_, {}};
 }
 

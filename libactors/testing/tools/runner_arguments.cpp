@@ -1,5 +1,7 @@
 #include "runner_arguments.hpp"
 
+#include <algorithm>
+
 #include "actors/command_line.hpp"
 #include "actors/error_kind.hpp"
 
@@ -29,6 +31,12 @@ caf::error check_combination(const runner_arguments& args) {
     return invalid("no script given");
   if (args.list && (args.expected_failure || args.tap || !args.junit_file.empty()))
     return invalid("--list runs nothing, so it takes no --expect-failure, --tap or --junit");
+  // `--junit *.scn` takes the first script as the report's name.
+  auto& report = args.junit_file;
+  bool is_script = report.size() > 4 && report.compare(report.size() - 4, 4, ".scn") == 0;
+  if (is_script || std::find(args.files.begin(), args.files.end(), report) != args.files.end())
+    return invalid("--junit " + report + " would write the report over a script: "
+                   "name the report's file first (--junit report.xml FILE...)");
   return {};
 }
 
