@@ -311,6 +311,24 @@ TEST_CASE("listing prints every step and runs nothing") {
         != std::string::npos);
 }
 
+TEST_CASE("a server that dies under a step is named with its exit status and last words") {
+  // It says why on stdout, as many apps do; the failure showed neither.
+  scratch_dir dir;
+  auto file = dir.file(
+    "dies.scn",
+    "server run python3 -u -c \"import socket; s = socket.create_server(('127.0.0.1', 0)); "
+    "print('listening on 127.0.0.1:%d' % s.getsockname()[1]); c, _ = s.accept(); "
+    "c.recv(100); print('ERROR: cannot handle request'); raise SystemExit(9)\"\n"
+    "connect c\nsend c hello\nexpect c frame hello\n");
+  auto died = runner({file});
+  CHECK(died.status == 1);
+  auto text = died.out_text();
+  CHECK_THAT(text, Catch::Contains(":4: error: c received the end of the stream"));
+  CHECK_THAT(text, Catch::Contains("the server python3 exited with status 9; its stdout ends "
+                                   "with:\nlistening on 127.0.0.1:"));
+  CHECK_THAT(text, Catch::Contains("\nERROR: cannot handle request\n"));
+}
+
 TEST_CASE("a bad option prints the usage line and the reason and exits 2") {
   struct refusal {
     std::vector<std::string> args;

@@ -246,9 +246,13 @@ std::string server_process::how_it_ended() const {
 }
 
 std::string server_process::stderr_tail() const {
-  auto size = file_size(stderr_fd_);
+  return tail_of(stderr_fd_);
+}
+
+std::string server_process::tail_of(int fd) const {
+  auto size = file_size(fd);
   auto from = size > tail_bytes ? size - tail_bytes : 0;
-  auto text = read_range(stderr_fd_, from, size - from);
+  auto text = read_range(fd, from, size - from);
   if (from > 0) {
     auto eol = text.find('\n');
     text = "..." + (eol == std::string::npos ? text : text.substr(eol + 1));
@@ -295,13 +299,23 @@ std::string server_process::stop(std::chrono::milliseconds grace) {
 }
 
 std::string server_process::diagnostics() {
+  // A server that closed its peers' connections may be exiting: a moment
+  // lets its exit status and last words be part of the failure.
+  auto deadline = clock_type::now() + std::chrono::milliseconds{50};
+  while (!ended() && clock_type::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds{5});
   std::string result;
-  if (ended())
+  auto add = [&result](const char* stream, const std::string& tail) {
+    if (!tail.empty())
+      result += (result.empty() ? "the server's " : "; its ") + std::string{stream}
+                + " ends with:\n" + tail;
+  };
+  if (ended()) {
     result = "the server " + name_ + " " + how_it_ended();
-  auto tail = stderr_tail();
-  if (!tail.empty())
-    result += (result.empty() ? "the server's" : "; its") + std::string{" stderr ends with:\n"}
-              + tail;
+    // Its stdout too: some apps say why they stopped there.
+    add("stdout", tail_of(stdout_fd_));
+  }
+  add("stderr", stderr_tail());
   return result;
 }
 

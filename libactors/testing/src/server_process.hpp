@@ -50,8 +50,9 @@ public:
   /// well (exit status 0, or killed by SIGTERM), else what went wrong.
   std::string stop(std::chrono::milliseconds grace);
 
-  /// "the server (CMD) exited with status 3" if it ended, and the end of
-  /// its stderr; empty if it runs and printed nothing there.
+  /// "the server (CMD) exited with status 3" and the end of its stdout if
+  /// it ended (or ends within 50 ms), and the end of its stderr; empty if
+  /// it runs and printed nothing to stderr.
   std::string diagnostics();
 
 private:
@@ -65,6 +66,8 @@ private:
 
   // The last lines of its stderr, at most about 2 KiB.
   std::string stderr_tail() const;
+  // The last lines of its stdout (`stdout_fd_`) or stderr, at most about 2 KiB.
+  std::string tail_of(int fd) const;
 
   std::string name_;
   pid_t pid_ = -1;
