@@ -309,6 +309,33 @@ TEST_CASE("cluster over TLS: a gateway without the cluster's certificates is ref
                                           "does it speak TLS (then give this gateway --tls-cert"));
 }
 
+TEST_CASE("cluster over TLS: a key of another node, or a key given as the CA, is refused at start") {
+  // CAF's openssl module loaded them only when the first link came, and
+  // then aborted the room node (or left a gateway running without a link).
+  tls_files tls;
+  for (auto role : {"rooms", "gateway"}) {
+    std::vector<std::string> args{chat_cluster(), "--role", role, "--tls-cert",
+                                  tls.dir.path + "/rooms.pem", "--tls-key",
+                                  tls.dir.path + "/gateway.key", "--tls-ca",
+                                  tls.dir.path + "/ca.pem"};
+    if (std::string{role} == "gateway")
+      args.insert(args.end(), {"--rooms", "127.0.0.1:1", "--port", "0"});
+    else
+      args.insert(args.end(), {"--node-port", "0"});
+    child_process mismatched{args, testing_support::stderr_to::pipe};
+    CHECK(mismatched.wait_exit(10s) == 2);
+    CHECK_THAT(mismatched.read_stderr(5s),
+               Catch::Contains("gateway.key for " + tls.dir.path + "/rooms.pem: the key does "
+                               "not belong to the certificate"));
+  }
+  auto args = tls.args("rooms");
+  args.back() = tls.dir.path + "/rooms.key"; // as --tls-ca
+  args.insert(args.begin(), {chat_cluster(), "--role", "rooms", "--node-port", "0"});
+  child_process key_as_ca{args, testing_support::stderr_to::pipe};
+  CHECK(key_as_ca.wait_exit(10s) == 2);
+  CHECK_THAT(key_as_ca.read_stderr(5s), Catch::Contains("cannot load the CA file"));
+}
+
 TEST_CASE("cluster: bad node options are refused before anything starts") {
   scratch_dir dir;
   auto run = [&](std::vector<std::string> args) {

@@ -31,6 +31,7 @@
 #include "actors/server.hpp"
 #include "actors/system_config.hpp"
 #include "actors/termination_signal.hpp"
+#include "actors/tls_options.hpp"
 #include "metrics_option.hpp"
 #include "serve_until_signal.hpp"
 #include "chat_protocol.hpp"
@@ -88,6 +89,18 @@ bool configure_tls(actors::system_config& cfg, const actors::command_line& args)
     if (::access(path.c_str(), R_OK) != 0)
       fail("--" + std::string{name} + " " + path + ": cannot read the file");
   }
+  // CAF's openssl module loads the files only when the first link comes,
+  // and then aborts the process (a key of another certificate, say).
+  actors::tls_options files;
+  files.certificate_file = args.get("tls-cert", "");
+  files.key_file = args.get("tls-key", "");
+  files.ca_file = args.get("tls-ca", "");
+  files.require_client_certificate = true; // loads the CA file too
+  if (auto problem = actors::tls_load_problem(files); !problem.empty())
+    fail(problem);
+  if (auto warning = actors::certificate_validity_warning(files.certificate_file);
+      !warning.empty())
+    std::cerr << "warning: " << warning << "\n";
   cfg.load<caf::openssl::manager>();
   cfg.openssl_certificate = args.get("tls-cert", "");
   cfg.openssl_key = args.get("tls-key", "");

@@ -177,3 +177,12 @@ caf::expected<tls_context> make_tls_context(const tls_options& options,
 }
 
 } // namespace actors::detail
+
+namespace actors {
+
+std::string tls_load_problem(const tls_options& options) {
+  auto loaded = detail::make_tls_context(options, detail::tls_role::server, {});
+  return loaded ? std::string{} : message_of(loaded.error());
+}
+
+} // namespace actors

@@ -48,4 +48,12 @@ struct tls_options {
 /// as a certificate: loading it reports that.
 std::string certificate_validity_warning(const std::string& certificate_file);
 
+/// Empty if a server's `options` load: the certificate, the key that belongs
+/// to it, and with `require_client_certificate` the CA file; else why not,
+/// in the words a failed `listen` would use ("cannot load the private key
+/// k.pem for c.pem: the key does not belong to the certificate ..."). For
+/// programs that hand the files to another TLS stack (CAF's openssl module
+/// for BASP) and want them checked before they start.
+std::string tls_load_problem(const tls_options& options);
+
 } // namespace actors
