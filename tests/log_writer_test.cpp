@@ -8,7 +8,9 @@
 #include <fstream>
 #include <map>
 #include <string>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <thread>
 #include <vector>
 
@@ -255,6 +257,44 @@ TEST_CASE_METHOD(fixture, "flush answers once the records reached the OS") {
   REQUIRE(lines.size() == 1);
   CHECK(parse_log_line(lines[0])->payload == "first");
   close(writer);
+}
+
+TEST_CASE_METHOD(fixture, "a FIFO without a reader, or whose reader went away, is an error, not the process's end") {
+  // Opening waited for a reader; writing after the reader left raised
+  // SIGPIPE, which ended the whole process without a word.
+  auto path = dir.path + "/pipe.log";
+  REQUIRE(::mkfifo(path.c_str(), 0600) == 0);
+  log_writer_options opts;
+  opts.path = path;
+  opts.flush_interval = 10ms;
+  opts.retry_interval = 20ms;
+  auto writer = spawn_log_writer(sys, opts);
+  self->send(writer, log_subscribe_atom::value, caf::actor{self});
+  auto next_error = [&] {
+    log_error result;
+    self->receive([&](log_error& err) { result = std::move(err); },
+                  caf::after(5s) >> [] { FAIL("no log_error"); });
+    return result;
+  };
+  auto unread = next_error();
+  CHECK(unread.failure == log_failure::open_failed);
+  CHECK_THAT(unread.message, Catch::EndsWith("(of a FIFO: no process reads it yet)"));
+  int reader = ::open(path.c_str(), O_RDONLY | O_NONBLOCK);
+  REQUIRE(reader >= 0);
+  self->send(writer, make_log_record("fifo", direction::event, "read"));
+  self->receive([](const log_recovered&) {}, caf::after(5s) >> [] { FAIL("no recovery"); });
+  char buf[256];
+  CHECK(::read(reader, buf, sizeof(buf)) > 0);
+  ::close(reader);
+  self->send(writer, make_log_record("fifo", direction::event, "lost"));
+  auto gone = next_error();
+  CHECK(gone.failure == log_failure::write_failed);
+  CHECK_THAT(gone.message, Catch::EndsWith("(the process that read it went away)"));
+  CHECK(stats(writer).records_received == 2); // and this process still runs
+  // "1 records could not be written": the close says so, and returns.
+  self->request(writer, 10s, close_atom::value)
+    .receive([](log_ack_atom) { FAIL("the close acknowledged a loss"); },
+             [](caf::error& err) { CHECK_THAT(message_of(err), Catch::Contains("went away")); });
 }
 
 TEST_CASE_METHOD(fixture, "/dev/full gives one log_error and every other actor keeps answering") {

@@ -5,7 +5,11 @@
 #include <cstring>
 #include <string_view>
 #include <utility>
+#include <csignal>
+#include <ctime>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,7 +20,13 @@ namespace actors::detail {
 namespace {
 
 std::string system_error_text(int code) {
-  return std::strerror(code);
+  // What a FIFO's errors mean for a log.
+  std::string text = std::strerror(code);
+  if (code == ENXIO)
+    return text + " (of a FIFO: no process reads it yet)";
+  if (code == EPIPE)
+    return text + " (the process that read it went away)";
+  return text;
 }
 
 std::string rotated_name(const std::string& path, std::size_t index) {
@@ -25,10 +35,15 @@ std::string rotated_name(const std::string& path, std::size_t index) {
 
 // Opens (or creates) the file for appending; returns 0 or an errno value.
 int open_file(log_file_state& st) {
+  // Without O_NONBLOCK, opening a FIFO that no one reads waits for a
+  // reader, and this thread could not even be stopped; with it, the open
+  // fails (ENXIO) and is retried like any other.
   st.fd = ::open(st.options.path.c_str(),
-                 O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+                 O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NONBLOCK, 0644);
   if (st.fd < 0)
     return errno;
+  // Writes wait for a slow reader, as they wait for a slow disk.
+  ::fcntl(st.fd, F_SETFL, ::fcntl(st.fd, F_GETFL) & ~O_NONBLOCK);
   struct stat info {};
   bool known = ::fstat(st.fd, &info) == 0;
   st.size = known ? static_cast<std::size_t>(info.st_size) : 0;
@@ -67,17 +82,32 @@ int rotate(log_file_state& st) {
 
 // Writes all of `data`; returns the bytes written and 0 or an errno value.
 std::pair<std::size_t, int> write_all(int fd, std::string_view data) {
+  // A FIFO or pipe whose reader went away raises SIGPIPE, whose default
+  // ends the whole process without a word. Blocked in this thread, the
+  // write fails with EPIPE instead, and the signal is taken back.
+  sigset_t pipe_signal;
+  sigset_t before;
+  sigemptyset(&pipe_signal);
+  sigaddset(&pipe_signal, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe_signal, &before);
   std::size_t done = 0;
+  int code = 0;
   while (done < data.size()) {
     auto n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR)
+      continue;
     if (n < 0) {
-      if (errno == EINTR)
-        continue;
-      return {done, errno};
+      code = errno;
+      break;
     }
     done += static_cast<std::size_t>(n);
   }
-  return {done, 0};
+  if (code == EPIPE && !sigismember(&before, SIGPIPE)) {
+    timespec none{};
+    sigtimedwait(&pipe_signal, nullptr, &none);
+  }
+  pthread_sigmask(SIG_SETMASK, &before, nullptr);
+  return {done, code};
 }
 
 // How much of `data` goes into the current file: everything if it fits,
