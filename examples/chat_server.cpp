@@ -270,7 +270,7 @@ int main(int argc, char** argv) {
   cfg.add_message_types<caf::id_block::chat_server>();
   caf::actor_system sys{cfg};
   auto lobby = sys.spawn(chat::lobby, max_rooms);
-  auto metrics = examples::start_metrics(sys, args);
+  auto metrics = examples::start_metrics(sys, args, opts.port);
   auto log = examples::start_log(sys, args, metrics.registry);
   opts.connection.log = log;
   opts.connection.metrics = metrics.registry;

@@ -189,7 +189,7 @@ int main(int argc, char** argv) {
   // multiplexer, and workers that still poll take it without being woken.
   actors::system_config cfg;
   caf::actor_system sys{cfg};
-  auto metrics = examples::start_metrics(sys, args);
+  auto metrics = examples::start_metrics(sys, args, opts.port);
   auto log = examples::start_log(sys, args, metrics.registry);
   opts.connection.log = log;
   opts.connection.metrics = metrics.registry;

@@ -40,6 +40,10 @@ inline actors::metrics_http_options metrics_address_or_exit(const std::string& t
   char* end = nullptr;
   auto port = std::strtoul(port_text.c_str(), &end, 10);
   bool digits = port_text.find_first_not_of("0123456789") == std::string::npos;
+  if (!port_text.empty() && digits && !opts.bind_address.empty() && port > 65535) {
+    std::cerr << "error: --metrics '" << text << "': the port must be 0 to 65535\n";
+    std::exit(2);
+  }
   if (port_text.empty() || !digits || *end != '\0' || port > 65535
       || opts.bind_address.empty()) {
     std::cerr << "error: --metrics '" << text << "': expected PORT or ADDR:PORT (0: a free port)\n";
@@ -50,12 +54,22 @@ inline actors::metrics_http_options metrics_address_or_exit(const std::string& t
 }
 
 /// Starts the registry and its endpoint for `--metrics`; exits with status
-/// 1 if the endpoint cannot listen. Without the option, returns nothing.
-inline metrics_endpoint start_metrics(caf::actor_system& sys, const actors::command_line& args) {
+/// 1 if the endpoint cannot listen, and with 2 if it asks for
+/// `server_port`, the port the program serves on (0: none yet, a free one).
+/// Without the option, returns nothing.
+inline metrics_endpoint start_metrics(caf::actor_system& sys, const actors::command_line& args,
+                                      std::uint16_t server_port) {
   metrics_endpoint result;
   if (!args.has("metrics"))
     return result;
   auto opts = metrics_address_or_exit(args.get("metrics", ""));
+  // Both would bind it, and the second would fail with "Address already
+  // in use" as if another program held the port.
+  if (opts.port != 0 && opts.port == server_port) {
+    std::cerr << "error: --metrics asks for port " << server_port
+              << ", which the server itself listens on: give it another port (0: a free one)\n";
+    std::exit(2);
+  }
   result.registry = actors::spawn_metrics_registry(sys);
   auto http = actors::serve_metrics(sys, result.registry, opts);
   if (!http) {

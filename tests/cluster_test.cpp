@@ -23,6 +23,7 @@
 #include <stdlib.h>
 
 #include "support/raw_socket.hpp"
+#include "support/shell.hpp"
 
 using namespace std::chrono_literals;
 using testing_support::child_process;
@@ -154,8 +155,10 @@ public:
       tls_ = std::make_unique<tls_files>();
   }
 
-  node& start_rooms(std::uint16_t port = 0) {
-    rooms_ = start({"--role", "rooms", "--node-port", std::to_string(port)}, "rooms");
+  node& start_rooms(std::uint16_t port = 0, const std::vector<std::string>& more = {}) {
+    std::vector<std::string> args{"--role", "rooms", "--node-port", std::to_string(port)};
+    args.insert(args.end(), more.begin(), more.end());
+    rooms_ = start(args, "rooms");
     return rooms_;
   }
 
@@ -334,6 +337,30 @@ TEST_CASE("cluster over TLS: a key of another node, or a key given as the CA, is
   child_process key_as_ca{args, testing_support::stderr_to::pipe};
   CHECK(key_as_ca.wait_exit(10s) == 2);
   CHECK_THAT(key_as_ca.read_stderr(5s), Catch::Contains("cannot load the CA file"));
+}
+
+TEST_CASE("cluster: the room node's --metrics exports its rooms, their members and lines") {
+  // It answered health checks and exported an empty page.
+  cluster c{false};
+  auto& rooms = c.start_rooms(0, {"--metrics", "0"});
+  auto banner = rooms.process->read_line(10s);
+  REQUIRE(banner);
+  REQUIRE(banner->rfind("metrics on 127.0.0.1:", 0) == 0);
+  auto metrics_port = banner->substr(banner->rfind(':') + 1);
+  auto& gateway = c.start_gateway();
+  auto amy = join(gateway, "amy");
+  auto bob = join(gateway, "bob");
+  amy->say("/join dev");
+  amy->await("joined #dev");
+  amy->say("hello");
+  amy->await("<amy> hello");
+  auto page = testing_support::run_shell("curl -s --max-time 5 http://127.0.0.1:"
+                                         + metrics_port + "/metrics")
+                .out;
+  CHECK_THAT(page, Catch::Contains("\nactors_chat_lobby_rooms 2\n")
+                     && Catch::Contains("\nactors_chat_room_members 2\n") // bob in #general, amy in #dev
+                     && Catch::Contains("\nactors_chat_room_lines_total 1\n"));
+  CHECK(testing_support::run_shell("promtool check metrics", page).status == 0);
 }
 
 TEST_CASE("cluster: bad node options are refused before anything starts") {

@@ -125,6 +125,19 @@ TEST_CASE("a bad --metrics value is refused before the server starts") {
   CHECK(server.wait_exit(10s) == 2);
   CHECK_THAT(server.read_stderr(5s), Catch::Contains("--metrics '127.0.0.1:http'"));
   // strtoul took these: a sign or a space is no port.
+  child_process too_big{{example("echo_server"), "--port", "0", "--metrics", "99999"},
+                        testing_support::stderr_to::pipe};
+  CHECK(too_big.wait_exit(10s) == 2);
+  CHECK_THAT(too_big.read_stderr(5s), Catch::Contains("the port must be 0 to 65535"));
+  // The server's own port: the second bind failed as if another program
+  // held it. Refused before either binds (7000 is echo_server's default).
+  for (auto args : std::vector<std::vector<std::string>>{
+         {example("echo_server"), "--metrics", "7000"},
+         {example("chat_server"), "--port", "7123", "--metrics", "127.0.0.1:7123"}}) {
+    child_process same{args, testing_support::stderr_to::pipe};
+    CHECK(same.wait_exit(10s) == 2);
+    CHECK_THAT(same.read_stderr(5s), Catch::Contains("which the server itself listens on"));
+  }
   for (auto text : {"+9105", " 9104", "127.0.0.1:-1"}) {
     child_process signed_port{{example("echo_server"), "--port", "0", "--metrics", text},
                               testing_support::stderr_to::pipe};

@@ -201,9 +201,9 @@ std::string why_bind_fails(const std::string& host, std::uint16_t port) {
 }
 
 // The room node: the lobby and its rooms, published for gateways.
-int run_rooms_node(caf::actor_system& sys, const actors::command_line& args,
-                   const settings& s) {
-  auto lobby = chat::spawn_chat_lobby(sys, s.max_rooms);
+int run_rooms_node(caf::actor_system& sys, const settings& s,
+                   const examples::metrics_endpoint& metrics) {
+  auto lobby = chat::spawn_chat_lobby(sys, s.max_rooms, metrics.registry);
   // SO_REUSEADDR: a restarted room node gets its port back at once.
   auto bind = s.node_bind.c_str();
   auto published = s.tls ? caf::openssl::publish(lobby, s.node_port, bind, true)
@@ -217,8 +217,7 @@ int run_rooms_node(caf::actor_system& sys, const actors::command_line& args,
   }
   std::cout << "listening on " << s.node_bind << ":" << *published << std::endl;
   // No connection of ours here (gateways link over CAF's middleman): the
-  // endpoint answers health checks and exports nothing else.
-  auto metrics = examples::start_metrics(sys, args);
+  // endpoint exports the lobby's and the rooms' figures.
   if (metrics.http)
     std::cout << examples::metrics_banner(metrics) << std::endl;
   actors::wait_for_termination_signal();
@@ -231,9 +230,9 @@ int run_rooms_node(caf::actor_system& sys, const actors::command_line& args,
 // Client connections with sessions that find rooms through `lobby` (the
 // lobby itself, or a gateway's rooms link); runs until a signal.
 int serve_clients(caf::actor_system& sys, const actors::command_line& args,
-                  const settings& s, const caf::actor& lobby) {
+                  const settings& s, const caf::actor& lobby,
+                  const examples::metrics_endpoint& metrics) {
   auto opts = s.clients;
-  auto metrics = examples::start_metrics(sys, args);
   auto log = examples::start_log(sys, args, metrics.registry);
   opts.connection.log = log;
   opts.connection.metrics = metrics.registry;
@@ -263,9 +262,12 @@ int main(int argc, char** argv) {
   cfg.add_message_types<caf::id_block::chat_cluster>();
   auto s = parse_settings(args, cfg);
   caf::actor_system sys{cfg};
+  auto metrics = examples::start_metrics(sys, args,
+                                         s.role == "rooms" ? s.node_port : s.clients.port);
   if (s.role == "rooms")
-    return run_rooms_node(sys, args, s);
+    return run_rooms_node(sys, s, metrics);
   if (s.role == "gateway")
-    return serve_clients(sys, args, s, chat::spawn_rooms_link(sys, s.rooms));
-  return serve_clients(sys, args, s, chat::spawn_chat_lobby(sys, s.max_rooms));
+    return serve_clients(sys, args, s, chat::spawn_rooms_link(sys, s.rooms), metrics);
+  return serve_clients(sys, args, s, chat::spawn_chat_lobby(sys, s.max_rooms, metrics.registry),
+                       metrics);
 }

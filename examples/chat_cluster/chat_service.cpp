@@ -1,6 +1,7 @@
 #include "chat_service.hpp"
 
 #include <chrono>
+#include <cstdint>
 #include <deque>
 #include <map>
 #include <string>
@@ -16,6 +17,7 @@
 
 #include "actors/connection_protocol.hpp"
 #include "actors/error_kind.hpp"
+#include "actors/metrics.hpp"
 #include "chat_protocol.hpp"
 
 namespace chat {
@@ -44,6 +46,8 @@ std::string describe(caf::event_based_actor* self, const caf::error& err) {
 // nicks. It monitors every member, so a member whose node dies leaves too.
 struct room_state {
   std::map<caf::actor_addr, std::pair<caf::actor, std::string>> members;
+  // Lines said in the room, for --metrics.
+  std::uint64_t lines = 0;
 };
 
 using room_actor = caf::stateful_actor<room_state>;
@@ -65,11 +69,27 @@ bool remove_member(room_actor* self, const caf::actor_addr& key, const std::stri
   return true;
 }
 
-caf::behavior room(room_actor* self, std::string name) {
+// What a room says about itself to a metrics registry.
+actors::actor_metrics room_metrics(room_actor* self, const std::string& name) {
+  actors::actor_metrics m;
+  m.kind = "chat_room";
+  m.name = "#" + name;
+  m.id = self->id();
+  m.state = "open";
+  m.mailbox = self->mailbox().size();
+  m.add("members", actors::metric_type::gauge, self->state.members.size());
+  m.add("lines_total", actors::metric_type::counter, self->state.lines);
+  return m;
+}
+
+caf::behavior room(room_actor* self, std::string name, caf::actor metrics) {
   // A member whose actor (or node) went away leaves like one that said so.
   self->set_down_handler(
     [=](caf::down_msg& down) { remove_member(self, down.source, name); });
+  if (metrics)
+    self->send(metrics, actors::metrics_register_atom_v, caf::actor{self});
   return {
+    [=](actors::metrics_atom) { return room_metrics(self, name); },
     [=](chat_join& join) {
       auto key = caf::actor_cast<caf::actor_addr>(join.member);
       auto& members = self->state.members;
@@ -84,8 +104,10 @@ caf::behavior room(room_actor* self, std::string name) {
     },
     [=](const chat_say& say) {
       auto i = self->state.members.find(caf::actor_cast<caf::actor_addr>(say.member));
-      if (i != self->state.members.end())
-        broadcast(self, "<" + i->second.second + "> " + say.text);
+      if (i == self->state.members.end())
+        return;
+      ++self->state.lines;
+      broadcast(self, "<" + i->second.second + "> " + say.text);
     },
     [=](const chat_rename& rename) {
       auto i = self->state.members.find(caf::actor_cast<caf::actor_addr>(rename.member));
@@ -99,8 +121,21 @@ caf::behavior room(room_actor* self, std::string name) {
 
 // The lobby: finds or creates rooms by name, at most `max_rooms` of them.
 caf::behavior lobby(caf::stateful_actor<std::map<std::string, caf::actor>>* self,
-                    std::size_t max_rooms) {
+                    std::size_t max_rooms, caf::actor metrics) {
+  if (metrics)
+    self->send(metrics, actors::metrics_register_atom_v, caf::actor{self});
   return {
+    [=](actors::metrics_atom) {
+      actors::actor_metrics m;
+      m.kind = "chat_lobby";
+      m.name = "lobby";
+      m.id = self->id();
+      m.state = "open";
+      m.mailbox = self->mailbox().size();
+      m.add("rooms", actors::metric_type::gauge, self->state.size());
+      m.add("max_rooms", actors::metric_type::gauge, max_rooms);
+      return m;
+    },
     [=](room_atom, const std::string& name) -> caf::result<caf::actor> {
       auto& rooms = self->state;
       auto i = rooms.find(name);
@@ -112,7 +147,7 @@ caf::behavior lobby(caf::stateful_actor<std::map<std::string, caf::actor>>* self
                                  + std::to_string(max_rooms) + " rooms is reached");
       // Linked: the rooms end with the lobby (e.g. at shutdown), even while
       // members still reference them.
-      return rooms.emplace(name, self->spawn<caf::linked>(room, name)).first->second;
+      return rooms.emplace(name, self->spawn<caf::linked>(room, name, metrics)).first->second;
     },
     // A lobby in the same process never goes away: nothing to report.
     [](chat_watch_atom, const caf::actor&) {},
@@ -275,8 +310,9 @@ caf::behavior session(session_actor* self, actors::connection_actor conn,
 
 } // namespace
 
-caf::actor spawn_chat_lobby(caf::actor_system& system, std::size_t max_rooms) {
-  return system.spawn(lobby, max_rooms);
+caf::actor spawn_chat_lobby(caf::actor_system& system, std::size_t max_rooms,
+                            caf::actor metrics) {
+  return system.spawn(lobby, max_rooms, std::move(metrics));
 }
 
 actors::session_factory chat_sessions(caf::actor_system& system,
