@@ -430,15 +430,23 @@ TEST_CASE("cluster: a gateway whose client port is taken exits at once, while it
 
 TEST_CASE("cluster: --rooms at a port that is not a room node's, or at no one, says so in words") {
   auto single = testing_support::start_listening_server({chat_cluster(), "--port", "0"});
+  chat_client watcher{single.second};
+  watcher.await("joined #general");
   scratch_dir dir;
   child_process wrong_port{{chat_cluster(), "--role", "gateway", "--port", "0", "--rooms",
                             "127.0.0.1:" + std::to_string(single.second)},
                            dir.path + "/wrong.err"};
   REQUIRE(wrong_port.read_line(10s));
   // CAF said "system_error(malformed_basp_message)".
-  CHECK_THAT(eventually_contains(dir.path + "/wrong.err", "(retrying)"),
+  CHECK_THAT(eventually_contains(dir.path + "/wrong.err", "(retrying every 30 s)"),
              Catch::Contains("something answers there, but not a room node: --rooms names the "
                              "room node's --node-port"));
+  // Each attempt is a guest in that chat: it came every 2 s at most, and the
+  // room read "* guest13 joined #general" and "left" over and over.
+  int visits = 0;
+  while (auto line = watcher.next_line(3s))
+    visits += line->find(" joined #general") != std::string::npos;
+  CHECK(visits == 1);
   std::uint16_t nobody = 0;
   {
     testing_support::saturated_listener closed_soon;

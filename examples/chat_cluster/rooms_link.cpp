@@ -90,15 +90,32 @@ std::string why_not_reached(link_actor* self, const caf::error& err) {
   return self->system().render(err);
 }
 
-void retry_later(link_actor* self, const std::string& why) {
+// `wrong_program`: something that is not a room node answered there.
+void retry_later(link_actor* self, const std::string& why, bool wrong_program = false) {
   auto& st = self->state;
+  st.backoff = wrong_program ? st.options.wrong_program_backoff
+                             : std::clamp(st.backoff * 2, st.options.min_backoff,
+                                          st.options.max_backoff);
   if (!st.failure_reported) {
-    report(self, "cannot reach the room node at " + endpoint(st.options) + ": "
-                   + why + " (retrying)");
+    report(self, "cannot reach the room node at " + endpoint(st.options) + ": " + why
+                   + (wrong_program ? " (retrying every "
+                                        + std::to_string(st.backoff.count() / 1000) + " s)"
+                                    : " (retrying)"));
     st.failure_reported = true;
   }
-  st.backoff = std::clamp(st.backoff * 2, st.options.min_backoff, st.options.max_backoff);
   self->delayed_send(self, st.backoff, retry_atom::value);
+}
+
+// Whether `err` says a program that is not a room node answered.
+bool wrong_program(const caf::error& err) {
+  return err == caf::sec::malformed_basp_message || err == caf::sec::request_timeout;
+}
+
+// Why a linked room node went away, in words.
+std::string why_lost(link_actor* self, const caf::error& reason) {
+  if (reason == caf::exit_reason::remote_link_unreachable)
+    return "the connection to it broke: it stopped, or its host is gone";
+  return self->system().render(reason);
 }
 
 void on_connected(link_actor* self, caf::actor lobby) {
@@ -131,7 +148,7 @@ void connect(link_actor* self) {
       },
       [=](caf::error& err) {
         if (!answered_and_exiting(self))
-          retry_later(self, why_not_reached(self, err));
+          retry_later(self, why_not_reached(self, err), wrong_program(err));
       });
 }
 
@@ -145,7 +162,7 @@ caf::actor spawn_rooms_link(caf::actor_system& system, rooms_link_options option
       if (st.lobby && down.source == st.lobby.address()) {
         st.lobby = nullptr;
         report(self, "lost the room node at " + endpoint(st.options) + " ("
-                       + self->system().render(down.reason) + "); reconnecting");
+                       + why_lost(self, down.reason) + "); reconnecting");
         st.failure_reported = true;
         notify(self, caf::make_message(chat_rooms_down_atom::value));
         retry_later(self, "lost");

@@ -31,6 +31,10 @@ struct rooms_link_options {
   /// First retry delay after a failed connect; doubles up to `max_backoff`.
   std::chrono::milliseconds min_backoff{100};
   std::chrono::milliseconds max_backoff{2000};
+  /// The delay when what answers is not a room node (a gateway's client
+  /// port, say): each attempt is a visit to that program (a guest joining
+  /// and leaving a chat room), so it is rare.
+  std::chrono::milliseconds wrong_program_backoff{30'000};
   /// Called from the link actor with one line for the operator (connected,
   /// lost, cannot connect). Must be thread-safe; may be empty.
   std::function<void(const std::string&)> report;
