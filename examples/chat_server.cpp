@@ -54,7 +54,9 @@ CAF_END_TYPE_ID_BLOCK(chat_server)
 namespace chat {
 
 constexpr const char* usage = R"(usage: chat_server [--port N] [--bind ADDR] [--max-rooms N] [--log FILE] [--tls-cert FILE --tls-key FILE] [--metrics [ADDR:]PORT]
-Line chat with rooms. Prints "listening on ADDR:PORT" first; exits on SIGINT/SIGTERM.
+Line chat with rooms. Prints "listening on ADDR:PORT" as its first line on stdout
+(warnings go to stderr); exits on SIGINT/SIGTERM, with status 1 if --log
+lost records.
 Clients type: /nick NAME, /join ROOM, /quit; other lines go to their room.
   --port N       port to listen on; 0 picks a free one (default 7001)
   --bind ADDR    address to bind (default 127.0.0.1)

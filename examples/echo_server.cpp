@@ -40,7 +40,9 @@
 namespace {
 
 constexpr const char* usage = R"(usage: echo_server [--port N] [--bind ADDR] [--max-frame BYTES] [--max-connections N] [--log FILE] [--tls-cert FILE --tls-key FILE] [--udp] [--metrics [ADDR:]PORT] [--session-actors]
-Line echo server. Prints "listening on ADDR:PORT" first; exits on SIGINT/SIGTERM.
+Line echo server. Prints "listening on ADDR:PORT" as its first line on stdout
+(warnings go to stderr); exits on SIGINT/SIGTERM, with status 1 if --log
+lost records.
   --port N           port to listen on; 0 picks a free one (default 7000)
   --bind ADDR        address to bind (default 127.0.0.1)
   --max-frame BYTES  longest line accepted (default 1048576); with --udp, also

@@ -335,6 +335,6 @@ int main(int argc, char** argv) {
   for (auto& helper : {watcher, reader})
     if (helper)
       self->send_exit(helper, caf::exit_reason::user_shutdown);
-  examples::close_log(sys, log);
-  return ok ? 0 : 1;
+  bool logged = examples::close_log(sys, log);
+  return ok && logged ? 0 : 1;
 }

@@ -51,14 +51,20 @@ inline actors::log_writer_actor start_log(caf::actor_system& sys,
 }
 
 /// Closes the log writer (if any) and waits until every record sent before
-/// is in the file and fsynced.
-inline void close_log(caf::actor_system& sys, const actors::log_writer_actor& writer) {
+/// is in the file and fsynced. False (and said on stderr) if some could not
+/// be written: a program's exit status then says its log is incomplete.
+inline bool close_log(caf::actor_system& sys, const actors::log_writer_actor& writer) {
   if (!writer)
-    return;
+    return true;
   caf::scoped_actor self{sys};
+  bool complete = true;
   self->request(writer, caf::infinite, actors::close_atom::value)
     .receive([](actors::log_ack_atom) {},
-             [](caf::error& err) { std::cerr << "log: " + actors::message_of(err) + "\n"; });
+             [&complete](caf::error& err) {
+               std::cerr << "log: " + actors::message_of(err) + "\n";
+               complete = false;
+             });
+  return complete;
 }
 
 } // namespace examples

@@ -29,8 +29,8 @@ struct also_served {
 
 /// Stops what `also` names, then the server if it listens (waiting until
 /// it is gone), then closes the log: nothing is left that the actor system
-/// would wait for, deaf to the blocked signals.
-inline void stop_serving(caf::actor_system& sys, const caf::expected<actors::server>& srv,
+/// would wait for, deaf to the blocked signals. False if the log lost records.
+inline bool stop_serving(caf::actor_system& sys, const caf::expected<actors::server>& srv,
                          const actors::log_writer_actor& log, const also_served& also) {
   caf::scoped_actor self{sys};
   for (auto& stop : also.on_stop)
@@ -39,11 +39,11 @@ inline void stop_serving(caf::actor_system& sys, const caf::expected<actors::ser
     self->send(srv->acceptor, actors::close_atom::value);
     self->wait_for(srv->acceptor);
   }
-  close_log(sys, log);
+  return close_log(sys, log);
 }
 
 /// Returns the exit code: 1 if listening failed (after stopping what
-/// `also` names), 0 after a clean stop.
+/// `also` names) or the log lost records, 0 after a clean stop.
 /// Call `actors::block_termination_signals()` before creating the system.
 inline int serve_until_signal(caf::actor_system& sys,
                               const caf::expected<actors::server>& srv,
@@ -58,8 +58,7 @@ inline int serve_until_signal(caf::actor_system& sys,
   for (auto& banner : also.banners)
     std::cout << banner << std::endl;
   actors::wait_for_termination_signal();
-  stop_serving(sys, srv, log, also);
-  return 0;
+  return stop_serving(sys, srv, log, also) ? 0 : 1;
 }
 
 } // namespace examples

@@ -41,7 +41,9 @@
 namespace {
 
 constexpr const char* usage = R"(usage: chat_cluster [--role single|rooms|gateway] [options]
-Line chat with rooms. Prints "listening on ADDR:PORT" first; exits on SIGINT/SIGTERM.
+Line chat with rooms. Prints "listening on ADDR:PORT" as its first line on stdout
+(warnings go to stderr); exits on SIGINT/SIGTERM, with status 1 if --log
+lost records.
 Clients type: /nick NAME, /join ROOM, /quit; other lines go to their room.
 
 Roles:
