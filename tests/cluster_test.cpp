@@ -254,15 +254,24 @@ void the_chat_resumes_when_the_room_node_returns(bool tls) {
   CHECK_THAT(bob->await("unreachable"), Catch::Contains("you rejoin #general"));
   amy->say("into the void");
   CHECK(amy->await("not sent") == "not sent: you are not in a room right now");
+  // A /join meanwhile is the room joined on return (it said "you rejoin",
+  // right after a notice naming #general).
+  bob->say("/join dev");
+  CHECK_THAT(bob->await("cannot join"),
+             Catch::StartsWith("cannot join #dev: the room node at 127.0.0.1:")
+               && Catch::EndsWith(" is unreachable; you join #dev when it is back"));
   c.start_rooms(port); // the same port: gateways find it again
   // Each sees its own rejoin; the gateways may reconnect in either order.
   amy->await("the room service is back");
   amy->await("amy joined #general");
   bob->await("the room service is back");
-  bob->await("bob joined #general");
+  bob->await("bob joined #dev");
+  amy->say("/join dev");
+  bob->await("amy joined #dev");
   amy->say("we are back");
   CHECK(bob->await("<amy>") == "<amy> we are back");
-  CHECK_THAT(left.errors(), Catch::Contains("lost the room node")
+  CHECK_THAT(left.errors(), Catch::Contains("lost the room node at 127.0.0.1:" + std::to_string(port)
+                                            + " (the connection to it broke")
                               && Catch::Contains("connected to the room node"));
 }
 

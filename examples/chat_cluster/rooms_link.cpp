@@ -192,7 +192,8 @@ caf::actor spawn_rooms_link(caf::actor_system& system, rooms_link_options option
         if (!st.lobby)
           return caf::make_error(actors::error_kind::not_connected,
                                  "the room node at " + endpoint(st.options)
-                                   + " is unreachable; you rejoin when it is back");
+                                   + " is unreachable; you join #" + name
+                                   + " when it is back");
         self->delegate(st.lobby, atom, std::move(name));
         return caf::delegated<caf::actor>{};
       },
