@@ -262,7 +262,7 @@ caf::behavior endpoint(udp_broker* self, detail::opened_udp_socket opened,
     },
     [=](stats_atom) { return current_stats(self); },
     [=](metrics_atom) { return udp_metrics(self, state_name(self->state)); },
-    [=](close_atom) { end(self, error_kind::none, "closed"); },
+    [=](close_atom) { end(self, error_kind::none, "closed by its owner (close_atom)"); },
   };
 }
 
