@@ -47,7 +47,8 @@ lost records.
   --bind ADDR        address to bind (default 127.0.0.1)
   --max-frame BYTES  longest line accepted (default 1048576); with --udp, also
                      the largest datagram (UDP's own limit is 65507)
-  --max-connections N  peers served at once; more are refused (default 1024)
+  --max-connections N  peers served at once; more are told "error: server full"
+                     and closed (default 1024)
   --log FILE         record every frame in and out to FILE
   --tls-cert FILE    speak TLS with this certificate chain (PEM)
   --tls-key FILE     and this private key (PEM)
@@ -185,6 +186,10 @@ int main(int argc, char** argv) {
     = actors::value_or_exit(args.number("max-frame", 1024 * 1024, 1, 1024ul * 1024 * 1024));
   opts.max_connections
     = actors::value_or_exit(args.number("max-connections", 1024, 1, 1'000'000));
+  // A refused peer learns why (not over TLS, where it would come in the clear).
+  auto most = opts.max_connections;
+  opts.refusal_message = "error: server full (at most " + std::to_string(most)
+                         + (most == 1 ? " peer" : " peers") + " at once); try again later\n";
   actors::block_termination_signals();
   // CAF's default polling, not relax_idle_workers: a server's workers (its
   // session actors, the log writer) get work in bursts from the

@@ -114,7 +114,7 @@ TEST_CASE("the tutorial's line_window reads its command line without a display")
 }
 #endif
 
-TEST_CASE("echo_server says which peers --max-connections refused") {
+TEST_CASE("echo_server says which peers --max-connections refused, and tells them why") {
   child_process server{{example("echo_server"), "--port", "0", "--max-connections", "1"},
                        testing_support::stderr_to::pipe};
   auto banner = server.read_line(5s);
@@ -124,6 +124,7 @@ TEST_CASE("echo_server says which peers --max-connections refused") {
   REQUIRE(first.write_all("hold\n"));
   REQUIRE(first.read_lines(1, 5s) == "hold\n"); // accepted: the one place is taken
   raw_socket second{port};
+  CHECK(second.read_lines(1, 5s) == "error: server full (at most 1 peer at once); try again later\n");
   CHECK(second.closed_by_peer(5s));
   server.signal(SIGTERM);
   CHECK_THAT(server.read_stderr(10s),
