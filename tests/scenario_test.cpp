@@ -270,7 +270,10 @@ TEST_CASE("peers reach a server that runs elsewhere (use_server), and check it w
   CHECK(s.await_frame("a", frame_pattern{"two", false}, 2s));
   REQUIRE(s.send("a", "three"));
   auto skipped = s.await_frame("a", frame_pattern{"four", false}, 300ms);
-  CHECK_THAT(skipped.message(), Catch::Contains("1 other frame(s) (\"three\")"));
+  CHECK(skipped.message()
+        == "a received 1 other frame (\"three\") within 300 ms, expected frame \"four\"");
+  auto nothing = s.await_frame("a", frame_pattern{"five", false}, 100ms);
+  CHECK(nothing.message() == "a received nothing within 100 ms, expected frame \"five\"");
   REQUIRE(s.send("a", "x"));
   REQUIRE(s.send("a", "y"));
   CHECK(s.expect_frames("a", 2, 2s));
@@ -307,7 +310,15 @@ TEST_CASE("run_server says why an app did not start, with the end of its stderr"
   CHECK_THAT(failed.message(), Catch::Contains("\"starting\""));
   scenario t;
   auto missing = t.run_server({"/nonexistent/app"}, "", 1s);
-  CHECK_THAT(missing.message(), Catch::Contains("cannot start /nonexistent/app"));
+  CHECK_THAT(missing.message(), Catch::Contains("cannot start /nonexistent/app: No such file"));
+  // A bare name is looked up on PATH, and a directory is no program: said so.
+  scenario u;
+  auto not_on_path = u.run_server({"no-such-app-on-path"}, "", 1s);
+  CHECK_THAT(not_on_path.message(),
+             Catch::Contains("cannot start no-such-app-on-path: not found on PATH (give a path"));
+  scenario v;
+  auto directory = v.run_server({"/tmp"}, "", 1s);
+  CHECK_THAT(directory.message(), Catch::Contains("cannot start /tmp: a directory, not a program"));
 }
 
 TEST_CASE("run_server reads past a usage text that looks like its address line") {

@@ -1,5 +1,7 @@
 #include "tls_context.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -97,6 +99,13 @@ int no_passphrase(char*, int, int, void*) {
   return 0;
 }
 
+bool contains_ignoring_case(const std::string& text, const std::string& part) {
+  auto equal = [](char a, char b) {
+    return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+  };
+  return std::search(text.begin(), text.end(), part.begin(), part.end(), equal) != text.end();
+}
+
 } // namespace
 
 std::string take_openssl_errors() {
@@ -110,8 +119,9 @@ std::string take_openssl_errors() {
     } else {
       reason = "OpenSSL error " + std::to_string(code);
     }
-    // "system lib" only repeats that a system error came first.
-    if (reason == "system lib" || result.find(reason) != std::string::npos)
+    // "system lib" only repeats that a system error came first, and
+    // "no such file" what "No such file or directory" said.
+    if (reason == "system lib" || contains_ignoring_case(result, reason))
       continue;
     result += (result.empty() ? "" : "; ") + reason;
   }

@@ -141,14 +141,18 @@ outcome scenario::await_frame(const std::string& name, const frame_pattern& patt
     list += (i == 0 ? "" : ", ") + std::string{"\""} + printable(skipped[i], "") + "\"";
   if (skipped.size() > shown)
     list += " and " + std::to_string(skipped.size() - shown) + " more";
-  auto skipped_text = skipped.empty() ? std::string{"no frame"}
-                                      : std::to_string(skipped.size())
-                                          + " other frame(s) (" + list + ")";
-  auto end = x.what == arrival_kind::timeout
-               ? "then nothing within " + ms(timeout)
-               : "then " + detail::describe_arrival(x);
-  return outcome::failure(name + " received " + skipped_text + ", " + end
-                          + ", but not " + to_string(pattern));
+  auto expected = ", expected " + to_string(pattern);
+  bool timed_out = x.what == arrival_kind::timeout;
+  // As `expect` says it: "c received nothing within 500 ms, expected ...".
+  if (skipped.empty())
+    return outcome::failure(name + " received "
+                            + (timed_out ? "nothing within " + ms(timeout)
+                                         : detail::describe_arrival(x))
+                            + expected);
+  auto others = std::to_string(skipped.size())
+                + (skipped.size() == 1 ? " other frame (" : " other frames (") + list + ")";
+  auto end = timed_out ? " within " + ms(timeout) : ", then " + detail::describe_arrival(x);
+  return outcome::failure(name + " received " + others + end + expected);
 }
 
 outcome scenario::expect_frames(const std::string& name, std::uint64_t count,

@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <filesystem>
 #include <thread>
 #include <unistd.h>
 
@@ -167,7 +168,16 @@ server_process::start(const std::vector<std::string>& command,
   posix_spawnattr_destroy(&attributes);
   if (rc != 0) {
     self->pid_ = -1;
-    return start_error("cannot start " + command.front() + ": " + std::strerror(rc));
+    auto& program = command.front();
+    // As a shell says it: a bare name was looked up on PATH.
+    std::string why = std::strerror(rc);
+    if (rc == ENOENT && program.find('/') == std::string::npos)
+      why = "not found on PATH (give a path, e.g. ./" + program + ", or ${VAR} set by the test)";
+    else if (rc == EACCES && std::filesystem::is_directory(program))
+      why = "a directory, not a program";
+    else if (rc == EACCES)
+      why += " (is it executable?)";
+    return start_error("cannot start " + program + ": " + why);
   }
   auto deadline = clock_type::now() + timeout;
   // Servers announce themselves on stdout or, as loggers do, on stderr.
