@@ -1,5 +1,6 @@
 #include "actors/testing/scenario_script.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdint>
 #include <cstdlib>
@@ -658,6 +659,8 @@ private:
   std::string close_block();
   std::string include(const std::string& path, std::size_t depth);
   std::string add(script_step step);
+  // The files `include` is inside now, outermost first (canonical paths).
+  std::vector<std::string> including_;
 
   script_parse_result& result_;
   parse_state state_{result_.value};
@@ -763,7 +766,14 @@ std::string script_parser::include(const std::string& path, std::size_t depth) {
     return "cannot read " + path;
   auto slash = path.rfind('/');
   auto directory = slash == std::string::npos ? std::string{} : path.substr(0, slash);
-  if (!parse_file(text, path, directory, depth + 1))
+  std::error_code ignored;
+  auto canonical = std::filesystem::weakly_canonical(path, ignored).string();
+  if (std::find(including_.begin(), including_.end(), canonical) != including_.end())
+    return "include " + path + " again, inside itself: the includes form a loop";
+  including_.push_back(canonical);
+  bool parsed = parse_file(text, path, directory, depth + 1);
+  including_.pop_back();
+  if (!parsed)
     return {}; // the error is set, naming the included file's line
   return {};
 }

@@ -67,6 +67,7 @@ void judge(file_run& run, bool passed, std::optional<std::size_t> expected_failu
     run.message = "expected this line to fail, but " + what;
     run.step.clear();
     run.log += error_line(run);
+    run.log += run.file + ": FAILED\n"; // the verdict line every other run ends with
   }
 }
 
