@@ -166,6 +166,27 @@ TEST_CASE_METHOD(udp_fixture, "connected use: send goes to the remote peer, and 
   CHECK(stats.datagrams_out == 2);
 }
 
+TEST_CASE_METHOD(udp_fixture, "a connected endpoint refused once still receives once its peer is there") {
+  // CAF took the socket out of its loop at the ICMP error, as if broken:
+  // line_client --udp started before its server never printed a reply.
+  udp_options options;
+  options.remote_host = "127.0.0.1";
+  options.remote_port = closed_port();
+  auto opened = udp_open(sys, "127.0.0.1", 0, self, options);
+  REQUIRE(opened);
+  endpoints.push_back(opened->handle);
+  expect<udp_ready>();
+  self->send(opened->handle, send_atom_v, std::string{"anyone?"});
+  CHECK(expect<udp_error>().kind == error_kind::connection_refused);
+  udp_peer late{"127.0.0.1", options.remote_port}; // the server comes up
+  self->send(opened->handle, send_atom_v, std::string{"now?"});
+  auto got = late.receive(5s);
+  REQUIRE(got);
+  CHECK(got->payload == "now?");
+  REQUIRE(late.send_to(opened->port, "here"));
+  CHECK(expect<datagram_received>().payload == "here");
+}
+
 TEST_CASE_METHOD(udp_fixture, "datagrams over max_datagram_size are refused when sending and dropped and counted when received") {
   udp_options options;
   options.max_datagram_size = 100;

@@ -59,9 +59,18 @@ void udp_socket_handler::handle_event(net::operation op) {
       write_some();
       break;
     case net::operation::propagate_error:
-      // An error queued on the socket (ICMP): the next read reports it.
+      // An error queued on the socket (ICMP port unreachable): the read
+      // reports it and clears it. CAF then takes the socket out of its
+      // loop for good, as if it were broken, and a connected endpoint
+      // would never read again: put it back on the next turn.
       if (reading_)
         read_some();
+      backend().post([guard = caf::intrusive_ptr<udp_servant>{owner_}, this] {
+        if (reading_)
+          activate();
+        if (state_.writing)
+          backend().add(net::operation::write, fd(), this);
+      });
       break;
   }
 }

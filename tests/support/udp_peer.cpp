@@ -34,13 +34,13 @@ socklen_t make_address(int family, const std::string& address, std::uint16_t por
 
 } // namespace
 
-udp_peer::udp_peer(const std::string& address)
+udp_peer::udp_peer(const std::string& address, std::uint16_t port)
   : family_(address.find(':') != std::string::npos ? AF_INET6 : AF_INET) {
   fd_ = ::socket(family_, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (fd_ < 0)
     throw std::runtime_error{std::string{"socket: "} + std::strerror(errno)};
   sockaddr_storage local{};
-  auto len = make_address(family_, address, 0, local);
+  auto len = make_address(family_, address, port, local);
   if (::bind(fd_, reinterpret_cast<sockaddr*>(&local), len) != 0) {
     auto why = std::string{"bind: "} + std::strerror(errno);
     ::close(fd_);

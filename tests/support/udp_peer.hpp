@@ -20,9 +20,9 @@ struct received_datagram {
 /// closes on destruction.
 class udp_peer {
 public:
-  /// Binds to `address` ("127.0.0.1" or "::1") port 0; throws
-  /// std::runtime_error on failure.
-  explicit udp_peer(const std::string& address = "127.0.0.1");
+  /// Binds to `address` ("127.0.0.1" or "::1") and `port` (0: a free one);
+  /// throws std::runtime_error on failure.
+  explicit udp_peer(const std::string& address = "127.0.0.1", std::uint16_t port = 0);
   udp_peer(udp_peer&& other) noexcept;
   udp_peer& operator=(udp_peer&&) = delete;
   ~udp_peer();
