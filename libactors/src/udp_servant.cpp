@@ -116,6 +116,14 @@ void udp_socket_handler::stop_reading() {
   }
 }
 
+std::string udp_socket_handler::connected_peer() const {
+  sockaddr_storage peer{};
+  socklen_t length = sizeof(peer);
+  if (::getpeername(fd(), reinterpret_cast<sockaddr*>(&peer), &length) != 0)
+    return {};
+  return endpoint_name(reinterpret_cast<sockaddr*>(&peer));
+}
+
 const std::string& udp_socket_handler::sender_name(const sockaddr_storage& from,
                                                    socklen_t length) {
   if (length != last_sender_length_ || std::memcmp(&from, &last_sender_, length) != 0) {
@@ -149,12 +157,7 @@ void udp_socket_handler::read_some() {
         continue;
       if (errno != EAGAIN && errno != EWOULDBLOCK) {
         auto error = errno;
-        sockaddr_storage peer{};
-        socklen_t length = sizeof(peer);
-        auto connected = ::getpeername(fd(), reinterpret_cast<sockaddr*>(&peer), &length) == 0;
-        failure = failure_of(error, connected ? endpoint_name(reinterpret_cast<sockaddr*>(&peer))
-                                              : std::string{},
-                             0);
+        failure = failure_of(error, connected_peer(), 0);
       }
       break;
     }
@@ -203,7 +206,7 @@ udp_socket_handler::send_one(const outgoing& datagram, udp_failure& failure) {
       continue;
     if (error == EAGAIN || error == EWOULDBLOCK || error == ENOBUFS)
       return send_result::later;
-    auto peer = datagram.to ? endpoint_name(datagram.to->get()) : std::string{};
+    auto peer = datagram.to ? endpoint_name(datagram.to->get()) : connected_peer();
     failure = failure_of(error, peer, datagram.payload.size());
     // A connected socket reports an earlier datagram's ICMP error on the
     // next send, and clears it: this datagram is still to be sent.

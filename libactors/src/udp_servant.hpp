@@ -121,6 +121,8 @@ private:
   void read_some();
   // The sender's name, formatted once per new sender.
   const std::string& sender_name(const sockaddr_storage& from, socklen_t length);
+  // "address:port" of a connected socket's peer; empty if not connected.
+  std::string connected_peer() const;
   send_result send_one(const outgoing& datagram, udp_failure& failure);
   void write_some();
 
