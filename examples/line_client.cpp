@@ -210,6 +210,13 @@ caf::behavior udp_printer(caf::stateful_actor<udp_printer_state>* self,
       self->state.failed = true;
     },
     [=](const actors::udp_closed& closed) {
+      // UDP loses datagrams without a word; say how many were lost here.
+      auto& x = closed.stats;
+      if (x.dropped + x.dropped_by_kernel > 0)
+        std::cerr << "udp: " << x.datagrams_out << " datagrams sent, " << x.datagrams_in
+                  << " received; " << x.dropped_by_kernel
+                  << " dropped by the kernel (its receive buffer was full), " << x.dropped
+                  << " dropped while printing fell behind\n";
       self->send(main_actor,
                  closed.reason == actors::error_kind::none && !self->state.failed);
       self->quit();

@@ -266,7 +266,7 @@ TEST_CASE_METHOD(udp_fixture, "a datagram that would take the send queue past se
   CHECK(got->payload.size() == 100);
 }
 
-TEST_CASE_METHOD(udp_fixture, "TTL, multicast and broadcast options are applied or refused by name") {
+TEST_CASE_METHOD(udp_fixture, "TTL, multicast, broadcast and buffer options are applied or refused by name") {
   udp_options options;
   options.ttl = 5;
   options.multicast_ttl = 0;
@@ -279,6 +279,18 @@ TEST_CASE_METHOD(udp_fixture, "TTL, multicast and broadcast options are applied 
   auto got = peer.receive(5s);
   REQUIRE(got);
   CHECK(got->payload == "ttl 5");
+  // The receive buffer, as the kernel reports it (doubled for its
+  // bookkeeping): ss -m prints it as "rb".
+  options = {};
+  options.receive_buffer_size = 50'000;
+  auto buffered = open(options);
+  auto socket_memory = testing_support::run_shell("ss -ulmn 'sport = :"
+                                                  + std::to_string(buffered.port) + "'");
+  CHECK_THAT(socket_memory.out, Catch::Contains("rb100000,"));
+  options.receive_buffer_size = std::size_t{1} << 40;
+  auto too_big = udp_open(sys, "127.0.0.1", 0, self, options);
+  REQUIRE_FALSE(too_big);
+  CHECK_THAT(message_of(too_big.error()), Catch::Contains("receive_buffer_size must be at most"));
   options = {};
   options.ttl = 300;
   auto bad_ttl = udp_open(sys, "127.0.0.1", 0, self, options);

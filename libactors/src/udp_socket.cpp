@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <cerrno>
 #include <cstring>
+#include <limits>
 #include <optional>
 #include <ifaddrs.h>
 #include <net/if.h>
@@ -115,6 +116,10 @@ caf::error apply_options(int fd, int family, const udp_options& options) {
   if (options.broadcast)
     if (auto err = set_int(fd, SOL_SOCKET, SO_BROADCAST, 1, "SO_BROADCAST"))
       return err;
+  if (options.receive_buffer_size > 0) // check() bounds it to an int
+    if (auto err = set_int(fd, SOL_SOCKET, SO_RCVBUF,
+                           static_cast<int>(options.receive_buffer_size), "SO_RCVBUF"))
+      return err;
   if (options.ttl > 0)
     if (auto err = set_int(fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP,
                            v6 ? IPV6_UNICAST_HOPS : IP_TTL, options.ttl, "the TTL"))
@@ -146,6 +151,11 @@ caf::error check(const udp_options& options) {
                    + std::to_string(options.multicast_ttl));
   if (!options.remote_host.empty() && options.remote_port == 0)
     return invalid("a remote host needs a remote port other than 0");
+  // The kernel doubles it for its bookkeeping, in an int.
+  constexpr std::size_t most_buffer = std::numeric_limits<int>::max() / 2;
+  if (options.receive_buffer_size > most_buffer)
+    return invalid("receive_buffer_size must be at most " + std::to_string(most_buffer)
+                   + " bytes, not " + std::to_string(options.receive_buffer_size));
   return {};
 }
 

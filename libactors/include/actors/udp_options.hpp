@@ -34,6 +34,11 @@ struct udp_options {
   /// Deliver the datagrams of each read as one `datagrams_received` event
   /// instead of one `datagram_received` each: far fewer messages under load.
   bool batch_datagrams = false;
+  /// The socket's receive buffer in bytes (SO_RCVBUF), which absorbs bursts
+  /// the endpoint has not read yet; what overflows it the kernel drops and
+  /// `udp_stats::dropped_by_kernel` counts. 0 keeps the system's default.
+  /// Linux caps it at net.core.rmem_max (212,992 bytes unless raised).
+  std::size_t receive_buffer_size = 0;
   /// `send_to` is refused with write_buffer_full while more than this many
   /// payload bytes wait for the socket.
   std::size_t send_queue_limit = 4 * 1024 * 1024;
