@@ -84,7 +84,7 @@ std::string describe_arrival(const arrival& x) {
     case arrival_kind::frame: return "frame \"" + printable(x.frame, "") + "\"";
     case arrival_kind::finished: return "the end of the stream (the app finished sending)";
     case arrival_kind::reset: return "a reset of the connection";
-    case arrival_kind::broken: return "a broken stream (" + x.frame + ")";
+    case arrival_kind::broken: return "an error (" + x.frame + ")"; // TCP or UDP
     case arrival_kind::timeout: break;
   }
   return "nothing";
