@@ -40,6 +40,25 @@ struct udp_endpoint {
 /// Errors: listen_failed (binding, naming the address), host_unresolved
 /// (the remote peer), invalid_argument (an option out of range, a group
 /// that is not multicast), io_failure.
+///
+/// A responder that answers each datagram to its sender. The events carry
+/// no handle: keep the one from `udp_ready`. Each datagram uses one unit of
+/// credit, so grant it back, or the endpoint goes deaf after `read_credit`
+/// (1024) datagrams, dropping and counting the rest:
+///
+///     auto responder = system.spawn([](caf::event_based_actor* self) {
+///       auto endpoint = std::make_shared<actors::udp_endpoint_actor>();
+///       return caf::behavior{
+///         [=](const actors::udp_ready& ready) { *endpoint = ready.handle; },
+///         [=](actors::datagram_received& d) {
+///           self->send(*endpoint, actors::send_to_atom_v, d.peer, "got " + d.payload);
+///           self->send(*endpoint, actors::credit_atom_v, std::uint32_t{1});
+///         },
+///         [](const actors::udp_error&) {},
+///         [](const actors::udp_closed&) {},
+///       };
+///     });
+///     auto opened = actors::udp_open(system, "127.0.0.1", 9999, responder);
 caf::expected<udp_endpoint> udp_open(caf::actor_system& system,
                                      const std::string& bind_address,
                                      std::uint16_t port, caf::actor subscriber,
