@@ -10,10 +10,10 @@ ConnectionPanel::ConnectionPanel(wxWindow* parent)
   : wxListCtrl(parent, wxID_ANY, wxDefaultPosition, wxSize(600, -1),
                wxLC_REPORT | wxLC_SINGLE_SEL) {
   AppendColumn("Conn", wxLIST_FORMAT_RIGHT, 40);
-  AppendColumn("Peer", wxLIST_FORMAT_LEFT, 125);
-  AppendColumn("State", wxLIST_FORMAT_LEFT, 170); // "closed: tls handshake failed"
-  AppendColumn("In", wxLIST_FORMAT_RIGHT, 130); // "999,999 (52.4 MB)", "26.2M (1.3 GB)"
-  AppendColumn("Out", wxLIST_FORMAT_RIGHT, 130);
+  AppendColumn("Peer", wxLIST_FORMAT_LEFT, 170); // "udp://127.0.0.1:47999" whole
+  AppendColumn("State", wxLIST_FORMAT_LEFT, 150); // "connected, TLSv1.3"
+  AppendColumn("In", wxLIST_FORMAT_RIGHT, 120); // "999,999 (52.4 MB)", "26.2M (1.3 GB)"
+  AppendColumn("Out", wxLIST_FORMAT_RIGHT, 120);
   AppendColumn("Rate in/out", wxLIST_FORMAT_RIGHT, 80);
   // Protocol version and cipher suite; empty for plain TCP.
   AppendColumn("TLS", wxLIST_FORMAT_LEFT, 140);

@@ -34,8 +34,10 @@ namespace {
 struct relay_state {
   caf::actor bridge;
   std::map<actors::connection_id, actors::connection_actor> connections;
-  // Open UDP endpoints, and whether each has a remote peer for plain sends.
-  std::map<actors::udp_endpoint_id, std::pair<actors::udp_endpoint_actor, bool>> endpoints;
+  // Open UDP endpoints, and the remote peer of each for plain sends
+  // ("address:port"; empty if it has none).
+  std::map<actors::udp_endpoint_id, std::pair<actors::udp_endpoint_actor, std::string>>
+    endpoints;
   // Connections a listener accepted, until their `connected` arrives.
   std::map<caf::actor_addr, actors::listener_id> accepted_by;
   actors::log_writer_actor log;
@@ -87,6 +89,34 @@ void log_datagram(relay_actor* self, actors::udp_endpoint_id id, actors::directi
     self->send(st.log, actors::make_log_record("udp " + std::to_string(id)
                                                  + (peer.empty() ? "" : " " + peer),
                                                dir, payload));
+}
+
+// An event as the window shows it, to the log too: every line of the
+// window is in the file, errors and state changes as well as frames.
+void log_shown(relay_actor* self, const actors::ui_event& shown, bool udp) {
+  auto& st = self->state;
+  if (!st.log)
+    return;
+  auto source = shown.connection == 0 ? std::string{"client"}
+                : udp                 ? "udp " + std::to_string(shown.connection)
+                                      : log_source(shown.connection);
+  auto level = shown.kind == actors::ui_event_kind::error ? actors::log_level::error
+                                                          : actors::log_level::info;
+  self->send(st.log, actors::make_log_record(std::move(source), actors::direction::event,
+                                             shown.message, level));
+}
+
+// A line of the relay's own (an error, a note) to the window and the log.
+void show_event(relay_actor* self, actors::ui_event event) {
+  log_shown(self, event, self->state.endpoints.count(event.connection) > 0);
+  self->send(self->state.bridge, std::move(event));
+}
+
+// Logs a connection's or endpoint's event (a copy: the event goes on).
+template <class Event>
+void log_event(relay_actor* self, const Event& ev, bool udp = false) {
+  if (self->state.log)
+    log_shown(self, actors::to_ui_event(Event{ev}), udp);
 }
 
 // Sends the recorder (if recording) what connection `id` received: each
@@ -193,18 +223,18 @@ void send_datagram(relay_actor* self, actors::udp_endpoint_id id, const std::str
                    const std::string& payload) {
   auto& st = self->state;
   auto i = st.endpoints.find(id);
-  if (i == st.endpoints.end() || (peer.empty() && !i->second.second)) {
+  if (i == st.endpoints.end() || (peer.empty() && i->second.second.empty())) {
     auto why = i == st.endpoints.end()
                  ? "UDP endpoint " + std::to_string(id) + " is not open"
                  : "UDP endpoint " + std::to_string(id)
                      + " has no remote peer: select a datagram it received to answer its sender";
-    self->send(st.bridge, actors::make_error_event(actors::error_kind::not_connected, why, id));
+    show_event(self, actors::make_error_event(actors::error_kind::not_connected, why, id));
     return;
   }
   // The client opens every endpoint with the default bound. The endpoint
   // would refuse a larger datagram after the view showed it as sent.
   if (auto limit = actors::udp_options{}.max_datagram_size; payload.size() > limit) {
-    self->send(st.bridge, actors::make_error_event(
+    show_event(self, actors::make_error_event(
                             actors::error_kind::frame_too_large,
                             "a datagram of " + std::to_string(payload.size())
                               + " bytes exceeds max_datagram_size (" + std::to_string(limit)
@@ -216,8 +246,10 @@ void send_datagram(relay_actor* self, actors::udp_endpoint_id id, const std::str
     self->send(i->second.first, actors::send_atom_v, payload);
   else
     self->send(i->second.first, actors::send_to_atom_v, peer, payload);
-  log_datagram(self, id, actors::direction::out, payload, peer);
-  self->send(st.bridge, actors::to_ui_event(actors::datagram{peer, payload}, id,
+  // Shown and logged with where it went, the remote peer included.
+  auto& to = peer.empty() ? i->second.second : peer;
+  log_datagram(self, id, actors::direction::out, payload, to);
+  self->send(st.bridge, actors::to_ui_event(actors::datagram{to, payload}, id,
                                             actors::direction::out));
 }
 
@@ -229,7 +261,7 @@ void send_to(relay_actor* self, actors::connection_id id, const std::string& pay
   }
   auto i = st.connections.find(id);
   if (i == st.connections.end()) {
-    self->send(st.bridge, actors::make_error_event(actors::error_kind::not_connected,
+    show_event(self, actors::make_error_event(actors::error_kind::not_connected,
                                                    "connection " + std::to_string(id)
                                                      + " is not open",
                                                    id));
@@ -278,7 +310,7 @@ void delay_reply(relay_actor* self, actors::connection_id id, const std::string&
   auto& st = self->state;
   if (st.pending_replies >= max_pending_replies) {
     if (st.refused_replies++ == 0)
-      self->send(st.bridge,
+      show_event(self,
                  actors::make_error_event(
                    actors::error_kind::limit_reached,
                    "reply rules: " + std::to_string(max_pending_replies)
@@ -378,10 +410,16 @@ caf::behavior connection_relay(relay_actor* self, caf::actor bridge, caf::actor 
     [=](accepted_atom, actors::listener_id listener, const caf::actor_addr& conn) {
       self->state.accepted_by[conn] = listener;
     },
-    [=](actors::connected& ev) { on_connected(self, ev); },
+    [=](actors::connected& ev) {
+      log_event(self, ev);
+      on_connected(self, ev);
+    },
     // The workbench's word about a connection (that it connects), passed on
     // in order with the connection's own events, which come here too.
-    [=](actors::ui_event& ev) { pass(ev); },
+    [=](actors::ui_event& ev) {
+      log_shown(self, ev, self->state.endpoints.count(ev.connection) > 0);
+      pass(ev);
+    },
     [=](actors::frames_received& ev) {
       record_in(self, ev.id, ev.frames, ev.frames.size());
       tap_frames(self, ev.id, ev.frames, ev.frames.size());
@@ -404,14 +442,25 @@ caf::behavior connection_relay(relay_actor* self, caf::actor bridge, caf::actor 
       pass(ev);
       send_replies(self, replies);
     },
-    [=](actors::connection_error& ev) { pass(ev); },
-    [=](actors::reconnecting& ev) { pass(ev); },
-    [=](actors::peer_refused& ev) { pass(ev); },
+    [=](actors::connection_error& ev) {
+      log_event(self, ev);
+      pass(ev);
+    },
+    [=](actors::reconnecting& ev) {
+      log_event(self, ev);
+      pass(ev);
+    },
+    [=](actors::peer_refused& ev) {
+      log_event(self, ev);
+      pass(ev);
+    },
     [=](actors::peer_finished& ev) {
+      log_event(self, ev);
       record(self, rec_fin_atom_v, std::uint64_t{ev.id});
       pass(ev);
     },
     [=](actors::disconnected& ev) {
+      log_event(self, ev);
       self->state.connections.erase(ev.id);
       self->state.recorded_in.erase(ev.id);
       self->state.service_ports.erase(ev.id);
@@ -421,7 +470,8 @@ caf::behavior connection_relay(relay_actor* self, caf::actor bridge, caf::actor 
       pass(ev);
     },
     [=](actors::udp_ready& ev) {
-      self->state.endpoints[ev.id] = {ev.handle, !ev.remote.empty()};
+      log_event(self, ev, true);
+      self->state.endpoints[ev.id] = {ev.handle, ev.remote};
       self->state.service_ports[ev.id] = port_of(ev.remote.empty() ? ev.local : ev.remote);
       pass(ev);
     },
@@ -435,8 +485,12 @@ caf::behavior connection_relay(relay_actor* self, caf::actor bridge, caf::actor 
       pass(ev);
       send_replies(self, replies);
     },
-    [=](actors::udp_error& ev) { pass(ev); },
+    [=](actors::udp_error& ev) {
+      log_event(self, ev, true);
+      pass(ev);
+    },
     [=](actors::udp_closed& ev) {
+      log_event(self, ev, true);
       self->state.endpoints.erase(ev.id);
       self->state.service_ports.erase(ev.id);
       pass(ev);
@@ -474,7 +528,7 @@ caf::behavior connection_relay(relay_actor* self, caf::actor bridge, caf::actor 
       auto& st = self->state;
       --st.pending_replies;
       if (st.pending_replies == 0 && st.refused_replies > 0) {
-        self->send(st.bridge,
+        show_event(self,
                    actors::make_message_event("reply rules: "
                                               + std::to_string(st.refused_replies)
                                               + " delayed replies were dropped"));

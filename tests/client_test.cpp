@@ -621,6 +621,9 @@ TEST_CASE_METHOD(gui_fixture, "UDP endpoints show each datagram with its peer, a
   std::optional<testing_support::received_datagram> got;
   REQUIRE(pump_until([&] { return (got = remote.receive(0ms)).has_value(); }, 10s));
   CHECK(got->payload == "to the remote");
+  REQUIRE(pump_until([&] { return model.Size() > 0 && model.Text(model.Size() - 1) == "to the remote"; }, 10s));
+  CHECK_THAT(frame->Traffic().RowText(model.Size() - 1, 200).ToStdString(),
+             Catch::Contains("[to 127.0.0.1:" + std::to_string(remote.port()) + "] to the remote"));
   CHECK_FALSE(sender.receive(100ms).has_value());
 
   // Selecting the datagram again makes its sender the target again.
@@ -680,15 +683,27 @@ TEST_CASE_METHOD(gui_fixture, "UDP endpoints show each datagram with its peer, a
   // endpoints do ("conn N" lost the sender).
   the_app.Stop();
   std::ifstream log{opts.log};
-  std::string line, datagram_in, answer_out;
+  std::string line, datagram_in, answer_out, remote_out, refusal, opened;
+  auto remote_address = "127.0.0.1:" + std::to_string(remote.port());
   while (std::getline(log, line)) {
     if (line.find("hello over udp") != std::string::npos)
       datagram_in = line;
     if (line.find("\tout\t") != std::string::npos && Catch::endsWith(line, "\tanswer"))
       answer_out = line;
+    if (Catch::endsWith(line, "\tto the remote"))
+      remote_out = line;
+    if (line.find("exceeds max_datagram_size") != std::string::npos)
+      refusal = line;
+    if (line.find("UDP to " + remote_address) != std::string::npos)
+      opened = line;
   }
   CHECK_THAT(datagram_in, Catch::Contains("\tudp ") && Catch::Contains(" " + sender_address + "\tin\t"));
   CHECK_THAT(answer_out, Catch::Contains(" " + sender_address + "\tout\t"));
+  // A send to the remote peer names it too; errors and state changes are
+  // lines of the window, so they are in the log as well.
+  CHECK_THAT(remote_out, Catch::Contains(" " + remote_address + "\tout\t"));
+  CHECK_THAT(refusal, Catch::Contains("\tudp ") && Catch::Contains("\tevent\t"));
+  CHECK_THAT(opened, Catch::Contains("\tudp ") && Catch::Contains("\tevent\t"));
   std::system(("rm -rf '" + std::string{dir} + "'").c_str());
 }
 
