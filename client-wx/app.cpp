@@ -93,6 +93,14 @@ client::ClientOptions options_from(const actors::command_line& args) {
                                   "verifies nothing, --ca verifies against FILE"});
   exit_unless_readable(options.ca_file, "--ca");
   for (auto text : args.get_all("listen")) {
+    // --connect's form, or a host given to an option that takes a port.
+    bool udp_form = text.rfind("udp:", 0) == 0 && text.find(':', 4) == std::string::npos
+                    && text.rfind("udp://", 0) != 0;
+    if (text.find(':') != std::string::npos && !udp_form)
+      actors::exit_on_bad_argument(
+        {actors::error_kind::invalid_argument,
+         "--listen '" + text + "': write PORT or udp:PORT (it listens on 127.0.0.1; "
+                               "with --tls-cert, TCP listeners speak TLS)"});
     bool udp = text.rfind("udp:", 0) == 0;
     auto port = static_cast<std::uint16_t>(actors::value_or_exit(
       actors::parse_number(udp ? text.substr(4) : text, "--listen", 0, 65535)));

@@ -349,6 +349,14 @@ TEST_CASE("the client explains bad arguments without needing a display") {
   CHECK_THAT(bad_udp.read_stderr(5s),
              Catch::Contains("--listen needs a number from 0 to 65535") && Catch::Contains("'99999'"));
   CHECK(bad_udp.wait_exit(5s) == std::optional<int>{2});
+  // --connect's forms given to --listen: "got '//0'" said nothing of why.
+  for (auto form : {"udp://0", "127.0.0.1:7000"}) {
+    testing_support::child_process connect_form{{ACTORS_CLIENT_PATH, "--listen", form},
+                                                testing_support::stderr_to::pipe};
+    CHECK_THAT(connect_form.read_stderr(5s),
+               Catch::Contains("--listen '" + std::string{form} + "': write PORT or udp:PORT"));
+    CHECK(connect_form.wait_exit(5s) == std::optional<int>{2});
+  }
   testing_support::child_process bad_udp_connect{{ACTORS_CLIENT_PATH, "--connect", "udp://nohost"},
                                                  testing_support::stderr_to::pipe};
   CHECK_THAT(bad_udp_connect.read_stderr(5s), Catch::Contains("'nohost'"));

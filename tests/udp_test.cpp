@@ -149,6 +149,16 @@ TEST_CASE_METHOD(udp_fixture, "connected use: send goes to the remote peer, and 
   CHECK(answer.payload == "answer");
   CHECK(answer.peer == loopback(remote.port()));
 
+  // A remote of the other family than the bind address is named as such
+  // ("Address family for hostname not supported" said nothing of the bind).
+  auto mixed_options = options;
+  mixed_options.remote_host = "::1";
+  auto mixed = udp_open(sys, "127.0.0.1", 0, self, mixed_options);
+  REQUIRE_FALSE(mixed);
+  CHECK(message_of(mixed.error())
+        == "the remote ::1 is IPv6, the bind address 127.0.0.1 IPv4: bind an address of the "
+           "remote's family, or none");
+
   options.remote_port = closed_port();
   auto refused = udp_open(sys, "127.0.0.1", 0, self, options);
   REQUIRE(refused);
@@ -424,6 +434,12 @@ TEST_CASE_METHOD(udp_fixture, "multicast on the loopback interface: a member rec
   self->receive([&](const datagram_received&) { quiet = false; },
                 caf::after(300ms) >> [] {});
   CHECK(quiet);
+  // Leaving again: it is no member, and said so (the kernel says "Cannot
+  // assign requested address").
+  self->send(member.handle, leave_atom_v, multicast_group{"239.255.77.1", "lo"});
+  auto not_member = expect<udp_error>();
+  CHECK(not_member.kind == error_kind::invalid_argument);
+  CHECK(not_member.message == "cannot leave 239.255.77.1 on lo: not a member of it");
   // Joining again with join_atom works too.
   self->send(member.handle, join_atom_v, multicast_group{"239.255.77.1", "127.0.0.1"});
   send_to_group(self, sender, "239.255.77.1", member.port, "joined again");

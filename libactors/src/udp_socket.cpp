@@ -238,6 +238,10 @@ caf::error change_membership(int fd, const multicast_group& group, bool join) {
   if (rc == 0)
     return {};
   auto on = group.interface.empty() ? std::string{} : " on " + group.interface;
+  // The kernel's word for leaving a group never joined.
+  if (!join && (errno == EADDRNOTAVAIL || errno == ENOENT))
+    return caf::make_error(error_kind::invalid_argument,
+                           "cannot leave " + group.group + on + ": not a member of it");
   return caf::make_error(error_kind::io_failure,
                          std::string{join ? "cannot join " : "cannot leave "}
                            + group.group + on + ": " + std::strerror(errno));
@@ -260,6 +264,16 @@ caf::expected<opened_udp_socket> open_udp_socket(const std::string& bind_address
   if (!options.remote_host.empty()) {
     auto found = resolve(options.remote_host, options.remote_port,
                          local ? local->family() : AF_UNSPEC, false);
+    // Looked up in the bind address's family only, an address of the other
+    // one reads as "Address family for hostname not supported".
+    if (!found && local && resolve(options.remote_host, options.remote_port, AF_UNSPEC, false)) {
+      bool local_v6 = local->family() == AF_INET6;
+      return caf::make_error(error_kind::invalid_argument,
+                             "the remote " + options.remote_host + " is "
+                               + (local_v6 ? "IPv4" : "IPv6") + ", the bind address "
+                               + bind_address + " " + (local_v6 ? "IPv6" : "IPv4")
+                               + ": bind an address of the remote's family, or none");
+    }
     if (!found)
       return found.error();
     remote = *found;
