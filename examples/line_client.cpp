@@ -52,9 +52,10 @@ Sends each line of stdin as one frame; prints each frame received as a line.
 When stdin ends it half-closes, as ncat does: the peer sees the end of the
 stream after the last line, and replies are printed until the peer closes.
 Exits when the peer closes or finishes sending.
-With --udp, each line is one datagram and each datagram received is printed;
-UDP has no end of stream, so it exits once stdin ended and nothing arrived
-for --wait milliseconds (default 1000).
+With --udp, each line is one datagram (without its newline) and each datagram
+received is printed as a line (a newline added unless it ends in one); UDP
+has no end of stream, so it exits once stdin ended and nothing arrived for
+--wait milliseconds (default 1000), saying how many datagrams were lost here.
   --udp           speak UDP instead of TCP
   --wait MS       with --udp: how long to wait for replies after stdin ends
   --framing KIND  line (default), length16 or length32
