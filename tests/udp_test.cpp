@@ -34,6 +34,12 @@ using testing_support::udp_peer;
 
 namespace {
 
+// A port on which nothing listens (bound once, then released).
+std::uint16_t closed_port() {
+  udp_peer gone;
+  return gone.port();
+}
+
 struct udp_fixture : testing_support::actor_fixture {
   std::vector<udp_endpoint_actor> endpoints;
 
@@ -50,6 +56,24 @@ struct udp_fixture : testing_support::actor_fixture {
     auto ready = expect<udp_ready>();
     CHECK(ready.local == opened->address + ":" + std::to_string(opened->port));
     return *opened;
+  }
+
+  // A connected endpoint to a port nothing listens on, after its first
+  // send ("anyone?") was refused.
+  struct refused_endpoint {
+    udp_endpoint endpoint;
+    std::uint16_t remote_port = 0;
+    udp_error refusal;
+  };
+  refused_endpoint refused_once(udp_options options) {
+    options.remote_host = "127.0.0.1";
+    options.remote_port = closed_port();
+    auto opened = udp_open(sys, "127.0.0.1", 0, self, options);
+    REQUIRE(opened);
+    endpoints.push_back(opened->handle);
+    expect<udp_ready>();
+    self->send(opened->handle, send_atom_v, std::string{"anyone?"});
+    return {*opened, options.remote_port, expect<udp_error>()};
   }
 
   udp_stats stats_of(const udp_endpoint& endpoint) {
@@ -75,12 +99,6 @@ struct udp_fixture : testing_support::actor_fixture {
 
 std::string loopback(std::uint16_t port) {
   return "127.0.0.1:" + std::to_string(port);
-}
-
-// A port on which nothing listens (bound once, then released).
-std::uint16_t closed_port() {
-  udp_peer gone;
-  return gone.port();
 }
 
 } // namespace
@@ -159,41 +177,28 @@ TEST_CASE_METHOD(udp_fixture, "connected use: send goes to the remote peer, and 
         == "the remote ::1 is IPv6, the bind address 127.0.0.1 IPv4: bind an address of the "
            "remote's family, or none");
 
-  options.remote_port = closed_port();
-  auto refused = udp_open(sys, "127.0.0.1", 0, self, options);
-  REQUIRE(refused);
-  endpoints.push_back(refused->handle);
-  expect<udp_ready>();
-  self->send(refused->handle, send_atom_v, std::string{"anyone?"});
-  auto err = expect<udp_error>();
+  auto [refused, remote_port, err] = refused_once(options);
   CHECK(err.kind == error_kind::connection_refused);
-  CHECK(err.peer == loopback(options.remote_port));
+  CHECK(err.peer == loopback(remote_port));
   CHECK_THAT(err.message, Catch::Contains("port unreachable"));
   // The endpoint goes on: the next send is handed to the socket too (the
   // kernel rate-limits ICMP, so its refusal may not come back at once).
-  self->send(refused->handle, send_atom_v, std::string{"still here"});
-  auto stats = await_stats(*refused, [](const udp_stats& x) { return x.datagrams_out == 2; });
+  self->send(refused.handle, send_atom_v, std::string{"still here"});
+  auto stats = await_stats(refused, [](const udp_stats& x) { return x.datagrams_out == 2; });
   CHECK(stats.datagrams_out == 2);
 }
 
 TEST_CASE_METHOD(udp_fixture, "a connected endpoint refused once still receives once its peer is there") {
   // CAF took the socket out of its loop at the ICMP error, as if broken:
   // line_client --udp started before its server never printed a reply.
-  udp_options options;
-  options.remote_host = "127.0.0.1";
-  options.remote_port = closed_port();
-  auto opened = udp_open(sys, "127.0.0.1", 0, self, options);
-  REQUIRE(opened);
-  endpoints.push_back(opened->handle);
-  expect<udp_ready>();
-  self->send(opened->handle, send_atom_v, std::string{"anyone?"});
-  CHECK(expect<udp_error>().kind == error_kind::connection_refused);
-  udp_peer late{"127.0.0.1", options.remote_port}; // the server comes up
-  self->send(opened->handle, send_atom_v, std::string{"now?"});
+  auto [opened, remote_port, refusal] = refused_once({});
+  CHECK(refusal.kind == error_kind::connection_refused);
+  udp_peer late{"127.0.0.1", remote_port}; // the server comes up
+  self->send(opened.handle, send_atom_v, std::string{"now?"});
   auto got = late.receive(5s);
   REQUIRE(got);
   CHECK(got->payload == "now?");
-  REQUIRE(late.send_to(opened->port, "here"));
+  REQUIRE(late.send_to(opened.port, "here"));
   CHECK(expect<datagram_received>().payload == "here");
 }
 
