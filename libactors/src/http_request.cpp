@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "ignoring_case.hpp"
+
 namespace actors::detail {
 
 namespace {
@@ -26,12 +28,6 @@ bool is_target(std::string_view text) {
   });
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-    return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-  });
-}
-
 std::string_view trim(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
     text.remove_prefix(1);
@@ -44,7 +40,7 @@ std::string_view trim(std::string_view text) {
 bool lists(std::string_view value, std::string_view token) {
   while (!value.empty()) {
     auto comma = value.find(',');
-    if (iequals(trim(value.substr(0, comma)), token))
+    if (equals_ignoring_case(trim(value.substr(0, comma)), token))
       return true;
     if (comma == std::string_view::npos)
       break;
@@ -148,13 +144,13 @@ http_parse_result parse_http_head(std::string_view buffer) {
           return (u < 0x20 && c != '\t') || u == 0x7f;
         }))
       return refuse(http_parse_status::bad_request, "a header value holds control bytes");
-    if (iequals(name, "Connection")) {
+    if (equals_ignoring_case(name, "Connection")) {
       if (lists(value, "close"))
         result.request.keep_alive = false;
       else if (lists(value, "keep-alive"))
         result.request.keep_alive = true;
-    } else if (iequals(name, "Transfer-Encoding")
-               || (iequals(name, "Content-Length") && value != "0")) {
+    } else if (equals_ignoring_case(name, "Transfer-Encoding")
+               || (equals_ignoring_case(name, "Content-Length") && value != "0")) {
       return refuse(http_parse_status::bad_request, "a request body is not accepted here");
     }
   }

@@ -1,7 +1,5 @@
 #include "tls_context.hpp"
 
-#include <algorithm>
-#include <cctype>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -14,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "actors/error_kind.hpp"
+#include "ignoring_case.hpp"
 
 namespace actors {
 
@@ -97,13 +96,6 @@ std::string file_problem(const std::string& path) {
 // which would block whatever thread loads it; no passphrase fails instead.
 int no_passphrase(char*, int, int, void*) {
   return 0;
-}
-
-bool contains_ignoring_case(const std::string& text, const std::string& part) {
-  auto equal = [](char a, char b) {
-    return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-  };
-  return std::search(text.begin(), text.end(), part.begin(), part.end(), equal) != text.end();
 }
 
 } // namespace
