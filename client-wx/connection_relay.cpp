@@ -92,11 +92,13 @@ void log_datagram(relay_actor* self, actors::udp_endpoint_id id, actors::directi
 }
 
 // An event as the window shows it, to the log too: every line of the
-// window is in the file, errors and state changes as well as frames.
-void log_shown(relay_actor* self, const actors::ui_event& shown, bool udp) {
+// window is in the file, errors and state changes as well as frames. An
+// endpoint's events are logged while it is among the open endpoints.
+void log_shown(relay_actor* self, const actors::ui_event& shown) {
   auto& st = self->state;
   if (!st.log)
     return;
+  bool udp = st.endpoints.count(shown.connection) > 0;
   auto source = shown.connection == 0 ? std::string{"client"}
                 : udp                 ? "udp " + std::to_string(shown.connection)
                                       : log_source(shown.connection);
@@ -108,15 +110,15 @@ void log_shown(relay_actor* self, const actors::ui_event& shown, bool udp) {
 
 // A line of the relay's own (an error, a note) to the window and the log.
 void show_event(relay_actor* self, actors::ui_event event) {
-  log_shown(self, event, self->state.endpoints.count(event.connection) > 0);
+  log_shown(self, event);
   self->send(self->state.bridge, std::move(event));
 }
 
 // Logs a connection's or endpoint's event (a copy: the event goes on).
 template <class Event>
-void log_event(relay_actor* self, const Event& ev, bool udp = false) {
+void log_event(relay_actor* self, const Event& ev) {
   if (self->state.log)
-    log_shown(self, actors::to_ui_event(Event{ev}), udp);
+    log_shown(self, actors::to_ui_event(Event{ev}));
 }
 
 // Sends the recorder (if recording) what connection `id` received: each
@@ -417,7 +419,7 @@ caf::behavior connection_relay(relay_actor* self, caf::actor bridge, caf::actor 
     // The workbench's word about a connection (that it connects), passed on
     // in order with the connection's own events, which come here too.
     [=](actors::ui_event& ev) {
-      log_shown(self, ev, self->state.endpoints.count(ev.connection) > 0);
+      log_shown(self, ev);
       pass(ev);
     },
     [=](actors::frames_received& ev) {
@@ -470,8 +472,8 @@ caf::behavior connection_relay(relay_actor* self, caf::actor bridge, caf::actor 
       pass(ev);
     },
     [=](actors::udp_ready& ev) {
-      log_event(self, ev, true);
       self->state.endpoints[ev.id] = {ev.handle, ev.remote};
+      log_event(self, ev);
       self->state.service_ports[ev.id] = port_of(ev.remote.empty() ? ev.local : ev.remote);
       pass(ev);
     },
@@ -486,11 +488,11 @@ caf::behavior connection_relay(relay_actor* self, caf::actor bridge, caf::actor 
       send_replies(self, replies);
     },
     [=](actors::udp_error& ev) {
-      log_event(self, ev, true);
+      log_event(self, ev);
       pass(ev);
     },
     [=](actors::udp_closed& ev) {
-      log_event(self, ev, true);
+      log_event(self, ev);
       self->state.endpoints.erase(ev.id);
       self->state.service_ports.erase(ev.id);
       pass(ev);

@@ -104,9 +104,9 @@ bool configure_tls(actors::system_config& cfg, const actors::command_line& args)
       !warning.empty())
     std::cerr << "warning: " << warning << "\n";
   cfg.load<caf::openssl::manager>();
-  cfg.openssl_certificate = args.get("tls-cert", "");
-  cfg.openssl_key = args.get("tls-key", "");
-  cfg.openssl_cafile = args.get("tls-ca", "");
+  cfg.openssl_certificate = files.certificate_file;
+  cfg.openssl_key = files.key_file;
+  cfg.openssl_cafile = files.ca_file;
   return true;
 }
 

@@ -69,14 +69,21 @@ bool remove_member(room_actor* self, const caf::actor_addr& key, const std::stri
   return true;
 }
 
-// What a room says about itself to a metrics registry.
-actors::actor_metrics room_metrics(room_actor* self, const std::string& name) {
+// What the lobby and each room say about themselves to a metrics registry,
+// before their own figures.
+template <class Actor>
+actors::actor_metrics chat_metrics(Actor* self, std::string kind, std::string name) {
   actors::actor_metrics m;
-  m.kind = "chat_room";
-  m.name = "#" + name;
+  m.kind = std::move(kind);
+  m.name = std::move(name);
   m.id = self->id();
   m.state = "open";
   m.mailbox = self->mailbox().size();
+  return m;
+}
+
+actors::actor_metrics room_metrics(room_actor* self, const std::string& name) {
+  auto m = chat_metrics(self, "chat_room", "#" + name);
   m.add("members", actors::metric_type::gauge, self->state.members.size());
   m.add("lines_total", actors::metric_type::counter, self->state.lines);
   return m;
@@ -126,12 +133,7 @@ caf::behavior lobby(caf::stateful_actor<std::map<std::string, caf::actor>>* self
     self->send(metrics, actors::metrics_register_atom_v, caf::actor{self});
   return {
     [=](actors::metrics_atom) {
-      actors::actor_metrics m;
-      m.kind = "chat_lobby";
-      m.name = "lobby";
-      m.id = self->id();
-      m.state = "open";
-      m.mailbox = self->mailbox().size();
+      auto m = chat_metrics(self, "chat_lobby", "lobby");
       m.add("rooms", actors::metric_type::gauge, self->state.size());
       m.add("max_rooms", actors::metric_type::gauge, max_rooms);
       return m;
