@@ -40,13 +40,12 @@ inline actors::metrics_http_options metrics_address_or_exit(const std::string& t
   char* end = nullptr;
   auto port = std::strtoul(port_text.c_str(), &end, 10);
   bool digits = port_text.find_first_not_of("0123456789") == std::string::npos;
-  if (!port_text.empty() && digits && !opts.bind_address.empty() && port > 65535) {
-    std::cerr << "error: --metrics '" << text << "': the port must be 0 to 65535\n";
+  if (port_text.empty() || !digits || *end != '\0' || opts.bind_address.empty()) {
+    std::cerr << "error: --metrics '" << text << "': expected PORT or ADDR:PORT (0: a free port)\n";
     std::exit(2);
   }
-  if (port_text.empty() || !digits || *end != '\0' || port > 65535
-      || opts.bind_address.empty()) {
-    std::cerr << "error: --metrics '" << text << "': expected PORT or ADDR:PORT (0: a free port)\n";
+  if (port > 65535) {
+    std::cerr << "error: --metrics '" << text << "': the port must be 0 to 65535\n";
     std::exit(2);
   }
   opts.port = static_cast<std::uint16_t>(port);
