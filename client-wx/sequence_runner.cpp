@@ -259,12 +259,13 @@ actors::testing::script_parse_result ParseSequence(const std::string& text,
   actors::testing::script_parse_options options;
   for (auto id : open)
     options.peers.push_back("c" + std::to_string(id));
+  options.connect_needs_server = false; // refused below, with a pointer to actors-scenario
   auto result = actors::testing::parse_script(text, options);
   if (!result)
     return result;
   for (auto& step : result.value.steps)
     if (auto why = unsupported(step)) {
-      result.error = actors::testing::script_error{step.file, step.line, *why};
+      result.error = actors::testing::script_error{step.file, step.line, *why, {}};
       return result;
     }
   return result;

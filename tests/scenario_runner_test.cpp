@@ -333,6 +333,39 @@ TEST_CASE("a server that dies under a step is named with its exit status and las
   CHECK_THAT(text, Catch::Contains("\nERROR: cannot handle request\n"));
 }
 
+TEST_CASE("a failure in a repeat pass or an included file is followed by notes naming them") {
+  scratch_dir dir;
+  dir.file("body.scn", "post hello\nexpect ui messages 1\n");
+  auto main = dir.file("main.scn", "mode deterministic\nrepeat 2\n  include body.scn\nend\n");
+  auto body = (dir.path / "body.scn").string();
+  auto failed = runner({main});
+  CHECK(failed.status == 1);
+  auto text = failed.out_text();
+  CHECK_THAT(text, Catch::Contains(body + ":2: error: "));
+  CHECK_THAT(text, Catch::Contains("\n" + main + ":3: note: included from here\n" + main
+                                   + ":2: note: in pass 2 of 2 of this repeat\n"));
+  // A parse error in an included file names the include line too.
+  dir.file("broken.scn", "\nfrobnicate\n");
+  auto outer = dir.file("outer.scn", "mode deterministic\npost x\ninclude broken.scn\n");
+  auto broken = runner({outer});
+  CHECK(broken.status == 2);
+  CHECK_THAT(broken.out_text(), Catch::Contains((dir.path / "broken.scn").string()
+                                                + ":2: error: "));
+  CHECK(broken.prints(outer + ":3: note: included from here"));
+}
+
+TEST_CASE("the steps of an unordered block are echoed as they run") {
+  scratch_dir dir;
+  auto file = dir.file("unordered.scn", "server echo\nconnect a\nsend a p\nsend a q\n"
+                                        "unordered within 2s\n  expect a frame q\n"
+                                        "  expect a frame p\nend\n");
+  auto ran = runner({file});
+  CHECK(ran.status == 0);
+  CHECK(ran.prints(file + ":5: unordered within 2s"));
+  CHECK(ran.prints(file + ":6: expect a frame q"));
+  CHECK(ran.prints(file + ":7: expect a frame p"));
+}
+
 TEST_CASE("a bad option prints the usage line and the reason and exits 2") {
   struct refusal {
     std::vector<std::string> args;

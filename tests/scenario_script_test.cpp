@@ -196,10 +196,10 @@ TEST_CASE("connect takes TLS and framing options and CA files are relative to th
 
 TEST_CASE("send takes text, hex bytes or a fill size") {
   auto s = parse_ok("server echo\nconnect a\n"
-                    "send a hex 68 69 0a00\n"
+                    "send a hex 68 69 000a\n"
                     "send a fill 5 ab\n"
                     "send a fill 3\n");
-  CHECK(s.steps[2].text == std::string{"hi\n\0", 4});
+  CHECK(s.steps[2].text == std::string{"hi\0\n", 4});
   CHECK(s.steps[2].literal);
   CHECK(s.steps[3].number == 5);
   CHECK(s.steps[3].text == "ab");
@@ -210,6 +210,31 @@ TEST_CASE("send takes text, hex bytes or a fill size") {
              Catch::Contains("not a hex byte"));
   CHECK_THAT(parse_error("server echo\nconnect a\nsend a fill 0\n").message,
              Catch::Contains("fill needs a size"));
+}
+
+TEST_CASE("a payload the peer's framing cannot carry is refused before anything runs") {
+  // A line with a newline inside would be two lines; it failed only when sent.
+  auto inside = parse_error("server echo\nconnect a\nsend a \"one\\ntwo\"\n");
+  CHECK(inside.line == 3);
+  CHECK_THAT(inside.message, Catch::Contains("send a: a line payload must not contain the "
+                                             "delimiter except as its last byte"));
+  CHECK(parse_error("server echo\nconnect a\nsend a hex 61 0a 62\n").line == 3);
+  CHECK(parse_error("server echo\nconnect a\nsend a fill 10 \"ab\\n\"\n").line == 3);
+  // The line's own end, other framings, UDP and sizes over the app's limit
+  // (a peer may send more than an app takes, to test it) all pass.
+  parse_ok("server echo\nconnect a\nsend a \"one\\n\"\nsend a fill 3 \"ab\\n\"\n"
+           "send a fill 16777216\n"
+           "connect b framing length16\nsend b \"one\\ntwo\"\n"
+           "udp u\nsend u \"one\\ntwo\"\n");
+  // Known only when it runs.
+  parse_ok("server echo\nconnect a\nexpect a frame ~ \"(.*)\" as v\nsend a ${v}\n");
+}
+
+TEST_CASE("a real peer needs a server to connect to, in connect as in udp") {
+  auto err = parse_error("connect a\n");
+  CHECK(err.line == 1);
+  CHECK_THAT(err.message, Catch::Contains("connect a needs a server step before it"));
+  parse_ok("mode deterministic\nconnect a\n"); // the simulated app takes it
 }
 
 TEST_CASE("frame expectations take text or a regex, and `as VAR` defines a variable") {
@@ -287,6 +312,20 @@ TEST_CASE("repeat blocks expand and unordered blocks group frame expectations") 
              Catch::Contains("again"));
   CHECK_THAT(parse_error("repeat 1000000\nwait 1ms\nend\n").message,
              Catch::Contains("more than 100000 steps"));
+  // Each copy knows the passes that made it, innermost first.
+  auto origins = [](const script_step& step) {
+    std::vector<std::uint64_t> passes;
+    for (auto& origin : step.origins)
+      passes.insert(passes.end(), {origin.line, origin.pass, origin.passes});
+    return passes;
+  };
+  CHECK(origins(s.steps[2]) == std::vector<std::uint64_t>{3, 1, 3});
+  CHECK(origins(s.steps[3]) == std::vector<std::uint64_t>{5, 1, 2, 3, 1, 3});
+  CHECK(origins(s.steps[10]) == std::vector<std::uint64_t>{5, 2, 2, 3, 3, 3});
+  CHECK(origins(s.steps[1]).empty());
+  CHECK(with_origin_notes("boom", s.steps[10].origins, "t.scn")
+        == "boom\nt.scn:5: note: in pass 2 of 2 of this repeat\n"
+           "t.scn:3: note: in pass 3 of 3 of this repeat");
   CHECK_THAT(parse_error("repeat 18446744073709551615\nrepeat 18446744073709551615\n"
                          "wait 1ms\nend\nend\n")
                .message,
@@ -310,6 +349,27 @@ TEST_CASE("include reads a file relative to the script and its errors name it") 
   REQUIRE_FALSE(broken);
   CHECK(broken.error->file == (dir / "common" / "broken.scn").string());
   CHECK(broken.error->line == 3);
+  CHECK(broken.error->origins.size() == 1);
+  CHECK(broken.error->origins[0].line == 1);
+  CHECK(s.value.steps[0].origins.size() == 1);
+  CHECK(s.value.steps[0].origins[0].file.empty());
+  CHECK(s.value.steps[0].origins[0].passes == 0);
+  CHECK(s.value.steps[2].origins.empty());
+  // An include inside a repeat, and a repeat inside an include: innermost first.
+  std::ofstream{dir / "common" / "twice.scn"} << "repeat 2\nsend a x\nend\n";
+  auto nested = parse_script("include common/setup.scn\nrepeat 3\ninclude common/twice.scn\n"
+                             "end\n",
+                             dir.string());
+  REQUIRE(nested);
+  REQUIRE(nested.value.steps.size() == 2 + 6);
+  auto& last = nested.value.steps.back().origins;
+  REQUIRE(last.size() == 3);
+  CHECK(last[0].file == (dir / "common" / "twice.scn").string());
+  CHECK(last[0].pass == 2);
+  CHECK(last[1].line == 3);
+  CHECK(last[1].passes == 0);
+  CHECK(last[2].line == 2);
+  CHECK(last[2].pass == 3);
   auto loop = parse_script("include loop.scn\n", dir.string());
   REQUIRE_FALSE(loop);
   CHECK(loop.error->file == (dir / "loop.scn").string());

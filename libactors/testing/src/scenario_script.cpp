@@ -6,10 +6,14 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <set>
 #include <sstream>
 #include <utility>
+#include <vector>
 
+#include "actors/error_kind.hpp"
+#include "actors/framing.hpp"
 #include "script_lexer.hpp"
 #include "script_state.hpp"
 #include "server_process.hpp"
@@ -114,6 +118,11 @@ private:
   std::string parse_connect(script_step& step);
   std::string parse_udp(script_step& step);
   std::string parse_send(script_step& step);
+  // `send`'s payload, into `step`.
+  std::string parse_payload(script_step& step);
+  // Refuses a payload the peer's framing cannot carry, such as a line with
+  // a newline inside (known now unless a variable fills it in).
+  std::string encodable(const script_step& step);
   std::string parse_peer_step(script_step& step);
 
   std::vector<token> tokens_;
@@ -472,6 +481,11 @@ std::string line_parser::parse_connect(script_step& step) {
   step.kind = step_kind::connect;
   if (auto err = new_peer("connect", step.peer); !err.empty())
     return err;
+  // Deterministic peers connect to the simulated app; real ones need a server.
+  if (state_.out.options.mode == scenario_mode::real && !state_.has_server
+      && state_.connect_needs_server)
+    return "connect " + step.peer + " needs a server step before it (server echo, sink, "
+           "run CMD... or at HOST:PORT)";
   while (!done()) {
     auto word = next();
     if (word == "tls") {
@@ -507,6 +521,8 @@ std::string line_parser::parse_connect(script_step& step) {
              "`framing line|length16|length32|raw`, not \"" + word + "\"";
     }
   }
+  state_.framings[step.peer]
+    = step.connection.framing.value_or(state_.out.options.connection.framing);
   return {};
 }
 
@@ -527,6 +543,27 @@ std::string line_parser::parse_udp(script_step& step) {
 }
 
 std::string line_parser::parse_send(script_step& step) {
+  if (auto err = parse_payload(step); !err.empty())
+    return err;
+  return encodable(step);
+}
+
+std::string line_parser::encodable(const script_step& step) {
+  auto framing = state_.framings.find(step.peer);
+  if (framing == state_.framings.end())
+    return {}; // a UDP peer, or a peer whose framing the parser is not told
+  if (!step.literal && step.text.find("${") != std::string::npos)
+    return {}; // known when the step runs
+  // Not the size: a peer may send more than the app takes, to test it.
+  auto shape = framing->second;
+  shape.max_frame_size = std::numeric_limits<std::size_t>::max();
+  std::vector<char> encoded;
+  if (auto err = encode_frame(shape, send_payload(step), encoded))
+    return "send " + step.peer + ": " + message_of(err);
+  return {};
+}
+
+std::string line_parser::parse_payload(script_step& step) {
   step.kind = step_kind::send;
   if (next_is("fill")) {
     ++pos_;
@@ -640,6 +677,7 @@ public:
     : result_(result) {
     state_.steps_left = max_steps;
     state_.check_variables = options.check_variables;
+    state_.connect_needs_server = options.connect_needs_server;
     state_.peers.insert(options.peers.begin(), options.peers.end());
   }
 
@@ -649,7 +687,7 @@ public:
 
 private:
   bool fail(const std::string& file, std::size_t line, std::string message) {
-    result_.error = script_error{file, line, std::move(message)};
+    result_.error = script_error{file, line, std::move(message), {}};
     return false;
   }
 
@@ -657,7 +695,9 @@ private:
                          const std::string& directory, std::size_t depth);
   std::string open_block(std::vector<token>& tokens, script_step& step);
   std::string close_block();
-  std::string include(const std::string& path, std::size_t depth);
+  std::string include(const std::string& path, std::size_t depth, const script_step& site);
+  // Where the steps parsed now go: the innermost open block, or the script.
+  std::vector<script_step>& current_steps();
   std::string add(script_step step);
   // The files `include` is inside now, outermost first (canonical paths).
   std::vector<std::string> including_;
@@ -716,6 +756,13 @@ std::string script_parser::open_block(std::vector<token>& tokens, script_step& s
   return {};
 }
 
+// The copy of `step` that pass `pass` of the repeat `head` makes.
+script_step made_by(const script_step& step, const script_step& head, std::uint64_t pass) {
+  auto copy = step;
+  copy.origins.push_back(step_origin{head.file, head.line, pass, head.number});
+  return copy;
+}
+
 std::string script_parser::close_block() {
   if (blocks_.empty())
     return "`end` without `repeat` or `unordered`";
@@ -737,19 +784,23 @@ std::string script_parser::close_block() {
   if (head.number - 1 > state_.steps_left / body.size())
     return "the script has more than " + std::to_string(max_steps)
            + " steps (count what `repeat` makes)";
-  for (std::uint64_t i = 1; i < head.number; ++i)
+  for (std::uint64_t pass = 1; pass < head.number; ++pass)
     for (auto& step : body)
-      if (auto err = add(step); !err.empty())
+      if (auto err = add(made_by(step, head, pass)); !err.empty())
         return err;
-  // The first pass was counted already; it goes in as is.
+  // The last pass: the steps as parsed, counted already.
   state_.steps_left += body.size();
-  for (auto& step : body)
+  for (auto& step : body) {
+    if (head.number > 1)
+      step.origins.push_back(step_origin{head.file, head.line, head.number, head.number});
     if (auto err = add(std::move(step)); !err.empty())
       return err;
+  }
   return {};
 }
 
-std::string script_parser::include(const std::string& path, std::size_t depth) {
+std::string script_parser::include(const std::string& path, std::size_t depth,
+                                   const script_step& site) {
   if (depth >= max_include_depth)
     return "includes nest more than " + std::to_string(max_include_depth) + " deep";
   if (auto why = why_not_a_script(path); !why.empty())
@@ -771,11 +822,23 @@ std::string script_parser::include(const std::string& path, std::size_t depth) {
   if (std::find(including_.begin(), including_.end(), canonical) != including_.end())
     return "include " + path + " again, inside itself: the includes form a loop";
   including_.push_back(canonical);
+  auto first = current_steps().size();
   bool parsed = parse_file(text, path, directory, depth + 1);
   including_.pop_back();
-  if (!parsed)
+  step_origin origin{site.file, site.line, 0, 0};
+  if (!parsed) {
+    result_.error->origins.push_back(std::move(origin));
     return {}; // the error is set, naming the included file's line
+  }
+  // Fetched again: blocks the file opened may have moved the vector.
+  auto& steps = current_steps();
+  for (auto i = first; i < steps.size(); ++i)
+    steps[i].origins.push_back(origin);
   return {};
+}
+
+std::vector<script_step>& script_parser::current_steps() {
+  return blocks_.empty() ? result_.value.steps : blocks_.back().second;
 }
 
 std::string script_parser::parse_line(std::vector<token> tokens, script_step step,
@@ -800,7 +863,7 @@ std::string script_parser::parse_line(std::vector<token> tokens, script_step ste
     state_.directory = directory;
     auto resolved = state_.resolve(path);
     state_.directory = saved;
-    return include(resolved, depth);
+    return include(resolved, depth, step);
   }
   state_.directory = directory;
   if (auto err = line_parser{std::move(tokens), state_}.parse(step); !err.empty())
@@ -857,6 +920,20 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) n
   return std::chrono::milliseconds{static_cast<std::int64_t>(*value * factor)};
 }
 
+std::string with_origin_notes(std::string message, const std::vector<step_origin>& origins,
+                              const std::string& name) {
+  for (auto& origin : origins) {
+    message += "\n" + (origin.file.empty() ? name : origin.file) + ":"
+               + std::to_string(origin.line) + ": note: ";
+    if (origin.passes == 0)
+      message += "included from here";
+    else
+      message += "in pass " + std::to_string(origin.pass) + " of "
+                 + std::to_string(origin.passes) + " of this repeat";
+  }
+  return message;
+}
+
 std::string send_payload(const script_step& step) {
   if (step.number == 0 || step.text.empty())
     return step.text;
@@ -905,7 +982,7 @@ script_parse_result parse_script(std::string_view text, const script_parse_optio
   parser.parse_file(text, {}, options.directory, 0);
   // A script that tests nothing would pass, and hide the mistake.
   if (result && result.value.steps.empty())
-    result.error = script_error{{}, 0, "no steps (only blank lines and comments): it tests nothing"};
+    result.error = script_error{{}, 0, "no steps (only blank lines and comments): it tests nothing", {}};
   return result;
 }
 
@@ -918,12 +995,12 @@ script_parse_result parse_script(std::string_view text, const std::string& direc
 script_parse_result parse_script_file(const std::string& path, script_parse_options options) {
   script_parse_result result;
   if (auto why = why_not_a_script(path); !why.empty()) {
-    result.error = script_error{{}, 0, why};
+    result.error = script_error{{}, 0, why, {}};
     return result;
   }
   std::ifstream in{path, std::ios::binary};
   if (!in) {
-    result.error = script_error{{}, 0, "cannot open " + path};
+    result.error = script_error{{}, 0, "cannot open " + path, {}};
     return result;
   }
   std::stringstream text;

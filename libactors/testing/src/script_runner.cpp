@@ -182,11 +182,13 @@ script_report run_script(const script& script, const std::string& name,
   const script_step* server_step = nullptr;
   for (auto& step : script.steps) {
     log << where(name, step.file, step.line) << ": " << step.source << std::endl;
+    for (auto& expected : step.group) // an `unordered` block's steps
+      log << where(name, expected.file, expected.line) << ": " << expected.source << std::endl;
     auto result = run_step(s, substituted(step, variables), variables);
     if (step.kind == step_kind::run_server)
       server_step = &step;
     if (!result) {
-      auto message = result.message();
+      auto message = with_origin_notes(result.message(), step.origins, name);
       if (auto diagnostics = s.server_diagnostics(); !diagnostics.empty())
         message += "\n" + diagnostics;
       log << where(name, step.file, step.line) << ": error: " << message << std::endl;
@@ -210,8 +212,9 @@ script_report run_script(std::string_view text, const std::string& name,
                                                               : name.substr(0, slash));
   if (!parsed) {
     auto& err = *parsed.error;
-    log << where(name, err.file, err.line) << ": error: " << err.message << std::endl;
-    auto report = failed(err.file, err.line, err.message);
+    auto message = with_origin_notes(err.message, err.origins, name);
+    log << where(name, err.file, err.line) << ": error: " << message << std::endl;
+    auto report = failed(err.file, err.line, message);
     report.parse_error = true;
     return report;
   }

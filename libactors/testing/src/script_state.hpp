@@ -4,9 +4,11 @@
 // the peers and variables defined, the server. Internal to actors::testing.
 
 #include <cstddef>
+#include <map>
 #include <set>
 #include <string>
 
+#include "actors/framing.hpp"
 #include "actors/testing/scenario_script.hpp"
 
 namespace actors::testing::detail {
@@ -20,6 +22,9 @@ struct parse_state {
   script& out;
   /// Peers connected so far.
   std::set<std::string> peers;
+  /// The framing of each peer a `connect` made (not UDP peers, nor
+  /// `script_parse_options::peers`, whose framing is not known here).
+  std::map<std::string, framing_options> framings;
   /// Variables a step sets before the current line runs (`as VAR`,
   /// server_host, server_port).
   std::set<std::string> variables;
@@ -37,6 +42,8 @@ struct parse_state {
   bool ran_something = false;
   /// Refuse unknown `${VAR}`s.
   bool check_variables = true;
+  /// Refuse a real `connect` before a `server` step.
+  bool connect_needs_server = true;
 
   /// `path` relative to `directory`, unless absolute.
   std::string resolve(const std::string& path) const {

@@ -30,7 +30,7 @@ file_run not_run(const std::string& file, const script_error& err) {
   run.file = file;
   run.included_file = err.file;
   run.line = err.line;
-  run.message = err.message;
+  run.message = with_origin_notes(err.message, err.origins, file);
   run.log = error_line(run);
   return run;
 }

@@ -79,6 +79,19 @@ enum class step_kind : std::uint8_t {
   expect_ui_count,
 };
 
+/// How a step came to be where it runs: one `repeat` pass that made this
+/// copy of it, or one `include` line that brought it in.
+struct step_origin {
+  /// The file of the `repeat` or `include` line; empty for the script itself.
+  std::string file;
+  /// That line, from 1.
+  std::size_t line = 0;
+  /// `repeat`: which pass made the copy, from 1; 0 for an `include`.
+  std::uint64_t pass = 0;
+  /// `repeat`: how many passes it makes; 0 for an `include`.
+  std::uint64_t passes = 0;
+};
+
 /// One line of a script that does something.
 struct script_step {
   /// The file the step comes from when an `include` brought it in; empty
@@ -88,6 +101,9 @@ struct script_step {
   std::size_t line = 0;
   /// The line as written, without its comment and surrounding blanks.
   std::string source;
+  /// The `repeat` passes and `include` lines it came through, innermost
+  /// first; empty for a step written once in the script itself.
+  std::vector<step_origin> origins;
   /// What the step does; says which fields below are meaningful.
   step_kind kind = step_kind::setup;
   /// The peer the step is about.
@@ -143,6 +159,8 @@ struct script_error {
   std::size_t line = 0;
   /// What is wrong, for people.
   std::string message;
+  /// The `include` lines that lead to `file`, innermost first.
+  std::vector<step_origin> origins;
 };
 
 /// A script, or the first error in it.
@@ -167,6 +185,10 @@ struct script_parse_options {
   /// Refuse a `${VAR}` that names neither a variable set earlier nor one of
   /// the environment. Off to list a script whose environment is not set.
   bool check_variables = true;
+  /// Refuse a `connect` in mode real before a `server` step. Off where the
+  /// caller refuses `connect` itself, with its own reason (the client's
+  /// sequences, which run on the client's open connections).
+  bool connect_needs_server = true;
 };
 
 /// Parses a script with `options` (see the overload below).
@@ -198,6 +220,13 @@ std::string send_payload(const script_step& step);
 std::string substitute_variables(const std::string& text,
                                  const std::map<std::string, std::string>& variables,
                                  std::string* unknown = nullptr);
+
+/// `message`, then a line for each `repeat` pass and `include` a step or
+/// error came through, innermost first: "FILE:LINE: note: in pass P of N
+/// of this repeat" or "FILE:LINE: note: included from here" (`name` stands
+/// for the script's own file). `message` alone when `origins` is empty.
+std::string with_origin_notes(std::string message, const std::vector<step_origin>& origins,
+                              const std::string& name);
 
 /// Parses a duration such as "250ms" or "2s".
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) noexcept;
