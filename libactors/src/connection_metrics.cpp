@@ -32,6 +32,19 @@ double seconds_since(std::chrono::steady_clock::time_point when) {
   return std::chrono::duration<double>(std::max(since, decltype(since)::zero())).count();
 }
 
+// The figures the registry exports, in the order it exports them.
+void add_exported_figures(actor_metrics& m, const connection_stats& stats, double queued_bytes,
+                          double socket_reads, double socket_writes, double credit) {
+  m.add("frames_received_total", metric_type::counter, stats.frames_in);
+  m.add("bytes_received_total", metric_type::counter, stats.bytes_in);
+  m.add("frames_sent_total", metric_type::counter, stats.frames_out);
+  m.add("bytes_sent_total", metric_type::counter, stats.bytes_out);
+  m.add("bytes_queued", metric_type::gauge, queued_bytes);
+  m.add("socket_reads_total", metric_type::counter, socket_reads);
+  m.add("socket_writes_total", metric_type::counter, socket_writes);
+  m.add("read_credit", metric_type::gauge, credit);
+}
+
 } // namespace
 
 actor_metrics connection_metrics(connection_broker* self) {
@@ -44,16 +57,17 @@ actor_metrics connection_metrics(connection_broker* self) {
            + (st.tls_version.empty() ? "" : " " + st.tls_version);
   m.state = state_name(st);
   m.mailbox = self->mailbox().size();
-  m.add("frames_received_total", metric_type::counter, st.stats.frames_in);
-  m.add("bytes_received_total", metric_type::counter, st.stats.bytes_in);
-  m.add("frames_sent_total", metric_type::counter, st.stats.frames_out);
-  m.add("bytes_sent_total", metric_type::counter, st.stats.bytes_out);
-  m.add("bytes_queued", metric_type::gauge, st.queued_bytes);
-  m.add("socket_reads_total", metric_type::counter, st.socket_reads);
-  m.add("socket_writes_total", metric_type::counter, st.socket_writes);
-  m.add("read_credit", metric_type::gauge, st.credit > 0 ? st.credit : 0);
+  add_exported_figures(m, st.stats, st.queued_bytes, st.socket_reads, st.socket_writes,
+                       st.credit > 0 ? st.credit : 0);
   m.add("seconds_since_read", metric_type::detail, seconds_since(st.last_read));
   m.add("seconds_since_write", metric_type::detail, seconds_since(st.last_write));
+  return m;
+}
+
+actor_metrics connection_metrics_at_zero() {
+  actor_metrics m;
+  m.kind = "connection";
+  add_exported_figures(m, connection_stats{}, 0, 0, 0, 0);
   return m;
 }
 

@@ -30,6 +30,10 @@ void notify_error(connection_broker* self, error_kind kind, std::string msg);
 /// The connection's figures for a metrics registry (connection_metrics.cpp).
 actor_metrics connection_metrics(connection_broker* self);
 
+/// A connection's exported figures, all 0: what a server declares to its
+/// registry so that the connection series exist before the first peer.
+actor_metrics connection_metrics_at_zero();
+
 /// Answers the drain_atom requests whose mark the write queue is down to.
 void answer_drains(connection_broker* self);
 

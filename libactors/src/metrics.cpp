@@ -176,18 +176,13 @@ struct registry_state {
 // scrapes a second).
 using registry_actor = caf::stateful_actor<registry_state, caf::io::broker>;
 
-void retire(registry_actor* self, actor_metrics& last) {
-  auto& st = self->state;
-  auto sender = caf::actor_cast<caf::actor_addr>(self->current_sender());
-  if (st.live.erase(sender) > 0)
-    self->demonitor(sender);
-  if (st.collects > 0)
-    st.retirements.emplace_back(st.next_retirement++, sender);
+// Adds the counters of `last` to its kind's ended actors. Gauges are kept at
+// 0, so their series stay exported (at 0) once the last actor of a kind has
+// ended.
+void add_ended(registry_state& st, const actor_metrics& last) {
   auto& sum = st.ended[last.kind];
   sum.kind = last.kind;
   sum.name = last.kind + " (ended)";
-  // Counters add up; gauges are kept at 0, so their series stay exported
-  // (at 0) once the last actor of a kind has ended.
   for (auto& sample : last.samples) {
     if (sample.type == metric_type::detail)
       continue;
@@ -199,6 +194,16 @@ void retire(registry_actor* self, actor_metrics& last) {
     else
       i->value += value;
   }
+}
+
+void retire(registry_actor* self, actor_metrics& last) {
+  auto& st = self->state;
+  auto sender = caf::actor_cast<caf::actor_addr>(self->current_sender());
+  if (st.live.erase(sender) > 0)
+    self->demonitor(sender);
+  if (st.collects > 0)
+    st.retirements.emplace_back(st.next_retirement++, sender);
+  add_ended(st, last);
 }
 
 void finish(registry_actor* self, const std::shared_ptr<collect_job>& job) {
@@ -287,6 +292,11 @@ caf::behavior registry(registry_actor* self) {
       self->state.live.emplace(who.address(), std::move(who));
     },
     [=](metrics_retire_atom, actor_metrics& last) { retire(self, last); },
+    [=](metrics_declare_atom, actor_metrics& zero) {
+      for (auto& sample : zero.samples)
+        sample.value = 0; // declared, not counted
+      add_ended(self->state, zero);
+    },
     [=](metrics_collect_atom) {
       auto promise = self->make_response_promise<metrics_snapshot>();
       collect(self, [=](metrics_snapshot& snapshot) mutable {

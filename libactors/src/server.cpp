@@ -14,6 +14,7 @@
 #include "actors/connection.hpp"
 #include "actors/event_source.hpp"
 #include "connection_broker.hpp"
+#include "connection_steps.hpp"
 #include "descriptor_table.hpp"
 #include "tcp_socket.hpp"
 #include "tcp_doorman.hpp"
@@ -139,8 +140,11 @@ caf::behavior acceptor(acceptor_broker* self, int listener_fd, std::string addre
   ignore_what_comes_back(self); // its observer's business
   st.address = std::move(address);
   st.options = std::move(options);
-  if (auto& registry = st.options.connection.metrics)
+  if (auto& registry = st.options.connection.metrics) {
     self->send(registry, metrics_register_atom_v, caf::actor{self});
+    // Its connections' series from the start, not from the first peer on.
+    self->send(registry, metrics_declare_atom_v, detail::connection_metrics_at_zero());
+  }
   st.tls = std::move(tls);
   st.make_session = std::move(make_session);
   // Our doorman: its peers get our TCP scribe (see tcp_scribe.hpp).

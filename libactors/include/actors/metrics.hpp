@@ -111,7 +111,9 @@ std::string metric_help(const std::string& kind, const std::string& name);
 std::string render_prometheus(const metrics_snapshot& snapshot);
 
 /// Spawns a registry. Send it `metrics_register_atom, caf::actor` from an
-/// actor to register it, `metrics_retire_atom, actor_metrics` when it ends;
+/// actor to register it, `metrics_retire_atom, actor_metrics` when it ends,
+/// and `metrics_declare_atom, actor_metrics` for series that should be
+/// exported (at 0) before any actor of their kind exists;
 /// ask it `metrics_collect_atom` (-> metrics_snapshot) or
 /// `metrics_prometheus_atom` (-> std::string; a text at most 100 ms old is
 /// served again, so eager or many scrapers cost one collect per 100 ms).
@@ -137,5 +139,9 @@ CAF_BEGIN_TYPE_ID_BLOCK(actors_metrics, caf::first_custom_type_id + 500)
   CAF_ADD_ATOM(actors_metrics, actors, metrics_collect_atom, "m_collect")
   /// Request to the registry: reply with the Prometheus text.
   CAF_ADD_ATOM(actors_metrics, actors, metrics_prometheus_atom, "m_prom")
+  /// Actor -> registry: a kind's series exist, at 0, before any actor of
+  /// it does (`metrics_declare_atom, actor_metrics`; a server declares its
+  /// connections').
+  CAF_ADD_ATOM(actors_metrics, actors, metrics_declare_atom, "m_declare")
 
 CAF_END_TYPE_ID_BLOCK(actors_metrics)
