@@ -118,6 +118,15 @@ caf::behavior echo_session(caf::io::broker* self, actors::connection_actor conn)
   };
 }
 
+// `message` with the library's option named as this program's user knows
+// it: max_datagram_size is set from --max-frame.
+std::string in_our_terms(std::string message) {
+  const std::string option = "max_datagram_size";
+  if (auto at = message.find(option); at != std::string::npos)
+    message.replace(at, option.size(), "--max-frame");
+  return message;
+}
+
 // The UDP endpoint's subscriber: sends each datagram back to its sender and
 // gives the read credit back only then. Colocated with the endpoint too.
 caf::behavior udp_echo_session(caf::io::broker* self) {
@@ -131,7 +140,7 @@ caf::behavior udp_echo_session(caf::io::broker* self) {
       self->send(endpoint, actors::credit_atom_v,
                  static_cast<std::uint32_t>(batch.datagrams.size()));
     },
-    [=](const actors::udp_error& err) { std::cerr << "udp: " + err.message + "\n"; },
+    [=](const actors::udp_error& err) { std::cerr << "udp: " + in_our_terms(err.message) + "\n"; },
     [=](const actors::udp_closed&) { self->quit(); },
   };
 }

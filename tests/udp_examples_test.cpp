@@ -263,5 +263,5 @@ TEST_CASE("echo_server --udp --max-frame bounds datagrams as it bounds lines") {
   auto text = server.read_stderr(10s);
   CHECK(server.wait_exit(5s) == 0);
   CHECK_THAT(text, Catch::Contains("udp: 2 datagrams in, 2 out") && Catch::Contains("1 too large")
-                     && Catch::Contains("larger than max_datagram_size (10 bytes) dropped"));
+                     && Catch::Contains("larger than --max-frame (10 bytes) dropped"));
 }
