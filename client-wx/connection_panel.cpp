@@ -151,7 +151,7 @@ void ConnectionPanel::SetState(std::uint64_t connection, const wxString& peer,
 wxString ConnectionPanel::OpenState(const actors::ui_event& connected) {
   // UDP has no connection: an endpoint is open, whether it has a remote
   // peer or only receives (its peer column then shows its own address).
-  if (IsUdpAddress(wxString::FromUTF8(connected.address)))
+  if (connected.kind == actors::ui_event_kind::opened)
     return "open";
   wxString state = connected.listener != 0
                      ? wxString::Format("accepted by L%llu",
@@ -210,6 +210,7 @@ void ConnectionPanel::Apply(const std::vector<actors::ui_event>& events) {
         figures_[event.connection].frames_in += event.dropped;
         break;
       case kind::connected:
+      case kind::opened:
         open_.insert(event.connection);
         figures_[event.connection]; // zeros until its first frame
         SetState(event.connection, wxString::FromUTF8(event.address), OpenState(event));

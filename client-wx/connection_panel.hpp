@@ -88,7 +88,7 @@ private:
   long RowOf(std::uint64_t connection);
   long AppendRow(const wxString& label, std::uint64_t connection);
   void SetState(std::uint64_t connection, const wxString& peer, const wxString& state);
-  // The state a `connected` event opens a row with.
+  // The state a `connected` or `opened` event opens a row with.
   static wxString OpenState(const actors::ui_event& connected);
 
   std::map<std::uint64_t, long> rows_;

@@ -590,6 +590,18 @@ TEST_CASE_METHOD(gui_fixture, "UDP endpoints show each datagram with its peer, a
   // UDP has no connection: both endpoints are open, neither "connected".
   CHECK(panel.GetItemText(listening, 2) == "open");
   CHECK(panel.GetItemText(find_row(to_remote), 2) == "open");
+  // So says the traffic view's Dir column.
+  {
+    auto& rows = frame->Traffic().Model();
+    std::size_t shown = 0;
+    for (std::size_t i = 0; i < rows.Size(); ++i)
+      if (rows.Text(i).rfind("UDP ", 0) == 0) {
+        ++shown;
+        auto text = frame->Traffic().RowText(i, 200).ToStdString();
+        CHECK_THAT(text, Catch::Contains(" opened ") && !Catch::Contains("connected"));
+      }
+    CHECK(shown == 2);
+  }
 
   // A datagram in: shown with its sender.
   testing_support::udp_peer sender;

@@ -450,7 +450,7 @@ TEST_CASE_METHOD(real_fixture, "a UDP endpoint reports to the bridge: opened, ea
   options.read_credit = 200; // the bridge gives it back as the UI takes them
   auto endpoint = udp_open(sys, "127.0.0.1", 0, bridge, options);
   REQUIRE(endpoint);
-  await(ui_counter::connected, 1);
+  await(ui_counter::opened, 1);
   testing_support::udp_peer peer;
   // Ten rounds of 100: five times the initial credit, so it must come back.
   for (int round = 1; round <= 10; ++round) {
@@ -466,7 +466,8 @@ TEST_CASE_METHOD(real_fixture, "a UDP endpoint reports to the bridge: opened, ea
 
 TEST_CASE("UDP events become value-only UI events, each datagram naming its peer") {
   auto opened = to_ui_event(udp_ready{7, "0.0.0.0:5000", "", {}});
-  CHECK(opened.kind == ui_event_kind::connected);
+  CHECK(opened.kind == ui_event_kind::opened); // not "connected": nothing connects
+  CHECK(std::string{to_string(opened.kind)} == "opened");
   CHECK(opened.connection == 7);
   CHECK(opened.address == "udp://0.0.0.0:5000");
   CHECK(opened.message == "UDP on 0.0.0.0:5000");

@@ -16,6 +16,7 @@ const char* to_string(ui_event_kind kind) noexcept {
     case ui_event_kind::listening: return "listening";
     case ui_event_kind::stop_requested: return "stop_requested";
     case ui_event_kind::peer_finished: return "peer_finished";
+    case ui_event_kind::opened: return "opened";
   }
   return "unknown";
 }
@@ -115,7 +116,7 @@ ui_event to_ui_event(peer_finished event) {
 
 ui_event to_ui_event(udp_ready event) {
   ui_event result;
-  result.kind = ui_event_kind::connected;
+  result.kind = ui_event_kind::opened;
   result.connection = event.id;
   result.time = wall_clock_now();
   result.address = "udp://" + (event.remote.empty() ? event.local : event.remote);

@@ -49,13 +49,17 @@ enum class ui_event_kind : std::uint8_t {
   /// The UI bridge then closes that connection (flushing what is queued),
   /// so `disconnected` follows.
   peer_finished,
+  /// A UDP endpoint is open (nothing connects over UDP; datagrams may come
+  /// and go): `address` is "udp://ADDRESS:PORT", its remote or else its
+  /// local address, and `message` says so ("UDP on ...", "UDP to ... from ...").
+  opened,
 };
 
 /// The number of `ui_event_kind` values, for tables indexed by kind.
-constexpr std::size_t ui_event_kind_count = 10;
+constexpr std::size_t ui_event_kind_count = 11;
 
 // A new kind goes last; this fails until the count above follows it.
-static_assert(static_cast<std::size_t>(ui_event_kind::peer_finished) + 1
+static_assert(static_cast<std::size_t>(ui_event_kind::opened) + 1
                 == ui_event_kind_count,
               "ui_event_kind_count must follow the last ui_event_kind");
 

@@ -68,6 +68,7 @@ std::optional<ui_counter> kind_counter(ui_event_kind kind) {
     case ui_event_kind::listening: return ui_counter::listening;
     case ui_event_kind::stop_requested: return ui_counter::stop_requests;
     case ui_event_kind::peer_finished: return ui_counter::peer_finished;
+    case ui_event_kind::opened: return ui_counter::opened;
     case ui_event_kind::dropped: return std::nullopt;
   }
   return std::nullopt;
@@ -225,6 +226,7 @@ const char* to_string(ui_counter counter) noexcept {
     case ui_counter::out_of_order: return "out_of_order";
     case ui_counter::stop_requests: return "stop_requests";
     case ui_counter::peer_finished: return "peer_finished";
+    case ui_counter::opened: return "opened";
   }
   return "unknown";
 }

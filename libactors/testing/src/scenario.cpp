@@ -24,7 +24,8 @@ std::string quoted(const std::string& text) {
 std::string event_text(const ui_event& event) {
   switch (event.kind) {
     case ui_event_kind::connected:
-    case ui_event_kind::listening: return event.address;
+    case ui_event_kind::listening:
+    case ui_event_kind::opened: return event.address;
     case ui_event_kind::frame: return event.payload;
     case ui_event_kind::message:
     case ui_event_kind::stop_requested:

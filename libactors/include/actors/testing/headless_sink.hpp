@@ -56,13 +56,15 @@ enum class ui_counter : std::uint8_t {
   stop_requests,
   /// `peer_finished` events.
   peer_finished,
+  /// `opened` events (UDP endpoints).
+  opened,
 };
 
 /// The number of `ui_counter` values, for tables indexed by counter.
-constexpr std::size_t ui_counter_count = 15;
+constexpr std::size_t ui_counter_count = 16;
 
 // A new counter goes last; this fails until the count above follows it.
-static_assert(static_cast<std::size_t>(ui_counter::peer_finished) + 1
+static_assert(static_cast<std::size_t>(ui_counter::opened) + 1
                 == ui_counter_count,
               "ui_counter_count must follow the last ui_counter");
 
