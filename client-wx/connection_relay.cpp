@@ -51,6 +51,8 @@ struct relay_state {
   // connection the frames it got one by one (the rest it gets as counts).
   caf::actor recorder;
   std::map<actors::connection_id, std::uint64_t> recorded_in;
+  // The framing of each connection the workbench opened (by name).
+  std::map<actors::connection_id, std::string> framings;
   // Running sequences, which get a copy of every frame (sequence_runner.hpp):
   // usually one, briefly two while a new run replaces an old one.
   std::vector<caf::actor> taps;
@@ -293,8 +295,10 @@ void on_connected(relay_actor* self, actors::connected& ev) {
                               ? port_of(ev.peer)
                               : st.listener_ports[accepted->second];
   st.recorded_in[ev.id] = 0;
+  auto framing = st.framings.find(ev.id);
   record(self, rec_up_atom_v, std::uint64_t{ev.id}, ev.peer,
-         accepted != st.accepted_by.end(), !ev.tls_version.empty());
+         accepted != st.accepted_by.end(), !ev.tls_version.empty(),
+         framing == st.framings.end() ? std::string{"line"} : framing->second);
   if (accepted == st.accepted_by.end()) {
     self->delegate(st.bridge, std::move(ev));
     return;
@@ -466,6 +470,7 @@ caf::behavior connection_relay(relay_actor* self, caf::actor bridge, caf::actor 
       self->state.connections.erase(ev.id);
       self->state.recorded_in.erase(ev.id);
       self->state.service_ports.erase(ev.id);
+      self->state.framings.erase(ev.id);
       record(self, rec_gone_atom_v, std::uint64_t{ev.id}, ev.reason);
       for (auto& tap : self->state.taps)
         self->send(tap, ev);
@@ -518,6 +523,9 @@ caf::behavior connection_relay(relay_actor* self, caf::actor bridge, caf::actor 
       auto j = self->state.endpoints.find(id);
       if (j != self->state.endpoints.end())
         self->send(j->second.first, actors::close_atom_v);
+    },
+    [=](framing_of_atom, actors::connection_id id, std::string& framing) {
+      self->state.framings[id] = std::move(framing);
     },
     [=](listener_port_atom, actors::listener_id listener, std::uint16_t port) {
       self->state.listener_ports[listener] = port;

@@ -33,6 +33,10 @@ CAF_BEGIN_TYPE_ID_BLOCK(client_relay, caf::first_custom_type_id + 1450)
   /// (`listener_port_atom, actors::listener_id, uint16_t`), for rules
   /// limited to a port.
   CAF_ADD_ATOM(client_relay, client, listener_port_atom, "rl_lport")
+  /// Workbench -> relay: the connection it is about to open frames this way
+  /// (`framing_of_atom, actors::connection_id, name`: "line", "length16",
+  /// ...), for a recording to replay it so.
+  CAF_ADD_ATOM(client_relay, client, framing_of_atom, "rl_framing")
 
 CAF_END_TYPE_ID_BLOCK(client_relay)
 

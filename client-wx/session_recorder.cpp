@@ -53,8 +53,9 @@ caf::behavior session_recorder(recorder_actor* self, std::string path, caf::acto
   self->send(bridge, actors::make_message_event("recording the session to " + path));
   auto script = [self]() -> SessionScript& { return *self->state.script; };
   return {
-    [=](rec_up_atom, std::uint64_t id, const std::string& peer, bool accepted, bool tls) {
-      script().Connected(id, peer, accepted, tls);
+    [=](rec_up_atom, std::uint64_t id, const std::string& peer, bool accepted, bool tls,
+        const std::string& framing) {
+      script().Connected(id, peer, accepted, tls, framing);
     },
     [=](rec_open_atom, std::uint64_t id) { script().AlreadyOpen(id); },
     [=](rec_sent_atom, std::uint64_t id, const std::string& payload) {

@@ -15,7 +15,7 @@
 CAF_BEGIN_TYPE_ID_BLOCK(client_recorder, caf::first_custom_type_id + 1500)
 
   /// Relay -> recorder: connection `id` to "host:port" is up (`rec_up_atom,
-  /// id, peer, accepted by a listener, speaks TLS`).
+  /// id, peer, accepted by a listener, speaks TLS, framing name`).
   CAF_ADD_ATOM(client_recorder, client, rec_up_atom, "rec_up")
   /// Relay -> recorder: connection `id` was open before recording began.
   CAF_ADD_ATOM(client_recorder, client, rec_open_atom, "rec_open")

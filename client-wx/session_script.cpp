@@ -50,7 +50,7 @@ void SessionScript::FlushCount(Peer& peer) {
 }
 
 void SessionScript::Connected(std::uint64_t id, const std::string& peer, bool accepted,
-                              bool tls) {
+                              bool tls, const std::string& framing) {
   auto name = "c" + std::to_string(id);
   if (accepted) {
     out_ << "# " << name << ": accepted by a listener from " << peer
@@ -77,7 +77,8 @@ void SessionScript::Connected(std::uint64_t id, const std::string& peer, bool ac
   entry.generation = generation;
   if (tls)
     out_ << "# " << entry.name << " speaks TLS; to verify the server, use `tls ca FILE`\n";
-  Step("connect " + entry.name + (tls ? " tls insecure" : ""));
+  Step("connect " + entry.name + (tls ? " tls insecure" : "")
+       + (framing == "line" ? "" : " framing " + framing));
 }
 
 void SessionScript::AlreadyOpen(std::uint64_t id) {

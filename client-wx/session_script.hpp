@@ -31,8 +31,10 @@ public:
   SessionScript(std::ostream& out, const std::string& when);
 
   /// A connection is up: `peer` is "host:port"; `accepted` if a listener of
-  /// ours accepted it; `tls` if it speaks TLS.
-  void Connected(std::uint64_t id, const std::string& peer, bool accepted, bool tls);
+  /// ours accepted it; `tls` if it speaks TLS; `framing` how it cuts frames
+  /// ("line", "length16", ...: a scenario's `framing` names).
+  void Connected(std::uint64_t id, const std::string& peer, bool accepted, bool tls,
+                 const std::string& framing = "line");
 
   /// Was open when recording began, so the script cannot use it.
   void AlreadyOpen(std::uint64_t id);

@@ -17,6 +17,7 @@
 #include "actors/connection.hpp"
 #include "actors/connection_protocol.hpp"
 #include "actors/event_source.hpp"
+#include "actors/framing.hpp"
 #include "actors/log_writer.hpp"
 #include "actors/metrics.hpp"
 #include "actors/server.hpp"
@@ -182,6 +183,8 @@ caf::behavior workbench(workbench_actor* self, caf::actor bridge, caf::actor met
       connecting.connection = options.id;
       connecting.address = std::move(address);
       self->send(self->state.relay, std::move(connecting));
+      self->send(self->state.relay, framing_of_atom_v, options.id,
+                 std::string{actors::to_string(options.framing.kind)});
       actors::connect(self->system(), host, port, self->state.relay, std::move(options));
     },
     [=](listen_atom, const std::string& bind, std::uint16_t port,

@@ -32,6 +32,7 @@
 #include "connection_relay.hpp"
 #include "reply_rules.hpp"
 #include "sequence_runner.hpp"
+#include "session_recorder.hpp"
 #include "session_script.hpp"
 #include "support/child_process.hpp"
 #include "workbench.hpp"
@@ -50,7 +51,7 @@ std::string read_file(const std::string& path) {
 TEST_CASE("a recorded session is a script that parses back to the same bytes") {
   std::ostringstream out;
   client::SessionScript script{out, "in a test"};
-  // Any byte but a newline inside: the recording's peers speak lines.
+  // Any byte but a newline inside: c3 speaks lines.
   std::string binary{"a\0\"b\\\t\xff", 7};
   script.Connected(3, "127.0.0.1:7000", false, false);
   script.Sent(3, "hello");
@@ -64,6 +65,10 @@ TEST_CASE("a recorded session is a script that parses back to the same bytes") {
   script.PeerFinished(6);
   script.Disconnected(6, actors::error_kind::peer_closed);
   script.Closed(3);
+  // A length-prefixed peer may carry newlines; the replay must frame so.
+  std::string lines{"one\ntwo"};
+  script.Connected(7, "127.0.0.1:7000", false, false, "length16");
+  script.Sent(7, lines);
   script.Finish();
   auto text = out.str();
   INFO(text);
@@ -73,6 +78,7 @@ TEST_CASE("a recorded session is a script that parses back to the same bytes") {
   CHECK(text.find("connect c6 tls insecure\nexpect c6 finished\nexpect c6 closed\n")
         != std::string::npos);
   CHECK(text.find("ignored") == std::string::npos);
+  CHECK(text.find("connect c7 framing length16\nsend c7 \"one\\ntwo\"\n") != std::string::npos);
   CHECK(text.find("# c4: accepted by a listener") != std::string::npos);
   auto parsed = actors::testing::parse_script(text);
   INFO((parsed.error ? parsed.error->message : std::string{}));
@@ -225,6 +231,52 @@ TEST_CASE("a connection that ends while recording is recorded, and the client go
       CHECK(script.find("expect " + std::string{peer} + step) != std::string::npos);
   CHECK(script.find("# End of the recording") != std::string::npos);
   CHECK(read_file(bye.dir + "/stderr").find("unexpected message") == std::string::npos);
+}
+
+TEST_CASE("a recording keeps a connection's framing, so a length-prefixed session replays") {
+  // It wrote `connect cN` for every peer: the replay framed lines, and a
+  // frame with a newline inside could not be sent.
+  testing_support::child_process echo{{"socat", "TCP-LISTEN:0,bind=127.0.0.1,reuseaddr,fork",
+                                       "EXEC:cat"}};
+  auto port = echo.listening_port(10s);
+  REQUIRE(port);
+  char made[] = "/tmp/actors-record-XXXXXX";
+  REQUIRE(mkdtemp(made) != nullptr);
+  std::string dir = made;
+  auto path = dir + "/session.scn";
+  std::string name;
+  {
+    actors::system_config cfg;
+    caf::actor_system sys{cfg};
+    caf::scoped_actor bridge{sys};
+    auto bench = client::spawn_workbench(sys, bridge);
+    bridge->send(bench, client::record_atom_v, path);
+    actors::connection_options options;
+    options.framing.kind = actors::framing_kind::length16;
+    bridge->send(bench, client::connect_atom_v, std::string{"127.0.0.1"}, *port, options);
+    actors::connection_id id = 0;
+    bridge->receive([&](actors::connected& ev) { id = ev.id; }, caf::after(10s) >> [] {});
+    REQUIRE(id != 0);
+    name = "c" + std::to_string(id);
+    bridge->send(bench, actors::send_atom_v, id, std::string{"one\ntwo"});
+    auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (std::chrono::steady_clock::now() < deadline
+           && read_file(path).find("expect " + name + " frame") == std::string::npos)
+      std::this_thread::sleep_for(50ms);
+    bridge->send(bench, client::record_atom_v, std::string{});
+    bridge->request(bench, 10s, client::shutdown_atom_v)
+      .receive([](bool) {}, [](caf::error&) {});
+  }
+  auto script = read_file(path);
+  INFO(script);
+  CHECK(script.find("connect " + name + " framing length16\nsend " + name + " \"one\\ntwo\"\n"
+                    "expect " + name + " frame \"one\\ntwo\"\n")
+        != std::string::npos);
+  testing_support::child_process replay{{ACTORS_SCENARIO_PATH, path}};
+  auto replayed = replay.wait_exit(30s);
+  REQUIRE(replayed);
+  CHECK(*replayed == 0);
+  std::system(("rm -rf '" + dir + "'").c_str());
 }
 
 namespace {
