@@ -36,6 +36,7 @@
 #include "metrics_option.hpp"
 #include "tls_option.hpp"
 #include "serve_until_signal.hpp"
+#include "udp_buffer.hpp"
 
 namespace {
 
@@ -156,6 +157,7 @@ caf::expected<actors::udp_endpoint> open_udp_echo(caf::actor_system& sys,
   // lower than the default line's).
   options.max_datagram_size = std::min(max_frame, options.max_datagram_size);
   options.batch_datagrams = true;
+  options.receive_buffer_size = examples::udp_receive_buffer;
   options.log = log;
   options.metrics = metrics;
   auto session = actors::spawn_colocated(sys, udp_echo_session);

@@ -356,6 +356,11 @@ TEST_CASE_METHOD(udp_fixture, "without credit, datagrams are read, dropped and c
     REQUIRE(peer.send_to(endpoint.port, std::to_string(i)));
   for (int i = 0; i < 10; ++i)
     CHECK(expect<datagram_received>().payload == std::to_string(i));
+  // The subscriber hears of the drops, after what it got: the loss was silent.
+  auto told = expect<udp_error>();
+  CHECK(told.kind == error_kind::limit_reached);
+  CHECK_THAT(told.message, Catch::Matches("[0-9]+ datagrams? dropped: the subscriber had no "
+                                          "read credit left .*"));
   auto stats = await_stats(endpoint, [](const udp_stats& x) {
     return x.datagrams_in + x.dropped + x.dropped_by_kernel == 100;
   });
@@ -526,6 +531,10 @@ TEST_CASE_METHOD(udp_fixture, "a flood at a subscriber without credit keeps memo
                << stats.dropped_by_kernel << ", RSS growth " << growth_kib << " KiB");
   CHECK(sent == flood + 1);
   CHECK(stats.dropped + stats.dropped_by_kernel == static_cast<std::uint64_t>(sent));
+  // Told as they happened, once a second at most.
+  auto told = expect<udp_error>();
+  CHECK(told.kind == error_kind::limit_reached);
+  CHECK_THAT(told.message, Catch::Contains(" dropped"));
   CHECK(stats.datagrams_in == 0);
   CHECK(growth_kib < 64 * 1024);
 }
@@ -570,6 +579,7 @@ TEST_CASE_METHOD(udp_fixture, "an endpoint with a metrics registry is counted li
   auto check = testing_support::run_shell("promtool check metrics", text);
   INFO(check.out);
   CHECK(check.status == 0);
+  CHECK(expect<udp_error>().kind == error_kind::limit_reached); // the 3 drops, told
   self->send(endpoint.handle, close_atom_v);
   expect<udp_closed>();
   endpoints.clear();

@@ -4,9 +4,11 @@
 #include "actors/udp.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include <caf/actor_cast.hpp>
 #include <caf/io/broker.hpp>
@@ -35,6 +37,9 @@ struct udp_state {
   std::string remote;
   std::int64_t credit = 0;
   udp_stats stats;
+  // The counts when the subscriber was last told of drops, and when.
+  udp_stats told;
+  std::chrono::steady_clock::time_point drops_told_at;
 
   static inline const char* name = "actors.udp";
 };
@@ -122,6 +127,59 @@ void tell_wanted(udp_broker* self) {
     st.servant->set_wanted(credit_left(st));
 }
 
+// How often, at most, the subscriber hears that datagrams were dropped:
+// once per episode at a slow pace, once a second under a flood.
+constexpr std::chrono::seconds drops_told_every{1};
+
+// "N datagrams" with the right number.
+std::string datagrams(std::uint64_t count) {
+  return std::to_string(count) + (count == 1 ? " datagram" : " datagrams");
+}
+
+// Tells the subscriber of datagrams dropped for want of credit, or by the
+// kernel, since it was last told: it would not see them otherwise (UDP has
+// no push-back).
+void tell_drops(udp_broker* self) {
+  auto& st = self->state;
+  auto unwanted = st.stats.dropped - st.told.dropped;
+  auto by_kernel = st.stats.dropped_by_kernel - st.told.dropped_by_kernel;
+  auto now = std::chrono::steady_clock::now();
+  if ((unwanted == 0 && by_kernel == 0) || now - st.drops_told_at < drops_told_every)
+    return;
+  st.told = st.stats;
+  st.drops_told_at = now;
+  std::string message;
+  if (unwanted > 0)
+    message = datagrams(unwanted) + " dropped: the subscriber had no read credit left (it "
+                                    "grants more with credit_atom)";
+  if (by_kernel > 0)
+    message += (message.empty() ? "" : "; ") + datagrams(by_kernel)
+               + " dropped by the kernel: the socket's receive buffer was full (a larger "
+                 "receive_buffer_size holds more)";
+  report(self, {error_kind::limit_reached, std::move(message), {}});
+}
+
+// Hands `all` to the subscriber, each taking a unit of credit.
+void deliver(udp_broker* self, std::vector<datagram>& all) {
+  auto& st = self->state;
+  if (all.empty())
+    return;
+  st.credit -= static_cast<std::int64_t>(all.size());
+  tell_wanted(self);
+  st.stats.datagrams_in += all.size();
+  for (auto& d : all) {
+    st.stats.bytes_in += d.payload.size();
+    log_event(self, direction::in, d.peer, d.payload);
+  }
+  if (st.options.batch_datagrams) {
+    self->send(st.subscriber, datagrams_received{st.stats.id, std::move(all)});
+    return;
+  }
+  for (auto& d : all)
+    self->send(st.subscriber, datagram_received{st.stats.id, std::move(d.peer),
+                                                std::move(d.payload)});
+}
+
 // Delivers what the credit allows; the rest is dropped and counted.
 void on_read(udp_broker* self, detail::udp_read_msg& msg) {
   auto& st = self->state;
@@ -141,22 +199,8 @@ void on_read(udp_broker* self, detail::udp_read_msg& msg) {
     std::clamp<std::int64_t>(st.credit, 0, static_cast<std::int64_t>(all.size())));
   st.stats.dropped += all.size() - delivered;
   all.resize(delivered);
-  if (all.empty())
-    return;
-  st.credit -= static_cast<std::int64_t>(delivered);
-  tell_wanted(self);
-  st.stats.datagrams_in += delivered;
-  for (auto& d : all) {
-    st.stats.bytes_in += d.payload.size();
-    log_event(self, direction::in, d.peer, d.payload);
-  }
-  if (st.options.batch_datagrams) {
-    self->send(st.subscriber, datagrams_received{st.stats.id, std::move(all)});
-    return;
-  }
-  for (auto& d : all)
-    self->send(st.subscriber, datagram_received{st.stats.id, std::move(d.peer),
-                                                std::move(d.payload)});
+  deliver(self, all);
+  tell_drops(self); // after what was delivered, which came first
 }
 
 // Sends one datagram to `to` (the remote peer if null) within the limits.

@@ -30,7 +30,10 @@ struct udp_endpoint {
 /// `datagrams_received` per read with `batch_datagrams`), `udp_error` for
 /// every problem (the endpoint goes on), and exactly one `udp_closed` as the
 /// last event, after which the actor exits. UDP has no push-back: what
-/// arrives without credit is dropped and counted (`udp_stats::dropped`).
+/// arrives without credit is dropped and counted (`udp_stats::dropped`,
+/// and `dropped_by_kernel` for what the socket's buffer could not hold),
+/// and the subscriber hears of it by a `udp_error` (limit_reached, with the
+/// counts) at most once a second.
 ///
 /// An empty `bind_address` binds the wildcard address of the remote peer's
 /// family (IPv4 without one). Names are resolved on the calling thread: pass
@@ -44,7 +47,7 @@ struct udp_endpoint {
 /// A responder that answers each datagram to its sender. The events carry
 /// no handle: keep the one from `udp_ready`. Each datagram uses one unit of
 /// credit, so grant it back, or the endpoint goes deaf after `read_credit`
-/// (1024) datagrams, dropping and counting the rest:
+/// (1024) datagrams, dropping and counting the rest (and saying so):
 ///
 ///     auto responder = system.spawn([](caf::event_based_actor* self) {
 ///       auto endpoint = std::make_shared<actors::udp_endpoint_actor>();
