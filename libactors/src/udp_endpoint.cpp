@@ -150,12 +150,12 @@ void tell_drops(udp_broker* self) {
   st.drops_told_at = now;
   std::string message;
   if (unwanted > 0)
-    message = datagrams(unwanted) + " dropped: the subscriber had no read credit left (it "
-                                    "grants more with credit_atom)";
+    message = datagrams(unwanted) + " dropped: they came faster than they were taken (no "
+                                    "read credit left)";
   if (by_kernel > 0)
     message += (message.empty() ? "" : "; ") + datagrams(by_kernel)
-               + " dropped by the kernel: the socket's receive buffer was full (a larger "
-                 "receive_buffer_size holds more)";
+               + " dropped by the kernel: they came faster than they were read (the "
+                 "socket's receive buffer was full)";
   report(self, {error_kind::limit_reached, std::move(message), {}});
 }
 

@@ -33,7 +33,8 @@ struct udp_endpoint {
 /// arrives without credit is dropped and counted (`udp_stats::dropped`,
 /// and `dropped_by_kernel` for what the socket's buffer could not hold),
 /// and the subscriber hears of it by a `udp_error` (limit_reached, with the
-/// counts) at most once a second.
+/// counts) at most once a second: grant credit sooner, or raise
+/// `udp_options::receive_buffer_size`.
 ///
 /// An empty `bind_address` binds the wildcard address of the remote peer's
 /// family (IPv4 without one). Names are resolved on the calling thread: pass
