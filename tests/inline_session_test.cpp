@@ -353,3 +353,30 @@ TEST_CASE_METHOD(fixture, "a subscriber that drops the events it does not handle
     CHECK(expect<disconnected>().reason == error_kind::peer_closed);
   self->send_exit(subscriber, caf::exit_reason::user_shutdown);
 }
+
+TEST_CASE_METHOD(fixture, "listen without a subscriber serves inline sessions, and ends its event sink with the server") {
+  auto running_before = sys.registry().running();
+  server_options opts;
+  opts.connection.inline_session = [] { return std::make_unique<shouting_session>(); };
+  auto srv = listen(sys, opts);
+  REQUIRE(srv);
+  {
+    raw_socket peer{srv->port};
+    REQUIRE(peer.write_all(numbered_lines(100, "")));
+    CHECK(peer.read_lines(100, 10s) == numbered_lines(100, "!"));
+  }
+  // The events went to its own sink, not here.
+  CHECK(no_frame_events(100ms));
+  // Closed, the server takes its sink along: no actor is left behind.
+  self->monitor(srv->acceptor);
+  self->send(srv->acceptor, close_atom_v);
+  self->receive([](const caf::down_msg&) {}, caf::after(5s) >> [] { FAIL("no down"); });
+  for (int i = 0; i < 100 && sys.registry().running() > running_before; ++i)
+    std::this_thread::sleep_for(10ms);
+  CHECK(sys.registry().running() == running_before);
+  // Without an inline session, someone must take the frames.
+  auto refused = listen(sys, server_options{});
+  REQUIRE_FALSE(refused);
+  CHECK(kind_of(refused.error()) == error_kind::invalid_argument);
+  CHECK_THAT(message_of(refused.error()), Catch::Contains("needs connection.inline_session"));
+}

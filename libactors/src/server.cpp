@@ -6,6 +6,7 @@
 
 #include <caf/actor_cast.hpp>
 #include <caf/actor_system.hpp>
+#include <caf/send.hpp>
 #include <caf/io/broker.hpp>
 #include <caf/io/middleman.hpp>
 #include <caf/io/system_messages.hpp>
@@ -182,6 +183,17 @@ caf::behavior acceptor(acceptor_broker* self, int listener_fd, std::string addre
   };
 }
 
+// The subscriber of connections whose inline session needs none: it drops
+// their events (connections do not mind) and ends with the server, whose
+// acceptor it is sent.
+caf::behavior ignore_events(caf::io::broker* self) {
+  self->set_default_handler(caf::drop);
+  self->set_down_handler([self](caf::down_msg&) { self->quit(); });
+  return {
+    [self](caf::actor& acceptor) { self->monitor(acceptor); },
+  };
+}
+
 } // namespace
 
 caf::expected<server> listen(caf::actor_system& system, server_options options,
@@ -228,6 +240,22 @@ caf::expected<server> listen(caf::actor_system& system, server_options options,
                       "ignores them)");
   return listen(system, std::move(options),
                 [subscriber](const connection_actor&) { return subscriber; });
+}
+
+caf::expected<server> listen(caf::actor_system& system, server_options options) {
+  if (!options.connection.inline_session)
+    return caf::make_error(error_kind::invalid_argument,
+                           "listen without a subscriber needs connection.inline_session, "
+                           "which answers the frames; otherwise pass a subscriber or a "
+                           "session factory");
+  auto ignoring = system.middleman().spawn_broker(ignore_events);
+  auto srv = listen(system, std::move(options), ignoring);
+  if (!srv) {
+    caf::anon_send_exit(ignoring, caf::exit_reason::user_shutdown);
+    return srv;
+  }
+  caf::anon_send(ignoring, caf::actor_cast<caf::actor>(srv->acceptor));
+  return srv;
 }
 
 } // namespace actors

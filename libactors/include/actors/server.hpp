@@ -100,4 +100,13 @@ caf::expected<server> listen(caf::actor_system& system, server_options options,
 caf::expected<server> listen(caf::actor_system& system, server_options options,
                         caf::actor subscriber);
 
+/// Like `listen`, for connections whose inline session
+/// (`options.connection.inline_session`) is all they need: their other
+/// events (`connected`, errors, `disconnected`) go to an actor that drops
+/// them and ends with the server. Refused peers still reach
+/// `options.observer`; to see a connection's errors (a session that threw),
+/// pass a subscriber instead. Errors as above, and invalid_argument without
+/// an inline session.
+caf::expected<server> listen(caf::actor_system& system, server_options options);
+
 } // namespace actors
