@@ -190,12 +190,19 @@ caf::behavior udp_printer(caf::stateful_actor<udp_printer_state>* self,
       self->state.endpoint = ready.handle;
       self->send(main_actor, true);
     },
-    [=](const actors::datagram_received& d) {
+    [=](const actors::datagrams_received& batch) {
       // One line per datagram; many peers (ncat -u) end theirs with one.
-      bool has_newline = !d.payload.empty() && d.payload.back() == '\n';
-      std::cout << d.payload << (has_newline ? "" : "\n") << std::flush;
-      ++self->state.arrivals;
-      self->send(self->state.endpoint, actors::credit_atom::value, std::uint32_t{1});
+      // A read's datagrams go out in one write, which keeps up with a burst.
+      std::string lines;
+      for (auto& d : batch.datagrams) {
+        lines += d.payload;
+        if (d.payload.empty() || d.payload.back() != '\n')
+          lines += '\n';
+      }
+      std::cout << lines << std::flush;
+      self->state.arrivals += batch.datagrams.size();
+      self->send(self->state.endpoint, actors::credit_atom::value,
+                 static_cast<std::uint32_t>(batch.datagrams.size()));
       if (self->state.input_done)
         await_quiet();
     },
@@ -315,9 +322,7 @@ int main(int argc, char** argv) {
     options.remote_host = s.host;
     options.remote_port = s.port;
     options.receive_buffer_size = examples::udp_receive_buffer;
-    // Printing takes a write per line: what the larger buffer holds may
-    // wait in the printer's mailbox (bounded by this) rather than be dropped.
-    options.read_credit = 65'536;
+    options.batch_datagrams = true;
     options.log = log;
     auto udp = actors::udp_open(sys, "", 0, print, options);
     if (!udp) {

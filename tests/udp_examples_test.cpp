@@ -136,9 +136,10 @@ TEST_CASE("100,000 datagrams through echo_server --udp: what the server counts i
 }
 
 TEST_CASE("a burst of 1,000 lines through line_client --udp comes back whole from echo_server --udp") {
-  // Both ask for a 4 MiB receive buffer. With the system's default (208
-  // KiB, about 270 small datagrams), `seq 1 1000 | line_client --udp`
-  // got about 500 of its 1,000 lines back on loopback.
+  // Both ask for a 4 MiB receive buffer, and line_client prints a read's
+  // datagrams in one write. With the system's default (208 KiB, about 270
+  // small datagrams) and a write per line, `seq 1 1000 | line_client
+  // --udp` got about 500 of its 1,000 lines back on loopback.
   auto [server, port] = start_udp_echo();
   child_process client{{example("line_client"), "--udp", "--wait", "500", "127.0.0.1",
                         std::to_string(port)},
