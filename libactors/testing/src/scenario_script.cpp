@@ -756,11 +756,10 @@ std::string script_parser::open_block(std::vector<token>& tokens, script_step& s
   return {};
 }
 
-// The copy of `step` that pass `pass` of the repeat `head` makes.
-script_step made_by(const script_step& step, const script_step& head, std::uint64_t pass) {
-  auto copy = step;
-  copy.origins.push_back(step_origin{head.file, head.line, pass, head.number});
-  return copy;
+// `step` as pass `pass` of the repeat `head` makes it.
+script_step made_by(script_step step, const script_step& head, std::uint64_t pass) {
+  step.origins.push_back(step_origin{head.file, head.line, pass, head.number});
+  return step;
 }
 
 std::string script_parser::close_block() {
@@ -790,12 +789,11 @@ std::string script_parser::close_block() {
         return err;
   // The last pass: the steps as parsed, counted already.
   state_.steps_left += body.size();
-  for (auto& step : body) {
-    if (head.number > 1)
-      step.origins.push_back(step_origin{head.file, head.line, head.number, head.number});
-    if (auto err = add(std::move(step)); !err.empty())
+  for (auto& step : body)
+    if (auto err = add(head.number > 1 ? made_by(std::move(step), head, head.number)
+                                       : std::move(step));
+        !err.empty())
       return err;
-  }
   return {};
 }
 
