@@ -6,7 +6,9 @@ if(ACTORS_SANITIZE)
   add_link_options(-fsanitize=${ACTORS_SANITIZE})
   # Sanitizer instrumentation makes GCC's -Wmaybe-uninitialized fire on
   # inlined CAF code (caf::optional) that is fine without it.
-  add_compile_options(-Wno-maybe-uninitialized)
+  if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+    add_compile_options(-Wno-maybe-uninitialized)
+  endif()
   # Reports stay recoverable so that the suppression files in
   # tests/sanitizers/ work; UBSAN_OPTIONS=halt_on_error=1 makes every
   # unsuppressed report fatal (cmake/bootstrap.sh sets it).

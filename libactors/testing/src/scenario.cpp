@@ -12,9 +12,7 @@ namespace actors::testing {
 
 namespace {
 
-std::string ms(std::chrono::milliseconds duration) {
-  return std::to_string(duration.count()) + " ms";
-}
+using detail::ms;
 
 std::string quoted(const std::string& text) {
   return "\"" + text + "\"";

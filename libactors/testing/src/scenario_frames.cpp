@@ -17,13 +17,11 @@ namespace actors::testing {
 
 namespace {
 
+using detail::ms;
+
 using clock_type = std::chrono::steady_clock;
 using detail::arrival;
 using detail::arrival_kind;
-
-std::string ms(std::chrono::milliseconds duration) {
-  return std::to_string(duration.count()) + " ms";
-}
 
 std::chrono::milliseconds until(clock_type::time_point deadline) {
   return std::max(std::chrono::milliseconds{0},

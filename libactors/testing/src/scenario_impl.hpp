@@ -6,6 +6,7 @@
 // Internal to actors::testing.
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -20,6 +21,15 @@
 #include "scenario_runtime.hpp"
 
 namespace actors::testing {
+
+namespace detail {
+
+/// "250 ms": a timeout as the scenario's failure messages name it.
+inline std::string ms(std::chrono::milliseconds duration) {
+  return std::to_string(duration.count()) + " ms";
+}
+
+} // namespace detail
 
 struct scenario::impl {
   explicit impl(scenario_options opts);
