@@ -12,7 +12,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 jobs=${ACTORS_JOBS:-2}
 
 build_packages=(g++ cmake ninja-build pkg-config libcaf-dev libssl-dev libwxgtk3.2-dev libre2-dev catch2)
-test_packages=(xvfb xauth socat ncat clang libclang-rt-14-dev doxygen graphviz libasio-dev python3 openssl curl prometheus)
+test_packages=(xvfb xauth socat ncat clang libclang-rt-14-dev lld doxygen graphviz libasio-dev python3 openssl curl prometheus)
 run_packages=()
 bench_packages=(python3-tk)
 
@@ -155,10 +155,14 @@ run_sanitized() {
   say "building and testing with -fsanitize=$sanitizers$([ $fuzzers = OFF ] || echo ', with the fuzzers')"
   # Unity builds (a few sources per translation unit) compile the libraries
   # in about two thirds of the time: CAF's templates are instantiated once
-  # per batch instead of once per file. Only here: the main stage compiles
-  # each file alone, so a missing include still fails there.
+  # per batch instead of once per file; and LLVM's linker links a sanitized
+  # test in a quarter of the time of GNU ld (1.1 s against 4.3 s). Only
+  # here: the main stage builds as a user's machine does, each file alone
+  # and with GNU ld, so a missing include or a library order that only lld
+  # forgives still fails there.
   CXX=$compiler cmake -S "$root" -B "$dir" -G Ninja "${test_build_flags[@]}" \
     "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=$level -g1 -DNDEBUG" \
+    -DCMAKE_EXE_LINKER_FLAGS=-fuse-ld=lld -DCMAKE_SHARED_LINKER_FLAGS=-fuse-ld=lld \
     -DCMAKE_UNITY_BUILD=ON -DCMAKE_DISABLE_FIND_PACKAGE_wxWidgets=ON \
     -DACTORS_SANITIZE="$sanitizers" -DACTORS_BUILD_CLIENT=OFF \
     -DACTORS_BUILD_FUZZERS=$fuzzers
