@@ -1,6 +1,6 @@
-# Precompiled headers: CAF's headers are the bulk of every translation unit
-# of ours, so libactors precompiles the ones nearly all of them include, and
-# the other targets with the same compiler flags reuse that one header
+# Precompiled headers (ACTORS_PCH): libactors precompiles the CAF headers
+# nearly all translation units of ours include, and the other targets with
+# the same compiler flags reuse that one header
 # (REUSE_FROM); the tests add Catch2's to a header of their own. Targets that
 # use wxWidgets do not take part: wx adds definitions (_FILE_OFFSET_BITS)
 # that change what the system headers inside a precompiled header mean.
@@ -11,9 +11,8 @@
 # on 2 cores, 2026-11-29: libactors and actors::testing 108 s against 118 s,
 # the whole build 383 s against 400 s); the time goes to instantiating and
 # compiling CAF's templates, not to reading its headers, and loading the
-# large precompiled header costs each file more than it saves. The sanitizer
-# stages of cmake/bootstrap.sh turn it on (clang, unity builds), which keeps
-# it working.
+# large precompiled header costs each file more than it saves. Both
+# sanitizer stages of cmake/bootstrap.sh turn it on, which keeps it working.
 option(ACTORS_PCH "Precompile CAF's and Catch2's headers" OFF)
 
 # Every translation unit compiles with -pthread (CAF's threads need it, and

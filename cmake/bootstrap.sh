@@ -125,7 +125,8 @@ run_sanitized() {
   # sanitizer; the wx test needs an X server (the main stage runs it).
   # Nor the mutation check: it runs the scenario runner over and over,
   # which the scenario tests here cover once; nor the benchmarks' smoke run,
-  # which measures; nor Doxygen, which runs no code of ours.
+  # which measures; nor the docs checks (Doxygen, the tutorial's
+  # snippets), which run no code of ours.
   local targets="" tests="." skip="^install:|^wx_batch_receiver_test:|^scenario mutations:|^bench:|^docs:"
   while [ $# -gt 0 ]; do
     case "$1" in
