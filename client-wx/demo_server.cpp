@@ -35,11 +35,18 @@ caf::behavior echo_session(caf::event_based_actor* self, actors::connection_acto
   };
 }
 
-// The room: its members (session actors) and their nicks.
-using room_actor = caf::stateful_actor<std::map<caf::actor, std::string>>;
+// The room: its members (session actors) and their nicks. Guests are
+// numbered by the room, so the first visitor is guest1 whatever else the
+// process has connected before.
+struct room_state {
+  std::map<caf::actor, std::string> members;
+  int guests = 0;
+};
+
+using room_actor = caf::stateful_actor<room_state>;
 
 void broadcast(room_actor* self, const std::string& text) {
-  for (auto& [member, nick] : self->state)
+  for (auto& [member, nick] : self->state.members)
     self->send(member, demo_line_atom::value, text);
 }
 
@@ -49,26 +56,33 @@ caf::actor sender_of(room_actor* self) {
 
 caf::behavior room(room_actor* self) {
   return {
-    [=](demo_join_atom, const std::string& nick) {
-      self->state[sender_of(self)] = nick;
+    // The welcome goes first: the room's lines to one member keep their order.
+    [=](demo_join_atom) {
+      auto member = sender_of(self);
+      auto nick = "guest" + std::to_string(++self->state.guests);
+      self->state.members[member] = nick;
+      self->send(member, demo_line_atom::value, "welcome " + nick + "! /nick NAME, /quit");
       broadcast(self, "* " + nick + " joined #general");
     },
     [=](demo_leave_atom) {
-      auto i = self->state.find(sender_of(self));
-      if (i == self->state.end())
+      auto& members = self->state.members;
+      auto i = members.find(sender_of(self));
+      if (i == members.end())
         return;
       auto nick = std::move(i->second);
-      self->state.erase(i);
+      members.erase(i);
       broadcast(self, "* " + nick + " left #general");
     },
     [=](demo_say_atom, const std::string& text) {
-      auto i = self->state.find(sender_of(self));
-      if (i != self->state.end())
+      auto& members = self->state.members;
+      auto i = members.find(sender_of(self));
+      if (i != members.end())
         broadcast(self, "<" + i->second + "> " + text);
     },
     [=](demo_rename_atom, const std::string& nick) {
-      auto i = self->state.find(sender_of(self));
-      if (i != self->state.end())
+      auto& members = self->state.members;
+      auto i = members.find(sender_of(self));
+      if (i != members.end())
         broadcast(self, "* " + std::exchange(i->second, nick) + " is now known as " + nick);
     },
   };
@@ -108,11 +122,7 @@ void apply_line(caf::event_based_actor* self, const actors::connection_actor& co
 
 caf::behavior chat_session(caf::event_based_actor* self, actors::connection_actor conn, caf::actor chat_room) {
   return {
-    [=](const actors::connected& up) {
-      auto nick = "guest" + std::to_string(up.id);
-      tell(self, conn, "welcome " + nick + "! /nick NAME, /quit");
-      self->send(chat_room, demo_join_atom::value, nick);
-    },
+    [=](const actors::connected&) { self->send(chat_room, demo_join_atom::value); },
     [=](const actors::frame_received& frame) {
       apply_line(self, conn, chat_room, frame.payload);
       self->send(conn, actors::credit_atom::value, std::uint32_t{1});

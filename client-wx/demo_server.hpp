@@ -15,7 +15,8 @@
 // What the demo chat's sessions and its room say to each other (one process
 // only). A room knows a member by the sender of its message.
 CAF_BEGIN_TYPE_ID_BLOCK(client_demo, caf::first_custom_type_id + 1300)
-  /// session -> room, `demo_join_atom, nick`; `demo_leave_atom`.
+  /// session -> room, `demo_join_atom` (the room names the guest and sends
+  /// the welcome); `demo_leave_atom`.
   CAF_ADD_ATOM(client_demo, client, demo_join_atom, "dm_join")
   CAF_ADD_ATOM(client_demo, client, demo_leave_atom, "dm_leave")
   /// session -> room, `demo_say_atom, text`; `demo_rename_atom, new nick`.

@@ -135,9 +135,12 @@ TEST_CASE_METHOD(gui_fixture, "the embedded demo echoes a line into the traffic 
   auto* frame = the_app.Frame();
   REQUIRE(frame != nullptr);
   REQUIRE(pump_until([&] { return frame->Connections().OpenCount() == 2; }, 10s));
+  // The room numbers its own guests: the first visitor is guest1, however
+  // many connections the process made before.
   REQUIRE(pump_until([&] { return shows_inbound_ending(frame->Traffic().Model(),
-                                                       "joined #general"); },
+                                                       "* guest1 joined #general"); },
                      10s));
+  CHECK(shows_inbound_ending(frame->Traffic().Model(), "welcome guest1! /nick NAME, /quit"));
   // The first connection to come up is selected: the echo server returns
   // the line as is, the chat room as "<guestN> line". Either proves the trip.
   frame->Sender().SetInput("hello from the GUI test");
