@@ -450,6 +450,10 @@ caf::behavior connection_relay(relay_actor* self, caf::actor bridge, caf::actor 
     },
     [=](actors::connection_error& ev) {
       log_event(self, ev);
+      // A sequence fails at once on an error of a connection it uses (a
+      // frame the connection refused), rather than at its next timeout.
+      for (auto& tap : self->state.taps)
+        self->send(tap, ev);
       pass(ev);
     },
     [=](actors::reconnecting& ev) {

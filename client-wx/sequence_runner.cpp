@@ -3,6 +3,7 @@
 #include <chrono>
 #include <deque>
 #include <map>
+#include <set>
 #include <utility>
 
 #include <caf/actor_system.hpp>
@@ -10,6 +11,7 @@
 #include <caf/stateful_actor.hpp>
 
 #include "actors/connection_protocol.hpp"
+#include "actors/error_kind.hpp"
 #include "actors/event_source.hpp"
 #include "actors/testing/scenario.hpp"
 #include "actors/ui_event.hpp"
@@ -45,6 +47,12 @@ std::optional<std::string> unsupported(const script_step& step) {
   }
 }
 
+// Whether a connection reports `kind` for a frame it would not send.
+bool refuses_a_frame(actors::error_kind kind) {
+  return kind == actors::error_kind::malformed_frame || kind == actors::error_kind::frame_too_large
+         || kind == actors::error_kind::write_buffer_full;
+}
+
 // "c12" -> 12.
 std::uint64_t connection_of(const std::string& peer) {
   return std::stoull(peer.substr(1));
@@ -59,6 +67,10 @@ struct runner_state {
   // Frames that arrived and no step took yet.
   std::map<std::uint64_t, std::deque<std::string>> waiting;
   std::map<std::uint64_t, bool> closed;
+  // The connections the steps name: an error on one fails the sequence.
+  std::set<std::uint64_t> used;
+  // The last send step run on each connection: what a refused frame blames.
+  std::map<std::uint64_t, script_step> last_send;
   // The step under way, with its variables filled in.
   script_step step;
   bool waiting_for_time = false;
@@ -83,10 +95,12 @@ void finish(runner_actor* self, const std::string& verdict) {
   self->quit();
 }
 
+void fail_at(runner_actor* self, const script_step& step, const std::string& why) {
+  finish(self, " failed at line " + std::to_string(step.line) + " (" + step.source + "): " + why);
+}
+
 void fail(runner_actor* self, const std::string& why) {
-  auto& st = self->state;
-  finish(self, " failed at line " + std::to_string(st.step.line) + " (" + st.step.source
-                 + "): " + why);
+  fail_at(self, self->state.step, why);
 }
 
 void run_steps(runner_actor* self);
@@ -156,6 +170,7 @@ void run_steps(runner_actor* self) {
           return fail(self, step.peer + "'s connection is closed");
         self->send(st.relay, actors::send_atom_v, connection_of(step.peer),
                    actors::testing::send_payload(step));
+        st.last_send[connection_of(step.peer)] = step;
         ++st.index;
         continue;
       }
@@ -190,6 +205,9 @@ caf::behavior sequence_runner(runner_actor* self, caf::actor relay, caf::actor b
   st.relay = std::move(relay);
   st.bridge = std::move(bridge);
   st.steps = std::move(script.steps);
+  for (auto& step : st.steps)
+    if (!step.peer.empty())
+      st.used.insert(connection_of(step.peer));
   self->send(st.relay, tap_atom_v, caf::actor{self});
   // After the tap: the relay copies every frame that arrives from now on.
   self->send(self, step_due_atom_v, std::size_t{st.steps.size() + 1});
@@ -214,6 +232,19 @@ caf::behavior sequence_runner(runner_actor* self, caf::actor relay, caf::actor b
       if (!step.peer.empty() && connection_of(step.peer) == ev.id
           && !self->state.waiting_for_time)
         try_frames(self);
+    },
+    // An error on a connection the steps use ends the run at once, with the
+    // connection's reason; a frame it refused blames the send that made it.
+    [=](const actors::connection_error& ev) {
+      auto& st = self->state;
+      if (st.used.count(ev.id) == 0)
+        return;
+      auto why = "c" + std::to_string(ev.id) + ": " + ev.message;
+      auto sent = st.last_send.find(ev.id);
+      if (sent != st.last_send.end() && refuses_a_frame(ev.kind))
+        fail_at(self, sent->second, why);
+      else
+        fail(self, why);
     },
     [=](step_due_atom, std::size_t index) {
       auto& st = self->state;

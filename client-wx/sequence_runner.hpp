@@ -32,7 +32,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(client_sequence, caf::first_custom_type_id + 1550)
   CAF_ADD_ATOM(client_sequence, client, stop_sequence_atom, "seq_stop")
   /// Runner -> relay: copy every frame to this actor (`tap_atom, actor`;
   /// a null actor stops it). Relay -> runner: a frame (`tap_atom, id,
-  /// payload`).
+  /// payload`), and each connection's `connection_error` and `disconnected`.
   CAF_ADD_ATOM(client_sequence, client, tap_atom, "seq_tap")
   /// Runner -> itself: step N's time is up (`step_due_atom, N`).
   CAF_ADD_ATOM(client_sequence, client, step_due_atom, "seq_due")

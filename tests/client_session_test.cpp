@@ -387,3 +387,44 @@ TEST_CASE("a sequence refuses steps it cannot run and connections that are not o
   CHECK(unknown.error->line == 2);
   CHECK_THAT(unknown.error->message, Catch::Contains("no peer named c42"));
 }
+
+TEST_CASE("a sequence fails at once, with the reason, when its connection refuses a frame") {
+  testing_support::child_process echo{{"socat", "TCP-LISTEN:0,bind=127.0.0.1,reuseaddr,fork",
+                                       "EXEC:cat"}};
+  auto port = echo.listening_port(10s);
+  REQUIRE(port);
+  actors::system_config cfg;
+  caf::actor_system sys{cfg};
+  caf::scoped_actor bridge{sys};
+  auto bench = client::spawn_workbench(sys, bridge);
+  bridge->send(bench, client::connect_atom_v, std::string{"127.0.0.1"}, *port,
+               actors::connection_options{});
+  std::uint64_t id = 0;
+  bridge->receive([&](actors::connected& ev) { id = ev.id; }, caf::after(10s) >> [] {});
+  REQUIRE(id != 0);
+  auto c = "c" + std::to_string(id);
+  // A line connection cannot carry a line break inside a frame; the
+  // sequence does not know the connection's framing when it is parsed.
+  auto refused = client::ParseSequence("send " + c + " \"one\\ntwo\"\n"
+                                       "expect " + c + " frame \"one\\ntwo\" within 30s\n",
+                                       {id});
+  INFO((refused.error ? refused.error->message : std::string{}));
+  REQUIRE(refused);
+  auto start = std::chrono::steady_clock::now();
+  bridge->send(bench, client::run_sequence_atom_v, refused.value);
+  auto messages = sequence_messages(bridge);
+  REQUIRE_FALSE(messages.empty());
+  CHECK(std::chrono::steady_clock::now() - start < 10s);
+  CHECK(messages.back() == "sequence failed at line 1 (send " + c + " \"one\\ntwo\"): " + c
+                             + ": a line payload must not contain the delimiter except as its "
+                               "last byte; the frame was dropped");
+  // The connection itself stays open: the next sequence runs on it.
+  auto next = client::ParseSequence("send " + c + " three\nexpect " + c + " frame three\n", {id});
+  REQUIRE(next);
+  bridge->send(bench, client::run_sequence_atom_v, next.value);
+  messages = sequence_messages(bridge);
+  REQUIRE_FALSE(messages.empty());
+  CHECK(messages.back() == "sequence passed (2 steps)");
+  bridge->request(bench, 10s, client::shutdown_atom_v).receive([](bool) {},
+                                                               [](caf::error&) {});
+}
