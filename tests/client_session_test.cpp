@@ -307,24 +307,38 @@ std::vector<std::string> sequence_messages(caf::scoped_actor& bridge) {
   return result;
 }
 
-} // namespace
-
-TEST_CASE("a sequence runs on the open connections and stops at a failing step") {
+// A workbench, headless, with one line connection to socat's echo: `id`
+// and its name in a sequence, `c`.
+struct workbench_on_echo {
   testing_support::child_process echo{{"socat", "TCP-LISTEN:0,bind=127.0.0.1,reuseaddr,fork",
                                        "EXEC:cat"}};
-  auto port = echo.listening_port(10s);
-  REQUIRE(port);
   actors::system_config cfg;
   caf::actor_system sys{cfg};
   caf::scoped_actor bridge{sys};
-  auto bench = client::spawn_workbench(sys, bridge);
-  bridge->send(bench, client::connect_atom_v, std::string{"127.0.0.1"}, *port,
-               actors::connection_options{});
+  caf::actor bench = client::spawn_workbench(sys, bridge);
   std::uint64_t id = 0;
-  bridge->receive([&](actors::connected& ev) { id = ev.id; },
-                  caf::after(10s) >> [] {});
-  REQUIRE(id != 0);
-  auto c = "c" + std::to_string(id);
+  std::string c;
+
+  void connect() {
+    auto port = echo.listening_port(10s);
+    REQUIRE(port);
+    bridge->send(bench, client::connect_atom_v, std::string{"127.0.0.1"}, *port,
+                 actors::connection_options{});
+    bridge->receive([&](actors::connected& ev) { id = ev.id; }, caf::after(10s) >> [] {});
+    REQUIRE(id != 0);
+    c = "c" + std::to_string(id);
+  }
+
+  ~workbench_on_echo() {
+    bridge->request(bench, 10s, client::shutdown_atom_v).receive([](bool) {},
+                                                                 [](caf::error&) {});
+  }
+};
+
+} // namespace
+
+TEST_CASE_METHOD(workbench_on_echo, "a sequence runs on the open connections and stops at a failing step") {
+  connect();
   auto passing = client::ParseSequence("send " + c + " id=42\n"
                                        "expect " + c + " frame ~ \"^id=(\\d+)$\" as n\n"
                                        "send " + c + " \"n is ${n}\"\n"
@@ -373,8 +387,6 @@ TEST_CASE("a sequence runs on the open connections and stops at a failing step")
   CHECK_THAT(verdicts[0], Catch::StartsWith("sequence failed")
                             && Catch::Contains("stopped"));
   CHECK(verdicts[1] == "sequence passed (2 steps)");
-  bridge->request(bench, 10s, client::shutdown_atom_v).receive([](bool) {},
-                                                               [](caf::error&) {});
 }
 
 TEST_CASE("a sequence refuses steps it cannot run and connections that are not open") {
@@ -388,21 +400,8 @@ TEST_CASE("a sequence refuses steps it cannot run and connections that are not o
   CHECK_THAT(unknown.error->message, Catch::Contains("no peer named c42"));
 }
 
-TEST_CASE("a sequence fails at once, with the reason, when its connection refuses a frame") {
-  testing_support::child_process echo{{"socat", "TCP-LISTEN:0,bind=127.0.0.1,reuseaddr,fork",
-                                       "EXEC:cat"}};
-  auto port = echo.listening_port(10s);
-  REQUIRE(port);
-  actors::system_config cfg;
-  caf::actor_system sys{cfg};
-  caf::scoped_actor bridge{sys};
-  auto bench = client::spawn_workbench(sys, bridge);
-  bridge->send(bench, client::connect_atom_v, std::string{"127.0.0.1"}, *port,
-               actors::connection_options{});
-  std::uint64_t id = 0;
-  bridge->receive([&](actors::connected& ev) { id = ev.id; }, caf::after(10s) >> [] {});
-  REQUIRE(id != 0);
-  auto c = "c" + std::to_string(id);
+TEST_CASE_METHOD(workbench_on_echo, "a sequence fails at once, with the reason, when its connection refuses a frame") {
+  connect();
   // A line connection cannot carry a line break inside a frame; the
   // sequence does not know the connection's framing when it is parsed.
   auto refused = client::ParseSequence("send " + c + " \"one\\ntwo\"\n"
@@ -425,6 +424,4 @@ TEST_CASE("a sequence fails at once, with the reason, when its connection refuse
   messages = sequence_messages(bridge);
   REQUIRE_FALSE(messages.empty());
   CHECK(messages.back() == "sequence passed (2 steps)");
-  bridge->request(bench, 10s, client::shutdown_atom_v).receive([](bool) {},
-                                                               [](caf::error&) {});
 }
