@@ -127,15 +127,15 @@ caf::behavior lobby(caf::stateful_actor<std::map<std::string, caf::actor>>* self
 }
 
 // A session: one per connection. Lines apply strictly in the order typed:
-// while a join waits for the lobby, newer lines wait in `held`, each holding
-// its unit of the connection's read credit, so the client cannot run ahead
-// (a /nick typed right after connecting renames after the first join).
+// while a join waits for the lobby and the rooms, newer lines wait in
+// `held`, each holding its unit of the connection's read credit, so the
+// client cannot run ahead (a /nick typed right after connecting renames
+// after the first join).
 struct session_state {
   actors::connection_actor conn;
   caf::actor lobby;
   std::string nick;
   caf::actor room;
-  std::string wanted_room; // the latest /join, so an older answer loses
   int joins_in_flight = 0;
   std::deque<std::string> held;
   bool quitting = false; // after /quit, later lines are not applied
@@ -159,26 +159,48 @@ void apply_held(session_actor* self) {
   }
 }
 
+// How long a session waits for the lobby or a room to answer.
+constexpr auto answer_timeout = std::chrono::seconds{10};
+
+// Ends a join: the lines held meanwhile apply now.
+void join_done(session_actor* self) {
+  --self->state.joins_in_flight;
+  apply_held(self);
+}
+
+// Leaves the room the session is in, then enters `next`. Each room answers
+// after it has sent this session its notices ("joined", and any rename
+// before the leave), and one sender's messages keep their order: so the
+// client reads a room's lines before anything its next typed line causes,
+// even from another room.
+void move_to(session_actor* self, caf::actor next) {
+  auto enter = [=] {
+    self->request(next, answer_timeout, join_atom_v, self->state.nick)
+      .then([=] { join_done(self); }, [=](const caf::error&) { join_done(self); });
+  };
+  auto previous = std::exchange(self->state.room, next);
+  if (!previous) {
+    enter();
+    return;
+  }
+  self->request(previous, answer_timeout, leave_atom_v)
+    .then([=] { enter(); }, [=](const caf::error&) { enter(); });
+}
+
+// Joins room `name`. Newer lines wait until the room has welcomed us.
 void join(session_actor* self, const std::string& name) {
-  self->state.wanted_room = name;
   ++self->state.joins_in_flight;
-  self->request(self->state.lobby, std::chrono::seconds{10}, room_atom_v, name)
+  self->request(self->state.lobby, answer_timeout, room_atom_v, name)
     .then(
       [=](const caf::actor& next) {
-        auto& st = self->state;
-        --st.joins_in_flight;
-        if (st.wanted_room == name && st.room != next) {
-          if (st.room)
-            self->send(st.room, leave_atom_v);
-          st.room = next;
-          self->send(next, join_atom_v, st.nick);
-        }
-        apply_held(self);
+        if (self->state.room == next)
+          join_done(self);
+        else
+          move_to(self, next);
       },
       [=](const caf::error& err) {
-        --self->state.joins_in_flight;
         tell(self, "cannot join #" + name + ": " + actors::message_of(err));
-        apply_held(self);
+        join_done(self);
       });
 }
 
@@ -196,7 +218,7 @@ void quit_after_room(session_actor* self) {
     bye();
     return;
   }
-  self->request(std::exchange(st.room, nullptr), std::chrono::seconds{10}, leave_atom_v)
+  self->request(std::exchange(st.room, nullptr), answer_timeout, leave_atom_v)
     .then([=] { bye(); }, [=](const caf::error&) { bye(); });
 }
 

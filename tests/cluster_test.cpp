@@ -275,7 +275,38 @@ void the_chat_resumes_when_the_room_node_returns(bool tls) {
                               && Catch::Contains("connected to the room node"));
 }
 
+// Typed at once, before the first join is done: every notice arrives, in
+// the order typed, though two rooms send them; the line said just before
+// /quit comes back before "bye", and nothing typed after /quit applies.
+void a_fast_typist_reads_everything_in_order(bool tls) {
+  cluster c{tls};
+  c.start_rooms();
+  auto& gateway = c.start_gateway();
+  // Linked to the room node first: until then a join is refused at once.
+  auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (gateway.errors().find("connected to the room node") == std::string::npos
+         && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(10ms);
+  REQUIRE_THAT(gateway.errors(), Catch::Contains("connected to the room node"));
+  chat_client amy{gateway.port};
+  for (auto line : {"/nick amy", "/join dev", "hello", "/quit", "never applied"})
+    amy.say(line);
+  auto welcome = amy.next_line(10s);
+  REQUIRE(welcome);
+  auto guest = welcome->substr(8, welcome->find('!') - 8); // "welcome guestN! ..."
+  std::vector<std::string> expected{"* " + guest + " joined #general",
+                                    "* " + guest + " is now known as amy",
+                                    "* amy joined #dev", "<amy> hello", "bye"};
+  for (auto& line : expected)
+    CHECK(amy.next_line(10s).value_or("(nothing within 10 s)") == line);
+  CHECK(amy.closed_by_peer(5s));
+}
+
 } // namespace
+
+TEST_CASE("cluster: a client typing before its first join reads every notice, in order") {
+  a_fast_typist_reads_everything_in_order(false);
+}
 
 TEST_CASE("cluster: clients on different gateways chat in one room, in order") {
   clients_on_two_gateways_chat_in_order(false);

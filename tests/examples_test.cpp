@@ -176,6 +176,23 @@ TEST_CASE("chat_server applies lines typed before the first join completes in or
   CHECK_THAT(bob.read_until("<bob> second", 5s), !Catch::Contains("not sent"));
 }
 
+TEST_CASE("chat_server tells a fast typist everything, in the order typed, across rooms") {
+  auto [server, port] = start_server("chat_server");
+  raw_socket amy{port};
+  // All in one write, as `printf ... | ncat` sends it: each room's notices
+  // reach amy before the next line applies, though two rooms send them.
+  REQUIRE(amy.write_all("/nick amy\n/join dev\nhello\n/quit\n"));
+  auto seen = amy.read_until("bye\n", 5s);
+  auto bang = seen.find('!');
+  REQUIRE(bang != std::string::npos);
+  auto guest = seen.substr(8, bang - 8); // "welcome guestN! ..."
+  CHECK_THAT(guest, Catch::StartsWith("guest"));
+  CHECK_THAT(seen, Catch::EndsWith("\n* " + guest + " joined #general\n* " + guest
+                                   + " is now known as amy\n* amy joined #dev\n"
+                                     "<amy> hello\nbye\n"));
+  CHECK(amy.closed_by_peer(5s));
+}
+
 TEST_CASE("chat_server echoes a line typed just before /quit, then says bye") {
   auto [server, port] = start_server("chat_server");
   raw_socket amy{port};

@@ -162,13 +162,17 @@ struct session_state {
   std::string nick;
   caf::actor room;
   std::string wanted_room;
-  // Joins asked of the lobby and not yet answered. While one is open, typed
-  // lines wait in `typed_while_joining`, so that every command applies in
-  // the order typed (a /nick typed during the first join renames after it).
+  // Joins not yet answered by the lobby and the rooms. While one is open,
+  // typed lines wait in `typed_while_joining`, so that every command applies
+  // in the order typed (a /nick typed during the first join renames after
+  // it), and the client reads each room's notices before the next line's.
   int joins_in_flight = 0;
   // Bounded by the connection's read credit: a waiting line has not been
   // given its unit of credit back yet, so the peer cannot outrun the room.
   std::deque<std::string> typed_while_joining;
+  // After /quit (typed, or the peer's end of input), later lines are not
+  // applied: a second /quit would say bye before the room's last lines.
+  bool quitting = false;
 };
 
 using session_actor = caf::stateful_actor<session_state>;
@@ -201,32 +205,60 @@ void apply_waiting(session_actor* self, caf::actor lobby_actor, actors::connecti
   }
 }
 
+// How long a session waits for the lobby or a room to answer.
+constexpr auto answer_timeout = std::chrono::seconds{10};
+
+// Ends a join: the lines that waited for it apply now.
+void join_done(session_actor* self, caf::actor lobby_actor, actors::connection_actor conn) {
+  --self->state.joins_in_flight;
+  apply_waiting(self, lobby_actor, conn);
+}
+
+// Leaves the room the session is in, then enters `next`. Each room answers
+// after it has sent this session its notices ("joined", and a rename before
+// the leave), and one sender's messages keep their order: so the client
+// reads a room's lines before anything its next typed line causes, even
+// from another room.
+void move_to(session_actor* self, caf::actor lobby_actor, actors::connection_actor conn,
+             caf::actor next) {
+  auto done = [=] { join_done(self, lobby_actor, conn); };
+  auto enter = [=] {
+    self->request(next, answer_timeout, chat_join{caf::actor{self}, self->state.nick})
+      .then([=] { done(); }, [=](const caf::error&) { done(); });
+  };
+  auto previous = std::exchange(self->state.room, next);
+  if (!previous) {
+    enter();
+    return;
+  }
+  self->request(previous, answer_timeout, chat_leave{caf::actor{self}})
+    .then([=] { enter(); }, [=](const caf::error&) { enter(); });
+}
+
 void join(session_actor* self, caf::actor lobby_actor, actors::connection_actor conn,
           std::string name) {
   self->state.wanted_room = name;
   ++self->state.joins_in_flight;
-  self->request(lobby_actor, std::chrono::seconds{10}, room_atom::value, name)
+  self->request(lobby_actor, answer_timeout, room_atom::value, name)
     .then(
       [=](caf::actor next) {
         auto& st = self->state;
-        --st.joins_in_flight;
-        if (st.wanted_room == name && st.room != next) { // else a later /join won
-          leave_room(self);
-          st.room = next;
-          self->send(next, chat_join{caf::actor{self}, st.nick});
-        }
-        apply_waiting(self, lobby_actor, conn);
+        if (st.wanted_room == name && st.room != next) // else a later /join won
+          move_to(self, lobby_actor, conn, next);
+        else
+          join_done(self, lobby_actor, conn);
       },
       [=](caf::error& err) {
-        --self->state.joins_in_flight;
         send_line(self, conn, "cannot join #" + name + ": " + describe(self, err));
-        apply_waiting(self, lobby_actor, conn);
+        join_done(self, lobby_actor, conn);
       });
 }
 
 void handle_line(session_actor* self, caf::actor lobby_actor, actors::connection_actor conn,
                  const std::string& line) {
   auto& st = self->state;
+  if (st.quitting)
+    return;
   if (line.rfind("/nick ", 0) == 0 && line.size() > 6) {
     if (line.size() - 6 > max_name_length) {
       send_line(self, conn, "nicks have at most "
@@ -244,6 +276,7 @@ void handle_line(session_actor* self, caf::actor lobby_actor, actors::connection
     else
       join(self, lobby_actor, conn, std::move(name));
   } else if (line == "/quit") {
+    st.quitting = true;
     // Bye once the room has answered the leave: the room's lines for this
     // client sent before it arrive first (one sender's messages keep order).
     auto bye = [=] {
@@ -254,8 +287,7 @@ void handle_line(session_actor* self, caf::actor lobby_actor, actors::connection
       bye();
       return;
     }
-    self->request(std::exchange(st.room, nullptr), std::chrono::seconds{10},
-                  chat_leave{caf::actor{self}})
+    self->request(std::exchange(st.room, nullptr), answer_timeout, chat_leave{caf::actor{self}})
       .then([=] { bye(); }, [=](const caf::error&) { bye(); });
   } else if (!line.empty() && line[0] == '/') {
     send_line(self, conn, "unknown command: " + line
