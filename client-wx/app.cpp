@@ -34,7 +34,8 @@ constexpr const char* usage
     "                       instead of the system's\n"
     "  --insecure           tls:// connections do not verify the server at all\n"
     "  --listen PORT        accept peers on 127.0.0.1:PORT (0: any free port);\n"
-    "                       udp:PORT receives datagrams there (repeatable)\n"
+    "                       udp:PORT receives datagrams there (repeatable);\n"
+    "                       prints \"listening on ADDR:PORT\" (\"UDP on ...\")\n"
     "  --tls-cert FILE      every TCP --listen speaks TLS with this certificate\n"
     "                       (PEM; Ctrl+L gives each listener its own)\n"
     "  --tls-key FILE       and this key\n"
@@ -146,6 +147,10 @@ client::ClientOptions options_from(const actors::command_line& args) {
     actors::exit_on_bad_argument(caf::make_error(
       actors::error_kind::invalid_argument,
       "--show '" + options.show + "': generator, sequence, rules or inspector"));
+  if (!options.show.empty() && options.screenshot.empty())
+    actors::exit_on_bad_argument(
+      {actors::error_kind::invalid_argument,
+       "--show is for pictures: give --screenshot FILE too (the View menu opens the panels)"});
   options.demo = args.has("demo")
                  || (options.connects.empty() && options.listen.empty() && options.listen_udp.empty());
   return options;

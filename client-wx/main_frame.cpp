@@ -1,5 +1,6 @@
 #include "main_frame.hpp"
 
+#include <cstdio>
 #include <fstream>
 #include <optional>
 
@@ -94,6 +95,14 @@ void DrawSashOnlyWhenExposed(wxSplitterWindow* splitter) {
 // workbench's, the sequence's and the generator's messages apart).
 bool StartsWith(const actors::ui_event& event, const char* prefix) {
   return event.message.rfind(prefix, 0) == 0;
+}
+
+// A listener's or UDP endpoint's address on stdout, as the example servers
+// print theirs: "listening on 127.0.0.1:40123", "UDP on 127.0.0.1:5353".
+// A script that starts the client with port 0 learns the port so.
+void PrintAddress(const actors::ui_event& event) {
+  std::printf("%s\n", event.message.c_str());
+  std::fflush(stdout);
 }
 
 } // namespace
@@ -380,10 +389,16 @@ void MainFrame::ApplyBatch(const actors::ui_batch& batch) {
       dropped_ += event.dropped;
     else if (event.kind == kind::error)
       ShowError(wxString::FromUTF8(event.message));
+    else if (event.kind == kind::listening || event.kind == kind::opened)
+      PrintAddress(event);
     else if (event.kind == kind::message && StartsWith(event, sequence_prefix))
       ShowSequenceState(wxString::FromUTF8(event.message));
     else if (event.kind == kind::message && StartsWith(event, generator_prefix))
       ShowGeneratorState(wxString::FromUTF8(event.message));
+    // A recording that could not start: the button and status say so.
+    if (event.kind == kind::error && !record_path_.empty()
+        && StartsWith(event, (record_failed_prefix + record_path_).c_str()))
+      RecordTo({});
     // The log's state, told by an error (shown above too) or a message.
     if (!log_path_.empty() && StartsWith(event, log_failing_prefix))
       ShowLogState("log failing: " + log_path_);
@@ -461,6 +476,7 @@ void MainFrame::ShowLogState(const wxString& state) {
 }
 
 void MainFrame::RecordTo(const std::string& path) {
+  record_path_ = path;
   // The file's name only: a long path pushed the generator's state out of
   // the status bar (the traffic view's message has the whole path).
   record_state_ = path.empty() ? wxString{}

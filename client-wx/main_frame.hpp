@@ -168,6 +168,8 @@ private:
   wxString log_path_;
   // "recording: FILE" while recording; empty otherwise.
   wxString record_state_;
+  // The file recorded to; empty while not recording.
+  std::string record_path_;
   // The last minute of all connections' rates, for the graph when no
   // connection is selected.
   std::deque<std::pair<double, double>> total_rates_;

@@ -44,7 +44,7 @@ caf::behavior session_recorder(recorder_actor* self, std::string path, caf::acto
   st.file.open(path, std::ios::out | std::ios::trunc | std::ios::binary);
   if (!st.file) {
     self->send(bridge, actors::make_error_event(actors::error_kind::io_failure,
-                                                "cannot record the session to " + path
+                                                record_failed_prefix + path
                                                   + ": " + std::strerror(errno)));
     self->quit();
     return {};

@@ -41,8 +41,13 @@ CAF_END_TYPE_ID_BLOCK(client_recorder)
 
 namespace client {
 
+/// How the window tells that recording to a file failed: the error event's
+/// text starts with this, then the path.
+inline constexpr const char* record_failed_prefix = "cannot record the session to ";
+
 /// Spawns a recorder writing the script to `path`. If the file cannot be
-/// written, it tells `bridge` (an error event) and exits. `actors::close_atom`
+/// written, it tells `bridge` (an error event starting with
+/// `record_failed_prefix`, then the path) and exits. `actors::close_atom`
 /// (a request) ends the script, closes the file and answers `true`.
 caf::actor spawn_session_recorder(caf::actor_system& system, std::string path,
                                   caf::actor bridge);

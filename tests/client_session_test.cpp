@@ -35,6 +35,7 @@
 #include "session_recorder.hpp"
 #include "session_script.hpp"
 #include "support/child_process.hpp"
+#include "support/raw_socket.hpp"
 #include "workbench.hpp"
 
 using namespace std::chrono_literals;
@@ -185,6 +186,27 @@ struct recorded_server {
 };
 
 } // namespace
+
+TEST_CASE("the client prints the address of each listener, and answers there by its rules") {
+  testing_support::child_process client{{ACTORS_CLIENT_PATH, "--listen", "0", "--listen",
+                                         "udp:0", "--reply", "^GET (\\S+)=>200 OK {{1}}"}};
+  // As the example servers print theirs; the two may come in either order.
+  std::vector<std::string> banners;
+  for (int i = 0; i < 2; ++i) {
+    auto line = client.read_line(10s);
+    REQUIRE(line);
+    banners.push_back(*line);
+  }
+  std::sort(banners.begin(), banners.end());
+  CHECK_THAT(banners[0], Catch::StartsWith("UDP on 127.0.0.1:"));
+  REQUIRE_THAT(banners[1], Catch::StartsWith("listening on 127.0.0.1:"));
+  auto port = testing_support::port_from_banner(banners[1]);
+  REQUIRE(port != 0);
+  testing_support::raw_socket peer{port};
+  REQUIRE(peer.write_all("GET /index.html\n"));
+  CHECK(peer.read_until("\n", 10s) == "200 OK /index.html\n");
+  recorded_server::stop(client);
+}
 
 TEST_CASE("the client records a script that replays against the same server, complete on SIGTERM") {
   // Greets each client, then echoes.

@@ -22,9 +22,11 @@
 
 #include <wx/evtloop.h>
 #include <wx/init.h>
+#include <wx/menu.h>
 #include <wx/panel.h>
 #include <wx/statusbr.h>
 #include <wx/timer.h>
+#include <wx/toolbar.h>
 
 #include "actors/log_record.hpp"
 #include "connection_panel.hpp"
@@ -74,6 +76,15 @@ bool shows_inbound_ending(const client::TrafficModel& model, std::string_view te
 bool shows_inbound(const client::TrafficModel& model, std::string_view text) {
   for (std::size_t i = 0; i < model.Size(); ++i)
     if (model.At(i).dir == actors::direction::in && model.Text(i) == text)
+      return true;
+  return false;
+}
+
+// Whether an event's text (an error, a message) contains `text`.
+bool shows_event_containing(const client::TrafficModel& model, std::string_view text) {
+  for (std::size_t i = 0; i < model.Size(); ++i)
+    if (model.At(i).kind != actors::ui_event_kind::frame
+        && model.Text(i).find(text) != std::string_view::npos)
       return true;
   return false;
 }
@@ -300,6 +311,27 @@ TEST_CASE_METHOD(gui_fixture, "a log file that cannot be written never stalls th
   }, 5s));
 }
 
+TEST_CASE_METHOD(gui_fixture, "a recording that cannot start leaves Record off and says why") {
+  client::ClientOptions opts;
+  opts.demo = true;
+  opts.record = "/nonexistent-actors-dir/session.scn";
+  the_app.Launch(opts);
+  auto* frame = the_app.Frame();
+  REQUIRE(frame != nullptr);
+  auto* menus = frame->GetMenuBar();
+  auto record = menus->FindMenuItem("File", "Record session as a script...");
+  REQUIRE(record != wxNOT_FOUND);
+  auto status = [&] { return frame->GetStatusBar()->GetStatusText(4); };
+  REQUIRE(pump_until([&] { return shows_event_containing(frame->Traffic().Model(),
+                                                         "cannot record the session to "
+                                                         + opts.record); },
+                     10s));
+  CHECK(pump_until([&] { return !menus->IsChecked(record); }, 5s));
+  CHECK(pump_until([&] { return !frame->GetToolBar()->GetToolState(record); }, 5s));
+  CHECK_FALSE(status().Contains("recording"));
+  the_app.Stop();
+}
+
 TEST_CASE_METHOD(gui_fixture, "the status bar says while the log file fails, and when it is written again") {
   char dir[] = "/tmp/actors-client-log-XXXXXX";
   REQUIRE(mkdtemp(dir) != nullptr);
@@ -352,6 +384,12 @@ TEST_CASE("the client explains bad arguments without needing a display") {
   CHECK_THAT(bad_udp.read_stderr(5s),
              Catch::Contains("--listen needs a number from 0 to 65535") && Catch::Contains("'99999'"));
   CHECK(bad_udp.wait_exit(5s) == std::optional<int>{2});
+  // --show alone opened an ordinary window, the option silently unused.
+  testing_support::child_process show_alone{{ACTORS_CLIENT_PATH, "--show", "generator"},
+                                            testing_support::stderr_to::pipe};
+  CHECK_THAT(show_alone.read_stderr(5s), Catch::Contains("--show is for pictures: give "
+                                                         "--screenshot FILE too"));
+  CHECK(show_alone.wait_exit(5s) == std::optional<int>{2});
   // --connect's forms given to --listen: "got '//0'" said nothing of why.
   for (auto form : {"udp://0", "127.0.0.1:7000"}) {
     testing_support::child_process connect_form{{ACTORS_CLIENT_PATH, "--listen", form},
