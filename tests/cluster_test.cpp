@@ -275,6 +275,15 @@ void the_chat_resumes_when_the_room_node_returns(bool tls) {
                               && Catch::Contains("connected to the room node"));
 }
 
+// Waits until `gateway` is linked to its room node.
+void await_linked(node& gateway) {
+  auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (gateway.errors().find("connected to the room node") == std::string::npos
+         && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(10ms);
+  REQUIRE_THAT(gateway.errors(), Catch::Contains("connected to the room node"));
+}
+
 // Typed at once, before the first join is done: every notice arrives, in
 // the order typed, though two rooms send them; the line said just before
 // /quit comes back before "bye", and nothing typed after /quit applies.
@@ -282,12 +291,7 @@ void a_fast_typist_reads_everything_in_order(bool tls) {
   cluster c{tls};
   c.start_rooms();
   auto& gateway = c.start_gateway();
-  // Linked to the room node first: until then a join is refused at once.
-  auto deadline = std::chrono::steady_clock::now() + 10s;
-  while (gateway.errors().find("connected to the room node") == std::string::npos
-         && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(10ms);
-  REQUIRE_THAT(gateway.errors(), Catch::Contains("connected to the room node"));
+  await_linked(gateway); // until then a join is refused at once
   chat_client amy{gateway.port};
   for (auto line : {"/nick amy", "/join dev", "hello", "/quit", "never applied"})
     amy.say(line);
@@ -306,6 +310,21 @@ void a_fast_typist_reads_everything_in_order(bool tls) {
 
 TEST_CASE("cluster: a client typing before its first join reads every notice, in order") {
   a_fast_typist_reads_everything_in_order(false);
+}
+
+TEST_CASE("cluster: a gateway says in words that its room node was shut down") {
+  cluster c{false};
+  auto port = c.start_rooms().port;
+  auto& gateway = c.start_gateway();
+  await_linked(gateway);
+  c.rooms().process->signal(SIGTERM);
+  REQUIRE(c.rooms().process->wait_exit(10s) == std::optional<int>{0});
+  auto said = "lost the room node at 127.0.0.1:" + std::to_string(port) + " (it was shut down)";
+  auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (gateway.errors().find(said) == std::string::npos
+         && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(10ms);
+  CHECK_THAT(gateway.errors(), Catch::Contains(said));
 }
 
 TEST_CASE("cluster: clients on different gateways chat in one room, in order") {

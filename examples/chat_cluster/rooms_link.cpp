@@ -115,6 +115,9 @@ bool wrong_program(const caf::error& err) {
 std::string why_lost(link_actor* self, const caf::error& reason) {
   if (reason == caf::exit_reason::remote_link_unreachable)
     return "the connection to it broke: it stopped, or its host is gone";
+  // A room node stops its lobby so on SIGINT or SIGTERM.
+  if (reason == caf::exit_reason::user_shutdown || reason == caf::exit_reason::normal)
+    return "it was shut down";
   return self->system().render(reason);
 }
 
