@@ -24,7 +24,10 @@ inline caf::behavior log_reporter(caf::event_based_actor* self,
   self->monitor(writer);
   self->set_down_handler([=](caf::down_msg&) { self->quit(); });
   return {
-    [](const actors::log_error& err) { std::cerr << "log: " + err.message + "\n"; },
+    // The server serves on: say so, or a user takes the line for a refusal.
+    [](const actors::log_error& err) {
+      std::cerr << "log: " + err.message + " (serving on; records wait, trying again each second)\n";
+    },
     [](const actors::log_recovered& ok) {
       std::cerr << "log: writing " + ok.path + " again\n";
     },

@@ -107,13 +107,34 @@ TEST_CASE_METHOD(fixture, "200 concurrent clients each get 1000 lines back in or
   CHECK(next.size() == clients);
 }
 
-TEST_CASE_METHOD(fixture, "a peer that finishes mid-frame is reported as truncated_frame with the lost bytes") {
+TEST_CASE_METHOD(fixture, "a last line without its delimiter is delivered at the peer's FIN") {
   auto srv = serve({}, self);
   REQUIRE(srv);
   {
     raw_socket peer{srv->port};
     auto up = expect<connected>();
-    peer.write_all("complete\npartial");
+    peer.write_all("complete\r\nlast\r"); // the CR of a CRLF goes too
+    CHECK(expect<frame_received>().payload == "complete");
+    peer.finish();
+    CHECK(expect<frame_received>().payload == "last");
+    CHECK(expect<peer_finished>().id == up.id);
+    self->send(up.handle, close_atom_v);
+  }
+  auto down = expect<disconnected>();
+  CHECK(down.reason == error_kind::peer_closed);
+  CHECK_THAT(down.message, Catch::Contains("finished sending"));
+}
+
+TEST_CASE_METHOD(fixture, "a peer that finishes mid-frame is reported as truncated_frame with the lost bytes") {
+  server_options opts;
+  opts.connection.framing.kind = framing_kind::length16;
+  auto srv = serve(opts, self);
+  REQUIRE(srv);
+  {
+    raw_socket peer{srv->port};
+    auto up = expect<connected>();
+    // "complete", then 7 of the 9 bytes a frame announced.
+    peer.write_all(std::string{"\0\x08", 2} + "complete" + std::string{"\0\x09", 2} + "partial");
     CHECK(expect<frame_received>().payload == "complete");
     peer.finish();
     auto err = expect<connection_error>();

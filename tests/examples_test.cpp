@@ -381,6 +381,7 @@ TEST_CASE("a log file that cannot be opened is reported, the server keeps servin
   std::string text{std::istreambuf_iterator<char>{err_in}, {}};
   CHECK_THAT(text, Catch::Contains("cannot open /nonexistent-dir/echo.log")
                      && Catch::Contains("No such file")
+                     && Catch::Contains("(serving on; records wait, trying again each second)")
                      && Catch::Contains(" records could not be written: "));
   std::system(("rm -rf '" + std::string{dir} + "'").c_str());
 }

@@ -135,6 +135,14 @@ void on_read_closed(connection_broker* self) {
   auto& st = self->state;
   if (st.closing() || !st.hdl)
     return;
+  // A last line without its delimiter is still a line (as Go's
+  // bufio.Scanner and Python's readline take it): `printf 'hello' | ncat`
+  // loses nothing. A partial length-prefixed frame is cut short.
+  if (st.decoder.buffered() > 0 && st.options.framing.kind == framing_kind::line) {
+    deliver_unterminated_line(self);
+    if (st.closing())
+      return;
+  }
   if (auto partial = st.decoder.buffered(); partial > 0) {
     notify_error(self, error_kind::truncated_frame,
                  "peer " + st.peer + " finished sending mid-frame; "

@@ -129,16 +129,12 @@ void stop_reading(connection_broker* self) {
   st.reading = read_state::closing;
 }
 
-void on_data(connection_broker* self, std::string_view bytes) {
+namespace {
+
+// Decodes `bytes` and hands the frames to the inline session or the
+// subscriber.
+void decode(connection_broker* self, std::string_view bytes) {
   auto& st = self->state;
-  st.stats.bytes_in += bytes.size();
-  // A read of the same pass after a failure or a close was decided: the
-  // connection is ending, and its decoder has refused input since the error.
-  if (st.reading == read_state::closing)
-    return;
-  ++st.socket_reads;
-  grow_read_chunk(self, bytes.size());
-  st.last_read = coarse_now();
   if (st.session) {
     deliver_inline(self, bytes);
     pause_if_needed(self);
@@ -159,6 +155,28 @@ void on_data(connection_broker* self, std::string_view bytes) {
   if (err)
     fail_after_read(self, err);
   pause_if_needed(self);
+}
+
+} // namespace
+
+void on_data(connection_broker* self, std::string_view bytes) {
+  auto& st = self->state;
+  st.stats.bytes_in += bytes.size();
+  // A read of the same pass after a failure or a close was decided: the
+  // connection is ending, and its decoder has refused input since the error.
+  if (st.reading == read_state::closing)
+    return;
+  ++st.socket_reads;
+  grow_read_chunk(self, bytes.size());
+  st.last_read = coarse_now();
+  decode(self, bytes);
+}
+
+void deliver_unterminated_line(connection_broker* self) {
+  // The delimiter the peer did not send ends the line; it was not read, so
+  // it counts in no figure but the frame's.
+  auto delimiter = self->state.options.framing.delimiter;
+  decode(self, std::string_view{&delimiter, 1});
 }
 
 void on_data_read(caf::io::abstract_broker* self, std::string_view bytes) {

@@ -81,6 +81,10 @@ void stop_reading(connection_broker* self);
 /// decoding error ends the connection on the next message.
 void on_data(connection_broker* self, std::string_view bytes);
 
+/// Line framing, at the peer's FIN: the last line, which the peer ended
+/// without a delimiter, is delivered as a frame like the others.
+void deliver_unterminated_line(connection_broker* self);
+
 /// on_data for our scribe, which calls it for each read directly
 /// (tcp_scribe::handle_reads_with).
 void on_data_read(caf::io::abstract_broker* self, std::string_view bytes);

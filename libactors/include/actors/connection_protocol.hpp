@@ -228,7 +228,8 @@ struct reconnecting {
 };
 
 /// Event: the peer finished sending (it half-closed: a FIN). Every frame it
-/// sent came before this event; nothing more is read. Our side stays open
+/// sent came before this event (with line framing, a last line it did not
+/// end with the delimiter too); nothing more is read. Our side stays open
 /// for writing: answer, then `close_atom` (which flushes). A connection its
 /// subscriber leaves open closes itself after `finish_timeout`. After our
 /// own `finish_atom`, this is followed by `disconnected` at once.

@@ -45,8 +45,9 @@ enum class error_kind : std::uint8_t {
   io_failure,
   /// An argument or option is out of its valid range.
   invalid_argument,
-  /// The peer finished sending in the middle of a frame: the partial frame
-  /// was not delivered.
+  /// The peer finished sending in the middle of a length-prefixed frame:
+  /// the partial frame was not delivered. (With line framing, a last line
+  /// without its delimiter is delivered as a frame.)
   truncated_frame,
   /// The TLS handshake failed: the peer's certificate did not verify, the
   /// peer does not speak TLS, the handshake timed out, ...
