@@ -239,6 +239,9 @@ void apply_line(session_actor* self, const std::string& line) {
     join(self, argument);
   } else if (line == "/quit") {
     quit_after_room(self);
+  } else if (line == "/nick" || line == "/nick " || line == "/join" || line == "/join ") {
+    tell(self, line.substr(0, 5) + " needs a name: " + line.substr(0, 5)
+                 + (line[1] == 'n' ? " NAME" : " ROOM"));
   } else if (!line.empty() && line[0] == '/') {
     tell(self, "unknown command: " + line + " (try /nick NAME, /join ROOM, /quit)");
   } else if (st.room) {

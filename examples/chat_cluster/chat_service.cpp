@@ -289,6 +289,9 @@ void handle_line(session_actor* self, caf::actor lobby_actor, actors::connection
     }
     self->request(std::exchange(st.room, nullptr), answer_timeout, chat_leave{caf::actor{self}})
       .then([=] { bye(); }, [=](const caf::error&) { bye(); });
+  } else if (line == "/nick" || line == "/nick " || line == "/join" || line == "/join ") {
+    send_line(self, conn, line.substr(0, 5) + " needs a name: " + line.substr(0, 5)
+                            + (line[1] == 'n' ? " NAME" : " ROOM"));
   } else if (!line.empty() && line[0] == '/') {
     send_line(self, conn, "unknown command: " + line
                             + " (try /nick NAME, /join ROOM, /quit)");
