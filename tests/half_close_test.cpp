@@ -148,8 +148,10 @@ TEST_CASE("echo_server answers every line of ncat, socat and Python clients that
   };
   same_lines("ncat " + address, 100'000);
   same_lines("ncat " + address, 1);
-  same_lines("socat - TCP:127.0.0.1:" + std::to_string(port), 1'000);
-  same_lines("socat - TCP:127.0.0.1:" + std::to_string(port), 1);
+  // -t: socat gives the answers 0.5 s after its stdin ends, too short for a
+  // sanitized server on a loaded machine; the server closes when done.
+  same_lines("socat -t 10 - TCP:127.0.0.1:" + std::to_string(port), 1'000);
+  same_lines("socat -t 10 - TCP:127.0.0.1:" + std::to_string(port), 1);
   same_lines("python3 -c 'import socket, sys\n"
              "s = socket.create_connection((\"127.0.0.1\", "
                + std::to_string(port) + "))\n"
@@ -166,7 +168,10 @@ TEST_CASE("echo_server answers every line of ncat, socat and Python clients that
 TEST_CASE("chat_server answers the lines before a FIN, then says bye") {
   auto [server, port] = testing_support::start_listening_server(
     {example("chat_server"), "--port", "0"});
-  auto seen = run_shell("printf '/nick amy\\nhello\\n' | socat - TCP:127.0.0.1:"
+  // socat gives the other direction 0.5 s after its stdin ends (-t); under
+  // ThreadSanitizer the first visit, which starts the lobby and a room,
+  // took 0.4 s by itself.
+  auto seen = run_shell("printf '/nick amy\\nhello\\n' | socat -t 10 - TCP:127.0.0.1:"
                           + std::to_string(port) + " | tr '\\n' '|'; echo",
                         10s);
   REQUIRE(seen);
