@@ -477,10 +477,6 @@ void MainFrame::ShowLogState(const wxString& state) {
 
 void MainFrame::RecordTo(const std::string& path) {
   record_path_ = path;
-  // The file's name only: a long path pushed the generator's state out of
-  // the status bar (the traffic view's message has the whole path).
-  record_state_ = path.empty() ? wxString{}
-                               : "recording: " + wxFileName{wxString::FromUTF8(path)}.GetFullName();
   CheckItem(id_record, !path.empty());
   caf::anon_send(workbench_, record_atom_v, path);
   UpdateStatus();
@@ -740,8 +736,10 @@ void MainFrame::UpdateStatus() {
                                 GetMenuBar()->IsChecked(id_log) ? " (written to the log)" : "");
   SetStatusText(dropped, field_dropped);
   auto state = log_state_;
-  if (!record_state_.empty())
-    state += ", " + record_state_;
+  // The file's name only: a long path pushed the generator's state out of
+  // the status bar (the traffic view's message has the whole path).
+  if (!record_path_.empty())
+    state += ", recording: " + wxFileName{wxString::FromUTF8(record_path_)}.GetFullName();
   // The verdict or the step under way, without its "sequence" prefix's line.
   if (!sequence_state_.empty())
     state += ", " + sequence_state_.BeforeFirst('\n');

@@ -166,9 +166,8 @@ private:
   wxString log_state_ = "log: off";
   // The file being logged to (empty: off), for the state shown.
   wxString log_path_;
-  // "recording: FILE" while recording; empty otherwise.
-  wxString record_state_;
-  // The file recorded to; empty while not recording.
+  // The file recorded to (the status bar shows its name); empty while not
+  // recording.
   std::string record_path_;
   // The last minute of all connections' rates, for the graph when no
   // connection is selected.

@@ -147,6 +147,15 @@ void tell(session_actor* self, std::string line) {
   self->send(self->state.conn, actors::send_atom::value, std::move(line));
 }
 
+// The answer to /nick or /join typed without a name, or "" for any other line.
+std::string missing_name(const std::string& line) {
+  if (line == "/nick" || line == "/nick ")
+    return "/nick needs a name: /nick NAME";
+  if (line == "/join" || line == "/join ")
+    return "/join needs a name: /join ROOM";
+  return {};
+}
+
 void apply_line(session_actor* self, const std::string& line);
 
 // Applies held lines in order until one of them starts another join.
@@ -239,9 +248,8 @@ void apply_line(session_actor* self, const std::string& line) {
     join(self, argument);
   } else if (line == "/quit") {
     quit_after_room(self);
-  } else if (line == "/nick" || line == "/nick " || line == "/join" || line == "/join ") {
-    tell(self, line.substr(0, 5) + " needs a name: " + line.substr(0, 5)
-                 + (line[1] == 'n' ? " NAME" : " ROOM"));
+  } else if (auto usage = missing_name(line); !usage.empty()) {
+    tell(self, usage);
   } else if (!line.empty() && line[0] == '/') {
     tell(self, "unknown command: " + line + " (try /nick NAME, /join ROOM, /quit)");
   } else if (st.room) {

@@ -184,6 +184,15 @@ void leave_room(session_actor* self) {
   st.room = nullptr;
 }
 
+// The answer to /nick or /join typed without a name, or "" for any other line.
+std::string missing_name(const std::string& line) {
+  if (line == "/nick" || line == "/nick ")
+    return "/nick needs a name: /nick NAME";
+  if (line == "/join" || line == "/join ")
+    return "/join needs a name: /join ROOM";
+  return {};
+}
+
 void handle_line(session_actor* self, caf::actor lobby_actor, actors::connection_actor conn,
                  const std::string& line);
 
@@ -289,9 +298,8 @@ void handle_line(session_actor* self, caf::actor lobby_actor, actors::connection
     }
     self->request(std::exchange(st.room, nullptr), answer_timeout, chat_leave{caf::actor{self}})
       .then([=] { bye(); }, [=](const caf::error&) { bye(); });
-  } else if (line == "/nick" || line == "/nick " || line == "/join" || line == "/join ") {
-    send_line(self, conn, line.substr(0, 5) + " needs a name: " + line.substr(0, 5)
-                            + (line[1] == 'n' ? " NAME" : " ROOM"));
+  } else if (auto usage = missing_name(line); !usage.empty()) {
+    send_line(self, conn, usage);
   } else if (!line.empty() && line[0] == '/') {
     send_line(self, conn, "unknown command: " + line
                             + " (try /nick NAME, /join ROOM, /quit)");
