@@ -113,7 +113,10 @@ bool wrong_program(const caf::error& err) {
 
 // Why a linked room node went away, in words.
 std::string why_lost(link_actor* self, const caf::error& reason) {
-  if (reason == caf::exit_reason::remote_link_unreachable)
+  // CAF says `unknown` when the node's socket ends during its shutdown,
+  // before the lobby's own exit reason could travel.
+  if (reason == caf::exit_reason::remote_link_unreachable
+      || reason == caf::exit_reason::unknown)
     return "the connection to it broke: it stopped, or its host is gone";
   // A room node stops its lobby so on SIGINT or SIGTERM.
   if (reason == caf::exit_reason::user_shutdown || reason == caf::exit_reason::normal)
