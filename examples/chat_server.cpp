@@ -31,6 +31,7 @@
 #include "actors/server.hpp"
 #include "actors/system_config.hpp"
 #include "actors/termination_signal.hpp"
+#include "chat_commands.hpp"
 #include "log_option.hpp"
 #include "metrics_option.hpp"
 #include "tls_option.hpp"
@@ -147,15 +148,6 @@ void tell(session_actor* self, std::string line) {
   self->send(self->state.conn, actors::send_atom::value, std::move(line));
 }
 
-// The answer to /nick or /join typed without a name, or "" for any other line.
-std::string missing_name(const std::string& line) {
-  if (line == "/nick" || line == "/nick ")
-    return "/nick needs a name: /nick NAME";
-  if (line == "/join" || line == "/join ")
-    return "/join needs a name: /join ROOM";
-  return {};
-}
-
 void apply_line(session_actor* self, const std::string& line);
 
 // Applies held lines in order until one of them starts another join.
@@ -248,7 +240,7 @@ void apply_line(session_actor* self, const std::string& line) {
     join(self, argument);
   } else if (line == "/quit") {
     quit_after_room(self);
-  } else if (auto usage = missing_name(line); !usage.empty()) {
+  } else if (auto usage = examples::missing_name(line); !usage.empty()) {
     tell(self, usage);
   } else if (!line.empty() && line[0] == '/') {
     tell(self, "unknown command: " + line + " (try /nick NAME, /join ROOM, /quit)");

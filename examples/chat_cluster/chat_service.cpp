@@ -18,6 +18,7 @@
 #include "actors/connection_protocol.hpp"
 #include "actors/error_kind.hpp"
 #include "actors/metrics.hpp"
+#include "chat_commands.hpp"
 #include "chat_protocol.hpp"
 
 namespace chat {
@@ -184,15 +185,6 @@ void leave_room(session_actor* self) {
   st.room = nullptr;
 }
 
-// The answer to /nick or /join typed without a name, or "" for any other line.
-std::string missing_name(const std::string& line) {
-  if (line == "/nick" || line == "/nick ")
-    return "/nick needs a name: /nick NAME";
-  if (line == "/join" || line == "/join ")
-    return "/join needs a name: /join ROOM";
-  return {};
-}
-
 void handle_line(session_actor* self, caf::actor lobby_actor, actors::connection_actor conn,
                  const std::string& line);
 
@@ -298,7 +290,7 @@ void handle_line(session_actor* self, caf::actor lobby_actor, actors::connection
     }
     self->request(std::exchange(st.room, nullptr), answer_timeout, chat_leave{caf::actor{self}})
       .then([=] { bye(); }, [=](const caf::error&) { bye(); });
-  } else if (auto usage = missing_name(line); !usage.empty()) {
+  } else if (auto usage = examples::missing_name(line); !usage.empty()) {
     send_line(self, conn, usage);
   } else if (!line.empty() && line[0] == '/') {
     send_line(self, conn, "unknown command: " + line
